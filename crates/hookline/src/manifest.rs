@@ -1,0 +1,201 @@
+//! Rendered files → documents → hooks and regular resources, as Helm's `SortManifests` does.
+//!
+//! Source: Helm `pkg/release/v1/util/manifest_sorter.go:77-244` and `manifest.go:28-60`
+//! (v4.2.4; identical in v3.21.4 under `pkg/releaseutil`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::hooks::{self, Hook};
+use crate::kind_order::{self, KindOrder};
+use crate::plan::HelmVersion;
+
+/// One rendered template file: its chart-relative path (`mychart/templates/job.yaml`) and text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: String,
+    pub content: String,
+}
+
+/// The few fields Helm decodes from each document (`SimpleHead`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub annotations: BTreeMap<String, String>,
+    /// The document text as Helm stores it (trimmed).
+    pub content: String,
+    /// Template path the document came from.
+    pub path: String,
+    /// Position of the document within its file (0-based).
+    pub index: usize,
+}
+
+/// A regular (non-hook) resource.
+pub type Resource = Document;
+
+/// What `SortManifests` returns: hooks (kind-sorted, as stored in the release) and regular
+/// resources (sorted in the given kind order).
+#[derive(Clone, Debug, Default)]
+pub struct SortedManifests {
+    pub hooks: Vec<Hook>,
+    pub resources: Vec<Resource>,
+    /// Documents dropped because their `helm.sh/hook` names an unknown event.
+    pub dropped: Vec<Document>,
+}
+
+#[derive(Deserialize, Default)]
+struct SimpleHead {
+    #[serde(rename = "apiVersion", default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+/// An error Helm reports while splitting: `YAML parse error on PATH: CAUSE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "YAML parse error on {}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// `SplitManifests` (`manifest.go`): split on `---` separators (the regex
+/// `(?:^|\s*\n)---\s*`), trim every document, drop empty ones.
+pub fn split_documents(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let mut docs = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // A separator starts at the beginning of the text or after a newline (the `\s*\n`
+        // before it is swallowed by the trim below).
+        let at_line_start = i == 0 || bytes[i - 1] == b'\n';
+        if at_line_start && text[i..].starts_with("---") {
+            docs.push(text[start..i].trim().to_string());
+            i += 3;
+            // `\s*` after the dashes, greedy (it also eats the next line's indentation).
+            while i < bytes.len() && (bytes[i] as char).is_ascii_whitespace() {
+                i += 1;
+            }
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    docs.push(text[start..].trim().to_string());
+    docs.into_iter().filter(|d| !d.is_empty()).collect()
+}
+
+fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, ManifestError> {
+    let head: SimpleHead = if content.trim().is_empty() {
+        SimpleHead::default()
+    } else {
+        match serde_yaml::from_str::<Option<SimpleHead>>(content) {
+            Ok(h) => h.unwrap_or_default(),
+            Err(e) => {
+                return Err(ManifestError {
+                    path: path.to_string(),
+                    message: e.to_string(),
+                })
+            }
+        }
+    };
+    let meta = head.metadata.unwrap_or_default();
+    Ok(Document {
+        api_version: head.api_version.unwrap_or_default(),
+        kind: head.kind.unwrap_or_default(),
+        name: meta.name.unwrap_or_default(),
+        namespace: meta.namespace,
+        annotations: meta.annotations.unwrap_or_default(),
+        content: content.to_string(),
+        path: path.to_string(),
+        index,
+    })
+}
+
+/// Split rendered files into hooks and resources as Helm's `SortManifests` does.
+///
+/// Files are visited in byte-wise path order, documents in file order; partials (`_*`) and
+/// files that render to whitespace are skipped; hooks are then stable-sorted by kind in
+/// InstallOrder (`sortHooksByKind`) and resources by kind in `order`.
+pub fn split_rendered(
+    files: &[RenderedFile],
+    order: KindOrder,
+    helm: HelmVersion,
+) -> Result<SortedManifests, ManifestError> {
+    let mut files: Vec<&RenderedFile> = files.iter().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = SortedManifests::default();
+    for file in files {
+        let base = file.path.rsplit('/').next().unwrap_or(&file.path);
+        if base.starts_with('_') || file.content.trim().is_empty() {
+            continue;
+        }
+        for (index, doc) in split_documents(&file.content).into_iter().enumerate() {
+            let document = parse_head(&file.path, index, &doc)?;
+            match hooks::classify(document) {
+                hooks::Classified::Resource(r) => out.resources.push(r),
+                hooks::Classified::Hook(h) => out.hooks.push(h),
+                hooks::Classified::Dropped(d) => out.dropped.push(d),
+            }
+        }
+    }
+    out.hooks.sort_by(|a, b| {
+        kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
+    });
+    out.resources
+        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, order, helm));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_separators_only_at_line_start() {
+        let docs = split_documents("a: 1\n---\nb: 2\n--- \n\n---\nc: '---'\n");
+        assert_eq!(docs, vec!["a: 1", "b: 2", "c: '---'"]);
+    }
+
+    #[test]
+    fn leading_separator_and_comment_documents() {
+        let docs = split_documents("---\n# Source: x\nkind: A\n---\n# only a comment\n");
+        assert_eq!(docs, vec!["# Source: x\nkind: A", "# only a comment"]);
+    }
+
+    #[test]
+    fn unquoted_number_annotation_is_a_parse_error() {
+        let files = vec![RenderedFile {
+            path: "c/templates/j.yaml".into(),
+            content: "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook-weight: 5\n"
+                .into(),
+        }];
+        let err = split_rendered(&files, KindOrder::Install, HelmVersion::V4).unwrap_err();
+        assert!(err.to_string().starts_with("YAML parse error on c/templates/j.yaml"));
+    }
+}

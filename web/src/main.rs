@@ -1,0 +1,3 @@
+fn main() {
+    hookline_web::start();
+}
