@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The release build of the playground into dist/, with the size report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+trunk build --release
+scripts/sizes.sh dist

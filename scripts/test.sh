@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up (idempotently) and runs every test layer, printing each stage's duration.
+# The release build made here is reused by the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PWD/.tools/bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+now() { date +%s; }
+T0=$(now)
+SUMMARY=()
+stage() { # name command...
+  local name="$1"; shift
+  local t; t=$(now)
+  printf '\n===== %s =====\n' "$name"
+  "$@"
+  local d=$(( $(now) - t ))
+  SUMMARY+=("$(printf '%-28s %5ds' "$name" "$d")")
+}
+
+stage "setup" scripts/setup.sh
+stage "cargo fmt --check" cargo fmt --all --check
+stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
+stage "clippy (wasm32)" cargo clippy -p hookline -p hookline-web --target wasm32-unknown-unknown -- -D warnings
+stage "native tests" cargo test --workspace --exclude hookline-web
+stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown
+stage "trunk build --release" scripts/build-site.sh
+stage "browser tests" node --test --test-concurrency=1 tests/e2e/
+
+printf '\n===== stage durations =====\n'
+printf '%s\n' "${SUMMARY[@]}"
+printf 'total %ds\n' $(( $(now) - T0 ))
