@@ -3,6 +3,7 @@
 //! The crate knows nothing of Helm: hosts register functions (see [`func`]) and host objects
 //! (see [`value::Object`]).
 
+pub mod format;
 pub mod func;
 pub mod value;
 

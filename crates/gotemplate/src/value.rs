@@ -217,7 +217,9 @@ pub trait Object: Any {
     }
     /// Call a method with already evaluated arguments.
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        Err(format!("can't call method/function {name:?} with 0 results"))
+        Err(format!(
+            "can't call method/function {name:?} with 0 results"
+        ))
     }
     /// `fmt` `%v` rendering (Go prints structs as `{a b}`; types with String() print that).
     fn display(&self) -> String;
