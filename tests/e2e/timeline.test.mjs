@@ -70,7 +70,7 @@ test('broken YAML shows an error instead of a timeline', async () => {
   await page.goto(server.url);
   const editor = page.locator('#manifest');
   await editor.waitFor();
-  await editor.fill('kind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook-weight: 5\n');
+  await editor.fill('kind: Job\nmetadata:\n  name: [unclosed\n');
   await page.locator('#error').waitFor();
   assert.match(await page.locator('#error').innerText(), /YAML parse error/);
   await page.close();
