@@ -45,7 +45,9 @@ fn Timeline(plan: Plan) -> impl IntoView {
             }
             let title = format!(
                 "{} → revision {} ({})",
-                step.op, step.revision, step.status
+                step.op,
+                step.revision.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+                step.status
             );
             let cluster = step.cluster.join(", ");
             view! {

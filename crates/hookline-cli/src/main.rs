@@ -2,12 +2,16 @@
 
 use std::process::ExitCode;
 
-use hookline::kind_order::KindOrder;
-use hookline::{plan_install, split_rendered, HelmVersion, RenderedFile};
+use hookline::{simulate, split_template_output, FixedRender, HelmVersion, Scenario};
 
-const USAGE: &str = "usage: hookline plan INPUT [--helm v3|v4] [--format text|json]
+const USAGE: &str = "usage: hookline plan INPUT [--scenario FILE] [--release NAME] [--namespace NS]
+                     [--helm v3|v4] [--format text|json|markdown]
 
-INPUT is a rendered manifest file (multi-document YAML).";
+INPUT is a rendered manifest file (multi-document YAML, e.g. `helm template` output; its
+`# Source:` comments give each document its template path; files under crds/ are the chart's
+CRDs). Without --scenario the scenario is one `install`. Command-line options override the
+scenario file. A step that fails the way Helm would fail is still a successful plan: the exit
+code is non-zero only when the input or the scenario cannot be used.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,44 +39,89 @@ fn run(args: &[String]) -> Result<String, String> {
     }
 }
 
+fn value<'a>(it: &mut std::slice::Iter<'a, String>, flag: &str) -> Result<&'a String, String> {
+    it.next().ok_or_else(|| format!("{flag} needs a value"))
+}
+
 fn plan(args: &[String]) -> Result<String, String> {
     let mut input = None;
-    let mut helm = HelmVersion::V4;
+    let mut scenario_file = None;
+    let mut release = None;
+    let mut namespace = None;
+    let mut helm = None;
     let mut format = "text".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        match a.as_str() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut take = |name: &str| -> Result<String, String> {
+            match &inline {
+                Some(v) => Ok(v.clone()),
+                None => value(&mut it, name).cloned(),
+            }
+        };
+        match flag {
+            "--scenario" | "-s" => scenario_file = Some(take("--scenario")?),
+            "--release" => release = Some(take("--release")?),
+            "--namespace" | "-n" => namespace = Some(take("--namespace")?),
             "--helm" => {
-                helm = match it.next().map(String::as_str) {
-                    Some("v3") => HelmVersion::V3,
-                    Some("v4") => HelmVersion::V4,
-                    other => return Err(format!("--helm takes v3 or v4, not {other:?}")),
-                }
+                let v = take("--helm")?;
+                helm = Some(
+                    HelmVersion::parse(&v).ok_or(format!("--helm takes v3 or v4, not {v:?}"))?,
+                );
             }
-            "--format" => {
-                format = it
-                    .next()
-                    .ok_or("--format needs a value: text or json")?
-                    .clone()
-            }
+            "--format" | "-o" => format = take("--format")?,
+            "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             s if s.starts_with('-') => return Err(format!("unknown flag {s}\n{USAGE}")),
-            s => input = Some(s.to_string()),
+            s => {
+                if input.is_some() {
+                    return Err(format!("unexpected argument {s:?}\n{USAGE}"));
+                }
+                input = Some(s.to_string())
+            }
         }
     }
+    if !matches!(format.as_str(), "text" | "json" | "markdown" | "md") {
+        return Err(format!("--format takes text, json or markdown, not {format:?}"));
+    }
     let input = input.ok_or_else(|| USAGE.to_string())?;
+    if std::path::Path::new(&input).is_dir() {
+        return Err(format!(
+            "{input} is a directory: chart directories are not supported yet; pass a rendered manifest (helm template output)"
+        ));
+    }
     let content =
         std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
-    let files = vec![RenderedFile {
-        path: input.clone(),
-        content,
-    }];
-    let sorted = split_rendered(&files, KindOrder::Install, helm).map_err(|e| e.to_string())?;
-    let plan = plan_install(&sorted, helm);
+    let mut scenario = match &scenario_file {
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
+            Scenario::parse(&text).map_err(|e| format!("{f}: {e}"))?
+        }
+        None => Scenario::default(),
+    };
+    if let Some(r) = release {
+        scenario.release = r;
+    }
+    if let Some(n) = namespace {
+        scenario.namespace = n;
+    }
+    if let Some(h) = helm {
+        scenario.helm = h;
+    }
+    let name = std::path::Path::new(&input)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| input.clone());
+    let mut render = FixedRender::new(split_template_output(&content, &name));
+    let plan = simulate(&scenario, &mut render);
     match format.as_str() {
         "text" => Ok(plan.to_text()),
-        "json" => serde_json::to_string_pretty(&plan)
+        "markdown" | "md" => Ok(plan.to_markdown()),
+        _ => serde_json::to_string_pretty(&plan)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
-        other => Err(format!("--format takes text or json, not {other:?}")),
     }
 }

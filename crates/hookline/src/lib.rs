@@ -1,11 +1,23 @@
-//! Hookline's core: split rendered manifests into hooks and resources, and plan what Helm does
-//! with them. No I/O, no threads, no clock: the same code runs natively and in the browser.
+//! Hookline's core: split rendered manifests into hooks and resources, and simulate what Helm
+//! does with them across install, upgrade, rollback, uninstall and test. No I/O, no threads,
+//! no clock: the same code runs natively and in the browser.
 
 pub mod hooks;
 pub mod kind_order;
+pub mod lifecycle;
 pub mod manifest;
 pub mod plan;
+pub mod scenario;
+
+/// `helm.sh/resource-policy` (H4 `pkg/kube/resource_policy.go:20`).
+pub const RESOURCE_POLICY: &str = "helm.sh/resource-policy";
 
 pub use hooks::{DeletePolicy, Hook, HookEvent};
-pub use manifest::{split_rendered, Document, RenderedFile, Resource, SortedManifests};
-pub use plan::{plan_install, Action, HelmVersion, Plan, Step};
+pub use lifecycle::{
+    render_files, simulate, simulate_manifest, FixedRender, Render, RenderOutput, RenderRequest,
+};
+pub use manifest::{
+    split_rendered, split_template_output, Document, RenderedFile, Resource, SortedManifests,
+};
+pub use plan::{plan_install, Action, HelmVersion, HistoryEntry, Plan, Step};
+pub use scenario::{ClusterObject, Scenario, ScenarioError, StepSpec};

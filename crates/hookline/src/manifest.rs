@@ -64,7 +64,7 @@ struct Metadata {
     #[serde(default)]
     namespace: Option<String>,
     #[serde(default)]
-    annotations: Option<BTreeMap<String, String>>,
+    annotations: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
 /// An error Helm reports while splitting: `YAML parse error on PATH: CAUSE`.
@@ -110,7 +110,8 @@ pub fn split_documents(text: &str) -> Vec<String> {
     docs.into_iter().filter(|d| !d.is_empty()).collect()
 }
 
-fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, ManifestError> {
+/// Decode a document's `SimpleHead` (apiVersion, kind, metadata name/namespace/annotations).
+pub fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, ManifestError> {
     let head: SimpleHead = if content.trim().is_empty() {
         SimpleHead::default()
     } else {
@@ -125,16 +126,65 @@ fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, Manif
         }
     };
     let meta = head.metadata.unwrap_or_default();
+    // Helm decodes annotations as map[string]string through JSON (sigs.k8s.io/yaml,
+    // manifest.go:28-35): an unquoted number or bool fails the whole render.
+    let mut annotations = BTreeMap::new();
+    for (k, v) in meta.annotations.unwrap_or_default() {
+        let value = match v {
+            serde_yaml::Value::String(s) => s,
+            serde_yaml::Value::Null => String::new(),
+            other => {
+                let go_type = match other {
+                    serde_yaml::Value::Number(_) => "number",
+                    serde_yaml::Value::Bool(_) => "bool",
+                    serde_yaml::Value::Sequence(_) => "array",
+                    _ => "object",
+                };
+                return Err(ManifestError {
+                    path: path.to_string(),
+                    message: format!(
+                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {go_type} into Go struct field .metadata.annotations of type string"
+                    ),
+                });
+            }
+        };
+        annotations.insert(k, value);
+    }
     Ok(Document {
         api_version: head.api_version.unwrap_or_default(),
         kind: head.kind.unwrap_or_default(),
         name: meta.name.unwrap_or_default(),
         namespace: meta.namespace,
-        annotations: meta.annotations.unwrap_or_default(),
+        annotations,
         content: content.to_string(),
         path: path.to_string(),
         index,
     })
+}
+
+/// Turn one multi-document text (a `helm template` output or a hand-written manifest) back
+/// into rendered files: consecutive documents with the same `# Source: PATH` comment form one
+/// file; documents without one belong to `default_path`.
+pub fn split_template_output(text: &str, default_path: &str) -> Vec<RenderedFile> {
+    let mut files: Vec<RenderedFile> = Vec::new();
+    for doc in split_documents(text) {
+        let path = doc
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("# Source:").map(|p| p.trim().to_string()))
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| default_path.to_string());
+        match files.last_mut() {
+            Some(f) if f.path == path => {
+                f.content.push_str("\n---\n");
+                f.content.push_str(&doc);
+            }
+            _ => files.push(RenderedFile {
+                path,
+                content: doc,
+            }),
+        }
+    }
+    files
 }
 
 /// Split rendered files into hooks and resources as Helm's `SortManifests` does.

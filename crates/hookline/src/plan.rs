@@ -1,13 +1,13 @@
-//! The plan: what Helm does, step by step. This is the walking skeleton's install-only planner;
-//! the full lifecycle (upgrade, rollback, uninstall, test, failures) grows from here.
+//! The plan: what Helm does, step by step, and its human-readable renderings.
+//!
+//! The JSON shape is documented in `docs/plan.schema.json` (issue #5).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::hooks::{self, DeletePolicy, Hook, HookEvent};
 use crate::manifest::SortedManifests;
 
 /// Which Helm's semantics to follow.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HelmVersion {
     V3,
@@ -15,214 +15,289 @@ pub enum HelmVersion {
     V4,
 }
 
+impl HelmVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HelmVersion::V3 => "v3",
+            HelmVersion::V4 => "v4",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HelmVersion> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v3" | "3" | "helm3" => Some(HelmVersion::V3),
+            "v4" | "4" | "helm4" => Some(HelmVersion::V4),
+            _ => None,
+        }
+    }
+}
+
 /// One thing Helm does to one object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
+    /// crds, pre-install, install, post-install, pre-upgrade, upgrade, post-upgrade,
+    /// pre-rollback, rollback, post-rollback, pre-delete, uninstall, post-delete, test.
     pub phase: String,
+    /// Hooks: delete, create, update (v4 server-side apply of an existing object), wait, logs.
+    /// Resources: create, update, delete, keep, wait. CRDs: create, skip, update, wait.
     pub verb: String,
     pub kind: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For waits: succeeded, failed, timeout, ready, not-ready, interrupted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For deletes and keeps: the policy or rule (before-hook-creation, hook-succeeded,
+    /// hook-failed, cleanup-on-fail, removed-from-chart, resource-policy, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-
-/// One operation of the scenario.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Step {
-    pub op: String,
-    pub revision: u32,
-    pub status: String,
+    /// The API error when the call itself fails (e.g. "already exists").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    pub actions: Vec<Action>,
-    pub cluster: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Plan {
-    pub steps: Vec<Step>,
-}
-
-fn hook_actions(hooks: &[Hook], event: HookEvent, helm: HelmVersion, out: &mut Vec<Action>) {
-    let phase = event.as_str().to_string();
-    let ordered = hooks::for_event(hooks, event);
-    for (i, h) in ordered.iter().enumerate() {
-        let why = if i == 0 {
-            format!("first {phase} hook: lowest weight {}", h.weight)
-        } else {
-            hooks::why_after(ordered[i - 1], h, helm)
-        };
-        out.push(Action {
-            phase: phase.clone(),
-            verb: "create".into(),
-            kind: h.kind.clone(),
-            name: h.name.clone(),
-            weight: Some(h.weight),
-            why: Some(why),
-            source: Some(h.doc.path.clone()),
-            ..Action::default()
-        });
-        // Helm waits only on Jobs and Pods; other kinds are ready once created.
-        let result = if matches!(h.kind.as_str(), "Job" | "Pod") {
-            "succeeded"
-        } else {
-            "ready"
-        };
-        out.push(Action {
-            phase: phase.clone(),
-            verb: "wait".into(),
-            kind: h.kind.clone(),
-            name: h.name.clone(),
-            weight: Some(h.weight),
-            result: Some(result.into()),
-            ..Action::default()
-        });
-    }
-    // hook-succeeded deletions run after the whole event, in reverse (hooks.go:150-164);
-    // CRDs are never deleted (hooks.go:183-187).
-    for h in ordered.iter().rev() {
-        if h.has_policy(&DeletePolicy::HookSucceeded) && h.kind != "CustomResourceDefinition" {
-            out.push(Action {
-                phase: phase.clone(),
-                verb: "delete".into(),
-                kind: h.kind.clone(),
-                name: h.name.clone(),
-                weight: Some(h.weight),
-                reason: Some("hook-succeeded".into()),
-                ..Action::default()
-            });
+impl Action {
+    /// `phase verb Kind/name [result] [reason] [error]`, the compact form the conformance
+    /// table uses.
+    pub fn compact(&self) -> String {
+        let mut s = format!("{} {} {}/{}", self.phase, self.verb, self.kind, self.name);
+        if let Some(r) = &self.result {
+            s.push(' ');
+            s.push_str(r);
         }
-    }
-}
-
-/// Plan one `helm install` of already split manifests: pre-install hooks, resources in
-/// install kind order, post-install hooks (Helm `pkg/action/install.go:509-576`).
-pub fn plan_install(sorted: &SortedManifests, helm: HelmVersion) -> Plan {
-    let mut actions = Vec::new();
-    hook_actions(&sorted.hooks, HookEvent::PreInstall, helm, &mut actions);
-    for r in &sorted.resources {
-        actions.push(Action {
-            phase: "install".into(),
-            verb: "create".into(),
-            kind: r.kind.clone(),
-            name: r.name.clone(),
-            source: Some(r.path.clone()),
-            ..Action::default()
-        });
-    }
-    hook_actions(&sorted.hooks, HookEvent::PostInstall, helm, &mut actions);
-
-    let mut cluster: Vec<String> = sorted
-        .resources
-        .iter()
-        .map(|r| format!("{}/{}", r.kind, r.name))
-        .collect();
-    for h in &sorted.hooks {
-        let ran = h
-            .events
-            .iter()
-            .any(|e| matches!(e, HookEvent::PreInstall | HookEvent::PostInstall));
-        let deleted = h.has_policy(&DeletePolicy::HookSucceeded) && h.kind != "CustomResourceDefinition";
-        if ran && !deleted {
-            cluster.push(format!("{}/{}", h.kind, h.name));
+        if let Some(r) = &self.reason {
+            s.push(' ');
+            s.push_str(r);
         }
-    }
-    cluster.sort();
-    cluster.dedup();
-    Plan {
-        steps: vec![Step {
-            op: "install".into(),
-            revision: 1,
-            status: "deployed".into(),
-            error: None,
-            actions,
-            cluster,
-        }],
-    }
-}
-
-impl Plan {
-    /// A plain-text timeline for terminals.
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        for (i, step) in self.steps.iter().enumerate() {
-            s.push_str(&format!(
-                "Step {}: {} → revision {} {}\n",
-                i + 1,
-                step.op,
-                step.revision,
-                step.status
-            ));
-            let mut phase = "";
-            for a in &step.actions {
-                if a.phase != phase {
-                    phase = &a.phase;
-                    s.push_str(&format!("  [{phase}]\n"));
-                }
-                let mut line = format!("    {:<7} {}/{}", a.verb, a.kind, a.name);
-                if let Some(w) = a.weight {
-                    line.push_str(&format!("  (weight {w})"));
-                }
-                if let Some(r) = &a.result {
-                    line.push_str(&format!("  → {r}"));
-                }
-                if let Some(r) = &a.reason {
-                    line.push_str(&format!("  ({r})"));
-                }
-                if let Some(w) = &a.why {
-                    line.push_str(&format!("  — {w}"));
-                }
-                s.push_str(&line);
-                s.push('\n');
-            }
-            if let Some(e) = &step.error {
-                s.push_str(&format!("  error: {e}\n"));
-            }
-            s.push_str(&format!("  cluster: {}\n", step.cluster.join(", ")));
+        if self.error.is_some() {
+            s.push_str(" error");
         }
         s
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kind_order::KindOrder;
-    use crate::manifest::{split_rendered, RenderedFile};
+/// A stored revision as `helm history` would list it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub revision: u32,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
 
-    fn hook(name: &str, weight: &str) -> String {
-        format!(
-            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: \"{weight}\"\n    helm.sh/hook-delete-policy: hook-succeeded\n"
-        )
+/// One operation of the scenario.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub op: String,
+    /// The revision this step wrote first (null when it wrote none).
+    pub revision: Option<u32>,
+    /// The status of `revision` after the step; `purged` when the history was removed; when
+    /// the step wrote nothing, the status of the newest stored revision (or `none`).
+    pub status: String,
+    pub error: Option<String>,
+    pub actions: Vec<Action>,
+    /// Every object present after the step, sorted: `Kind/name` or `Kind/namespace/name`.
+    pub cluster: Vec<String>,
+    /// The complete stored history after the step, oldest first.
+    pub history: Vec<HistoryEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// How long Helm could block in this step, summing every per-wait timeout.
+    pub worst_case_seconds: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub release: String,
+    pub namespace: String,
+    pub helm: HelmVersion,
+    pub steps: Vec<Step>,
+}
+
+/// Plan one `helm install` of already split manifests (the walking skeleton's entry point,
+/// kept for the web page): a one-step scenario run through the lifecycle simulator.
+pub fn plan_install(sorted: &SortedManifests, helm: HelmVersion) -> Plan {
+    let scenario = crate::scenario::Scenario {
+        helm,
+        ..crate::scenario::Scenario::default()
+    };
+    let mut render = crate::lifecycle::FixedRender::from_sorted(sorted.clone());
+    crate::lifecycle::simulate(&scenario, &mut render)
+}
+
+fn phase_title(phase: &str) -> &str {
+    phase
+}
+
+fn describe(a: &Action) -> String {
+    let mut line = String::new();
+    match (a.verb.as_str(), &a.result) {
+        ("wait", Some(r)) => line.push_str(&format!("→ {r}")),
+        _ => {}
+    }
+    if let Some(r) = &a.reason {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&format!("({r})"));
+    }
+    if let Some(e) = &a.error {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&format!("✗ {e}"));
+    }
+    line
+}
+
+fn history_line(h: &[HistoryEntry]) -> String {
+    if h.is_empty() {
+        return "(empty)".into();
+    }
+    h.iter()
+        .map(|e| format!("{}:{}", e.revision, e.status))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+impl Plan {
+    /// A plain-text timeline for terminals.
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "release {} in namespace {} — Helm {} semantics\n",
+            self.release,
+            self.namespace,
+            self.helm.as_str()
+        );
+        for (i, step) in self.steps.iter().enumerate() {
+            let rev = step
+                .revision
+                .map(|r| format!("revision {r}"))
+                .unwrap_or_else(|| "no new revision".into());
+            s.push_str(&format!(
+                "\nStep {}: helm {} → {} {}{}\n",
+                i + 1,
+                step.op,
+                rev,
+                step.status,
+                if step.error.is_some() { "  ✗ FAILED" } else { "" }
+            ));
+            let mut phase = "";
+            for a in &step.actions {
+                if a.phase != phase {
+                    phase = &a.phase;
+                    s.push_str(&format!("  [{}]\n", phase_title(phase)));
+                }
+                let obj = format!("{}/{}", a.kind, a.name);
+                let mut line = format!("    {:<7} {:<40}", a.verb, obj);
+                if let Some(w) = a.weight {
+                    line.push_str(&format!(" w={w:<4}"));
+                }
+                let d = describe(a);
+                if !d.is_empty() {
+                    line.push(' ');
+                    line.push_str(&d);
+                }
+                s.push_str(line.trim_end());
+                s.push('\n');
+                if let Some(w) = &a.why {
+                    s.push_str(&format!("            why: {w}\n"));
+                }
+            }
+            if step.actions.is_empty() {
+                s.push_str("    (no cluster actions)\n");
+            }
+            if let Some(e) = &step.error {
+                s.push_str(&format!("  error: {}\n", e.replace('\n', "\n         ")));
+            }
+            if let Some(n) = &step.notes {
+                s.push_str(&format!("  notes: {}\n", n.trim().replace('\n', "\n         ")));
+            }
+            s.push_str(&format!(
+                "  cluster: {}\n",
+                if step.cluster.is_empty() {
+                    "(nothing)".to_string()
+                } else {
+                    step.cluster.join(", ")
+                }
+            ));
+            s.push_str(&format!("  history: {}\n", history_line(&step.history)));
+            s.push_str(&format!(
+                "  worst case: {}s of waiting\n",
+                step.worst_case_seconds
+            ));
+        }
+        s
     }
 
-    #[test]
-    fn equal_weights_run_by_name_and_delete_in_reverse() {
-        let text = [hook("c", "0"), hook("a", "0"), hook("b", "0")].join("---\n");
-        let files = vec![RenderedFile {
-            path: "x/templates/hooks.yaml".into(),
-            content: text,
-        }];
-        let sorted = split_rendered(&files, KindOrder::Install, HelmVersion::V4).unwrap();
-        let plan = plan_install(&sorted, HelmVersion::V4);
-        let seq: Vec<String> = plan.steps[0]
-            .actions
-            .iter()
-            .map(|a| format!("{} {}", a.verb, a.name))
-            .collect();
-        assert_eq!(
-            seq,
-            [
-                "create a", "wait a", "create b", "wait b", "create c", "wait c", "delete c",
-                "delete b", "delete a"
-            ]
+    /// Markdown: a heading and a table per step, suitable for a PR comment.
+    pub fn to_markdown(&self) -> String {
+        let mut s = format!(
+            "## Hookline plan: release `{}` in `{}` (Helm {})\n",
+            self.release,
+            self.namespace,
+            self.helm.as_str()
         );
+        for (i, step) in self.steps.iter().enumerate() {
+            let rev = step
+                .revision
+                .map(|r| format!("revision {r}"))
+                .unwrap_or_else(|| "no new revision".into());
+            s.push_str(&format!(
+                "\n### Step {}: `helm {}` → {} **{}**{}\n\n",
+                i + 1,
+                step.op,
+                rev,
+                step.status,
+                if step.error.is_some() { " ❌" } else { " ✅" }
+            ));
+            if step.actions.is_empty() {
+                s.push_str("_No cluster actions._\n");
+            } else {
+                s.push_str("| # | phase | action | object | weight | result | why |\n");
+                s.push_str("|---|---|---|---|---|---|---|\n");
+                for (n, a) in step.actions.iter().enumerate() {
+                    s.push_str(&format!(
+                        "| {} | {} | {} | `{}/{}` | {} | {} | {} |\n",
+                        n + 1,
+                        a.phase,
+                        a.verb,
+                        a.kind,
+                        a.name,
+                        a.weight.map(|w| w.to_string()).unwrap_or_default(),
+                        md_escape(&describe(a)),
+                        md_escape(a.why.as_deref().unwrap_or("")),
+                    ));
+                }
+            }
+            if let Some(e) = &step.error {
+                s.push_str(&format!("\n**Error:** `{}`\n", e.replace('\n', " ")));
+            }
+            if let Some(n) = &step.notes {
+                s.push_str(&format!("\n**Notes:** {}\n", md_escape(n.trim())));
+            }
+            s.push_str(&format!(
+                "\n**Cluster after:** {}  \n**History:** {}  \n**Worst case:** {}s\n",
+                if step.cluster.is_empty() {
+                    "_nothing_".to_string()
+                } else {
+                    step.cluster
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                history_line(&step.history),
+                step.worst_case_seconds
+            ));
+        }
+        s
     }
 }

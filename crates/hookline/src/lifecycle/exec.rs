@@ -1,0 +1,391 @@
+//! Running the hooks of one event: `execHook` / `execHookWithDelayedShutdown`.
+//!
+//! H4 `pkg/action/hooks.go:35-165` (sorting :73-74,167-177; delete by policy :180-216; default
+//! policy :237-247); H3 `pkg/action/hooks.go:37-133`.
+
+use crate::hooks::{self, DeletePolicy, Hook, HookEvent};
+use crate::plan::{Action, HelmVersion};
+
+use super::ops::{Cx, Opts, Sim, Stop};
+use super::state::{ClusterObj, RunState};
+
+/// How this event's hooks are applied and waited on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HookRun {
+    /// Created through server-side apply (Helm 4 releases with ApplyMethod ssa).
+    pub ssa: bool,
+    /// `helm test --logs` on Helm 4: logs are printed before the deferred deletions
+    /// (H4 `pkg/cmd/release_testing.go:69-107`).
+    pub logs_before_shutdown: bool,
+}
+
+fn is_crd(h: &Hook) -> bool {
+    // Never delete CustomResourceDefinitions (H4 hooks.go:183-187).
+    h.kind == "CustomResourceDefinition"
+}
+
+fn waits_on(kind: &str) -> bool {
+    // Only Jobs and Pods have a readiness that Helm waits for; every other kind is ready once
+    // created (H3 pkg/kube/client.go:745-840; H4 statuswait.go + statusreaders).
+    matches!(kind, "Job" | "Pod")
+}
+
+/// The REST resource name Kubernetes uses in errors: `jobs.batch`, `configmaps`.
+pub(crate) fn resource_name(api_version: &str, kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    let plural = if lower.ends_with('s') || lower.ends_with("x") || lower.ends_with("ch") {
+        format!("{lower}es")
+    } else if let Some(stem) = lower.strip_suffix('y') {
+        if stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
+            format!("{lower}s")
+        } else {
+            format!("{stem}ies")
+        }
+    } else {
+        format!("{lower}s")
+    };
+    match api_version.split_once('/') {
+        Some((group, _)) if !group.is_empty() => format!("{plural}.{group}"),
+        _ => plural,
+    }
+}
+
+fn group_kind(api_version: &str, kind: &str) -> String {
+    match api_version.split_once('/') {
+        Some((group, _)) if !group.is_empty() => format!("{kind}.{group}"),
+        _ => kind.to_string(),
+    }
+}
+
+/// The error a failed or timed-out hook wait returns.
+fn wait_error(helm: HelmVersion, kind: &str, ns: &str, name: &str, result: &str) -> String {
+    match (helm, result) {
+        // H3 pkg/kube/client.go:790-840 (legacy list-watch).
+        (HelmVersion::V3, "failed") if kind == "Job" => {
+            format!("job {name} failed: BackoffLimitExceeded")
+        }
+        (HelmVersion::V3, "failed") => format!("pod {name} failed"),
+        (HelmVersion::V3, _) => "timed out waiting for the condition".to_string(),
+        // H4 pkg/kube/statuswait.go:172-217 with internal/statusreaders.
+        (HelmVersion::V4, "failed") if kind == "Job" => format!(
+            "resource Job/{ns}/{name} not ready. status: Failed, message: Job Failed. failed: 1/1"
+        ),
+        (HelmVersion::V4, "failed") => {
+            format!("resource {kind}/{ns}/{name} not ready. status: Failed, message: pod {name} failed")
+        }
+        (HelmVersion::V4, _) => {
+            let msg = if kind == "Job" {
+                "Job in progress"
+            } else {
+                "Pod in progress"
+            };
+            format!(
+                "resource {kind}/{ns}/{name} not ready. status: InProgress, message: {msg}\ncontext deadline exceeded"
+            )
+        }
+    }
+}
+
+impl Sim<'_> {
+    fn hook_key(&self, h: &Hook) -> (String, String, String) {
+        self.key(&h.kind, h.doc.namespace.as_deref(), &h.name)
+    }
+
+    fn hook_action(phase: &str, verb: &str, h: &Hook, why: String) -> Action {
+        Action {
+            phase: phase.to_string(),
+            verb: verb.to_string(),
+            kind: h.kind.clone(),
+            name: h.name.clone(),
+            weight: Some(h.weight),
+            why: Some(why),
+            ..Action::default()
+        }
+    }
+
+    /// Delete a hook by one policy if it has it (`deleteHookByPolicy`, H4 hooks.go:180-216).
+    /// Deleting a missing object is a success (NotFound is ignored); it is listed only when
+    /// the object exists.
+    fn delete_by_policy(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        phase: &str,
+        h: &Hook,
+        policy: DeletePolicy,
+        why: String,
+    ) {
+        if is_crd(h) || !h.has_policy(&policy) {
+            return;
+        }
+        let key = self.hook_key(h);
+        if self.cluster.objects.remove(&key).is_none() {
+            return;
+        }
+        let mut a = Self::hook_action(phase, "delete", h, why);
+        a.reason = Some(policy.as_str().to_string());
+        cx.actions.push(a);
+        // H3 always waits for hook deletions (hooks.go:147-172); H4 waits through the
+        // strategy's waiter, and hookOnly's WaitForDelete does nothing (statuswait.go:290-292).
+        if o.hook_delete_waits(self.helm) {
+            cx.worst += o.timeout;
+        }
+    }
+
+    fn logs_action(cx: &mut Cx<'_>, phase: &str, h: &Hook, policy: &str) {
+        if waits_on(&h.kind) && h.output_log_policies.iter().any(|p| p == policy) {
+            cx.actions.push(Self::hook_action(
+                phase,
+                "logs",
+                h,
+                format!("helm.sh/hook-output-log-policy {policy}: the container logs are printed (hooks.go:249-275)"),
+            ));
+        }
+    }
+
+    /// Run every hook of `event` in `hooks` (the release's stored or freshly rendered hooks).
+    pub(crate) fn exec_hooks(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        hooks_list: &[Hook],
+        event: HookEvent,
+        run: HookRun,
+    ) -> Result<(), Stop> {
+        let phase = event.as_str();
+        // Select once per matching event token, stable-sort by (weight, name)
+        // (H4 hooks.go:65-74; H3 :43-49).
+        let selected: Vec<&Hook> = hooks::for_event(hooks_list, event);
+        let helm = self.helm;
+        for (i, h) in selected.iter().enumerate() {
+            let h: &Hook = h;
+            let mut why = if i == 0 {
+                format!(
+                    "first {phase} hook: lowest weight {} (hooks sort by weight, then name)",
+                    h.weight
+                )
+            } else {
+                hooks::why_after(selected[i - 1], h, helm)
+            };
+            let tokens = h.events.iter().filter(|e| **e == event).count();
+            if tokens > 1 {
+                why.push_str(&format!(
+                    "; runs in each matching event token ({phase} is listed {tokens} times)"
+                ));
+            }
+            // Default delete policy (hookSetDeletePolicy, H4 hooks.go:237-247; H3 :53-59).
+            let bhc_why = if h.delete_policies.is_empty() {
+                "before-hook-creation by default (no helm.sh/hook-delete-policy annotation): the previous object is deleted before the hook is created".to_string()
+            } else {
+                "before-hook-creation: the previous object is deleted before the hook is created"
+                    .to_string()
+            };
+            self.delete_by_policy(cx, o, phase, h, DeletePolicy::BeforeHookCreation, bhc_why);
+
+            // Create (H3: POST; H4: server-side apply when the release uses it) (H4 :98-108).
+            let key = self.hook_key(h);
+            let outcome = cx.hook_outcome(event, h);
+            let hook_err = |e: &str| format!("warning: Hook {phase} {} failed: {e}", h.doc.path);
+            if outcome.as_deref() == Some("create-error") {
+                let e = format!(
+                    "admission webhook \"simulated\" denied the request: {} \"{}\" (outcome create-error)",
+                    resource_name(&h.doc.api_version, &h.kind),
+                    h.name
+                );
+                let mut a = Self::hook_action(phase, "create", h, why);
+                a.error = Some(e.clone());
+                cx.actions.push(a);
+                // A create failure returns at once: no hook-failed, no hook-succeeded cleanup.
+                return Err(Stop::Err(hook_err(&e)));
+            }
+            let mut reused: Option<RunState> = None;
+            if let Some(existing) = self.cluster.objects.get(&key).cloned() {
+                if !run.ssa {
+                    let e = format!(
+                        "{} \"{}\" already exists",
+                        resource_name(&h.doc.api_version, &h.kind),
+                        h.name
+                    );
+                    let mut a = Self::hook_action(
+                        phase,
+                        "create",
+                        h,
+                        format!("{why}; an object with this name already exists and no before-hook-creation policy removed it, so the create fails (no failure cleanup runs)"),
+                    );
+                    a.error = Some("already exists".into());
+                    cx.actions.push(a);
+                    return Err(Stop::Err(hook_err(&e)));
+                }
+                // Helm 4 server-side apply: the existing object is patched in place
+                // (pkg/kube/client.go:315-347).
+                let unchanged = existing.content.trim() == h.doc.content.trim();
+                if waits_on(&h.kind) && !unchanged {
+                    let e = if h.kind == "Job" {
+                        format!(
+                            "{} \"{}\" is invalid: spec.template: Invalid value: field is immutable",
+                            group_kind(&h.doc.api_version, &h.kind),
+                            h.name
+                        )
+                    } else {
+                        format!(
+                            "Pod \"{}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`",
+                            h.name
+                        )
+                    };
+                    let mut a = Self::hook_action(
+                        phase,
+                        "update",
+                        h,
+                        format!("{why}; server-side apply patches the existing {} in place, and its spec changed", h.kind),
+                    );
+                    a.error = Some(e.clone());
+                    cx.actions.push(a);
+                    return Err(Stop::Err(hook_err(&e)));
+                }
+                let reuse_why = if unchanged && waits_on(&h.kind) {
+                    reused = existing.run;
+                    format!("{why}; server-side apply of an unchanged {} leaves the old object in place, so it is not re-run", h.kind)
+                } else {
+                    format!("{why}; server-side apply updates the existing object in place (no AlreadyExists in Helm 4 with SSA)")
+                };
+                cx.actions
+                    .push(Self::hook_action(phase, "update", h, reuse_why));
+                let obj = self.cluster.objects.get_mut(&key);
+                if let Some(obj) = obj {
+                    obj.content = h.doc.content.clone();
+                    obj.hook = true;
+                }
+            } else {
+                cx.actions.push(Self::hook_action(phase, "create", h, why));
+                self.cluster.objects.insert(
+                    key.clone(),
+                    ClusterObj {
+                        kind: h.kind.clone(),
+                        namespace: key.1.clone(),
+                        name: h.name.clone(),
+                        api_version: h.doc.api_version.clone(),
+                        owner: None,
+                        hook: true,
+                        crd_file: false,
+                        preexisting: false,
+                        resource_policy: h.doc.annotations.get(crate::RESOURCE_POLICY).cloned(),
+                        content: h.doc.content.clone(),
+                        run: waits_on(&h.kind).then_some(RunState::Running),
+                    },
+                );
+            }
+
+            // Wait (WatchUntilReady, H4 :110-120).
+            let result = if waits_on(&h.kind) {
+                match reused {
+                    Some(RunState::Succeeded) => "succeeded".to_string(),
+                    Some(RunState::Failed) => "failed".to_string(),
+                    _ => match outcome.as_deref() {
+                        Some("failed") => "failed".into(),
+                        Some("timeout") => "timeout".into(),
+                        Some("interrupted") => "interrupted".into(),
+                        _ => "succeeded".into(),
+                    },
+                }
+            } else {
+                "ready".to_string()
+            };
+            let wait_why = if !waits_on(&h.kind) {
+                format!(
+                    "Helm waits only for Jobs and Pods; a {} is ready as soon as it is created",
+                    h.kind
+                )
+            } else if reused.is_some() && !matches!(reused, Some(RunState::Running)) {
+                format!(
+                    "the old {} already has a terminal condition, so the wait returns at once",
+                    h.kind
+                )
+            } else if h.kind == "Job" {
+                format!(
+                    "Helm waits until the Job is Complete or Failed, up to the timeout ({}s)",
+                    o.hook_timeout(self.helm)
+                )
+            } else {
+                format!(
+                    "Helm waits until the Pod is Succeeded or Failed, up to the timeout ({}s)",
+                    o.hook_timeout(self.helm)
+                )
+            };
+            let mut w = Self::hook_action(phase, "wait", h, wait_why);
+            w.result = Some(result.clone());
+            cx.actions.push(w);
+            if waits_on(&h.kind) && reused.is_none() {
+                cx.worst += o.hook_timeout(self.helm);
+            }
+            if let Some(obj) = self.cluster.objects.get_mut(&key) {
+                obj.run = match result.as_str() {
+                    "succeeded" => Some(RunState::Succeeded),
+                    "failed" => Some(RunState::Failed),
+                    "ready" => None,
+                    _ => Some(RunState::Running),
+                };
+            }
+            match result.as_str() {
+                "interrupted" => {
+                    return Err(Stop::Interrupted(format!(
+                        "waiting for {} hook {}/{}",
+                        phase, h.kind, h.name
+                    )))
+                }
+                "failed" | "timeout" => {
+                    // Failure path (H4 :121-145; H3 :94-115): logs, hook-failed deletion,
+                    // then the earlier hooks' hook-succeeded deletions in forward order, then
+                    // the error.
+                    Self::logs_action(cx, phase, h, "hook-failed");
+                    self.delete_by_policy(
+                        cx,
+                        o,
+                        phase,
+                        h,
+                        DeletePolicy::HookFailed,
+                        "hook-failed: deleted because its wait failed, before the error is returned".into(),
+                    );
+                    for earlier in &selected[..i] {
+                        self.delete_by_policy(
+                            cx,
+                            o,
+                            phase,
+                            earlier,
+                            DeletePolicy::HookSucceeded,
+                            format!("hook-succeeded of an earlier {phase} hook: applied in forward order because a later hook failed"),
+                        );
+                    }
+                    let ns = if key.1.is_empty() { self.sc.namespace.clone() } else { key.1.clone() };
+                    return Err(Stop::Err(wait_error(self.helm, &h.kind, &ns, &h.name, &result)));
+                }
+                _ => {}
+            }
+        }
+        if run.logs_before_shutdown {
+            for h in &selected {
+                if waits_on(&h.kind) {
+                    cx.actions.push(Self::hook_action(
+                        phase,
+                        "logs",
+                        h,
+                        "helm test --logs: Helm 4 prints the logs before the deferred hook deletions (release_testing.go)".into(),
+                    ));
+                }
+            }
+        }
+        // Success: walk the hooks in reverse; logs then hook-succeeded deletion (H4 :150-164;
+        // H3 :121-130).
+        for h in selected.iter().rev() {
+            Self::logs_action(cx, phase, h, "hook-succeeded");
+            self.delete_by_policy(
+                cx,
+                o,
+                phase,
+                h,
+                DeletePolicy::HookSucceeded,
+                format!("hook-succeeded: deleted after every {phase} hook succeeded, in reverse order"),
+            );
+        }
+        Ok(())
+    }
+}

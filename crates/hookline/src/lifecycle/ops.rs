@@ -1,0 +1,1484 @@
+//! The five operations: install, upgrade, rollback, uninstall, test.
+//!
+//! H4 = helm v4.2.4 `pkg/action/*.go`, H3 = v3.21.4 (line numbers in brackets where they
+//! differ), as tabulated in `shared/spec/helm-hooks.md` §2.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+
+use crate::hooks::{Hook, HookEvent};
+use crate::kind_order::{self, KindOrder};
+use crate::manifest::{split_template_output, Document};
+use crate::plan::{Action, HelmVersion, HistoryEntry, Step};
+use crate::scenario::{apply_set, merge_values, Scenario, StepSpec};
+
+use super::exec::{resource_name, HookRun};
+use super::state::{cluster_scoped, Cluster, ClusterObj, ObjKey, Revision, RunState, Status};
+use super::{render_files, Render, RenderOutput, RenderRequest};
+
+/// Why an operation stopped.
+#[derive(Clone, Debug)]
+pub(crate) enum Stop {
+    /// Helm returned this error.
+    Err(String),
+    /// The helm process was killed (outcome `interrupted`) while doing this.
+    Interrupted(String),
+}
+
+impl From<String> for Stop {
+    fn from(s: String) -> Stop {
+        Stop::Err(s)
+    }
+}
+
+/// Helm 4 wait strategies (H4 `pkg/cmd/flags.go:59-96`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Strategy {
+    HookOnly,
+    Watcher,
+    Legacy,
+}
+
+/// The flags of one command, after validation.
+#[derive(Clone, Debug)]
+pub(crate) struct Opts {
+    pub no_hooks: bool,
+    /// Helm 3 `--wait` (or forced by `--atomic`).
+    pub wait_flag: bool,
+    /// Helm 4 `--wait=<strategy>`.
+    pub strategy: Strategy,
+    pub wait_for_jobs: bool,
+    /// `--timeout` in seconds.
+    pub timeout: u64,
+    pub atomic: bool,
+    pub atomic_flag_name: &'static str,
+    pub cleanup_on_fail: bool,
+    pub keep_history: bool,
+    pub replace: bool,
+    pub skip_crds: bool,
+    pub create_namespace: bool,
+    pub take_ownership: bool,
+    pub reuse_values: bool,
+    pub reset_values: bool,
+    pub reset_then_reuse_values: bool,
+    pub install: bool,
+    pub server_side: Option<String>,
+    pub logs: bool,
+    pub revision: i64,
+    pub filter: Vec<String>,
+}
+
+impl Opts {
+    fn new(helm: HelmVersion) -> Opts {
+        Opts {
+            no_hooks: false,
+            wait_flag: false,
+            strategy: Strategy::HookOnly,
+            wait_for_jobs: false,
+            timeout: 300,
+            atomic: false,
+            atomic_flag_name: match helm {
+                HelmVersion::V3 => "atomic",
+                HelmVersion::V4 => "rollback-on-failure",
+            },
+            cleanup_on_fail: false,
+            keep_history: false,
+            replace: false,
+            skip_crds: false,
+            create_namespace: false,
+            take_ownership: false,
+            reuse_values: false,
+            reset_values: false,
+            reset_then_reuse_values: false,
+            install: false,
+            server_side: None,
+            logs: false,
+            revision: 0,
+            filter: Vec::new(),
+        }
+    }
+
+    /// Does Helm wait for regular resources? H3: only with `--wait`; H4: unless the strategy
+    /// is hookOnly (whose `Wait` does nothing, statuswait.go:282-284).
+    pub fn resource_waits(&self, helm: HelmVersion) -> bool {
+        match helm {
+            HelmVersion::V3 => self.wait_flag,
+            HelmVersion::V4 => self.strategy != Strategy::HookOnly,
+        }
+    }
+
+    /// Does Helm wait for hook deletions? H3 always (hooks.go:147-172); H4 through the
+    /// strategy (hookOnly `WaitForDelete` does nothing, statuswait.go:290-292).
+    pub fn hook_delete_waits(&self, helm: HelmVersion) -> bool {
+        match helm {
+            HelmVersion::V3 => true,
+            HelmVersion::V4 => self.strategy != Strategy::HookOnly,
+        }
+    }
+
+    /// The timeout of one hook wait: H4 turns 0 into 30s (statuswait.go:57-62).
+    pub fn hook_timeout(&self, helm: HelmVersion) -> u64 {
+        if helm == HelmVersion::V4 && self.timeout == 0 {
+            30
+        } else {
+            self.timeout
+        }
+    }
+}
+
+/// The state of one step while it runs.
+pub(crate) struct Cx<'s> {
+    pub spec: &'s StepSpec,
+    pub actions: Vec<Action>,
+    pub worst: u64,
+    pub first_written: Option<u32>,
+    pub purged: bool,
+    pub notes: Option<String>,
+}
+
+impl<'s> Cx<'s> {
+    fn new(spec: &'s StepSpec) -> Cx<'s> {
+        Cx {
+            spec,
+            actions: Vec::new(),
+            worst: 0,
+            first_written: None,
+            purged: false,
+            notes: None,
+        }
+    }
+
+    fn written(&mut self, v: u32) {
+        if self.first_written.is_none() {
+            self.first_written = Some(v);
+        }
+    }
+
+    /// `event:Kind/name` beats `Kind/name`.
+    pub fn hook_outcome(&self, event: HookEvent, h: &Hook) -> Option<String> {
+        let obj = format!("{}/{}", h.kind, h.name);
+        self.spec
+            .outcomes
+            .get(&format!("{}:{obj}", event.as_str()))
+            .or_else(|| self.spec.outcomes.get(&obj))
+            .cloned()
+    }
+
+    fn resource_outcome(&self, phase: &str, kind: &str, name: &str) -> Option<String> {
+        let obj = format!("{kind}/{name}");
+        self.spec
+            .outcomes
+            .get(&format!("{phase}:{obj}"))
+            .or_else(|| self.spec.outcomes.get(&obj))
+            .cloned()
+    }
+}
+
+pub(crate) struct Sim<'a> {
+    pub sc: &'a Scenario,
+    pub helm: HelmVersion,
+    pub cluster: Cluster,
+    pub history: Vec<Revision>,
+    sticky_manifest: Option<String>,
+}
+
+const OPS: &[&str] = &["install", "upgrade", "rollback", "uninstall", "test"];
+
+/// The flags each command accepts (cobra rejects the rest with `unknown flag: --X`).
+fn flag_allowed(op: &str, flag: &str, helm: HelmVersion) -> bool {
+    let v4 = helm == HelmVersion::V4;
+    match op {
+        "install" => {
+            matches!(
+                flag,
+                "atomic"
+                    | "no-hooks"
+                    | "wait"
+                    | "wait-for-jobs"
+                    | "skip-crds"
+                    | "create-namespace"
+                    | "take-ownership"
+                    | "replace"
+            ) || (v4 && flag == "rollback-on-failure")
+        }
+        "upgrade" => {
+            matches!(
+                flag,
+                "install"
+                    | "atomic"
+                    | "no-hooks"
+                    | "wait"
+                    | "wait-for-jobs"
+                    | "cleanup-on-fail"
+                    | "reuse-values"
+                    | "reset-values"
+                    | "reset-then-reuse-values"
+                    | "skip-crds"
+                    | "create-namespace"
+                    | "take-ownership"
+                    | "force"
+            ) || (v4 && flag == "rollback-on-failure")
+        }
+        "rollback" => {
+            matches!(
+                flag,
+                "no-hooks" | "wait" | "wait-for-jobs" | "cleanup-on-fail" | "force"
+            ) || (!v4 && flag == "recreate-pods")
+        }
+        "uninstall" => matches!(
+            flag,
+            "no-hooks" | "keep-history" | "wait" | "ignore-not-found"
+        ),
+        "test" => matches!(flag, "logs"),
+        _ => false,
+    }
+}
+
+fn ownership_error(obj: &ClusterObj, release: &str, ns: &str) -> Option<String> {
+    // checkOwnership (H4 pkg/action/validate.go).
+    let mut errs = Vec::new();
+    match &obj.owner {
+        None => {
+            errs.push("label validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"".to_string());
+            errs.push(format!("annotation validation error: missing key \"meta.helm.sh/release-name\": must be set to \"{release}\""));
+            errs.push(format!("annotation validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"{ns}\""));
+        }
+        Some((r, rns)) => {
+            if r != release {
+                errs.push(format!("annotation validation error: key \"meta.helm.sh/release-name\" must equal \"{release}\": current value is \"{r}\""));
+            }
+            if rns != ns {
+                errs.push(format!("annotation validation error: key \"meta.helm.sh/release-namespace\" must equal \"{ns}\": current value is \"{rns}\""));
+            }
+        }
+    }
+    if errs.is_empty() {
+        None
+    } else {
+        Some(format!("invalid ownership metadata; {}", errs.join("; ")))
+    }
+}
+
+fn resource_string(kind: &str, name: &str, ns: &str) -> String {
+    format!("{kind} {name:?} in namespace {ns:?}")
+}
+
+fn real_docs(docs: &[Document]) -> Vec<Document> {
+    docs.iter()
+        .filter(|d| !d.kind.is_empty() || !d.name.is_empty())
+        .cloned()
+        .collect()
+}
+
+impl<'a> Sim<'a> {
+    pub fn new(sc: &'a Scenario) -> Sim<'a> {
+        let mut cluster = Cluster::default();
+        let mut sim = Sim {
+            sc,
+            helm: sc.helm,
+            cluster: Cluster::default(),
+            history: Vec::new(),
+            sticky_manifest: None,
+        };
+        for o in &sc.cluster {
+            let key = sim.key(&o.kind, o.namespace.as_deref(), &o.name);
+            let owner = o.owner.as_ref().map(|r| {
+                (
+                    r.clone(),
+                    o.owner_namespace
+                        .clone()
+                        .unwrap_or_else(|| sc.namespace.clone()),
+                )
+            });
+            let run = match o.result.as_deref() {
+                Some("succeeded") | Some("complete") => Some(RunState::Succeeded),
+                Some("failed") => Some(RunState::Failed),
+                Some(_) => Some(RunState::Running),
+                None => None,
+            };
+            cluster.objects.insert(
+                key.clone(),
+                ClusterObj {
+                    kind: o.kind.clone(),
+                    namespace: key.1.clone(),
+                    name: o.name.clone(),
+                    api_version: String::new(),
+                    owner,
+                    hook: false,
+                    crd_file: false,
+                    preexisting: true,
+                    resource_policy: o.keep.then(|| "keep".to_string()),
+                    content: o.content.clone().unwrap_or_default(),
+                    run,
+                },
+            );
+        }
+        sim.cluster = cluster;
+        sim
+    }
+
+    pub(crate) fn key(&self, kind: &str, ns: Option<&str>, name: &str) -> ObjKey {
+        let ns = if cluster_scoped(kind) {
+            String::new()
+        } else {
+            ns.filter(|n| !n.is_empty())
+                .unwrap_or(&self.sc.namespace)
+                .to_string()
+        };
+        (kind.to_string(), ns, name.to_string())
+    }
+
+    fn doc_key(&self, d: &Document) -> ObjKey {
+        self.key(&d.kind, d.namespace.as_deref(), &d.name)
+    }
+
+    fn ns_of(&self, key: &ObjKey) -> String {
+        key.1.clone()
+    }
+
+    fn history_entries(&self) -> Vec<HistoryEntry> {
+        self.history
+            .iter()
+            .map(|r| HistoryEntry {
+                revision: r.version,
+                status: r.status.as_str().to_string(),
+                description: r.description.clone(),
+            })
+            .collect()
+    }
+
+    fn rev_mut(&mut self, version: u32) -> Option<&mut Revision> {
+        self.history.iter_mut().find(|r| r.version == version)
+    }
+
+    fn set_status(&mut self, version: u32, status: Status, description: &str) {
+        if let Some(r) = self.rev_mut(version) {
+            r.status = status;
+            r.description = description.to_string();
+        }
+    }
+
+    pub fn run_step(&mut self, index: usize, spec: &StepSpec, render: &mut dyn Render) -> Step {
+        let mut cx = Cx::new(spec);
+        let res = self.dispatch(index, spec, render, &mut cx);
+        let (status, revision) = if cx.purged && self.history.is_empty() {
+            ("purged".to_string(), cx.first_written)
+        } else if let Some(v) = cx.first_written {
+            let st = self
+                .history
+                .iter()
+                .find(|r| r.version == v)
+                .map(|r| r.status.as_str().to_string())
+                .unwrap_or_else(|| "purged".into());
+            (st, Some(v))
+        } else {
+            let st = self
+                .history
+                .last()
+                .map(|r| r.status.as_str().to_string())
+                .unwrap_or_else(|| "none".into());
+            (st, None)
+        };
+        let error = match res {
+            Ok(()) => None,
+            Err(Stop::Err(e)) => Some(e),
+            Err(Stop::Interrupted(what)) => Some(format!(
+                "interrupted while {what}: the helm process was killed, so the release record stays {status}"
+            )),
+        };
+        Step {
+            op: spec.op.clone(),
+            revision,
+            status,
+            error,
+            actions: cx.actions,
+            cluster: self.cluster.listing(&self.sc.namespace),
+            history: self.history_entries(),
+            notes: cx.notes,
+            worst_case_seconds: cx.worst,
+        }
+    }
+
+    fn dispatch(
+        &mut self,
+        index: usize,
+        spec: &StepSpec,
+        render: &mut dyn Render,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), Stop> {
+        let helm = self.helm;
+        let op = spec.op.trim().to_ascii_lowercase();
+        if !OPS.contains(&op.as_str()) {
+            return Err(Stop::Err(format!("unknown command {:?} for \"helm\"", spec.op)));
+        }
+        if let Some(m) = &spec.manifest {
+            self.sticky_manifest = Some(m.clone());
+        }
+        let mut o = Opts::new(helm);
+        for f in &spec.flags {
+            let (name, value) = match f.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (f.as_str(), None),
+            };
+            if !flag_allowed(&op, name, helm) {
+                return Err(Stop::Err(format!("unknown flag: --{name}")));
+            }
+            if value.is_some_and(|v| v == "false") {
+                continue;
+            }
+            match name {
+                "atomic" | "rollback-on-failure" => o.atomic = true,
+                "no-hooks" => o.no_hooks = true,
+                "wait" => {
+                    o.wait_flag = true;
+                    o.strategy = match value {
+                        Some("legacy") => Strategy::Legacy,
+                        Some("hookOnly") => Strategy::HookOnly,
+                        _ => Strategy::Watcher,
+                    };
+                }
+                "wait-for-jobs" => o.wait_for_jobs = true,
+                "skip-crds" => o.skip_crds = true,
+                "create-namespace" => o.create_namespace = true,
+                "take-ownership" => o.take_ownership = true,
+                "replace" => o.replace = true,
+                "install" => o.install = true,
+                "cleanup-on-fail" => o.cleanup_on_fail = true,
+                "reuse-values" => o.reuse_values = true,
+                "reset-values" => o.reset_values = true,
+                "reset-then-reuse-values" => o.reset_then_reuse_values = true,
+                "keep-history" => o.keep_history = true,
+                "logs" => o.logs = true,
+                _ => {}
+            }
+        }
+        if helm == HelmVersion::V4 && o.atomic && spec.flags.iter().any(|f| f == "atomic") {
+            // --atomic is the deprecated alias of --rollback-on-failure in Helm 4
+            // (H4 pkg/cmd/install.go:203-205); messages name the new flag.
+            o.atomic_flag_name = "rollback-on-failure";
+        }
+        if let Some(w) = &spec.wait {
+            if op == "test" {
+                return Err(Stop::Err("unknown flag: --wait".into()));
+            }
+            match helm {
+                HelmVersion::V3 => match w.as_str() {
+                    "true" => o.wait_flag = true,
+                    "false" | "" => {}
+                    other => {
+                        return Err(Stop::Err(format!(
+                            "invalid argument {other:?} for \"--wait\" flag: strconv.ParseBool: parsing {other:?}: invalid syntax"
+                        )))
+                    }
+                },
+                HelmVersion::V4 => {
+                    o.strategy = match w.as_str() {
+                        "watcher" | "true" => Strategy::Watcher,
+                        "hookOnly" | "false" => Strategy::HookOnly,
+                        "legacy" => Strategy::Legacy,
+                        other => {
+                            return Err(Stop::Err(format!(
+                                "invalid argument {other:?} for \"--wait\" flag: invalid wait input {other:?}. Valid inputs are watcher, hookOnly, and legacy"
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(ss) = &spec.server_side {
+            if helm == HelmVersion::V3 || !matches!(op.as_str(), "install" | "upgrade" | "rollback")
+            {
+                return Err(Stop::Err("unknown flag: --server-side".into()));
+            }
+            if !matches!(ss.as_str(), "true" | "false" | "auto") {
+                return Err(Stop::Err(format!(
+                    "invalid/unknown release server-side apply method: {ss}"
+                )));
+            }
+            o.server_side = Some(ss.clone());
+        }
+        if let Some(t) = spec.timeout_seconds {
+            o.timeout = t;
+        }
+        if spec.revision.is_some() && op != "rollback" {
+            return Err(Stop::Err("unknown flag: --revision".into()));
+        }
+        o.revision = spec.revision.unwrap_or(0);
+        if !spec.filter.is_empty() && op != "test" {
+            return Err(Stop::Err("unknown flag: --filter".into()));
+        }
+        o.filter = spec.filter.clone();
+        let has_values = spec.values.as_object().is_some_and(|m| !m.is_empty());
+        if (has_values || !spec.set.is_empty()) && !matches!(op.as_str(), "install" | "upgrade") {
+            return Err(Stop::Err(format!(
+                "unknown flag: --{}",
+                if has_values { "values" } else { "set" }
+            )));
+        }
+        // Atomic turns waiting on: H3 Wait=true (install.go:291, upgrade.go:158); H4
+        // hookOnly → watcher (install.go:348-350, upgrade.go:187-189).
+        if o.atomic {
+            match helm {
+                HelmVersion::V3 => o.wait_flag = true,
+                HelmVersion::V4 => {
+                    if o.strategy == Strategy::HookOnly {
+                        o.strategy = Strategy::Watcher
+                    }
+                }
+            }
+        }
+        let mut vals = spec.values.clone();
+        if !vals.is_object() {
+            vals = Json::Object(Default::default());
+        }
+        for s in &spec.set {
+            apply_set(&mut vals, s).map_err(|e| Stop::Err(format!("failed parsing --set data: {e}")))?;
+        }
+
+        match op.as_str() {
+            "install" => self.install(cx, &o, vals, render, index),
+            "upgrade" => {
+                // upgrade --install (H4 pkg/cmd/upgrade.go:123-175; H3 cmd/helm/upgrade.go:120-165).
+                let uninstalled = self
+                    .history
+                    .last()
+                    .is_some_and(|r| r.status == Status::Uninstalled);
+                if o.install && (self.history.is_empty() || uninstalled) {
+                    let mut io = o.clone();
+                    io.replace = uninstalled;
+                    return self.install(cx, &io, vals, render, index);
+                }
+                self.upgrade(cx, &o, vals, render, index)
+            }
+            "rollback" => self.rollback(cx, &o),
+            "uninstall" => self.uninstall(cx, &o),
+            _ => self.test(cx, &o),
+        }
+    }
+
+    fn do_render(
+        &mut self,
+        render: &mut dyn Render,
+        index: usize,
+        revision: u32,
+        is_install: bool,
+        values: &Json,
+    ) -> Result<RenderOutput, String> {
+        if let Some(m) = &self.sticky_manifest {
+            let files = split_template_output(m, "manifest.yaml");
+            return render_files(&files, self.helm);
+        }
+        let req = RenderRequest {
+            release: &self.sc.release,
+            namespace: &self.sc.namespace,
+            revision,
+            is_install,
+            is_upgrade: !is_install,
+            values,
+            helm: self.helm,
+            step: index,
+        };
+        render.render(&req)
+    }
+
+    fn new_obj(&self, key: &ObjKey, d: &Document) -> ClusterObj {
+        ClusterObj {
+            kind: d.kind.clone(),
+            namespace: key.1.clone(),
+            name: d.name.clone(),
+            api_version: d.api_version.clone(),
+            owner: Some((self.sc.release.clone(), self.sc.namespace.clone())),
+            hook: false,
+            crd_file: false,
+            preexisting: false,
+            resource_policy: d.annotations.get(crate::RESOURCE_POLICY).cloned(),
+            content: d.content.clone(),
+            run: (d.kind == "Job" || d.kind == "Pod").then_some(RunState::Running),
+        }
+    }
+
+    fn res_action(phase: &str, verb: &str, d: &Document) -> Action {
+        Action {
+            phase: phase.into(),
+            verb: verb.into(),
+            kind: d.kind.clone(),
+            name: d.name.clone(),
+            ..Action::default()
+        }
+    }
+
+    fn create_error(&self, d: &Document) -> String {
+        format!(
+            "failed to create resource: admission webhook \"simulated\" denied the request: {} {:?} (outcome create-error)",
+            resource_name(&d.api_version, &d.kind),
+            d.name
+        )
+    }
+
+    /// Wait for regular resources (H4 statuswait.go `Wait`/`WaitWithJobs`; H3
+    /// pkg/kube/wait.go). One wait, one timeout.
+    fn wait_resources(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        phase: &str,
+        docs: &[Document],
+    ) -> Result<(), Stop> {
+        cx.worst += o.timeout;
+        let mut errs = Vec::new();
+        let mut interrupted = None;
+        for d in docs {
+            if d.kind == "Job" && !o.wait_for_jobs {
+                continue;
+            }
+            let outcome = cx.resource_outcome(phase, &d.kind, &d.name);
+            let result = match (d.kind.as_str(), outcome.as_deref()) {
+                ("Job", Some("failed")) => "failed",
+                ("Job", None | Some("succeeded") | Some("ready")) => "succeeded",
+                (_, Some("not-ready" | "timeout" | "failed")) => "not-ready",
+                (_, Some("interrupted")) => "interrupted",
+                _ => "ready",
+            };
+            let mut a = Self::res_action(phase, "wait", d);
+            a.result = Some(result.into());
+            cx.actions.push(a);
+            let key = self.doc_key(d);
+            if d.kind == "Job" {
+                if let Some(obj) = self.cluster.objects.get_mut(&key) {
+                    obj.run = Some(if result == "failed" {
+                        RunState::Failed
+                    } else {
+                        RunState::Succeeded
+                    });
+                }
+            }
+            match result {
+                "interrupted" => {
+                    interrupted = Some(format!("waiting for {}/{} to be ready", d.kind, d.name));
+                    break;
+                }
+                "not-ready" | "failed" => {
+                    let ns = self.ns_of(&key);
+                    let status = if result == "failed" { "Failed" } else { "InProgress" };
+                    errs.push(format!(
+                        "resource {}/{}/{} not ready. status: {status}, message: {} is not ready (simulated)",
+                        d.kind, ns, d.name, d.kind
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if let Some(i) = interrupted {
+            return Err(Stop::Interrupted(i));
+        }
+        if errs.is_empty() {
+            return Ok(());
+        }
+        let legacy = self.helm == HelmVersion::V3 || o.strategy == Strategy::Legacy;
+        if legacy {
+            Err(Stop::Err("context deadline exceeded".into()))
+        } else {
+            errs.push("context deadline exceeded".into());
+            Err(Stop::Err(errs.join("\n")))
+        }
+    }
+
+    /// Apply target resources (create new, update existing), then delete the current
+    /// manifest's objects that are no longer rendered unless the live object says `keep`
+    /// (H4 pkg/kube/client.go:573-704). Returns the created keys, or the error with them.
+    fn update_resources(
+        &mut self,
+        cx: &mut Cx<'_>,
+        phase: &str,
+        current: &[Document],
+        target: &[Document],
+    ) -> Result<Vec<ObjKey>, (Vec<ObjKey>, String)> {
+        let mut created = Vec::new();
+        let target_keys: BTreeSet<ObjKey> = target.iter().map(|d| self.doc_key(d)).collect();
+        for d in target {
+            let key = self.doc_key(d);
+            let outcome = cx.resource_outcome(phase, &d.kind, &d.name);
+            if outcome.as_deref() == Some("create-error") {
+                let e = self.create_error(d);
+                let mut a = Self::res_action(phase, "create", d);
+                a.error = Some(e.clone());
+                cx.actions.push(a);
+                return Err((created, e));
+            }
+            if let Some(obj) = self.cluster.objects.get_mut(&key) {
+                obj.content = d.content.clone();
+                obj.resource_policy = d.annotations.get(crate::RESOURCE_POLICY).cloned();
+                obj.owner = Some((self.sc.release.clone(), self.sc.namespace.clone()));
+                obj.hook = false;
+                cx.actions.push(Self::res_action(phase, "update", d));
+            } else {
+                let obj = self.new_obj(&key, d);
+                self.cluster.objects.insert(key.clone(), obj);
+                cx.actions.push(Self::res_action(phase, "create", d));
+                created.push(key);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for d in current {
+            let key = self.doc_key(d);
+            if target_keys.contains(&key) || !seen.insert(key.clone()) {
+                continue;
+            }
+            let Some(obj) = self.cluster.objects.get(&key) else {
+                continue;
+            };
+            if obj.resource_policy.as_deref() == Some("keep") {
+                let mut a = Self::res_action(phase, "keep", d);
+                a.reason = Some("resource-policy keep on the live object".into());
+                cx.actions.push(a);
+                continue;
+            }
+            self.cluster.objects.remove(&key);
+            let mut a = Self::res_action(phase, "delete", d);
+            a.reason = Some("no longer rendered".into());
+            cx.actions.push(a);
+        }
+        Ok(created)
+    }
+
+    fn cleanup_created(&mut self, cx: &mut Cx<'_>, phase: &str, created: &[ObjKey]) {
+        for key in created {
+            if let Some(obj) = self.cluster.objects.remove(key) {
+                cx.actions.push(Action {
+                    phase: phase.into(),
+                    verb: "delete".into(),
+                    kind: obj.kind,
+                    name: obj.name,
+                    reason: Some("cleanup-on-fail".into()),
+                    ..Action::default()
+                });
+            }
+        }
+    }
+
+    fn ssa_for_install(&self, o: &Opts) -> bool {
+        // Install defaults to server-side apply in Helm 4 (pkg/cmd/install.go:192).
+        self.helm == HelmVersion::V4 && o.server_side.as_deref() != Some("false")
+    }
+
+    fn ssa_for_upgrade(&self, o: &Opts, previous: bool) -> bool {
+        // getUpgradeServerSideValue (H4 upgrade.go:669-680): auto keeps the previous method.
+        match (self.helm, o.server_side.as_deref()) {
+            (HelmVersion::V3, _) => false,
+            (_, Some("true")) => true,
+            (_, Some("false")) => false,
+            _ => previous,
+        }
+    }
+
+    // ---------------------------------------------------------------- install
+
+    /// `Install.RunWithContext` (H4 pkg/action/install.go:288-598 [H3 229-523]).
+    fn install(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        values: Json,
+        render: &mut dyn Render,
+        index: usize,
+    ) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        let ns = self.sc.namespace.clone();
+        // availableName (H4 install.go:608-636 [H3 533-555]).
+        if let Some(last) = self.history.last() {
+            if !(o.replace && matches!(last.status, Status::Uninstalled | Status::Failed)) {
+                return Err(Stop::Err(match self.helm {
+                    HelmVersion::V3 => "cannot re-use a name that is still in use".into(),
+                    HelmVersion::V4 => {
+                        "release name check failed: cannot reuse a name that is still in use"
+                            .into()
+                    }
+                }));
+            }
+        }
+        let out = self
+            .do_render(render, index, 1, true, &values)
+            .map_err(Stop::Err)?;
+        let ssa = self.ssa_for_install(o);
+        // CRDs from crds/ (H4 install.go:320-327, installCRDs :185-269 [H3 263-270, 161-223]).
+        if !o.skip_crds && !out.crds.is_empty() {
+            let mut created_any = false;
+            for crd in &out.crds {
+                let key = self.doc_key(crd);
+                let mut a = Self::res_action("crds", "create", crd);
+                if self.cluster.objects.contains_key(&key) {
+                    if ssa {
+                        a.verb = "update".into();
+                        a.why = Some("Helm 4 applies CRDs with server-side apply: an existing CRD is patched, not skipped (inference, spec §2.1.1)".into());
+                        if let Some(obj) = self.cluster.objects.get_mut(&key) {
+                            obj.content = crd.content.clone();
+                        }
+                    } else {
+                        a.verb = "skip".into();
+                        a.reason = Some("already exists".into());
+                        a.why = Some("AlreadyExists skips the file: existing CRDs are never updated".into());
+                    }
+                } else {
+                    created_any = true;
+                    let mut obj = self.new_obj(&key, crd);
+                    obj.owner = None;
+                    obj.crd_file = true;
+                    obj.run = None;
+                    self.cluster.objects.insert(key, obj);
+                }
+                cx.actions.push(a);
+            }
+            // The fixed 60s CRD wait: H3 always; H4 through the strategy (hookOnly: none).
+            if created_any && (self.helm == HelmVersion::V3 || o.strategy != Strategy::HookOnly) {
+                cx.worst += 60;
+            }
+        }
+        let resources = real_docs(&out.manifests.resources);
+        // Conflict check: regular resources must not exist unless owned by this release or
+        // adopted with --take-ownership; hooks are not checked (H4 install.go:411-420
+        // [H3 352-361]).
+        let mut adopt = BTreeSet::new();
+        for d in &resources {
+            let key = self.doc_key(d);
+            if let Some(obj) = self.cluster.objects.get(&key) {
+                match ownership_error(obj, &release, &ns) {
+                    Some(e) if !o.take_ownership => {
+                        let prefix = match self.helm {
+                            HelmVersion::V3 => "Unable to continue with install",
+                            HelmVersion::V4 => "unable to continue with install",
+                        };
+                        return Err(Stop::Err(format!(
+                            "{prefix}: {} exists and cannot be imported into the current release: {e}",
+                            resource_string(&d.kind, &d.name, &key.1)
+                        )));
+                    }
+                    _ => {
+                        adopt.insert(key);
+                    }
+                }
+            }
+        }
+        // --create-namespace (H4 install.go:428-455).
+        if o.create_namespace {
+            let key = self.key("Namespace", None, &ns);
+            if !self.cluster.objects.contains_key(&key) {
+                let d = Document {
+                    api_version: "v1".into(),
+                    kind: "Namespace".into(),
+                    name: ns.clone(),
+                    ..Document::default()
+                };
+                let mut obj = self.new_obj(&key, &d);
+                obj.owner = None;
+                obj.run = None;
+                self.cluster.objects.insert(key, obj);
+                cx.actions.push(Self::res_action("install", "create", &d));
+            }
+        }
+        // --replace: version = last+1; the previous revision is superseded unless failed
+        // (replaceRelease, H4 install.go:692-717).
+        let mut version = 1;
+        if o.replace {
+            if let Some(last) = self.history.last_mut() {
+                version = last.version + 1;
+                if last.status != Status::Failed {
+                    last.status = Status::Superseded;
+                    last.description = "superseded by new release".into();
+                }
+            }
+        }
+        // Store the record as pending-install (H4 install.go:465 [H3 404]).
+        self.history.push(Revision {
+            version,
+            status: Status::PendingInstall,
+            description: "Initial install underway".into(),
+            manifest: resources.clone(),
+            hooks: out.manifests.hooks.clone(),
+            values,
+            ssa,
+            notes: out.notes.clone(),
+        });
+        cx.written(version);
+        let hooks = out.manifests.hooks.clone();
+        match self.perform_install(cx, o, &hooks, &resources, &adopt, ssa) {
+            Ok(()) => {
+                self.set_status(version, Status::Deployed, "Install complete");
+                cx.notes = out.notes;
+                Ok(())
+            }
+            Err(Stop::Interrupted(w)) => Err(Stop::Interrupted(w)),
+            Err(Stop::Err(e)) => self.fail_install(cx, o, version, e),
+        }
+    }
+
+    /// `performInstall` (H4 install.go:505-576 [H3 446-503]).
+    fn perform_install(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        hooks: &[Hook],
+        resources: &[Document],
+        adopt: &BTreeSet<ObjKey>,
+        ssa: bool,
+    ) -> Result<(), Stop> {
+        let run = HookRun {
+            ssa,
+            logs_before_shutdown: false,
+        };
+        if !o.no_hooks {
+            self.exec_hooks(cx, o, hooks, HookEvent::PreInstall, run)
+                .map_err(|e| wrap(e, "failed pre-install: "))?;
+        }
+        for d in resources {
+            let key = self.doc_key(d);
+            if cx.resource_outcome("install", &d.kind, &d.name).as_deref() == Some("create-error") {
+                let e = self.create_error(d);
+                let mut a = Self::res_action("install", "create", d);
+                a.error = Some(e.clone());
+                cx.actions.push(a);
+                return Err(Stop::Err(e));
+            }
+            let verb = if adopt.contains(&key) { "update" } else { "create" };
+            let mut a = Self::res_action("install", verb, d);
+            if verb == "update" {
+                a.reason = Some(if o.take_ownership {
+                    "take-ownership".into()
+                } else {
+                    "adopted: already owned by this release".into()
+                });
+            }
+            cx.actions.push(a);
+            let obj = self.new_obj(&key, d);
+            self.cluster.objects.insert(key, obj);
+        }
+        if o.resource_waits(self.helm) {
+            self.wait_resources(cx, o, "install", resources)?;
+        }
+        if !o.no_hooks {
+            self.exec_hooks(cx, o, hooks, HookEvent::PostInstall, run)
+                .map_err(|e| wrap(e, "failed post-install: "))?;
+        }
+        Ok(())
+    }
+
+    /// `failRelease` (H4 install.go:581-598 [H3 508-523]).
+    fn fail_install(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        version: u32,
+        err: String,
+    ) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        self.set_status(
+            version,
+            Status::Failed,
+            &format!("Release {release:?} failed: {err}"),
+        );
+        if !o.atomic {
+            return Err(Stop::Err(err));
+        }
+        // Rollback on failure: Uninstall with KeepHistory=false, same no-hooks and timeout
+        // (H4 also passes the wait strategy).
+        let mut uo = Opts::new(self.helm);
+        uo.no_hooks = o.no_hooks;
+        uo.timeout = o.timeout;
+        uo.keep_history = false;
+        if self.helm == HelmVersion::V4 {
+            uo.strategy = o.strategy;
+        }
+        match self.uninstall(cx, &uo) {
+            Ok(()) => Err(Stop::Err(format!(
+                "release {release} failed, and has been uninstalled due to {} being set: {err}",
+                o.atomic_flag_name
+            ))),
+            Err(Stop::Err(ue)) => Err(Stop::Err(format!(
+                "an error occurred while uninstalling the release. original install error: {err}: {ue}"
+            ))),
+            Err(i) => Err(i),
+        }
+    }
+
+    // ---------------------------------------------------------------- upgrade
+
+    /// `Upgrade.RunWithContext` / `prepareUpgrade` / `performUpgrade`
+    /// (H4 pkg/action/upgrade.go:175-525 [H3 150-482]).
+    fn upgrade(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        new_values: Json,
+        render: &mut dyn Render,
+        index: usize,
+    ) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        let ns = self.sc.namespace.clone();
+        // Releases.Last (H4 :232-239 [209-216]).
+        let Some(last) = self.history.last().cloned() else {
+            return Err(Stop::Err(format!("{release:?} has no deployed releases")));
+        };
+        // errPending (H4 :247-249 [219-221]).
+        if last.status.is_pending() {
+            return Err(Stop::Err(
+                "another operation (install/upgrade/rollback) is in progress".into(),
+            ));
+        }
+        // The diff base (H4 :251-272 [223-238]).
+        let current = if last.status == Status::Deployed {
+            last.clone()
+        } else if let Some(d) = self
+            .history
+            .iter()
+            .rev()
+            .find(|r| r.status == Status::Deployed)
+        {
+            d.clone()
+        } else if matches!(last.status, Status::Failed | Status::Superseded) {
+            last.clone()
+        } else {
+            return Err(Stop::Err(format!("{release:?} has no deployed releases")));
+        };
+        // Values: reset / reuse / reset-then-reuse / carry over when none given
+        // (reuseValues, H4 upgrade.go:600-647).
+        let has_new = new_values.as_object().is_some_and(|m| !m.is_empty());
+        let values = if o.reset_values {
+            new_values
+        } else if o.reuse_values || o.reset_then_reuse_values {
+            let mut v = current.values.clone();
+            merge_values(&mut v, &new_values);
+            v
+        } else if !has_new && current.values.as_object().is_some_and(|m| !m.is_empty()) {
+            current.values.clone()
+        } else {
+            new_values
+        };
+        // Revision = last + 1; failed revisions count (H4 :286 [252]).
+        let version = last.version + 1;
+        let ssa = self.ssa_for_upgrade(o, last.ssa);
+        let out = self
+            .do_render(render, index, version, false, &values)
+            .map_err(Stop::Err)?;
+        let target = real_docs(&out.manifests.resources);
+        // Conflict check for objects new in target (H4 :346-398 [310-362]).
+        let current_keys: BTreeSet<ObjKey> =
+            current.manifest.iter().map(|d| self.doc_key(d)).collect();
+        for d in &target {
+            let key = self.doc_key(d);
+            if current_keys.contains(&key) {
+                continue;
+            }
+            if let Some(obj) = self.cluster.objects.get(&key) {
+                if let Some(e) = ownership_error(obj, &release, &ns) {
+                    if !o.take_ownership {
+                        let prefix = match self.helm {
+                            HelmVersion::V3 => "Unable to continue with update",
+                            HelmVersion::V4 => "unable to continue with update",
+                        };
+                        return Err(Stop::Err(format!(
+                            "{prefix}: {} exists and cannot be imported into the current release: {e}",
+                            resource_string(&d.kind, &d.name, &key.1)
+                        )));
+                    }
+                }
+            }
+        }
+        // Store the new revision as pending-upgrade (H4 :411 [376]).
+        self.history.push(Revision {
+            version,
+            status: Status::PendingUpgrade,
+            description: "Preparing upgrade".into(),
+            manifest: target.clone(),
+            hooks: out.manifests.hooks.clone(),
+            values,
+            ssa,
+            notes: out.notes.clone(),
+        });
+        cx.written(version);
+        let run = HookRun {
+            ssa,
+            logs_before_shutdown: false,
+        };
+        let hooks = out.manifests.hooks.clone();
+        // pre-upgrade (H4 :461-468 [420-427]).
+        if !o.no_hooks {
+            match self.exec_hooks(cx, o, &hooks, HookEvent::PreUpgrade, run) {
+                Ok(()) => {}
+                Err(Stop::Err(e)) => {
+                    return self.fail_upgrade(
+                        cx,
+                        o,
+                        version,
+                        &[],
+                        format!("pre-upgrade hooks failed: {e}"),
+                    )
+                }
+                Err(i) => return Err(i),
+            }
+        }
+        // KubeClient.Update (H4 :471-481 [429-434]).
+        let created = match self.update_resources(cx, "upgrade", &current.manifest, &target) {
+            Ok(c) => c,
+            Err((created, e)) => return self.fail_upgrade(cx, o, version, &created, e),
+        };
+        // Wait on the target objects (H4 :483-506 [446-463]).
+        if o.resource_waits(self.helm) {
+            match self.wait_resources(cx, o, "upgrade", &target) {
+                Ok(()) => {}
+                Err(Stop::Err(e)) => return self.fail_upgrade(cx, o, version, &created, e),
+                Err(i) => return Err(i),
+            }
+        }
+        // post-upgrade (H4 :509-514 [466-471]).
+        if !o.no_hooks {
+            match self.exec_hooks(cx, o, &hooks, HookEvent::PostUpgrade, run) {
+                Ok(()) => {}
+                Err(Stop::Err(e)) => {
+                    return self.fail_upgrade(
+                        cx,
+                        o,
+                        version,
+                        &created,
+                        format!("post-upgrade hooks failed: {e}"),
+                    )
+                }
+                Err(i) => return Err(i),
+            }
+        }
+        // Original → superseded, new → deployed (H4 :516-525 [473-482]).
+        self.set_status(current.version, Status::Superseded, "superseded by new release");
+        self.set_status(version, Status::Deployed, "Upgrade complete");
+        cx.notes = out.notes;
+        Ok(())
+    }
+
+    /// `Upgrade.failRelease` (H4 upgrade.go:528-599 [H3 485-542]).
+    fn fail_upgrade(
+        &mut self,
+        cx: &mut Cx<'_>,
+        o: &Opts,
+        version: u32,
+        created: &[ObjKey],
+        err: String,
+    ) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        self.set_status(
+            version,
+            Status::Failed,
+            &format!("Upgrade {release:?} failed: {err}"),
+        );
+        if o.cleanup_on_fail && !created.is_empty() {
+            self.cleanup_created(cx, "upgrade", created);
+        }
+        if !o.atomic {
+            return Err(Stop::Err(err));
+        }
+        let target = self
+            .history
+            .iter()
+            .rev()
+            .find(|r| matches!(r.status, Status::Superseded | Status::Deployed))
+            .map(|r| r.version);
+        let Some(target) = target else {
+            return Err(Stop::Err(format!(
+                "unable to find a previously successful release when attempting to rollback. original upgrade error: {err}"
+            )));
+        };
+        let mut ro = Opts::new(self.helm);
+        ro.revision = i64::from(target);
+        ro.no_hooks = o.no_hooks;
+        ro.timeout = o.timeout;
+        ro.wait_for_jobs = o.wait_for_jobs;
+        ro.server_side = o.server_side.clone();
+        match self.helm {
+            // H3 forces Wait=true for the rollback.
+            HelmVersion::V3 => ro.wait_flag = true,
+            HelmVersion::V4 => ro.strategy = o.strategy,
+        }
+        match self.rollback(cx, &ro) {
+            Ok(()) => Err(Stop::Err(format!(
+                "release {release} failed, and has been rolled back due to {} being set: {err}",
+                o.atomic_flag_name
+            ))),
+            Err(Stop::Err(re)) => Err(Stop::Err(format!(
+                "an error occurred while rolling back the release. original upgrade error: {err}: {re}"
+            ))),
+            Err(i) => Err(i),
+        }
+    }
+
+    // ---------------------------------------------------------------- rollback
+
+    /// `Rollback.Run` / `prepareRollback` / `performRollback`
+    /// (H4 pkg/action/rollback.go:75-306 [H3 60-266]).
+    fn rollback(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        if o.revision < 0 {
+            return Err(Stop::Err("invalid release revision".into()));
+        }
+        // current = Releases.Last, whatever its status: no pending check (H4 :119-127).
+        let Some(current) = self.history.last().cloned() else {
+            return Err(Stop::Err("release: not found".into()));
+        };
+        let target_version = if o.revision == 0 {
+            i64::from(current.version) - 1
+        } else {
+            o.revision
+        };
+        let Some(previous) = self
+            .history
+            .iter()
+            .find(|r| i64::from(r.version) == target_version)
+            .cloned()
+        else {
+            return Err(Stop::Err(format!("release has no {target_version} version")));
+        };
+        let ssa = self.ssa_for_upgrade(o, previous.ssa);
+        let version = current.version + 1;
+        // The new record copies the target's manifest, hooks, values and notes (H4 :173-192).
+        self.history.push(Revision {
+            version,
+            status: Status::PendingRollback,
+            description: format!("Rollback to {}", previous.version),
+            manifest: previous.manifest.clone(),
+            hooks: previous.hooks.clone(),
+            values: previous.values.clone(),
+            ssa,
+            notes: previous.notes.clone(),
+        });
+        cx.written(version);
+        let run = HookRun {
+            ssa,
+            logs_before_shutdown: false,
+        };
+        // pre-rollback: the target revision's hooks; a failure returns at once and the record
+        // stays pending-rollback (H4 :214-220 [179-185]).
+        if !o.no_hooks {
+            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PreRollback, run)?;
+        }
+        // Update(current, target) (H4 :227-254 [192-215]).
+        if let Err((created, e)) =
+            self.update_resources(cx, "rollback", &current.manifest, &previous.manifest)
+        {
+            let msg = format!("Rollback {release:?} failed: {e}");
+            let cur_desc = current.description.clone();
+            self.set_status(current.version, Status::Superseded, &cur_desc);
+            self.set_status(version, Status::Failed, &msg);
+            if o.cleanup_on_fail {
+                self.cleanup_created(cx, "rollback", &created);
+            }
+            return Err(Stop::Err(e));
+        }
+        // Wait (H4 :256-279 [227-243]).
+        if o.resource_waits(self.helm) {
+            match self.wait_resources(cx, o, "rollback", &previous.manifest) {
+                Ok(()) => {}
+                Err(Stop::Err(e)) => {
+                    self.set_status(
+                        version,
+                        Status::Failed,
+                        &format!("Release {release:?} failed: {e}"),
+                    );
+                    return Err(Stop::Err(format!("release {release} failed: {e}")));
+                }
+                Err(i) => return Err(i),
+            }
+        }
+        // post-rollback: again stays pending-rollback on failure (H4 :282-286 [246-250]).
+        if !o.no_hooks {
+            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PostRollback, run)?;
+        }
+        // Every deployed revision → superseded; the new one → deployed (H4 :288-303).
+        for r in self.history.iter_mut() {
+            if r.status == Status::Deployed {
+                r.status = Status::Superseded;
+                r.description = "superseded by new release".into();
+            }
+        }
+        let desc = format!("Rollback to {}", previous.version);
+        self.set_status(version, Status::Deployed, &desc);
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- uninstall
+
+    /// `Uninstall.Run` (H4 pkg/action/uninstall.go:60-220 [H3 58-190]).
+    fn uninstall(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+        let release = self.sc.release.clone();
+        let Some(last) = self.history.last().cloned() else {
+            return Err(Stop::Err(format!(
+                "uninstall: Release not loaded: {release}: release: not found"
+            )));
+        };
+        // Already uninstalled (H4 :119-127 [93-101]).
+        if last.status == Status::Uninstalled {
+            if !o.keep_history {
+                self.history.clear();
+                cx.purged = true;
+                cx.written(last.version);
+                return Ok(());
+            }
+            return Err(Stop::Err(format!(
+                "the release named {release:?} is already deleted"
+            )));
+        }
+        cx.written(last.version);
+        let version = last.version;
+        // pre-delete: this revision's stored hooks; Helm 4 always applies them server-side
+        // (uninstall.go:136, issue #32225).
+        let run = HookRun {
+            ssa: self.helm == HelmVersion::V4,
+            logs_before_shutdown: false,
+        };
+        if !o.no_hooks {
+            let has_pre = last
+                .hooks
+                .iter()
+                .any(|h| h.events.contains(&HookEvent::PreDelete));
+            if has_pre {
+                // execHook persists the record (now uninstalling) before each hook runs.
+                self.set_status(
+                    version,
+                    Status::Uninstalling,
+                    "Deletion in progress (or silently failed)",
+                );
+            }
+            self.exec_hooks(cx, o, &last.hooks, HookEvent::PreDelete, run)?;
+        }
+        self.set_status(
+            version,
+            Status::Uninstalling,
+            "Deletion in progress (or silently failed)",
+        );
+        // deleteRelease (H4 :257-289 [211-247]): stored manifest in UninstallOrder; `keep`
+        // (trimmed, lower-cased) is kept; any other resource-policy value is neither deleted
+        // nor reported (resource_policy.go:26-46).
+        let mut docs = last.manifest.clone();
+        let helm = self.helm;
+        docs.sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Uninstall, helm));
+        let mut deleted_any = false;
+        for d in &docs {
+            let key = self.doc_key(d);
+            match d.annotations.get(crate::RESOURCE_POLICY) {
+                Some(p) if p.trim().to_lowercase() == "keep" => {
+                    let mut a = Self::res_action("uninstall", "keep", d);
+                    a.reason = Some("resource-policy keep".into());
+                    cx.actions.push(a);
+                }
+                Some(p) => {
+                    let mut a = Self::res_action("uninstall", "keep", d);
+                    a.reason = Some(format!(
+                        "resource-policy {p:?} is not keep: Helm neither deletes nor reports it"
+                    ));
+                    cx.actions.push(a);
+                }
+                None => {
+                    if self.cluster.objects.remove(&key).is_some() {
+                        deleted_any = true;
+                        cx.actions.push(Self::res_action("uninstall", "delete", d));
+                    }
+                }
+            }
+        }
+        let _ = deleted_any;
+        // Wait for deletion: H3 only with --wait; H4 through the strategy (:161-163 [134-140]).
+        if o.resource_waits(self.helm) {
+            cx.worst += o.timeout;
+        }
+        let mut errs = Vec::new();
+        if !o.no_hooks {
+            if let Err(e) = self.exec_hooks(cx, o, &last.hooks, HookEvent::PostDelete, run) {
+                match e {
+                    Stop::Err(e) => errs.push(e),
+                    i => return Err(i),
+                }
+            }
+        }
+        self.set_status(version, Status::Uninstalled, "Uninstallation complete");
+        if !o.keep_history {
+            self.history.clear();
+            cx.purged = true;
+        } else {
+            // Supersede every other deployed revision (issue #12556; H4 :194-220).
+            for r in self.history.iter_mut() {
+                if r.status == Status::Deployed && r.version != version {
+                    r.status = Status::Superseded;
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(Stop::Err(format!(
+                "uninstallation completed with {} error(s): {}",
+                errs.len(),
+                errs.join("; ")
+            )));
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- test
+
+    /// `ReleaseTesting.Run` (H4 pkg/action/release_testing.go:64-119 [H3 59-106]).
+    fn test(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+        let Some(last) = self.history.last().cloned() else {
+            return Err(Stop::Err("release: not found".into()));
+        };
+        cx.written(last.version);
+        let mut include = Vec::new();
+        let mut exclude = Vec::new();
+        for f in &o.filter {
+            if let Some(n) = f.strip_prefix("!name=") {
+                exclude.push(n.to_string());
+            } else if let Some(n) = f.strip_prefix("name=") {
+                include.push(n.to_string());
+            }
+        }
+        let mut hooks: Vec<Hook> = last.hooks.clone();
+        if !exclude.is_empty() {
+            hooks.retain(|h| !exclude.contains(&h.name));
+        }
+        if !include.is_empty() {
+            hooks.retain(|h| include.contains(&h.name));
+        }
+        // H4 runs tests with the watcher strategy (release_testing.go:108), so hook
+        // deletions are waited for; H3 waits for them anyway.
+        let mut to = o.clone();
+        to.strategy = Strategy::Watcher;
+        let run = HookRun {
+            ssa: self.helm == HelmVersion::V4 && last.ssa,
+            logs_before_shutdown: self.helm == HelmVersion::V4 && o.logs,
+        };
+        let res = self.exec_hooks(cx, &to, &hooks, HookEvent::Test, run);
+        if self.helm == HelmVersion::V3 && o.logs && res.is_ok() {
+            // H3 reads the logs of a Pod named after each test hook after the hooks ran
+            // (release_testing.go:111-144): deleted or non-Pod hooks fail.
+            for h in crate::hooks::for_event(&hooks, HookEvent::Test) {
+                let key = self.key("Pod", h.doc.namespace.as_deref(), &h.name);
+                let mut a = Action {
+                    phase: "test".into(),
+                    verb: "logs".into(),
+                    kind: h.kind.clone(),
+                    name: h.name.clone(),
+                    weight: Some(h.weight),
+                    why: Some("helm test --logs (Helm 3) reads the Pod named after the hook, after the deletions".into()),
+                    ..Action::default()
+                };
+                if !self.cluster.objects.contains_key(&key) {
+                    let e = format!("pods {:?} not found", h.name);
+                    a.error = Some(e.clone());
+                    cx.actions.push(a);
+                    return Err(Stop::Err(format!("unable to get pod logs: {e}")));
+                }
+                cx.actions.push(a);
+            }
+        }
+        res
+    }
+}
+
+fn wrap(e: Stop, prefix: &str) -> Stop {
+    match e {
+        Stop::Err(s) => Stop::Err(format!("{prefix}{s}")),
+        i => i,
+    }
+}
