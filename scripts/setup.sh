@@ -52,6 +52,11 @@ if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" = "$LOCK_SUM" ]; then echo "
 else PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && echo "$LOCK_SUM" > node_modules/.setup-stamp; fi
 took "$t"
 
+step "python3 PyYAML (the corpus checker needs it)"; t=$(now_ms)
+if python3 -c 'import yaml' 2>/dev/null; then echo "   present"
+else python3 -m pip install --quiet 'pyyaml==6.0.3'; fi
+took "$t"
+
 step "real helm binaries (the differential tests' oracle)"; t=$(now_ms)
 scripts/get-helm.sh "$ROOT/.tools/bin"
 took "$t"

@@ -3,6 +3,8 @@
 //! no clock: the same code runs natively and in the browser.
 
 pub mod hooks;
+pub mod json;
+pub mod yaml;
 pub mod kind_order;
 pub mod lifecycle;
 pub mod manifest;
