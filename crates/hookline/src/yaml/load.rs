@@ -1,0 +1,804 @@
+//! YAML text → [`Value`] as `sigs.k8s.io/yaml.Unmarshal` does it: go-yaml v2 decodes into
+//! `interface{}` (YAML 1.1 resolution, anchors, aliases, merge keys), map keys are converted to
+//! strings, and the JSON round trip turns every number into a float64.
+//!
+//! `saphyr-parser` is the event source; node building, decoding and resolution follow go-yaml
+//! v2's `decode.go` and `resolve.go`.
+
+use std::collections::{HashMap, HashSet};
+
+use gotemplate::value::Map;
+use gotemplate::Value;
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::gofloat;
+use super::resolve::{self, Resolved};
+use super::{YamlError, YamlErrorKind};
+
+/// Resource limits for loading untrusted YAML.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadLimits {
+    /// Maximum nesting of collections. go-yaml allows 10000; the default here is lower to keep
+    /// the recursion well inside a wasm stack.
+    pub max_depth: usize,
+}
+
+impl Default for LoadLimits {
+    fn default() -> LoadLimits {
+        LoadLimits { max_depth: 1000 }
+    }
+}
+
+const PREFIX: &str = "error converting YAML to JSON: ";
+
+#[derive(Debug)]
+enum Kind {
+    Scalar {
+        value: String,
+        tag: String,
+        plain: bool,
+    },
+    Seq(Vec<usize>),
+    /// Keys and values interleaved.
+    Map(Vec<usize>),
+    Alias {
+        target: usize,
+        name: String,
+    },
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+}
+
+/// A decoded Go scalar before the JSON round trip.
+#[derive(Debug, Clone)]
+enum GoScalar {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(String),
+    /// `!!binary` data (may be invalid UTF-8).
+    Bytes(Vec<u8>),
+}
+
+/// go-yaml's line rule (`parser.fail`): scanner errors print the 0-based problem line + 1,
+/// parser errors the 0-based problem line, and nothing when that line is 0.
+fn go_line(line0: usize, scanner: bool) -> Option<usize> {
+    if line0 == 0 {
+        None
+    } else if scanner {
+        Some(line0 + 1)
+    } else {
+        Some(line0)
+    }
+}
+
+/// The 0-based line of the end of input (go-yaml's mark after reading everything).
+fn eof_line0(src: &[char]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            '\r' => {
+                n += 1;
+                if src.get(i + 1) == Some(&'\n') {
+                    i += 1;
+                }
+            }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+fn syntax_error(e: &ScanError, src: &[char]) -> YamlError {
+    let m = e.marker();
+    let info = e.info();
+    let mut line0 = m.line().saturating_sub(1);
+    // (go-yaml problem, is a scanner error)
+    let (problem, scanner): (&str, bool) = match info {
+        "while parsing node, found unknown anchor" => {
+            let mut name = String::new();
+            let mut i = m.index() + 1;
+            while i < src.len() && !src[i].is_whitespace() && !",[]{}".contains(src[i]) {
+                name.push(src[i]);
+                i += 1;
+            }
+            return YamlError {
+                kind: YamlErrorKind::Semantic,
+                message: format!("{PREFIX}yaml: unknown anchor '{name}' referenced"),
+                line: Some(m.line()),
+                column: Some(m.col() + 1),
+            };
+        }
+        s if s.contains("did not find expected key") => ("did not find expected key", false),
+        s if s.contains("did not find expected '-'") => {
+            ("did not find expected '-' indicator", false)
+        }
+        s if s.starts_with("while parsing a flow sequence") => {
+            ("did not find expected ',' or ']'", false)
+        }
+        s if s.starts_with("while parsing a flow mapping") => {
+            ("did not find expected ',' or '}'", false)
+        }
+        s if s.contains("did not find expected node content") => {
+            ("did not find expected node content", false)
+        }
+        "the handle wasn't declared" => ("found undefined tag handle", false),
+        s if s.contains("found unexpected end of stream") => {
+            line0 = eof_line0(src);
+            ("found unexpected end of stream", true)
+        }
+        s if s.contains("unknown escape character") => ("found unknown escape character", true),
+        s if s.starts_with("while scanning an anchor or alias") => (
+            "did not find expected alphabetic or numeric character",
+            true,
+        ),
+        "simple key expect ':'" | "simple key expected" => ("could not find expected ':'", true),
+        s if s.starts_with("unexpected character")
+            || s.starts_with("tabs disallowed")
+            || s.starts_with("tab cannot be used") =>
+        {
+            ("found character that cannot start any token", true)
+        }
+        "mapping values are not allowed in this context" => (info, true),
+        "block sequence entries are not allowed in this context" => (info, true),
+        s => (
+            s.trim_start_matches("while scanning a simple key, ")
+                .trim_start_matches("while parsing a block mapping, ")
+                .trim_start_matches("while parsing a node, ")
+                .trim_start_matches("while parsing node, "),
+            true,
+        ),
+    };
+    let where_ = match go_line(line0, scanner) {
+        Some(l) => format!("line {l}: "),
+        None => String::new(),
+    };
+    YamlError {
+        kind: YamlErrorKind::Syntax,
+        message: format!("{PREFIX}yaml: {where_}{problem}"),
+        line: Some(m.line()),
+        column: Some(m.col() + 1),
+    }
+}
+
+/// go-yaml's reader rejects these characters anywhere in the input
+/// (`control characters are not allowed`).
+pub(crate) fn reader_rejects(c: char) -> bool {
+    let u = c as u32;
+    !(u == 0x09
+        || u == 0x0A
+        || u == 0x0D
+        || (0x20..=0x7E).contains(&u)
+        || u == 0x85
+        || (0xA0..=0xD7FF).contains(&u)
+        || (0xE000..=0xFFFD).contains(&u)
+        || (0x10000..=0x10FFFF).contains(&u))
+}
+
+struct Builder {
+    nodes: Vec<Node>,
+    anchors: HashMap<usize, usize>,
+}
+
+/// Parse every document into node arenas (roots), or only the first when `first_only`.
+fn build(
+    src: &str,
+    first_only: bool,
+    limits: LoadLimits,
+) -> Result<(Builder, Vec<Option<usize>>), YamlError> {
+    let chars: Vec<char> = src.chars().collect();
+    if let Some(pos) = chars.iter().position(|&c| reader_rejects(c)) {
+        let line = chars[..pos].iter().filter(|&&c| c == '\n').count() + 1;
+        return Err(YamlError {
+            kind: YamlErrorKind::Syntax,
+            message: format!("{PREFIX}yaml: control characters are not allowed"),
+            line: Some(line),
+            column: None,
+        });
+    }
+    let mut parser = Parser::new_from_str(src);
+    let mut b = Builder {
+        nodes: Vec::new(),
+        anchors: HashMap::new(),
+    };
+    let mut roots: Vec<Option<usize>> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut in_doc = false;
+    let mut root: Option<usize> = None;
+    while let Some(ev) = parser.next_event() {
+        let (ev, span) = ev.map_err(|e| syntax_error(&e, &chars))?;
+        let new_kind = match ev {
+            Event::StreamStart | Event::Nothing => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                in_doc = true;
+                root = None;
+                continue;
+            }
+            Event::DocumentEnd => {
+                if in_doc {
+                    roots.push(root.take());
+                }
+                in_doc = false;
+                b.anchors.clear();
+                if first_only {
+                    break;
+                }
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                continue;
+            }
+            Event::Alias(id) => {
+                let Some(&target) = b.anchors.get(&id) else {
+                    return Err(YamlError::new(
+                        YamlErrorKind::Semantic,
+                        format!("{PREFIX}yaml: unknown anchor referenced"),
+                    ));
+                };
+                let start = span.start.index() + 1;
+                let end = span.end.index().min(chars.len());
+                let name: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+                (
+                    Kind::Alias {
+                        target,
+                        name: name.trim_end().to_string(),
+                    },
+                    0,
+                )
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag
+                    .map(|t| format!("{}{}", t.handle, t.suffix))
+                    .unwrap_or_default();
+                (
+                    Kind::Scalar {
+                        value: value.into_owned(),
+                        tag,
+                        plain: style == ScalarStyle::Plain,
+                    },
+                    anchor,
+                )
+            }
+            Event::SequenceStart(anchor, _) => (Kind::Seq(Vec::new()), anchor),
+            Event::MappingStart(anchor, _) => (Kind::Map(Vec::new()), anchor),
+        };
+        let (kind, anchor) = new_kind;
+        let is_collection = matches!(kind, Kind::Seq(_) | Kind::Map(_));
+        let idx = b.nodes.len();
+        b.nodes.push(Node { kind });
+        if anchor > 0 {
+            b.anchors.insert(anchor, idx);
+        }
+        match stack.last() {
+            Some(&parent) => match &mut b.nodes[parent].kind {
+                Kind::Seq(c) | Kind::Map(c) => c.push(idx),
+                _ => {}
+            },
+            None => root = Some(idx),
+        }
+        if is_collection {
+            stack.push(idx);
+            if stack.len() > limits.max_depth {
+                return Err(YamlError {
+                    kind: YamlErrorKind::TooDeep,
+                    message: format!(
+                        "{PREFIX}yaml: line {}: exceeded max depth of {}",
+                        span.start.line(),
+                        limits.max_depth
+                    ),
+                    line: Some(span.start.line()),
+                    column: Some(span.start.col() + 1),
+                });
+            }
+        }
+    }
+    Ok((b, roots))
+}
+
+struct Decoder<'a> {
+    nodes: &'a [Node],
+    decode_count: usize,
+    alias_count: usize,
+    alias_depth: usize,
+    active: HashSet<usize>,
+    /// First key-conversion error (reported after decoding, as sigs.k8s.io/yaml does).
+    key_error: Option<String>,
+    /// First json.Marshal error (NaN/Inf).
+    json_error: Option<String>,
+    depth: usize,
+    max_depth: usize,
+}
+
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    if decode_count <= LOW {
+        0.99
+    } else if decode_count >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decode_count - LOW) as f64 / (HIGH - LOW) as f64)
+    }
+}
+
+fn fail(msg: impl AsRef<str>) -> YamlError {
+    YamlError::new(
+        YamlErrorKind::Semantic,
+        format!("{PREFIX}yaml: {}", msg.as_ref()),
+    )
+}
+
+/// The inside of Go's `strconv.Quote`, with `"` quotes.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() || c == '\u{feff}' => {
+                if (c as u32) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", c as u32))
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32))
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Decoder<'_> {
+    /// Go's `%+#v` of the value go-yaml decodes from node `idx` (for error messages).
+    fn sharp_v(&self, idx: usize, budget: &mut usize) -> String {
+        if *budget == 0 {
+            return "...".into();
+        }
+        *budget -= 1;
+        let nodes = self.nodes;
+        match &nodes[idx].kind {
+            Kind::Alias { target, .. } => self.sharp_v(*target, budget),
+            Kind::Scalar { value, tag, plain } => match self.scalar(value, tag, *plain) {
+                Ok(GoScalar::Nil) => "<nil>".into(),
+                Ok(GoScalar::Bool(b)) => b.to_string(),
+                Ok(GoScalar::Int(i)) => i.to_string(),
+                Ok(GoScalar::Uint(u)) => format!("{u:#x}"),
+                Ok(GoScalar::Float(f)) => gofloat::format_g(f),
+                Ok(GoScalar::Str(s)) => go_quote(&s),
+                Ok(GoScalar::Bytes(b)) => go_quote(&go_lossy(&b)),
+                Err(_) => go_quote(value),
+            },
+            Kind::Seq(children) => {
+                let items: Vec<String> =
+                    children.iter().map(|&c| self.sharp_v(c, budget)).collect();
+                format!("[]interface {{}}{{{}}}", items.join(", "))
+            }
+            Kind::Map(children) => {
+                let items: Vec<String> = children
+                    .chunks(2)
+                    .filter(|p| p.len() == 2)
+                    .map(|p| {
+                        format!(
+                            "{}:{}",
+                            self.sharp_v(p[0], budget),
+                            self.sharp_v(p[1], budget)
+                        )
+                    })
+                    .collect();
+                format!("map[interface {{}}]interface {{}}{{{}}}", items.join(", "))
+            }
+        }
+    }
+
+    fn count(&mut self) -> Result<(), YamlError> {
+        self.decode_count += 1;
+        if self.alias_depth > 0 {
+            self.alias_count += 1;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
+        {
+            return Err(YamlError::new(
+                YamlErrorKind::ExcessiveAliasing,
+                format!("{PREFIX}yaml: document contains excessive aliasing"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn scalar(&self, value: &str, tag: &str, plain: bool) -> Result<GoScalar, YamlError> {
+        if tag.is_empty() && !plain {
+            return Ok(GoScalar::Str(value.to_string()));
+        }
+        if tag == resolve::BINARY_TAG {
+            return match base64_decode(value) {
+                Some(b) => Ok(GoScalar::Bytes(b)),
+                None => Err(fail("!!binary value contains invalid base64 data")),
+            };
+        }
+        let r = resolve::resolve_tagged(tag, value).map_err(fail)?;
+        Ok(match r {
+            Resolved::Null => GoScalar::Nil,
+            Resolved::Bool(b) => GoScalar::Bool(b),
+            Resolved::Int(i) => GoScalar::Int(i),
+            Resolved::Uint(u) => GoScalar::Uint(u),
+            Resolved::Float(f) => GoScalar::Float(f),
+            Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
+                GoScalar::Str(value.to_string())
+            }
+        })
+    }
+
+    fn scalar_value(&mut self, s: GoScalar) -> Value {
+        match s {
+            GoScalar::Nil => Value::Nil,
+            GoScalar::Bool(b) => Value::Bool(b),
+            GoScalar::Int(i) => Value::Float(i as f64),
+            GoScalar::Uint(u) => Value::Float(u as f64),
+            GoScalar::Float(f) => {
+                if !f.is_finite() && self.json_error.is_none() {
+                    self.json_error = Some(format!(
+                        "{PREFIX}json: unsupported value: {}",
+                        gofloat::go_special_name(f)
+                    ));
+                }
+                Value::Float(f)
+            }
+            GoScalar::Str(s) => Value::string(s),
+            GoScalar::Bytes(b) => Value::string(go_lossy(&b)),
+        }
+    }
+
+    /// Decode node `idx`; when `into` is given the node must be a mapping (or alias to one)
+    /// and its entries are added to that map (merge keys).
+    fn unmarshal(&mut self, idx: usize, into: Option<&mut Map>) -> Result<Value, YamlError> {
+        self.count()?;
+        let nodes = self.nodes;
+        match &nodes[idx].kind {
+            Kind::Alias { target, name } => {
+                if self.active.contains(&idx) {
+                    return Err(fail(format!("anchor '{name}' value contains itself")));
+                }
+                self.active.insert(idx);
+                self.alias_depth += 1;
+                let r = self.unmarshal(*target, into);
+                self.alias_depth -= 1;
+                self.active.remove(&idx);
+                r
+            }
+            Kind::Scalar { value, tag, plain } => {
+                let s = self.scalar(value, tag, *plain)?;
+                Ok(self.scalar_value(s))
+            }
+            Kind::Seq(children) => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(YamlError::new(
+                        YamlErrorKind::TooDeep,
+                        format!("{PREFIX}yaml: exceeded max depth of {}", self.max_depth),
+                    ));
+                }
+                let mut out = Vec::with_capacity(children.len());
+                for &c in children {
+                    out.push(self.unmarshal(c, None)?);
+                }
+                self.depth -= 1;
+                Ok(Value::list(out))
+            }
+            Kind::Map(children) => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(YamlError::new(
+                        YamlErrorKind::TooDeep,
+                        format!("{PREFIX}yaml: exceeded max depth of {}", self.max_depth),
+                    ));
+                }
+                let r = match into {
+                    Some(m) => {
+                        self.mapping(children, m)?;
+                        Ok(Value::Nil)
+                    }
+                    None => {
+                        let mut m = Map::new();
+                        self.mapping(children, &mut m)?;
+                        Ok(Value::map(m))
+                    }
+                };
+                self.depth -= 1;
+                r
+            }
+        }
+    }
+
+    fn is_merge(&self, idx: usize) -> bool {
+        matches!(&self.nodes[idx].kind,
+            Kind::Scalar { value, tag, plain } if value == "<<" && (*plain || tag == resolve::MERGE_TAG))
+    }
+
+    fn merge(&mut self, idx: usize, out: &mut Map) -> Result<(), YamlError> {
+        const WANT_MAP: &str = "map merge requires map or sequence of maps as the value";
+        let nodes = self.nodes;
+        let target_is_map = |i: usize| {
+            let k = match &nodes[i].kind {
+                Kind::Alias { target, .. } => &nodes[*target].kind,
+                k => k,
+            };
+            matches!(k, Kind::Map(_))
+        };
+        match &nodes[idx].kind {
+            Kind::Map(_) => {
+                self.unmarshal(idx, Some(out))?;
+            }
+            Kind::Alias { .. } => {
+                if !target_is_map(idx) {
+                    return Err(fail(WANT_MAP));
+                }
+                self.unmarshal(idx, Some(out))?;
+            }
+            Kind::Seq(children) => {
+                for &c in children.iter().rev() {
+                    if !target_is_map(c) {
+                        return Err(fail(WANT_MAP));
+                    }
+                    self.unmarshal(c, Some(out))?;
+                }
+            }
+            Kind::Scalar { .. } => return Err(fail(WANT_MAP)),
+        }
+        Ok(())
+    }
+
+    fn key(&mut self, idx: usize, val_idx: usize) -> Result<Option<String>, YamlError> {
+        // Keys keep their Go type until sigs.k8s.io/yaml converts them to strings.
+        self.count()?;
+        let nodes = self.nodes;
+        let mut n = idx;
+        let mut seen = 0;
+        while let Kind::Alias { target, .. } = &nodes[n].kind {
+            n = *target;
+            seen += 1;
+            if seen > nodes.len() {
+                break;
+            }
+        }
+        match &nodes[n].kind {
+            Kind::Scalar { value, tag, plain } => {
+                let s = self.scalar(value, tag, *plain)?;
+                Ok(match s {
+                    GoScalar::Str(s) => Some(s),
+                    GoScalar::Bytes(b) => Some(go_lossy(&b)),
+                    GoScalar::Int(i) => Some(i.to_string()),
+                    GoScalar::Float(f) => Some(match gofloat::format_g32(f).as_str() {
+                        "+Inf" => ".inf".to_string(),
+                        "-Inf" => "-.inf".to_string(),
+                        "NaN" => ".nan".to_string(),
+                        s => s.to_string(),
+                    }),
+                    GoScalar::Bool(b) => Some(b.to_string()),
+                    GoScalar::Uint(u) => {
+                        if self.key_error.is_none() {
+                            let v = self.sharp_v(val_idx, &mut 1000);
+                            self.key_error = Some(format!(
+                                "{PREFIX}unsupported map key of type: uint64, key: {u:#x}, value: {v}"
+                            ));
+                        }
+                        None
+                    }
+                    GoScalar::Nil => {
+                        if self.key_error.is_none() {
+                            let v = self.sharp_v(val_idx, &mut 1000);
+                            self.key_error = Some(format!(
+                                "{PREFIX}unsupported map key of type: %!s(<nil>), key: <nil>, value: {v}"
+                            ));
+                        }
+                        None
+                    }
+                })
+            }
+            _ => {
+                self.unmarshal(idx, None)?;
+                Err(fail(format!(
+                    "invalid map key: {}",
+                    self.sharp_v(idx, &mut 1000)
+                )))
+            }
+        }
+    }
+
+    fn mapping(&mut self, children: &[usize], out: &mut Map) -> Result<(), YamlError> {
+        for pair in children.chunks(2) {
+            let (k, v) = (pair[0], pair.get(1).copied());
+            let Some(v) = v else { break };
+            if self.is_merge(k) {
+                self.merge(v, out)?;
+                continue;
+            }
+            let key = self.key(k, v)?;
+            let value = self.unmarshal(v, None)?;
+            if let Some(key) = key {
+                out.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Go's `encoding/json` replacement of invalid UTF-8: one U+FFFD per bad byte.
+pub(crate) fn go_lossy(b: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = b;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(rest.len() - good);
+                for _ in 0..bad {
+                    out.push('\u{FFFD}');
+                }
+                rest = &rest[good + bad..];
+            }
+        }
+    }
+}
+
+/// Go's `base64.StdEncoding.DecodeString` (which skips `\r` and `\n`).
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut vals = Vec::new();
+    let mut pad = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                pad += 1;
+                continue;
+            }
+            b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        if pad > 0 {
+            return None;
+        }
+        vals.push(v);
+    }
+    if (vals.len() + pad) % 4 != 0 || pad > 2 || (pad > 0 && vals.len() % 4 + pad != 4) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for chunk in vals.chunks(4) {
+        let mut n: u32 = 0;
+        for (i, v) in chunk.iter().enumerate() {
+            n |= (*v as u32) << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    Some(out)
+}
+
+fn decode_root(
+    nodes: &[Node],
+    root: Option<usize>,
+    limits: LoadLimits,
+) -> Result<Value, YamlError> {
+    let Some(root) = root else {
+        return Ok(Value::Nil);
+    };
+    let mut d = Decoder {
+        nodes,
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active: HashSet::new(),
+        key_error: None,
+        json_error: None,
+        depth: 0,
+        max_depth: limits.max_depth,
+    };
+    let v = d.unmarshal(root, None)?;
+    if let Some(e) = d.key_error {
+        return Err(YamlError::new(YamlErrorKind::Semantic, e));
+    }
+    if let Some(e) = d.json_error {
+        return Err(YamlError::new(YamlErrorKind::Semantic, e));
+    }
+    Ok(v)
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into `interface{}` (first document).
+pub fn from_str(src: &str) -> Result<Value, YamlError> {
+    from_str_with(src, LoadLimits::default())
+}
+
+/// [`from_str`] with explicit limits.
+pub fn from_str_with(src: &str, limits: LoadLimits) -> Result<Value, YamlError> {
+    let (b, roots) = build(src, true, limits)?;
+    decode_root(&b.nodes, roots.first().copied().flatten(), limits)
+}
+
+/// Every document of a `---` separated stream, each decoded as [`from_str`] does.
+pub fn from_str_all(src: &str) -> Result<Vec<Value>, YamlError> {
+    let limits = LoadLimits::default();
+    let (b, roots) = build(src, false, limits)?;
+    roots
+        .into_iter()
+        .map(|r| decode_root(&b.nodes, r, limits))
+        .collect()
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::List(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Map(_) => "object",
+        _ => "number",
+    }
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into a map (`fromYaml`, values files). `go_type` names the Go
+/// target type for the error message, e.g. `map[string]interface {}` (`fromYaml`).
+pub fn from_str_map(src: &str, go_type: &str) -> Result<Map, YamlError> {
+    match from_str(src)? {
+        Value::Nil => Ok(Map::new()),
+        Value::Map(m) => Ok(m.borrow().clone()),
+        other => Err(YamlError::new(
+            YamlErrorKind::Semantic,
+            format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type {go_type}",
+                json_kind(&other)
+            ),
+        )),
+    }
+}
+
+/// `sigs.k8s.io/yaml.Unmarshal` into `[]interface{}` (`fromYamlArray`).
+pub fn from_str_list(src: &str) -> Result<Vec<Value>, YamlError> {
+    match from_str(src)? {
+        Value::Nil => Ok(Vec::new()),
+        Value::List(l) => Ok((*l).clone()),
+        other => Err(YamlError::new(
+            YamlErrorKind::Semantic,
+            format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                json_kind(&other)
+            ),
+        )),
+    }
+}

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Regenerate or verify the YAML/JSON fixtures with the real helm.
+
+Every case is an input text (YAML for `fromYaml`, JSON for `fromJson`). All cases of a run go
+into ONE chart (files/cases/NNNNN.yaml|json) whose single template decodes each file and prints
+base64 of toYaml / toJson / toPrettyJson / toRawJson of the result (or of the error), so one
+`helm template` invocation renders hundreds of cases.
+
+Usage:
+  yaml_oracle.py handwritten [--check]        tests/fixtures/yaml/handwritten.txt -> .json
+  yaml_oracle.py random --seed S --count N --out FILE [--check]
+  yaml_oracle.py values-errors [--check]      errors of values.yaml loading (one chart each)
+
+--check compares with the existing output file instead of rewriting it (exit 1 on mismatch).
+HELM=/path/to/helm overrides the binary (default: <repo>/.tools/bin/helm).
+"""
+
+import base64
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "yaml")
+HELM = os.environ.get("HELM", os.path.join(REPO, ".tools", "bin", "helm"))
+
+TEMPLATE = r"""{{- range $path, $_ := .Files.Glob "cases/*" }}
+{{- $raw := $.Files.Get $path }}
+{{- if hasSuffix ".json" $path }}{{- $v := fromJson $raw }}
+{{- if hasKey $v "Error" }}
+# C|{{ base $path }}|E|{{ $v.Error | b64enc }}
+{{- else }}
+# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}
+{{- end }}
+{{- else }}{{- $v := fromYaml $raw }}
+{{- if hasKey $v "Error" }}
+# C|{{ base $path }}|E|{{ $v.Error | b64enc }}
+{{- else }}
+# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}
+{{- end }}
+{{- end }}
+{{- end }}
+"""
+
+
+def b64d(s):
+    return base64.b64decode(s).decode("utf-8")
+
+
+def run_cases(cases):
+    """cases: list of {"name", "kind": "yaml"|"json", "input"} -> adds "result"."""
+    with tempfile.TemporaryDirectory() as d:
+        chart = os.path.join(d, "oracle")
+        os.makedirs(os.path.join(chart, "templates"))
+        os.makedirs(os.path.join(chart, "cases"))
+        with open(os.path.join(chart, "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: oracle\nversion: 0.1.0\n")
+        with open(os.path.join(chart, "templates", "out.yaml"), "w") as f:
+            f.write(TEMPLATE)
+        for i, c in enumerate(cases):
+            ext = "json" if c["kind"] == "json" else "yaml"
+            with open(os.path.join(chart, "cases", "%05d.%s" % (i, ext)), "wb") as f:
+                f.write(c["input"].encode("utf-8"))
+        out = subprocess.run([HELM, "template", "x", chart], capture_output=True, check=False)
+        if out.returncode != 0:
+            sys.exit("helm failed: " + out.stderr.decode())
+        results = {}
+        for line in out.stdout.decode().splitlines():
+            if not line.startswith("# C|"):
+                continue
+            parts = line[2:].split("|")
+            idx = int(parts[1].split(".")[0])
+            if parts[2] == "E":
+                results[idx] = {"error": b64d(parts[3])}
+            else:
+                results[idx] = {
+                    "toYaml": b64d(parts[3]),
+                    "toJson": b64d(parts[4]),
+                    "toPrettyJson": b64d(parts[5]),
+                    "toRawJson": b64d(parts[6]),
+                    "toYamlV": b64d(parts[7]),
+                }
+        for i, c in enumerate(cases):
+            c["result"] = results.get(i, {"error": "<missing from helm output>"})
+    return cases
+
+
+def parse_handwritten(path):
+    cases = []
+    cur = None
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n"):
+            if line.startswith("### "):
+                if cur:
+                    cases.append(cur)
+                name = line[4:].strip()
+                kind = "json" if name.startswith("json:") else "yaml"
+                cur = {"name": name, "kind": kind, "lines": []}
+            elif cur is not None:
+                cur["lines"].append(line)
+    if cur:
+        cases.append(cur)
+    for c in cases:
+        lines = c.pop("lines")
+        # a case's text ends before the blank line preceding the next header
+        while lines and lines[-1] == "":
+            lines.pop()
+        c["input"] = "\n".join(lines) + "\n"
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+# Random value trees
+
+KEYWORDS = ["true", "false", "yes", "no", "on", "off", "y", "n", "Y", "N", "YES", "Off", "null",
+            "Null", "~", "", "1", "0", "-1", "1.0", "1e3", "0x1F", "0o17", "0777", "08", "1_000",
+            "1:20", "-1:30:00", "2001-12-14", "2001-12-14t21:59:43.10-05:00", ".inf", "-.Inf",
+            ".nan", "<<", "=", "-", "?", ":", "---", "...", "a: b", "a #b", "#c", "&x", "*y",
+            "!t", "|", ">", "%", "@", "`", "'q'", "\"dq\"", "[a]", "{a: 1}", "a,b", "- x",
+            "key:", "x:y", "0.5", ".5", "+1", "1e400", "12345678901234567890", "0b101",
+            "True", "TRUE", "NULL", "nO", "oN", "\t", "\u00a0", "caf\u00e9", "\u2028", "\ufeff",
+            "emoji \U0001F600", "a\x7fb", "\x01", "\r\n", "Yes please", "no way"]
+
+WORDS = ["alpha", "beta", "gamma", "x", "key", "value", "name", "image", "tag", "a-b", "a_b",
+         "A", "Z", "z9", "z10", "z010", "1", "2", "10", "_u", "é", "ß", "日本", "k.e.y", "a b",
+         "-", "app.kubernetes.io/name"]
+
+
+def rand_string(r):
+    kind = r.random()
+    if kind < 0.25:
+        return r.choice(KEYWORDS)
+    if kind < 0.45:
+        return r.choice(WORDS)
+    if kind < 0.6:
+        # long text with spaces to trigger 80-column folding
+        n = r.randint(8, 40)
+        words = [r.choice(WORDS + ["lorem", "ipsum", "dolor", "sit", "amet", " ", "a"]) for _ in range(n)]
+        s = " ".join(words)
+        if r.random() < 0.3:
+            s = s.replace(" ", "  ", 1)
+        return s
+    if kind < 0.8:
+        # multi-line
+        lines = [r.choice(WORDS + KEYWORDS + ["", " ", "  indented", "trailing ", "\ttab"]) for _ in range(r.randint(1, 5))]
+        s = "\n".join(lines)
+        if r.random() < 0.5:
+            s += "\n" * r.randint(1, 3)
+        if r.random() < 0.2:
+            s = "\n" + s
+        return s
+    # random characters
+    alphabet = "ab :#-'\"\\\n\t{}[],&*!|>%@`?=~.01é\u2028 "
+    return "".join(r.choice(alphabet) for _ in range(r.randint(0, 20)))
+
+
+def rand_number(r):
+    k = r.random()
+    if k < 0.3:
+        return r.randint(-1000, 1000)
+    if k < 0.45:
+        return r.choice([0, 1, -1, 10**6, 10**15, 2**53, 2**63 - 1, 10**19, 10**21, 10**20])
+    if k < 0.7:
+        return round(r.uniform(-1000, 1000), r.randint(0, 6))
+    return r.choice([0.5, 1e-7, 1.5e-7, 1e-6, 0.00001, 1234567.5, 123456.5, 1e21, 1.5e300,
+                     -0.0, 3.0, 1e100, 0.1, 2.5e-5, 123456789.123])
+
+
+def rand_tree(r, depth=0):
+    k = r.random()
+    if depth > 3 or k < 0.35:
+        c = r.random()
+        if c < 0.55:
+            return rand_string(r)
+        if c < 0.85:
+            return rand_number(r)
+        if c < 0.95:
+            return r.choice([True, False])
+        return None
+    if k < 0.65:
+        return {rand_key(r): rand_tree(r, depth + 1) for _ in range(r.randint(0, 5))}
+    return [rand_tree(r, depth + 1) for _ in range(r.randint(0, 4))]
+
+
+def rand_key(r):
+    if r.random() < 0.7:
+        return r.choice(WORDS + KEYWORDS[:20])
+    return rand_string(r)
+
+
+def random_cases(seed, count):
+    r = random.Random(seed)
+    cases = []
+    for i in range(count):
+        tree = {"v": rand_tree(r)}
+        text = json.dumps(tree, ensure_ascii=r.random() < 0.5)
+        cases.append({"name": "random-%d-%d" % (seed, i), "kind": "json", "input": text})
+    return cases
+
+
+def write_or_check(path, cases, check):
+    data = json.dumps(cases, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if check:
+        with open(path, encoding="utf-8") as f:
+            old = f.read()
+        if old != data:
+            sys.exit("fixture %s differs from helm's output" % path)
+        print("ok: %s matches helm (%d cases)" % (path, len(cases)))
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(data)
+        print("wrote %s (%d cases)" % (path, len(cases)))
+
+
+def main(argv):
+    if not argv:
+        sys.exit(__doc__)
+    check = "--check" in argv
+    cmd = argv[0]
+    if cmd == "handwritten":
+        cases = parse_handwritten(os.path.join(FIXTURES, "handwritten.txt"))
+        run_cases(cases)
+        write_or_check(os.path.join(FIXTURES, "handwritten.json"), cases, check)
+    elif cmd == "random":
+        seed = int(argv[argv.index("--seed") + 1])
+        count = int(argv[argv.index("--count") + 1])
+        out = argv[argv.index("--out") + 1]
+        cases = run_cases(random_cases(seed, count))
+        # round two: helm's own toYaml output read back as YAML (block style, literal blocks,
+        # folded and quoted scalars) exercises the loader
+        back = []
+        for c in cases:
+            if "toYaml" in c["result"]:
+                back.append({"name": c["name"] + "-back", "kind": "yaml", "input": c["result"]["toYaml"] + "\n"})
+        cases += run_cases(back)
+        write_or_check(out, cases, check)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
