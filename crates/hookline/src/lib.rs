@@ -8,7 +8,9 @@ pub mod kind_order;
 pub mod lifecycle;
 pub mod manifest;
 pub mod plan;
+pub mod playground;
 pub mod scenario;
+pub mod share;
 pub mod yaml;
 
 /// `helm.sh/resource-policy` (H4 `pkg/kube/resource_policy.go:20`).
