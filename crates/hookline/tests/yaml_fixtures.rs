@@ -60,17 +60,26 @@ fn check_cases(cases: &[J]) -> (usize, usize, String) {
             ok += 1;
             continue;
         }
-        report.push_str(&format!("== {name}\n--- input\n{input}\n"));
+        report.push_str(&format!("== {name}\n"));
         let empty = serde_json::Map::new();
         let wo = want.as_object().unwrap_or(&empty);
         let go = got.as_object().unwrap_or(&empty);
         for (k, w) in wo {
             let g = go.get(k).unwrap_or(&J::Null);
             if g != w {
+                let ws = w.as_str().map(str::to_string).unwrap_or(w.to_string());
+                let gs = g.as_str().map(str::to_string).unwrap_or(g.to_string());
+                let wl: Vec<&str> = ws.lines().collect();
+                let gl: Vec<&str> = gs.lines().collect();
+                let first = (0..wl.len().max(gl.len()))
+                    .find(|&i| wl.get(i) != gl.get(i))
+                    .unwrap_or(0);
+                let from = first.saturating_sub(2);
                 report.push_str(&format!(
-                    "--- {k} helm:\n{}\n--- {k} ours:\n{}\n",
-                    w.as_str().unwrap_or(&w.to_string()),
-                    g.as_str().unwrap_or(&g.to_string())
+                    "--- {k} first difference at line {}:\n helm: {:?}\n ours: {:?}\n",
+                    first + 1,
+                    &wl[from.min(wl.len())..(first + 2).min(wl.len())],
+                    &gl[from.min(gl.len())..(first + 2).min(gl.len())],
                 ));
             }
         }

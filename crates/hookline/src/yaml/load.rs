@@ -183,6 +183,68 @@ pub(crate) fn reader_rejects(c: char) -> bool {
         || (0x10000..=0x10FFFF).contains(&u))
 }
 
+const SENT_LS: char = '\u{10FFFD}';
+const SENT_PS: char = '\u{10FFFE}';
+
+/// go-yaml (YAML 1.1) treats NEL, LS and PS as line breaks; saphyr (YAML 1.2) does not. NEL is
+/// read as `\n` by go-yaml, so it becomes one; LS/PS are kept as characters but still break
+/// lines, so they become a sentinel plus `\n`, undone in each scalar by [`fix_breaks`].
+fn preprocess(src: &str) -> Option<String> {
+    if !src.contains(['\u{85}', '\u{2028}', '\u{2029}']) || src.contains([SENT_LS, SENT_PS]) {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len() + 16);
+    for c in src.chars() {
+        match c {
+            '\u{85}' => out.push('\n'),
+            '\u{2028}' => {
+                out.push(SENT_LS);
+                out.push('\n');
+            }
+            '\u{2029}' => {
+                out.push(SENT_PS);
+                out.push('\n');
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// Undo [`preprocess`] inside a scalar's value: in block scalars the break was the LS/PS itself;
+/// in flow and plain scalars go-yaml keeps the LS/PS, drops the blanks around it and keeps any
+/// further line breaks (where saphyr folded the sentinel's `\n` into a space or newlines).
+fn fix_breaks(v: &str, block: bool) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let mut out = String::with_capacity(v.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != SENT_LS && c != SENT_PS {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let real = if c == SENT_LS { '\u{2028}' } else { '\u{2029}' };
+        i += 1;
+        if block {
+            if chars.get(i) == Some(&'\n') {
+                i += 1;
+            }
+            out.push(real);
+            continue;
+        }
+        while out.ends_with([' ', '\t']) {
+            out.pop();
+        }
+        out.push(real);
+        if chars.get(i) == Some(&' ') {
+            i += 1;
+        }
+    }
+    out
+}
+
 struct Builder {
     nodes: Vec<Node>,
     anchors: HashMap<usize, usize>,
@@ -194,6 +256,9 @@ fn build(
     first_only: bool,
     limits: LoadLimits,
 ) -> Result<(Builder, Vec<Option<usize>>), YamlError> {
+    let pre = preprocess(src);
+    let fixing = pre.is_some();
+    let src: &str = pre.as_deref().unwrap_or(src);
     let chars: Vec<char> = src.chars().collect();
     if let Some(pos) = chars.iter().position(|&c| reader_rejects(c)) {
         let line = chars[..pos].iter().filter(|&&c| c == '\n').count() + 1;
@@ -260,9 +325,17 @@ fn build(
                 let tag = tag
                     .map(|t| format!("{}{}", t.handle, t.suffix))
                     .unwrap_or_default();
+                let value = if fixing {
+                    fix_breaks(
+                        &value,
+                        matches!(style, ScalarStyle::Literal | ScalarStyle::Folded),
+                    )
+                } else {
+                    value.into_owned()
+                };
                 (
                     Kind::Scalar {
-                        value: value.into_owned(),
+                        value,
                         tag,
                         plain: style == ScalarStyle::Plain,
                     },
