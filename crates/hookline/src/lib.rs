@@ -2,6 +2,7 @@
 //! does with them across install, upgrade, rollback, uninstall and test. No I/O, no threads,
 //! no clock: the same code runs natively and in the browser.
 
+pub mod chart;
 pub mod hooks;
 pub mod json;
 pub mod kind_order;
@@ -11,6 +12,7 @@ pub mod plan;
 pub mod playground;
 pub mod scenario;
 pub mod share;
+pub mod values;
 pub mod yaml;
 
 /// `helm.sh/resource-policy` (H4 `pkg/kube/resource_policy.go:20`).

@@ -1,0 +1,299 @@
+//! `.helmignore` rules exactly as Helm's pkg/ignore/rules.go: gitignore-like lines matched with
+//! Go's `filepath.Match`; a rule without `/` matches the base name, a rule with `/` the whole
+//! path, a leading `/` anchors at the chart root, a trailing `/` matches directories only, `!`
+//! negates, `**` is refused. Evaluation stops at the first matching rule.
+
+/// The name of the ignore file at the chart root.
+pub const HELM_IGNORE: &str = ".helmignore";
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    rule: String,
+    negate: bool,
+    must_dir: bool,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Rule started with `/`: match the whole path against the rest.
+    Rooted,
+    /// Rule contains `/`: match the whole path.
+    Structural,
+    /// No `/`: match the base name.
+    Base,
+}
+
+/// A parsed rule set.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    patterns: Vec<Pattern>,
+}
+
+impl Rules {
+    /// `ignore.Empty()`.
+    pub fn empty() -> Rules {
+        Rules::default()
+    }
+
+    /// `ignore.Parse`: one rule per line (a UTF-8 BOM on the first line is dropped).
+    /// Errors give the 1-based line number.
+    pub fn parse(text: &str) -> Result<Rules, (usize, String)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut r = Rules::empty();
+        for (i, line) in text.lines().enumerate() {
+            r.parse_rule(line).map_err(|e| (i + 1, e))?;
+        }
+        Ok(r)
+    }
+
+    /// `AddDefaults`: ignore dotfiles in templates/.
+    pub fn add_defaults(&mut self) {
+        let _ = self.parse_rule("templates/.?*");
+    }
+
+    fn parse_rule(&mut self, rule: &str) -> Result<(), String> {
+        let rule = rule.trim();
+        if rule.is_empty() || rule.starts_with('#') {
+            return Ok(());
+        }
+        if rule.contains("**") {
+            return Err("double-star (**) syntax is not supported".into());
+        }
+        if go_match(rule, "abc").is_err() {
+            return Err("syntax error in pattern".into());
+        }
+        let mut rule = rule;
+        let negate = if let Some(r) = rule.strip_prefix('!') {
+            rule = r;
+            true
+        } else {
+            false
+        };
+        let must_dir = if let Some(r) = rule.strip_suffix('/') {
+            rule = r;
+            true
+        } else {
+            false
+        };
+        let (rule, kind) = if let Some(r) = rule.strip_prefix('/') {
+            (r, Kind::Rooted)
+        } else if rule.contains('/') {
+            (rule, Kind::Structural)
+        } else {
+            (rule, Kind::Base)
+        };
+        self.patterns.push(Pattern {
+            rule: rule.to_string(),
+            negate,
+            must_dir,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// `Rules.Ignore`: should `path` (slash-separated, relative to the chart root) be ignored?
+    pub fn ignore(&self, path: &str, is_dir: bool) -> bool {
+        if path.is_empty() || path == "." || path == "./" {
+            return false;
+        }
+        for p in &self.patterns {
+            let target = match p.kind {
+                Kind::Base => path.rsplit('/').next().unwrap_or(path),
+                Kind::Rooted | Kind::Structural => path,
+            };
+            let matched = go_match(&p.rule, target).unwrap_or(false);
+            if p.negate {
+                if p.must_dir && !is_dir {
+                    return true;
+                }
+                if !matched {
+                    return true;
+                }
+                continue;
+            }
+            if p.must_dir && !is_dir {
+                continue;
+            }
+            if matched {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Go's `path/filepath.Match` with `/` as the separator: `*` (no `/`), `?`, `[...]` classes
+/// with `^` negation and ranges, `\` escapes. `Err` is `ErrBadPattern`.
+pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+    let pat: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    match_from(&pat, &name)
+}
+
+fn match_from(mut pat: &[char], mut name: &[char]) -> Result<bool, ()> {
+    'pattern: while !pat.is_empty() {
+        let star = pat[0] == '*';
+        while !pat.is_empty() && pat[0] == '*' {
+            pat = &pat[1..];
+        }
+        let (chunk, rest) = scan_chunk(pat);
+        pat = rest;
+        if star && chunk.is_empty() {
+            // Trailing * matches the rest of the name unless it contains a separator.
+            return Ok(!name.contains(&'/'));
+        }
+        let (t, ok) = match_chunk(chunk, name)?;
+        if ok && (t.is_empty() || !pat.is_empty()) {
+            name = t;
+            continue;
+        }
+        if star {
+            let mut i = 0;
+            while i < name.len() && name[i] != '/' {
+                let (t, ok) = match_chunk(chunk, &name[i + 1..])?;
+                if ok {
+                    if pat.is_empty() && !t.is_empty() {
+                        i += 1;
+                        continue;
+                    }
+                    name = t;
+                    continue 'pattern;
+                }
+                i += 1;
+            }
+        }
+        // Before returning false, check the rest of the pattern is well formed.
+        while !pat.is_empty() {
+            while !pat.is_empty() && pat[0] == '*' {
+                pat = &pat[1..];
+            }
+            let (chunk, rest) = scan_chunk(pat);
+            pat = rest;
+            match_chunk(chunk, &[])?;
+        }
+        return Ok(false);
+    }
+    Ok(name.is_empty())
+}
+
+fn scan_chunk(pat: &[char]) -> (&[char], &[char]) {
+    let mut in_range = false;
+    let mut i = 0;
+    while i < pat.len() {
+        match pat[i] {
+            '\\' => {
+                if i + 1 < pat.len() {
+                    i += 1;
+                }
+            }
+            '[' => in_range = true,
+            ']' => in_range = false,
+            '*' if !in_range => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    (&pat[..i], &pat[i..])
+}
+
+/// Match `chunk` at the start of `s`; returns the rest of `s`. Errors on bad patterns even
+/// when the match already failed (as Go does).
+fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> Result<(&'a [char], bool), ()> {
+    let mut failed = false;
+    while !chunk.is_empty() {
+        if !failed && s.is_empty() {
+            failed = true;
+        }
+        match chunk[0] {
+            '[' => {
+                let r = if failed { '\0' } else { s[0] };
+                if !failed {
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+                let negated = chunk.first() == Some(&'^');
+                if negated {
+                    chunk = &chunk[1..];
+                }
+                let mut matched = false;
+                let mut nrange = 0;
+                loop {
+                    if !chunk.is_empty() && chunk[0] == ']' && nrange > 0 {
+                        chunk = &chunk[1..];
+                        break;
+                    }
+                    let (lo, rest) = get_esc(chunk)?;
+                    chunk = rest;
+                    let mut hi = lo;
+                    if chunk.first() == Some(&'-') {
+                        let (h, rest) = get_esc(&chunk[1..])?;
+                        hi = h;
+                        chunk = rest;
+                    }
+                    if lo <= r && r <= hi {
+                        matched = true;
+                    }
+                    nrange += 1;
+                }
+                if matched == negated {
+                    failed = true;
+                }
+            }
+            '?' => {
+                if !failed {
+                    if s[0] == '/' {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+            '\\' => {
+                chunk = &chunk[1..];
+                if chunk.is_empty() {
+                    return Err(());
+                }
+                if !failed {
+                    if chunk[0] != s[0] {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+            c => {
+                if !failed {
+                    if c != s[0] {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
+        }
+    }
+    if failed {
+        return Ok((&[], false));
+    }
+    Ok((s, true))
+}
+
+fn get_esc(chunk: &[char]) -> Result<(char, &[char]), ()> {
+    if chunk.is_empty() || chunk[0] == '-' || chunk[0] == ']' {
+        return Err(());
+    }
+    let mut chunk = chunk;
+    if chunk[0] == '\\' {
+        chunk = &chunk[1..];
+        if chunk.is_empty() {
+            return Err(());
+        }
+    }
+    let r = chunk[0];
+    chunk = &chunk[1..];
+    if chunk.is_empty() {
+        return Err(());
+    }
+    Ok((r, chunk))
+}

@@ -1,0 +1,344 @@
+//! Chart loading: from an in-memory set of files (the core API; what a browser has), from a
+//! `.tgz` archive, and (native only) from a directory. Mirrors pkg/chart/v2/loader/load.go
+//! `LoadFiles`, pkg/chart/v2/loader/directory.go `LoadDir` and pkg/chart/v2/loader/archive.go.
+
+use std::collections::BTreeMap;
+
+use super::archive::{read_archive, ArchiveLimits, Budget, BufferedFile};
+use super::ignore::{Rules, HELM_IGNORE};
+use super::meta::{Metadata, API_VERSION_V1};
+use super::{Chart, ChartError, ChartFile};
+use crate::values::{load_values, parse_yaml_document};
+
+/// Load a chart from its files, as `helm` loads a chart directory (`LoadDir`): paths are
+/// relative to the chart root (`Chart.yaml`, `templates/x.yaml`, `charts/sub/Chart.yaml`,
+/// `charts/dep-1.0.0.tgz`), `.helmignore` at the root and the default rule
+/// (`templates/.?*`) are applied, a UTF-8 BOM is dropped from each file.
+pub fn load_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Chart, ChartError> {
+    load_files_with_limits(files, ArchiveLimits::default())
+}
+
+/// [`load_files`] with explicit size limits (they also apply to nested `.tgz` subcharts).
+pub fn load_files_with_limits(
+    files: &BTreeMap<String, Vec<u8>>,
+    limits: ArchiveLimits,
+) -> Result<Chart, ChartError> {
+    let mut budget = Budget::new(limits);
+    let mut rules = match files.get(HELM_IGNORE) {
+        Some(data) => Rules::parse(&String::from_utf8_lossy(data))
+            .map_err(|(line, e)| ChartError::new(e).at(HELM_IGNORE, Some(line), None))?,
+        None => Rules::empty(),
+    };
+    rules.add_defaults();
+
+    let mut out: Vec<BufferedFile> = Vec::new();
+    for (raw, data) in files {
+        let name = normalize_path(raw)?;
+        if is_ignored(&rules, &name) {
+            continue;
+        }
+        if data.len() as u64 > limits.max_file_bytes {
+            let base = name.rsplit('/').next().unwrap_or(&name);
+            return Err(ChartError::new(format!(
+                "chart file {} is larger than the maximum file size {}",
+                crate::values::strvals::go_quote(base),
+                limits.max_file_bytes
+            )));
+        }
+        let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(data);
+        out.push((name, data.to_vec()));
+    }
+    // filepath.Walk order: lexical within each directory, depth first.
+    out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    load_buffered(out, &mut budget, "")
+}
+
+/// Load a chart from the bytes of a `.tgz` archive (`loader.LoadArchive`), with Helm's limits.
+pub fn load_archive(data: &[u8]) -> Result<Chart, ChartError> {
+    load_archive_with_limits(data, ArchiveLimits::default())
+}
+
+/// [`load_archive`] with explicit limits.
+pub fn load_archive_with_limits(data: &[u8], limits: ArchiveLimits) -> Result<Chart, ChartError> {
+    let mut budget = Budget::new(limits);
+    let files = read_archive(data, &mut budget)?;
+    load_buffered(files, &mut budget, "")
+}
+
+/// Reject absolute paths and `..`; drop a leading `./`; use `/` separators.
+fn normalize_path(raw: &str) -> Result<String, ChartError> {
+    let p = raw.replace('\\', "/");
+    if p.starts_with('/') || super::archive::clean_path(&p).starts_with("..") {
+        return Err(ChartError::new(format!(
+            "chart illegally references a path outside the chart: {}",
+            crate::values::strvals::go_quote(raw)
+        )));
+    }
+    let cleaned = super::archive::clean_path(&p);
+    if cleaned == "." {
+        return Err(ChartError::new(format!(
+            "chart contains a file with an empty name: {}",
+            crate::values::strvals::go_quote(raw)
+        )));
+    }
+    Ok(cleaned)
+}
+
+/// A file is skipped when it or any directory above it is ignored (the walk skips ignored
+/// directories as a whole).
+fn is_ignored(rules: &Rules, name: &str) -> bool {
+    let mut prefix_end = 0;
+    while let Some(i) = name[prefix_end..].find('/') {
+        let dir = &name[..prefix_end + i];
+        if rules.ignore(dir, true) {
+            return true;
+        }
+        prefix_end += i + 1;
+    }
+    rules.ignore(name, false)
+}
+
+fn yaml_err(prefix: &str, file: &str, e: crate::values::YamlError) -> ChartError {
+    ChartError::new(format!("{prefix}: {}", e.message)).at(file, e.line, e.column)
+}
+
+/// `loader.LoadFiles`. `path` is the chart's location for error positions (`charts/sub/`).
+pub(crate) fn load_buffered(
+    files: Vec<BufferedFile>,
+    budget: &mut Budget,
+    path: &str,
+) -> Result<Chart, ChartError> {
+    let mut metadata: Option<Metadata> = None;
+    let mut chart = Chart::default();
+    for (name, data) in &files {
+        chart.raw.push(ChartFile::new(name, data.clone()));
+        if name == "Chart.yaml" {
+            let md = metadata.get_or_insert_with(Metadata::default);
+            let text = String::from_utf8_lossy(data);
+            let doc = parse_yaml_document(&text)
+                .map_err(|e| yaml_err("cannot load Chart.yaml", &format!("{path}Chart.yaml"), e))?;
+            md.merge_from(&doc).map_err(|e| {
+                ChartError::new(format!("cannot load Chart.yaml: {e}")).at(
+                    &format!("{path}Chart.yaml"),
+                    None,
+                    None,
+                )
+            })?;
+            if md.api_version.is_empty() {
+                md.api_version = API_VERSION_V1.into();
+            }
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
+    for (name, data) in files {
+        let text = || String::from_utf8_lossy(&data).into_owned();
+        match name.as_str() {
+            "Chart.yaml" => continue,
+            "Chart.lock" | "requirements.lock" => {
+                parse_yaml_document(&text()).map_err(|e| {
+                    yaml_err(&format!("cannot load {name}"), &format!("{path}{name}"), e)
+                })?;
+                let md = metadata.get_or_insert_with(Metadata::default);
+                if name == "requirements.lock" && md.api_version == API_VERSION_V1 {
+                    chart.files.push(ChartFile::new(&name, data));
+                }
+            }
+            "values.yaml" => {
+                let values = load_values(&text()).map_err(|e| {
+                    yaml_err("cannot load values.yaml", &format!("{path}values.yaml"), e)
+                })?;
+                chart.values = values;
+            }
+            "values.schema.json" => chart.schema = Some(data),
+            "requirements.yaml" => {
+                let md = metadata.get_or_insert_with(Metadata::default);
+                let doc = parse_yaml_document(&text()).map_err(|e| {
+                    yaml_err(
+                        "cannot load requirements.yaml",
+                        &format!("{path}requirements.yaml"),
+                        e,
+                    )
+                })?;
+                md.merge_from(&doc).map_err(|e| {
+                    ChartError::new(format!("cannot load requirements.yaml: {e}")).at(
+                        &format!("{path}requirements.yaml"),
+                        None,
+                        None,
+                    )
+                })?;
+                if md.api_version == API_VERSION_V1 {
+                    chart.files.push(ChartFile::new(&name, data));
+                }
+            }
+            n if n.starts_with("templates/") => chart.templates.push(ChartFile::new(n, data)),
+            n if n.starts_with("charts/") => {
+                if ext(n) == ".prov" {
+                    chart.files.push(ChartFile::new(n, data));
+                    continue;
+                }
+                let fname = &n["charts/".len()..];
+                let cname = fname.split('/').next().unwrap_or("").to_string();
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((fname.to_string(), data));
+            }
+            _ => chart.files.push(ChartFile::new(&name, data)),
+        }
+    }
+    let Some(mut md) = metadata else {
+        return Err(ChartError::new("Chart.yaml file is missing").at(
+            &format!("{path}Chart.yaml"),
+            None,
+            None,
+        ));
+    };
+    md.validate()
+        .map_err(|e| ChartError::new(e).at(&format!("{path}Chart.yaml"), None, None))?;
+    chart.metadata = md;
+
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let sub_path = format!("{path}charts/{n}/");
+        let loaded = if ext(&n) == ".tgz" {
+            let (fname, data) = &files[0];
+            if *fname != n {
+                return Err(ChartError::new(format!(
+                    "error unpacking subchart tar in {}: expected {}, got {}",
+                    chart.name(),
+                    n,
+                    fname
+                )));
+            }
+            read_archive(data, budget).and_then(|f| load_buffered(f, budget, &sub_path))
+        } else {
+            let buff: Vec<BufferedFile> = files
+                .into_iter()
+                .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
+                .collect();
+            load_buffered(buff, budget, &sub_path)
+        };
+        match loaded {
+            Ok(sc) => chart.dependencies.push(sc),
+            Err(e) => {
+                return Err(e.wrap(format!(
+                    "error unpacking subchart {} in {}: ",
+                    n,
+                    chart.name()
+                )))
+            }
+        }
+    }
+    Ok(chart)
+}
+
+/// Go's `filepath.Ext`.
+fn ext(name: &str) -> &str {
+    let base_start = name.rfind('/').map_or(0, |i| i + 1);
+    match name[base_start..].rfind('.') {
+        Some(i) => &name[base_start + i..],
+        None => "",
+    }
+}
+
+/// Load a chart from a directory or a `.tgz` file on disk (`loader.Load`): not in the wasm
+/// build, the core stays I/O-free there.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_path(path: &std::path::Path) -> Result<Chart, ChartError> {
+    let meta = std::fs::metadata(path).map_err(|e| ChartError::new(e.to_string()))?;
+    if meta.is_dir() {
+        load_dir(path)
+    } else {
+        let data = std::fs::read(path).map_err(|e| ChartError::new(e.to_string()))?;
+        load_archive(&data)
+    }
+}
+
+/// Load a chart directory (`loader.LoadDir`): walks the tree following symbolic links (with
+/// a depth cap against cycles), skipping ignored directories as a whole.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
+    let limits = ArchiveLimits::default();
+    let ignore_path = dir.join(HELM_IGNORE);
+    let mut rules = if ignore_path.is_file() {
+        let text =
+            std::fs::read_to_string(&ignore_path).map_err(|e| ChartError::new(e.to_string()))?;
+        Rules::parse(&text)
+            .map_err(|(line, e)| ChartError::new(e).at(HELM_IGNORE, Some(line), None))?
+    } else {
+        Rules::empty()
+    };
+    rules.add_defaults();
+    let mut files = BTreeMap::new();
+    walk(dir, "", &rules, &mut files, 0, &limits)?;
+    // The rules were applied during the walk; load without them again.
+    let mut budget = Budget::new(limits);
+    let mut out: Vec<BufferedFile> = files.into_iter().collect();
+    out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    load_buffered(out, &mut budget, "")
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn walk(
+    dir: &std::path::Path,
+    rel: &str,
+    rules: &Rules,
+    out: &mut BTreeMap<String, Vec<u8>>,
+    depth: usize,
+    limits: &ArchiveLimits,
+) -> Result<(), ChartError> {
+    if depth > 64 {
+        return Err(ChartError::new(format!(
+            "chart directory is nested too deeply (symbolic link cycle?) at {}",
+            dir.display()
+        )));
+    }
+    let io = |e: std::io::Error| ChartError::new(e.to_string());
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let fname = entry.file_name().to_string_lossy().into_owned();
+        let name = if rel.is_empty() {
+            fname.clone()
+        } else {
+            format!("{rel}/{fname}")
+        };
+        let path = entry.path();
+        let meta = std::fs::metadata(&path).map_err(io)?; // follows links
+        if meta.is_dir() {
+            if rules.ignore(&name, true) {
+                continue;
+            }
+            walk(&path, &name, rules, out, depth + 1, limits)?;
+            continue;
+        }
+        if rules.ignore(&name, false) {
+            continue;
+        }
+        if !meta.is_file() {
+            return Err(ChartError::new(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                path.display()
+            )));
+        }
+        if meta.len() > limits.max_file_bytes {
+            return Err(ChartError::new(format!(
+                "chart file {} is larger than the maximum file size {}",
+                crate::values::strvals::go_quote(&fname),
+                limits.max_file_bytes
+            )));
+        }
+        let mut data = std::fs::read(&path)
+            .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+        if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            data.drain(..3);
+        }
+        out.insert(name, data);
+    }
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! The chart model: loading (from files in memory, `.tgz` archives, directories), dependency
+//! processing, and everything the template engine needs to render a chart as `helm template`
+//! does: each template's name, source and scoped data, in Helm's parse order.
+
+pub mod archive;
+pub mod deps;
+pub mod files;
+pub mod ignore;
+pub mod load;
+pub mod meta;
+pub mod objects;
+pub mod semver;
+
+use std::fmt;
+use std::rc::Rc;
+
+use gotemplate::{Map, MapRef, Value};
+
+pub use archive::ArchiveLimits;
+pub use files::Files;
+pub use load::{load_archive, load_archive_with_limits, load_files, load_files_with_limits};
+#[cfg(not(target_arch = "wasm32"))]
+pub use load::{load_dir, load_path};
+pub use meta::{Dependency, Maintainer, Metadata};
+pub use objects::{Capabilities, KubeVersion, ReleaseOptions};
+
+use crate::plan::HelmVersion;
+
+/// A file of a chart: its path relative to the chart root and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartFile {
+    pub name: String,
+    pub data: Rc<[u8]>,
+}
+
+impl ChartFile {
+    pub fn new(name: &str, data: Vec<u8>) -> ChartFile {
+        ChartFile {
+            name: name.to_string(),
+            data: Rc::from(data),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+}
+
+/// A loaded chart (pkg/chart/v2/chart.go `Chart`).
+#[derive(Clone, Debug, Default)]
+pub struct Chart {
+    pub metadata: Metadata,
+    /// values.yaml (after dependency processing: the values with imports merged in).
+    pub values: Map,
+    /// values.schema.json, kept as bytes.
+    pub schema: Option<Vec<u8>>,
+    /// Every file of the chart as loaded (subcharts' files included, as in Helm's `Raw`).
+    pub raw: Vec<ChartFile>,
+    /// `templates/...`.
+    pub templates: Vec<ChartFile>,
+    /// Every other file (what `.Files` sees), crds/ included.
+    pub files: Vec<ChartFile>,
+    /// Subcharts, in load order (by directory name) or, after dependency processing, in
+    /// Helm's order.
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    pub fn is_library(&self) -> bool {
+        self.metadata.is_library()
+    }
+
+    /// `CRDObjects` for this chart and its subcharts, with `full_path` = `ChartFullPath`.
+    fn crds_into(&self, full_path: &str, out: &mut Vec<CrdFile>) {
+        for f in &self.files {
+            if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
+                out.push(CrdFile {
+                    name: f.name.clone(),
+                    filename: format!("{full_path}/{}", f.name),
+                    data: f.data.clone(),
+                });
+            }
+        }
+        for d in &self.dependencies {
+            d.crds_into(&format!("{full_path}/charts/{}", d.name()), out);
+        }
+    }
+
+    /// The crds/ files of this chart and every subchart (pkg/chart/v2/chart.go `CRDObjects`):
+    /// the chart's own first, in load order, then each subchart's, depth first.
+    pub fn crd_objects(&self) -> Vec<CrdFile> {
+        let mut out = Vec::new();
+        self.crds_into(self.name(), &mut out);
+        out
+    }
+}
+
+fn has_manifest_extension(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base.rfind('.') {
+        Some(i) => {
+            let ext = &base[i..];
+            ext.eq_ignore_ascii_case(".yaml")
+                || ext.eq_ignore_ascii_case(".yml")
+                || ext.eq_ignore_ascii_case(".json")
+        }
+        None => false,
+    }
+}
+
+/// A file of a crds/ directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrdFile {
+    /// Relative to its chart (`crds/x.yaml`).
+    pub name: String,
+    /// With the chart path, as `helm template --include-crds` prints it in `# Source:`
+    /// (`parent/charts/child/crds/x.yaml`).
+    pub filename: String,
+    pub data: Rc<[u8]>,
+}
+
+/// An error loading or preparing a chart: Helm's message, and where it is when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartError {
+    /// The message as Helm prints it.
+    pub message: String,
+    /// The file (relative to the top chart) the error is in.
+    pub file: Option<String>,
+    /// 1-based line and column.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl ChartError {
+    pub fn new(message: impl Into<String>) -> ChartError {
+        ChartError {
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// Attach a position.
+    pub fn at(mut self, file: &str, line: Option<usize>, column: Option<usize>) -> ChartError {
+        self.file = Some(file.to_string());
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Prefix the message (Helm's `fmt.Errorf("...: %w", err)`).
+    pub fn wrap(mut self, prefix: String) -> ChartError {
+        self.message = format!("{prefix}{}", self.message);
+        self
+    }
+
+    /// `file:line:col` (as much as is known).
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.clone(),
+        })
+    }
+}
+
+impl fmt::Display for ChartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ChartError {}
+
+/// What a render needs besides the chart and the user's values.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    pub release: ReleaseOptions,
+    pub capabilities: Capabilities,
+    /// Which Helm's data model to build (`.Chart` is a map in v4, a struct in v3).
+    pub helm: HelmVersion,
+}
+
+impl RenderOptions {
+    /// `helm template NAME` defaults for the given Helm version: namespace `default`,
+    /// revision 1, install, that version's default capabilities.
+    pub fn new(release_name: &str, namespace: &str, helm: HelmVersion) -> RenderOptions {
+        RenderOptions {
+            release: ReleaseOptions::install(release_name, namespace),
+            capabilities: Capabilities::default_for(helm),
+            helm,
+        }
+    }
+}
+
+/// One template file, ready for the engine.
+#[derive(Clone, Debug)]
+pub struct TemplateInput {
+    /// Full template name: `chart/templates/x.yaml`, `parent/charts/child/templates/x.yaml`.
+    pub name: String,
+    /// `chart/templates` (for `.Template.BasePath`).
+    pub base_path: String,
+    pub source: Rc<str>,
+    /// Partials (base name starting with `_`) are parsed but not rendered.
+    pub is_partial: bool,
+    /// Name ends in `NOTES.txt` (rendered, not a manifest; only the root chart's is shown).
+    pub is_notes: bool,
+    /// Whether the template belongs to the top chart.
+    pub is_root_chart: bool,
+    /// The chart's scoped data (`Values`, `Chart`, `Release`, `Capabilities`, `Files`,
+    /// `Subcharts`), shared by all templates of the chart as in Helm.
+    pub vals: MapRef,
+}
+
+impl TemplateInput {
+    /// The `.Template` value for this file.
+    pub fn template_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("Name".into(), Value::from(self.name.as_str()));
+        m.insert("BasePath".into(), Value::from(self.base_path.as_str()));
+        Value::map(m)
+    }
+
+    /// The data to execute this template with: as Helm's `render`, sets `Template` in the
+    /// chart's shared data map and returns that map.
+    pub fn data(&self) -> Value {
+        self.vals
+            .borrow_mut()
+            .insert("Template".into(), self.template_value());
+        Value::Map(self.vals.clone())
+    }
+}
+
+/// Everything up to "here are the templates and their data".
+#[derive(Clone, Debug)]
+pub struct RenderInputs {
+    /// The chart after dependency processing (disabled subcharts removed, aliases applied).
+    pub chart: Chart,
+    /// The top-level coalesced values (`.Values` of the root chart).
+    pub values: MapRef,
+    /// Every template of the tree, in Helm's parse (and execution) order: deepest paths first,
+    /// reverse lexicographic within a depth (pkg/engine/engine.go `sortTemplates`).
+    pub templates: Vec<TemplateInput>,
+    /// crds/ files of every enabled chart, in Helm's order.
+    pub crds: Vec<CrdFile>,
+}
+
+/// Prepare a render as `helm template` does (pkg/action/install.go): process dependencies
+/// with the user's values, check `kubeVersion`, coalesce values (`ToRenderValues`), and build
+/// each template's scoped data (pkg/engine/engine.go `recAllTpls`).
+pub fn prepare_render(
+    chart: &Chart,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<RenderInputs, ChartError> {
+    // pkg/action/install.go CheckIfInstallable.
+    if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
+        return Err(ChartError::new(format!(
+            "{} charts are not installable",
+            chart.metadata.chart_type
+        )));
+    }
+    let mut chart = chart.clone();
+    deps::process_dependencies(&mut chart, user_values)
+        .map_err(|e| ChartError::new(format!("chart dependencies processing failed: {e}")))?;
+
+    // pkg/action/action.go renderResources.
+    let kv = &opts.capabilities.kube_version;
+    if !chart.metadata.kube_version.is_empty()
+        && !semver::is_compatible_range(&chart.metadata.kube_version, &kv.normalized())
+    {
+        return Err(ChartError::new(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            chart.metadata.kube_version, kv.version
+        )));
+    }
+
+    let values = crate::values::coalesce_values(&chart, user_values).map_err(ChartError::new)?;
+
+    let release = opts.release.to_value();
+    let caps = Value::Object(Rc::new(opts.capabilities.clone()));
+    let mut templates = Vec::new();
+    rec_all_tpls(
+        &chart,
+        &Parent::Root(values.clone()),
+        &release,
+        &caps,
+        opts.helm,
+        chart.name().to_string(),
+        &mut templates,
+        0,
+    );
+    templates.sort_by(|a, b| {
+        let (ca, cb) = (a.name.matches('/').count(), b.name.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
+    });
+    let crds = chart.crd_objects();
+    Ok(RenderInputs {
+        chart,
+        values,
+        templates,
+        crds,
+    })
+}
+
+enum Parent {
+    Root(MapRef),
+    Child(MapRef),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rec_all_tpls(
+    c: &Chart,
+    parent: &Parent,
+    release: &Value,
+    caps: &Value,
+    helm: HelmVersion,
+    full_path: String,
+    out: &mut Vec<TemplateInput>,
+    depth: usize,
+) -> MapRef {
+    let is_root = matches!(parent, Parent::Root(_));
+    let chart_value = match helm {
+        HelmVersion::V4 => c.metadata.to_value_v4(is_root),
+        HelmVersion::V3 => c.metadata.to_value_v3(is_root),
+    };
+    let values = match parent {
+        Parent::Root(v) => Value::Map(v.clone()),
+        // values.Table("Values." + name): the parent's section for this chart, if a table.
+        Parent::Child(p) => {
+            let section = p.borrow().get("Values").and_then(|v| match v {
+                Value::Map(m) => m.borrow().get(c.name()).cloned(),
+                _ => None,
+            });
+            match section {
+                Some(Value::Map(m)) => Value::Map(m),
+                _ => Value::empty_map(),
+            }
+        }
+    };
+    let subcharts: MapRef = Rc::new(std::cell::RefCell::new(Map::new()));
+    let files = Files::new(c.files.iter().map(|f| (f.name.clone(), f.data.to_vec())));
+    let mut next = Map::new();
+    next.insert("Chart".into(), chart_value);
+    next.insert("Files".into(), Value::Object(Rc::new(files)));
+    next.insert("Release".into(), release.clone());
+    next.insert("Capabilities".into(), caps.clone());
+    next.insert("Values".into(), values);
+    next.insert("Subcharts".into(), Value::Map(subcharts.clone()));
+    let next: MapRef = Rc::new(std::cell::RefCell::new(next));
+
+    if depth < 100 {
+        for child in &c.dependencies {
+            let child_next = rec_all_tpls(
+                child,
+                &Parent::Child(next.clone()),
+                release,
+                caps,
+                helm,
+                format!("{full_path}/charts/{}", child.name()),
+                out,
+                depth + 1,
+            );
+            subcharts
+                .borrow_mut()
+                .insert(child.name().to_string(), Value::Map(child_next));
+        }
+    }
+
+    let library = c.is_library();
+    for t in &c.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        let is_partial = base.starts_with('_');
+        if library && !is_partial {
+            continue;
+        }
+        out.push(TemplateInput {
+            name: format!("{full_path}/{}", t.name),
+            base_path: format!("{full_path}/templates"),
+            source: Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            is_partial,
+            // pkg/action/action.go: any rendered file whose name ends in NOTES.txt.
+            is_notes: t.name.ends_with("NOTES.txt"),
+            is_root_chart: is_root,
+            vals: next.clone(),
+        });
+    }
+    next
+}
