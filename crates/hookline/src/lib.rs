@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod manifest;
 pub mod plan;
 pub mod playground;
+pub mod render;
 pub mod scenario;
 pub mod share;
 pub mod values;

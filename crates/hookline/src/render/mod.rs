@@ -1,0 +1,2 @@
+//! Charts rendered as Helm renders them.
+pub mod output;

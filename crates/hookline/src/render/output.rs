@@ -1,0 +1,189 @@
+//! What `helm template` prints, given the split manifests.
+//!
+//! Sources: Helm v4 `pkg/action/action.go` `renderResources` (the release manifest: CRDs first
+//! with `--include-crds`, then `---\n# Source: PATH\nCONTENT\n` per regular document in kind
+//! order) and `pkg/cmd/template.go` (the trimmed manifest, then every hook unless
+//! `--no-hooks`, test hooks skipped with `--skip-tests`, and `--show-only` matching).
+
+use crate::hooks::HookEvent;
+use crate::manifest::{split_documents, SortedManifests};
+
+/// The `helm template` flags that shape the output.
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub no_hooks: bool,
+    /// `--show-only` patterns (Go `filepath.Match` against the path after the chart name).
+    pub show_only: Vec<String>,
+}
+
+/// A CRD file: its chart-relative filename (`mychart/crds/x.yaml`) and raw text.
+#[derive(Clone, Debug)]
+pub struct CrdFile {
+    pub filename: String,
+    pub content: String,
+}
+
+/// Build `helm template`'s standard output.
+pub fn template_output(
+    crds: &[CrdFile],
+    sorted: &SortedManifests,
+    opts: &OutputOptions,
+) -> Result<String, String> {
+    let mut manifest = String::new();
+    if opts.include_crds {
+        for crd in crds {
+            manifest.push_str(&format!("---\n# Source: {}\n{}\n", crd.filename, crd.content));
+        }
+    }
+    for r in &sorted.resources {
+        manifest.push_str(&format!("---\n# Source: {}\n{}\n", r.path, r.content));
+    }
+    let mut out = String::new();
+    out.push_str(manifest.trim());
+    out.push('\n');
+    if !opts.no_hooks {
+        for h in &sorted.hooks {
+            if opts.skip_tests && h.events.contains(&HookEvent::Test) {
+                continue;
+            }
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.doc.path, h.doc.content));
+        }
+    }
+    if opts.show_only.is_empty() {
+        return Ok(out);
+    }
+    show_only(&out, &opts.show_only)
+}
+
+/// `--show-only`: re-split the output and keep the documents whose `# Source: chart/PATH`
+/// matches a pattern; a pattern that matches nothing is an error.
+fn show_only(all: &str, patterns: &[String]) -> Result<String, String> {
+    let docs = split_documents(all);
+    let mut out = String::new();
+    for pattern in patterns {
+        let mut missing = true;
+        for doc in &docs {
+            let Some(path) = source_path(doc) else {
+                continue;
+            };
+            if go_filepath_match(pattern, path) {
+                out.push_str(&format!("---\n{doc}\n"));
+                missing = false;
+            }
+        }
+        if missing {
+            return Err(format!("could not find template {pattern} in chart"));
+        }
+    }
+    Ok(out)
+}
+
+/// The `(.+)` of the regex `# Source: [^/]+/(.+)` (the path after the chart name).
+fn source_path(doc: &str) -> Option<&str> {
+    let i = doc.find("# Source: ")?;
+    let rest = &doc[i + "# Source: ".len()..];
+    let line = rest.split('\n').next().unwrap_or(rest);
+    let slash = line.find('/')?;
+    if slash == 0 {
+        return None;
+    }
+    let tail = &line[slash + 1..];
+    (!tail.is_empty()).then_some(tail)
+}
+
+/// Go's `path/filepath.Match` (Unix): `*` matches any run of non-`/` bytes, `?` one non-`/`
+/// character, `[...]` a class (with `^` negation and ranges), `\` escapes.
+pub fn go_filepath_match(pattern: &str, name: &str) -> bool {
+    fn class(p: &[char], c: char) -> Option<(bool, usize)> {
+        // p starts after '['; returns (matched, chars consumed incl. ']')
+        let mut i = 0;
+        let negate = p.first() == Some(&'^');
+        if negate {
+            i += 1;
+        }
+        let mut matched = false;
+        let mut first = true;
+        while i < p.len() {
+            if p[i] == ']' && !first {
+                return Some((matched != negate, i + 1));
+            }
+            first = false;
+            let mut lo = p[i];
+            if lo == '\\' {
+                i += 1;
+                lo = *p.get(i)?;
+            }
+            let mut hi = lo;
+            if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|c| *c != ']') {
+                hi = p[i + 2];
+                if hi == '\\' {
+                    hi = *p.get(i + 3)?;
+                    i += 1;
+                }
+                i += 2;
+            }
+            if lo <= c && c <= hi {
+                matched = true;
+            }
+            i += 1;
+        }
+        None
+    }
+    fn rec(p: &[char], n: &[char]) -> bool {
+        match p.first() {
+            None => n.is_empty(),
+            Some('*') => {
+                let rest = &p[1..];
+                for k in 0..=n.len() {
+                    if k > 0 && n[k - 1] == '/' {
+                        break;
+                    }
+                    if rec(rest, &n[k..]) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Some('?') => !n.is_empty() && n[0] != '/' && rec(&p[1..], &n[1..]),
+            Some('[') => match (n.first(), class(&p[1..], n.first().copied().unwrap_or('/'))) {
+                (Some(&c), Some((true, used))) if c != '/' => rec(&p[1 + used..], &n[1..]),
+                _ => false,
+            },
+            Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && rec(&p[2..], &n[1..]),
+            Some(&c) => n.first() == Some(&c) && rec(&p[1..], &n[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    rec(&p, &n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filepath_match_like_go() {
+        assert!(go_filepath_match("templates/*.yaml", "templates/a.yaml"));
+        assert!(!go_filepath_match("templates/*.yaml", "templates/x/a.yaml"));
+        assert!(go_filepath_match("templates/?.yaml", "templates/a.yaml"));
+        assert!(go_filepath_match("templates/[a-c].yaml", "templates/b.yaml"));
+        assert!(!go_filepath_match("templates/[^a-c].yaml", "templates/b.yaml"));
+        assert!(go_filepath_match("templates/a.yaml", "templates/a.yaml"));
+        assert!(!go_filepath_match("templates", "templates/a.yaml"));
+    }
+
+    #[test]
+    fn source_paths_drop_the_chart_name() {
+        assert_eq!(
+            source_path("# Source: mychart/templates/a.yaml\nkind: A"),
+            Some("templates/a.yaml")
+        );
+        assert_eq!(
+            source_path("# Source: p/charts/c/templates/a.yaml"),
+            Some("charts/c/templates/a.yaml")
+        );
+    }
+}
