@@ -1,0 +1,288 @@
+//! The parse tree: Go's `text/template/parse` nodes, each with a span.
+//!
+//! Every node has `span` (the byte range it covers in the source, for editors) and `pos`, the
+//! byte offset Go reports in error messages (Go's `Node.Position()`, which for a field chain
+//! such as `.Values.a.b` is the offset of the second field).
+
+use std::fmt;
+use std::rc::Rc;
+
+/// A byte range in the template source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+}
+
+/// One parsed template: the body of a file, a `define` or a `block`.
+#[derive(Debug)]
+pub struct Tree {
+    /// The template's name (`define "name"`, or the file's name).
+    pub name: String,
+    /// The name of the top-level template being parsed when this tree was made (the file).
+    pub parse_name: String,
+    /// The whole source text the tree was parsed from.
+    pub text: Rc<str>,
+    pub root: List,
+}
+
+impl Tree {
+    /// Go's `parse.IsEmptyTree` of the root.
+    pub fn is_empty(&self) -> bool {
+        self.root.is_empty_tree()
+    }
+}
+
+/// A sequence of nodes.
+#[derive(Debug, Default)]
+pub struct List {
+    pub nodes: Vec<Node>,
+    pub span: Span,
+}
+
+impl List {
+    pub fn is_empty_tree(&self) -> bool {
+        self.nodes.iter().all(|n| match n {
+            Node::Text { text, .. } => text.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']).is_empty(),
+            Node::Comment { .. } => true,
+            _ => false,
+        })
+    }
+}
+
+/// An element of a list.
+#[derive(Debug)]
+pub enum Node {
+    Text { text: Rc<str>, span: Span },
+    Comment { text: String, span: Span },
+    Action(Action),
+    If(Box<Branch>),
+    Range(Box<Branch>),
+    With(Box<Branch>),
+    Template(Box<TemplateCall>),
+    Break { span: Span },
+    Continue { span: Span },
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text { span, .. }
+            | Node::Comment { span, .. }
+            | Node::Break { span }
+            | Node::Continue { span } => *span,
+            Node::Action(a) => a.span,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.span,
+            Node::Template(t) => t.span,
+        }
+    }
+
+    /// Go's `Node.Position()`.
+    pub fn pos(&self) -> usize {
+        match self {
+            Node::Text { span, .. }
+            | Node::Comment { span, .. }
+            | Node::Break { span }
+            | Node::Continue { span } => span.start,
+            Node::Action(a) => a.pos,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.pos,
+            Node::Template(t) => t.pos,
+        }
+    }
+}
+
+/// `{{pipeline}}`
+#[derive(Debug)]
+pub struct Action {
+    pub pos: usize,
+    pub span: Span,
+    pub pipe: Pipe,
+}
+
+/// `if`, `range`, `with`.
+#[derive(Debug)]
+pub struct Branch {
+    pub span: Span,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
+/// `{{template "name" pipeline}}` (also what `block` leaves in place).
+#[derive(Debug)]
+pub struct TemplateCall {
+    pub pos: usize,
+    pub span: Span,
+    pub name: String,
+    pub pipe: Option<Pipe>,
+}
+
+/// A pipeline with optional declarations: `$x := a | b c`.
+#[derive(Debug)]
+pub struct Pipe {
+    pub pos: usize,
+    pub span: Span,
+    pub is_assign: bool,
+    pub decl: Vec<Expr>,
+    pub cmds: Vec<Command>,
+}
+
+/// One command of a pipeline: operands separated by spaces.
+#[derive(Debug)]
+pub struct Command {
+    pub pos: usize,
+    pub span: Span,
+    pub args: Vec<Expr>,
+}
+
+/// An operand.
+#[derive(Debug)]
+pub struct Expr {
+    pub pos: usize,
+    pub span: Span,
+    pub kind: ExprKind,
+}
+
+#[derive(Debug)]
+pub enum ExprKind {
+    /// A function name.
+    Identifier(String),
+    /// `$`, `$x`, `$x.a.b` (the first element includes the `$`).
+    Variable(Vec<String>),
+    Dot,
+    Nil,
+    /// `.a.b` (identifiers without dots).
+    Field(Vec<String>),
+    /// `(pipe).a.b`, `fn.a` (the operand, then the fields).
+    Chain(Box<Expr>, Vec<String>),
+    Bool(bool),
+    Number(Box<Number>),
+    String { quoted: String, text: Rc<str> },
+    Pipe(Box<Pipe>),
+}
+
+/// A numeric constant with Go's flags: which Go types it can represent exactly.
+#[derive(Debug, Clone)]
+pub struct Number {
+    pub text: String,
+    pub is_int: bool,
+    pub is_uint: bool,
+    pub is_float: bool,
+    pub is_complex: bool,
+    pub int: i64,
+    pub uint: u64,
+    pub float: f64,
+}
+
+// ---- Go's String() forms, used in error messages ---------------------------------------
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Identifier(s) => f.write_str(s),
+            ExprKind::Variable(ids) => f.write_str(&ids.join(".")),
+            ExprKind::Dot => f.write_str("."),
+            ExprKind::Nil => f.write_str("nil"),
+            ExprKind::Field(ids) => {
+                for id in ids {
+                    write!(f, ".{id}")?;
+                }
+                Ok(())
+            }
+            ExprKind::Chain(node, fields) => {
+                if let ExprKind::Pipe(p) = &node.kind {
+                    write!(f, "({p})")?;
+                } else {
+                    write!(f, "{node}")?;
+                }
+                for id in fields {
+                    write!(f, ".{id}")?;
+                }
+                Ok(())
+            }
+            ExprKind::Bool(b) => write!(f, "{b}"),
+            ExprKind::Number(n) => f.write_str(&n.text),
+            ExprKind::String { quoted, .. } => f.write_str(quoted),
+            ExprKind::Pipe(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            if let ExprKind::Pipe(p) = &a.kind {
+                write!(f, "({p})")?;
+            } else {
+                write!(f, "{a}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{v}")?;
+            }
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for n in &self.nodes {
+            write!(f, "{n}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Node::Text { text, .. } => f.write_str(text),
+            Node::Comment { text, .. } => f.write_str(text),
+            Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
+            Node::If(b) => write_branch(f, "if", b),
+            Node::Range(b) => write_branch(f, "range", b),
+            Node::With(b) => write_branch(f, "with", b),
+            Node::Template(t) => match &t.pipe {
+                None => write!(f, "{{{{template {}}}}}", crate::format::quote(&t.name)),
+                Some(p) => write!(f, "{{{{template {} {}}}}}", crate::format::quote(&t.name), p),
+            },
+            Node::Break { .. } => f.write_str("{{break}}"),
+            Node::Continue { .. } => f.write_str("{{continue}}"),
+        }
+    }
+}
+
+fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch) -> fmt::Result {
+    write!(f, "{{{{{name} {}}}}}{}", b.pipe, b.list)?;
+    if let Some(e) = &b.else_list {
+        write!(f, "{{{{else}}}}{e}")?;
+    }
+    f.write_str("{{end}}")
+}

@@ -1,0 +1,1262 @@
+//! The evaluator: Go's `text/template/exec.go` as a tree walker, and the template set.
+//!
+//! Values flow as [`V`]: a [`Value`] plus whether its static Go type is `interface{}` (a map
+//! element, a slice element, a range element). Go's error texts depend on that distinction:
+//! `.Values.a.b` with `a` missing is "nil pointer evaluating interface {}.b", while the same
+//! field on a nil variable silently yields no value.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::ast::*;
+use crate::builtins::{self, Builtin};
+use crate::error::{Error, ErrorKind};
+use crate::format::{self, quote};
+use crate::func::{FuncError, Param, PureFn, Signature};
+use crate::lexer;
+use crate::parser::{self, ParseOptions};
+use crate::value::Value;
+
+/// What a missing map key evaluates to (Go's `missingkey` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default`/`invalid`: an invalid value; field access through it yields nothing.
+    Invalid,
+    /// `missingkey=zero` (Helm's default): a nil `interface{}`; field access through it is
+    /// Go's "nil pointer evaluating interface {}.x" error.
+    #[default]
+    Zero,
+    /// `missingkey=error`: `map has no entry for key "x"`.
+    Error,
+}
+
+/// Resource limits. Each one ends execution with a clear error instead of a hang or a crash.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Nested `{{template}}` calls (Go: 100000; 1000 on wasm).
+    pub max_template_depth: usize,
+    /// Nesting of parenthesised pipelines and control structures in the parser.
+    pub max_parse_depth: usize,
+    /// Evaluation steps (nodes walked plus commands evaluated) per top-level execution.
+    pub max_steps: u64,
+    /// Bytes of output per execution buffer.
+    pub max_output: usize,
+    /// Bytes of native stack the evaluator may use below its entry point. Checked at every
+    /// template call, host-function call back into the engine and control structure.
+    pub max_stack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_template_depth: if cfg!(target_arch = "wasm32") {
+                1000
+            } else {
+                100_000
+            },
+            max_parse_depth: 1000,
+            max_steps: 50_000_000,
+            max_output: 64 << 20,
+            max_stack: DEFAULT_STACK_BUDGET,
+        }
+    }
+}
+
+/// Default stack budget: fits in the 2 MiB threads of `cargo test` natively, and in the stack
+/// this workspace gives wasm (see `.cargo/config.toml`).
+pub const DEFAULT_STACK_BUDGET: usize = if cfg!(target_arch = "wasm32") {
+    7 << 20
+} else {
+    1536 << 10
+};
+
+/// A host function that needs the engine: `include`, `tpl`, anything with state.
+pub type CtxFn = Rc<dyn Fn(&mut Ctx<'_, '_>, &[Value]) -> Result<Value, FuncError>>;
+
+#[derive(Clone)]
+pub(crate) enum FuncImpl {
+    Builtin(Builtin),
+    Pure(PureFn),
+    Ctx(CtxFn),
+}
+
+#[derive(Clone)]
+pub(crate) struct FuncEntry {
+    sig: Signature,
+    imp: FuncImpl,
+}
+
+/// A set of templates sharing one namespace and one function registry (Go's
+/// `*template.Template` with its associated templates).
+#[derive(Clone)]
+pub struct Templates {
+    name: String,
+    trees: HashMap<String, Rc<Tree>>,
+    funcs: HashMap<String, FuncEntry>,
+    missing_key: MissingKey,
+    left_delim: String,
+    right_delim: String,
+    limits: Limits,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::new()
+    }
+}
+
+impl Templates {
+    /// An empty set with Go's builtin functions (`and`, `or`, `eq`, `index`, `printf`, ...).
+    pub fn new() -> Templates {
+        let mut t = Templates {
+            name: String::new(),
+            trees: HashMap::new(),
+            funcs: HashMap::new(),
+            missing_key: MissingKey::default(),
+            left_delim: "{{".into(),
+            right_delim: "}}".into(),
+            limits: Limits::default(),
+        };
+        for (name, b, sig) in builtins::all() {
+            t.funcs.insert(
+                name.to_string(),
+                FuncEntry {
+                    sig,
+                    imp: FuncImpl::Builtin(b),
+                },
+            );
+        }
+        t
+    }
+
+    /// The set's own name, used in `no template "x" associated with template "NAME"`.
+    pub fn set_name(&mut self, name: &str) {
+        self.name = name.to_string();
+    }
+
+    /// Register a function that needs only its arguments. Replaces any function of that name
+    /// (builtins included, as Go's `Funcs` does).
+    pub fn register_pure(&mut self, name: &str, sig: Signature, f: PureFn) {
+        self.funcs.insert(
+            name.to_string(),
+            FuncEntry {
+                sig,
+                imp: FuncImpl::Pure(f),
+            },
+        );
+    }
+
+    /// Register a function that can reach the engine through [`Ctx`].
+    pub fn register_ctx(&mut self, name: &str, sig: Signature, f: CtxFn) {
+        self.funcs.insert(
+            name.to_string(),
+            FuncEntry {
+                sig,
+                imp: FuncImpl::Ctx(f),
+            },
+        );
+    }
+
+    /// Whether a function of that name is registered (builtins included).
+    pub fn has_func(&self, name: &str) -> bool {
+        self.funcs.contains_key(name)
+    }
+
+    /// Action delimiters for templates parsed from now on (empty = default).
+    pub fn set_delims(&mut self, left: &str, right: &str) {
+        self.left_delim = if left.is_empty() { "{{" } else { left }.into();
+        self.right_delim = if right.is_empty() { "}}" } else { right }.into();
+    }
+
+    pub fn set_missing_key(&mut self, m: MissingKey) {
+        self.missing_key = m;
+    }
+
+    pub fn missing_key(&self) -> MissingKey {
+        self.missing_key
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        &mut self.limits
+    }
+
+    fn parse_options(&self) -> ParseOptions {
+        ParseOptions {
+            left_delim: self.left_delim.clone(),
+            right_delim: self.right_delim.clone(),
+            max_depth: self.limits.max_parse_depth,
+        }
+    }
+
+    /// Parse `text` as the template `name` and add it, and every `define`/`block` in it, to
+    /// the set. As in Go, a later definition replaces an earlier one, except that an empty
+    /// body (only whitespace and comments) never replaces a non-empty one. On error nothing
+    /// is added.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = &self.funcs;
+        let is_func = |n: &str| funcs.contains_key(n);
+        let trees = parser::parse(name, text, &is_func, &self.parse_options())?;
+        for tree in trees {
+            associate(&mut self.trees, tree);
+        }
+        Ok(())
+    }
+
+    /// Parse without adding: check a template for syntax errors.
+    pub fn check(&self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = &self.funcs;
+        let is_func = |n: &str| funcs.contains_key(n);
+        parser::parse(name, text, &is_func, &self.parse_options()).map(|_| ())
+    }
+
+    /// Whether a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
+    /// The parse tree of a template.
+    pub fn tree(&self, name: &str) -> Option<&Tree> {
+        self.trees.get(name).map(|t| &**t)
+    }
+
+    /// Names of all templates, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.trees.keys().map(|s| s.as_str()).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Execute the template `name` with `data` as dot and `$`.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        self.execute_with(name, data, &mut ())
+    }
+
+    /// Execute with a host state object that context functions reach through
+    /// [`Ctx::host`] (include counters, a random seed, a clock...).
+    pub fn execute_with(
+        &self,
+        name: &str,
+        data: &Value,
+        host: &mut dyn Any,
+    ) -> Result<String, Error> {
+        let Some(tree) = self.trees.get(name).cloned() else {
+            return Err(self.no_template(name));
+        };
+        let mut st = State {
+            set: self,
+            overlays: Vec::new(),
+            vars: Vec::new(),
+            out: String::new(),
+            depth: 0,
+            steps: 0,
+            stack_base: stack_addr(),
+            host,
+            last_nested: None,
+        };
+        st.exec_tree(&tree, V::concrete(data.clone()))
+    }
+
+    fn no_template(&self, name: &str) -> Error {
+        Error::raw(
+            ErrorKind::NoTemplate,
+            name,
+            format!(
+                "template: no template {} associated with template {}",
+                quote(name),
+                quote(&self.name)
+            ),
+        )
+    }
+}
+
+/// Go's `associate`: install `tree` unless it is empty and a template of that name exists.
+fn associate(map: &mut HashMap<String, Rc<Tree>>, tree: Tree) {
+    if tree.is_empty() && map.contains_key(&tree.name) {
+        return;
+    }
+    map.insert(tree.name.clone(), Rc::new(tree));
+}
+
+/// What a context function sees of the running engine.
+pub struct Ctx<'a, 'e> {
+    st: &'a mut State<'e>,
+    name: &'a str,
+}
+
+impl<'a, 'e> Ctx<'a, 'e> {
+    /// The name of the template being executed (Go's `t.Name()` at the call site).
+    pub fn template_name(&self) -> &str {
+        self.name
+    }
+
+    /// Whether a template of that name is visible (including definitions made by an
+    /// enclosing [`Ctx::execute_string`]).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.st.lookup(name).is_some()
+    }
+
+    /// Execute a named template of the set with `data` and return its output (Helm's
+    /// `include`). Its errors are returned as Go prints them; when the host function returns
+    /// one as its `FuncError` (possibly wrapped in more text), the engine keeps the structured
+    /// error reachable through [`Error::nested`].
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+        let Some(tree) = self.st.lookup(name) else {
+            let e = self.st.set.no_template(name);
+            self.st.last_nested = Some(e.clone());
+            return Err(e);
+        };
+        let r = self.st.exec_tree(&tree, V::concrete(data.clone()));
+        if let Err(e) = &r {
+            self.st.last_nested = Some(e.clone());
+        }
+        r
+    }
+
+    /// Parse `text` as a new template named after the current template, seeing every
+    /// template of the set, and execute it with `data` (Helm's `tpl`). `define`s inside
+    /// `text` are visible only during this execution.
+    pub fn execute_string(&mut self, text: &str, data: &Value) -> Result<String, Error> {
+        let set = self.st.set;
+        let is_func = |n: &str| set.funcs.contains_key(n);
+        let trees = match parser::parse(self.name, text, &is_func, &set.parse_options()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.st.last_nested = Some(e.clone());
+                return Err(e);
+            }
+        };
+        let mut overlay: HashMap<String, Rc<Tree>> = HashMap::new();
+        let mut top = None;
+        for tree in trees {
+            let tree = Rc::new(tree);
+            if tree.name == self.name {
+                top = Some(tree.clone());
+            }
+            let exists = overlay.contains_key(&tree.name) || self.st.lookup(&tree.name).is_some();
+            if tree.is_empty() && exists {
+                continue;
+            }
+            overlay.insert(tree.name.clone(), tree);
+        }
+        let Some(top) = top else {
+            return Ok(String::new());
+        };
+        self.st.overlays.push(overlay);
+        let r = self.st.exec_tree(&top, V::concrete(data.clone()));
+        self.st.overlays.pop();
+        if let Err(e) = &r {
+            self.st.last_nested = Some(e.clone());
+        }
+        r
+    }
+
+    /// The host state passed to [`Templates::execute_with`], downcast.
+    pub fn host<T: Any>(&mut self) -> Option<&mut T> {
+        self.st.host.downcast_mut::<T>()
+    }
+
+    /// The host state passed to [`Templates::execute_with`].
+    pub fn host_any(&mut self) -> &mut dyn Any {
+        &mut *self.st.host
+    }
+
+    /// The set's missing-key policy (Helm's `tpl` copies it).
+    pub fn missing_key(&self) -> MissingKey {
+        self.st.set.missing_key
+    }
+}
+
+// ---- execution state ---------------------------------------------------------------------
+
+/// A value with its static type: `iface` means Go sees it through `interface{}`.
+#[derive(Clone, Debug)]
+pub(crate) struct V {
+    pub val: Value,
+    pub iface: bool,
+}
+
+impl V {
+    pub fn concrete(val: Value) -> V {
+        V { val, iface: false }
+    }
+    pub fn iface(val: Value) -> V {
+        V { val, iface: true }
+    }
+    pub fn invalid() -> V {
+        V {
+            val: Value::Nil,
+            iface: false,
+        }
+    }
+    pub fn is_invalid(&self) -> bool {
+        self.val.is_nil() && !self.iface
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// The node execution is at, for error messages (Go's `state.node`).
+#[derive(Clone, Copy)]
+enum Cur<'t> {
+    None,
+    Node(&'t Node),
+    Pipe(&'t Pipe),
+    Cmd(&'t Command),
+    Expr(&'t Expr),
+}
+
+struct Frame<'t> {
+    tree: &'t Tree,
+    cur: Cur<'t>,
+}
+
+struct State<'e> {
+    set: &'e Templates,
+    overlays: Vec<HashMap<String, Rc<Tree>>>,
+    vars: Vec<(String, V)>,
+    out: String,
+    depth: usize,
+    steps: u64,
+    stack_base: usize,
+    host: &'e mut dyn Any,
+    last_nested: Option<Error>,
+}
+
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+type R<T> = Result<T, Error>;
+
+impl<'e> State<'e> {
+    fn lookup(&self, name: &str) -> Option<Rc<Tree>> {
+        for o in self.overlays.iter().rev() {
+            if let Some(t) = o.get(name) {
+                return Some(t.clone());
+            }
+        }
+        self.set.trees.get(name).cloned()
+    }
+
+    /// Run a tree in a fresh scope and output buffer (Go's `Execute` on a fresh state).
+    fn exec_tree(&mut self, tree: &Rc<Tree>, dot: V) -> R<String> {
+        let mut fr = Frame {
+            tree,
+            cur: Cur::None,
+        };
+        self.check_stack(&fr)?;
+        let saved_out = std::mem::take(&mut self.out);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![("$".to_string(), dot.clone())]);
+        let saved_depth = std::mem::replace(&mut self.depth, 0);
+        let r = self.walk(&mut fr, &dot, &tree.root);
+        self.depth = saved_depth;
+        self.vars = saved_vars;
+        let out = std::mem::replace(&mut self.out, saved_out);
+        r.map(|_| out)
+    }
+
+    // ---- errors ------------------------------------------------------------------------
+
+    fn err(&self, fr: &Frame<'_>, msg: impl Into<String>) -> Error {
+        self.err_kind(fr, ErrorKind::Exec, msg.into())
+    }
+
+    fn err_kind(&self, fr: &Frame<'_>, kind: ErrorKind, msg: String) -> Error {
+        let (pos, span, context) = match fr.cur {
+            Cur::None => {
+                return Error::raw(
+                    kind,
+                    &fr.tree.name,
+                    format!("template: {}: {}", fr.tree.name, msg),
+                )
+            }
+            Cur::Node(n) => (n.pos(), n.span(), n.to_string()),
+            Cur::Pipe(p) => (p.pos, p.span, p.to_string()),
+            Cur::Cmd(c) => (c.pos, c.span, c.to_string()),
+            Cur::Expr(e) => (e.pos, e.span, e.to_string()),
+        };
+        let text = &fr.tree.text;
+        Error::exec(
+            kind,
+            &fr.tree.name,
+            &fr.tree.parse_name,
+            lexer::line_of(text, pos),
+            lexer::col_of(text, pos),
+            context,
+            msg,
+            Some(span),
+        )
+    }
+
+    fn step(&mut self, fr: &Frame<'_>) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.set.limits.max_steps {
+            return Err(self.err_kind(
+                fr,
+                ErrorKind::Limit,
+                format!(
+                    "exceeded maximum number of evaluation steps ({})",
+                    self.set.limits.max_steps
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_stack(&self, fr: &Frame<'_>) -> R<()> {
+        let used = self.stack_base.abs_diff(stack_addr());
+        if used > self.set.limits.max_stack {
+            return Err(self.err_kind(
+                fr,
+                ErrorKind::Limit,
+                format!(
+                    "exceeded maximum nesting: stack budget of {} bytes used up",
+                    self.set.limits.max_stack
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, fr: &Frame<'_>, s: &str) -> R<()> {
+        if self.out.len() + s.len() > self.set.limits.max_output {
+            return Err(self.err_kind(
+                fr,
+                ErrorKind::Limit,
+                format!(
+                    "exceeded maximum output size ({} bytes)",
+                    self.set.limits.max_output
+                ),
+            ));
+        }
+        self.out.push_str(s);
+        Ok(())
+    }
+
+    // ---- variables ---------------------------------------------------------------------
+
+    fn var_value(&self, fr: &Frame<'_>, name: &str) -> R<V> {
+        for (n, v) in self.vars.iter().rev() {
+            if n == name {
+                return Ok(v.clone());
+            }
+        }
+        Err(self.err(fr, format!("undefined variable: {name}")))
+    }
+
+    fn set_var(&mut self, fr: &Frame<'_>, name: &str, value: V) -> R<()> {
+        for (n, v) in self.vars.iter_mut().rev() {
+            if n == name {
+                *v = value;
+                return Ok(());
+            }
+        }
+        Err(self.err(fr, format!("undefined variable: {name}")))
+    }
+
+    // ---- walking -----------------------------------------------------------------------
+
+    fn walk<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, list: &'t List) -> R<Flow> {
+        for node in &list.nodes {
+            fr.cur = Cur::Node(node);
+            self.step(fr)?;
+            match node {
+                Node::Text { text, .. } => self.write(fr, text)?,
+                Node::Comment { .. } => {}
+                Node::Action(a) => {
+                    let v = self.eval_pipeline(fr, dot, &a.pipe)?;
+                    if a.pipe.decl.is_empty() {
+                        fr.cur = Cur::Node(node);
+                        self.print_value(fr, &v)?;
+                    }
+                }
+                Node::If(b) | Node::With(b) => {
+                    let f = self.walk_if_or_with(fr, dot, b, matches!(node, Node::With(_)))?;
+                    if f != Flow::Normal {
+                        return Ok(f);
+                    }
+                }
+                Node::Range(b) => self.walk_range(fr, dot, node, b)?,
+                Node::Template(t) => self.walk_template(fr, dot, node, t)?,
+                Node::Break { .. } => return Ok(Flow::Break),
+                Node::Continue { .. } => return Ok(Flow::Continue),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn print_value(&mut self, fr: &Frame<'_>, v: &V) -> R<()> {
+        if v.val.is_nil() {
+            return self.write(fr, "<no value>");
+        }
+        let s = format::format_value(&v.val);
+        self.write(fr, &s)
+    }
+
+    fn walk_if_or_with<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        b: &'t Branch,
+        with: bool,
+    ) -> R<Flow> {
+        self.check_stack(fr)?;
+        let mark = self.vars.len();
+        let r = (|| {
+            let val = self.eval_pipeline(fr, dot, &b.pipe)?;
+            if val.val.is_true() {
+                if with {
+                    self.walk(fr, &val, &b.list)
+                } else {
+                    self.walk(fr, dot, &b.list)
+                }
+            } else if let Some(e) = &b.else_list {
+                self.walk(fr, dot, e)
+            } else {
+                Ok(Flow::Normal)
+            }
+        })();
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_range<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        node: &'t Node,
+        b: &'t Branch,
+    ) -> R<()> {
+        fr.cur = Cur::Node(node);
+        self.check_stack(fr)?;
+        let mark = self.vars.len();
+        let r = self.walk_range_inner(fr, dot, b);
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_range_inner<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, b: &'t Branch) -> R<()> {
+        let val = self.eval_pipeline(fr, dot, &b.pipe)?;
+        let inner = self.vars.len();
+        let ndecl = b.pipe.decl.len();
+        // Each iteration: set the declared variables, walk, pop body variables.
+        macro_rules! iterate {
+            ($index:expr, $elem:expr) => {{
+                let elem: V = $elem;
+                if ndecl > 0 {
+                    let n = self.vars.len();
+                    self.vars[n - 1].1 = elem.clone();
+                }
+                if ndecl > 1 {
+                    let n = self.vars.len();
+                    self.vars[n - 2].1 = $index;
+                }
+                let f = self.walk(fr, &elem, &b.list)?;
+                self.vars.truncate(inner);
+                if f == Flow::Break {
+                    break;
+                }
+            }};
+        }
+        match &val.val {
+            Value::List(items) if !items.is_empty() => {
+                let items = items.clone();
+                for (i, item) in items.iter().enumerate() {
+                    iterate!(V::concrete(Value::Int(i as i64)), V::iface(item.clone()));
+                }
+                return Ok(());
+            }
+            Value::Bytes(bytes) if !bytes.is_empty() => {
+                let bytes = bytes.clone();
+                for (i, by) in bytes.iter().enumerate() {
+                    iterate!(
+                        V::concrete(Value::Int(i as i64)),
+                        V::concrete(Value::Int(*by as i64))
+                    );
+                }
+                return Ok(());
+            }
+            Value::Map(m) if !m.borrow().is_empty() => {
+                let entries: Vec<(String, Value)> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for (k, v) in entries {
+                    iterate!(V::concrete(Value::string(k.as_str())), V::iface(v));
+                }
+                return Ok(());
+            }
+            Value::Int(n) | Value::Int64(n) => {
+                if ndecl > 1 {
+                    return Err(self.err(
+                        fr,
+                        format!(
+                            "can't use {} to iterate over more than one variable",
+                            format::format_value(&val.val)
+                        ),
+                    ));
+                }
+                let is64 = matches!(val.val, Value::Int64(_));
+                if *n > 0 {
+                    for i in 0..*n {
+                        self.step(fr)?;
+                        let e = if is64 { Value::Int64(i) } else { Value::Int(i) };
+                        iterate!(V::invalid(), V::concrete(e));
+                    }
+                    return Ok(());
+                }
+            }
+            Value::List(_) | Value::Bytes(_) | Value::Map(_) | Value::Nil => {}
+            other => {
+                return Err(self.err(
+                    fr,
+                    format!("range can't iterate over {}", format::format_value(other)),
+                ))
+            }
+        }
+        if let Some(e) = &b.else_list {
+            self.walk(fr, dot, e)?;
+        }
+        Ok(())
+    }
+
+    fn walk_template<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        node: &'t Node,
+        t: &'t TemplateCall,
+    ) -> R<()> {
+        fr.cur = Cur::Node(node);
+        let Some(tree) = self.lookup(&t.name) else {
+            return Err(self.err(fr, format!("template {} not defined", quote(&t.name))));
+        };
+        if self.depth >= self.set.limits.max_template_depth {
+            return Err(self.err_kind(
+                fr,
+                ErrorKind::Limit,
+                format!(
+                    "exceeded maximum template depth ({})",
+                    self.set.limits.max_template_depth
+                ),
+            ));
+        }
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(fr, dot, p)?,
+            None => V::invalid(),
+        };
+        fr.cur = Cur::Node(node);
+        self.check_stack(fr)?;
+        let saved = std::mem::replace(&mut self.vars, vec![("$".to_string(), new_dot.clone())]);
+        self.depth += 1;
+        let mut nfr = Frame {
+            tree: &tree,
+            cur: Cur::None,
+        };
+        let r = self.walk(&mut nfr, &new_dot, &tree.root);
+        self.depth -= 1;
+        self.vars = saved;
+        r.map(|_| ())
+    }
+
+    // ---- evaluation --------------------------------------------------------------------
+
+    fn eval_pipeline<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, pipe: &'t Pipe) -> R<V> {
+        fr.cur = Cur::Pipe(pipe);
+        let mut value: Option<V> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(fr, dot, cmd, value.take())?;
+            // An interface{} result is unwrapped to the value inside.
+            value = Some(V::concrete(v.val));
+        }
+        let value = value.unwrap_or_else(V::invalid);
+        for var in &pipe.decl {
+            let name = match &var.kind {
+                ExprKind::Variable(ids) => ids[0].as_str(),
+                _ => continue,
+            };
+            if pipe.is_assign {
+                self.set_var(fr, name, value.clone())?;
+            } else {
+                self.vars.push((name.to_string(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, fr: &Frame<'_>, args: &[Expr], fin: &Option<V>) -> R<()> {
+        if args.len() > 1 || fin.is_some() {
+            return Err(self.err(
+                fr,
+                format!("can't give argument to non-function {}", args[0]),
+            ));
+        }
+        Ok(())
+    }
+
+    fn eval_command<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        cmd: &'t Command,
+        fin: Option<V>,
+    ) -> R<V> {
+        self.step(fr)?;
+        let Some(first) = cmd.args.first() else {
+            return Ok(V::invalid());
+        };
+        match &first.kind {
+            ExprKind::Field(ids) => {
+                fr.cur = Cur::Expr(first);
+                return self.eval_field_chain(fr, dot, dot.clone(), first, ids, &cmd.args, fin);
+            }
+            ExprKind::Chain(node, fields) => {
+                return self.eval_chain_node(fr, dot, first, node, fields, &cmd.args, fin)
+            }
+            ExprKind::Identifier(name) => {
+                return self.eval_function(fr, dot, first, Cur::Cmd(cmd), name, &cmd.args, fin)
+            }
+            ExprKind::Pipe(p) => {
+                self.not_a_function(fr, &cmd.args, &fin)?;
+                return self.eval_pipeline(fr, dot, p);
+            }
+            ExprKind::Variable(ids) => {
+                return self.eval_variable_node(fr, dot, first, ids, &cmd.args, fin)
+            }
+            _ => {}
+        }
+        fr.cur = Cur::Expr(first);
+        self.not_a_function(fr, &cmd.args, &fin)?;
+        match &first.kind {
+            ExprKind::Bool(b) => Ok(V::concrete(Value::Bool(*b))),
+            ExprKind::Dot => Ok(dot.clone()),
+            ExprKind::Nil => Err(self.err(fr, "nil is not a command")),
+            ExprKind::Number(n) => self.ideal_constant(fr, first, n),
+            ExprKind::String { text, .. } => Ok(V::concrete(Value::String(text.clone()))),
+            _ => Err(self.err(fr, format!("can't evaluate command {}", quote(&first.to_string())))),
+        }
+    }
+
+    fn ideal_constant<'t>(&self, fr: &mut Frame<'t>, e: &'t Expr, n: &Number) -> R<V> {
+        fr.cur = Cur::Expr(e);
+        let t = &n.text;
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && (t.as_bytes()[1] == b'x' || t.as_bytes()[1] == b'X')
+            && !t.contains(['p', 'P']);
+        let is_rune = t.starts_with('\'');
+        if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(V::concrete(Value::Float(n.float)));
+        }
+        if n.is_int {
+            return Ok(V::concrete(Value::Int(n.int)));
+        }
+        if n.is_uint {
+            return Err(self.err(fr, format!("{t} overflows int")));
+        }
+        Ok(V::invalid())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_chain_node<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        chain: &'t Expr,
+        node: &'t Expr,
+        fields: &'t [String],
+        args: &'t [Expr],
+        fin: Option<V>,
+    ) -> R<V> {
+        fr.cur = Cur::Expr(chain);
+        let recv = self.eval_arg(fr, dot, None, node)?;
+        self.eval_field_chain(fr, dot, recv, chain, fields, args, fin)
+    }
+
+    fn eval_variable_node<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        var: &'t Expr,
+        ids: &'t [String],
+        args: &'t [Expr],
+        fin: Option<V>,
+    ) -> R<V> {
+        fr.cur = Cur::Expr(var);
+        let value = self.var_value(fr, &ids[0])?;
+        if ids.len() == 1 {
+            self.not_a_function(fr, args, &fin)?;
+            return Ok(value);
+        }
+        self.eval_field_chain(fr, dot, value, var, &ids[1..], args, fin)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field_chain<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        receiver: V,
+        node: &'t Expr,
+        ids: &'t [String],
+        args: &'t [Expr],
+        fin: Option<V>,
+    ) -> R<V> {
+        let n = ids.len();
+        let mut recv = receiver;
+        for id in &ids[..n.saturating_sub(1)] {
+            recv = self.eval_field(fr, dot, id, node, &[], None, recv)?;
+        }
+        match ids.last() {
+            Some(last) => self.eval_field(fr, dot, last, node, args, fin, recv),
+            None => Ok(recv),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        name: &str,
+        node: &'t Expr,
+        args: &'t [Expr],
+        fin: Option<V>,
+        recv: V,
+    ) -> R<V> {
+        if recv.is_invalid() {
+            if self.set.missing_key == MissingKey::Error {
+                return Err(self.err(fr, format!("nil data; no entry for key {}", quote(name))));
+            }
+            return Ok(V::invalid());
+        }
+        let typ = if recv.iface {
+            "interface {}".to_string()
+        } else {
+            recv.val.type_name()
+        };
+        if recv.val.is_nil() {
+            return Err(self.err(fr, format!("nil pointer evaluating {typ}.{name}")));
+        }
+        if let Value::Object(o) = &recv.val {
+            if o.has_method(name) {
+                let o = o.clone();
+                let mut argv = Vec::new();
+                for a in args.iter().skip(1) {
+                    argv.push(self.eval_arg(fr, dot, Some(Param::Any), a)?.val);
+                }
+                if let Some(f) = fin {
+                    argv.push(f.val);
+                }
+                fr.cur = Cur::Expr(node);
+                return match o.call_method(name, &argv) {
+                    Ok(v) => Ok(V::concrete(v)),
+                    Err(e) => Err(self.err(fr, format!("error calling {name}: {e}"))),
+                };
+            }
+        }
+        let has_args = args.len() > 1 || fin.is_some();
+        match &recv.val {
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.err(fr, format!("{name} is not a method but has arguments")));
+                }
+                let got = m.borrow().get(name).cloned();
+                match got {
+                    Some(v) => Ok(V::iface(v)),
+                    None => match self.set.missing_key {
+                        MissingKey::Invalid => Ok(V::invalid()),
+                        MissingKey::Zero => Ok(V::iface(Value::Nil)),
+                        MissingKey::Error => {
+                            Err(self.err(fr, format!("map has no entry for key {}", quote(name))))
+                        }
+                    },
+                }
+            }
+            Value::Object(o) => match o.field(name) {
+                Some(v) => {
+                    if has_args {
+                        return Err(self.err(
+                            fr,
+                            format!("{name} has arguments but cannot be invoked as function"),
+                        ));
+                    }
+                    Ok(V::concrete(v))
+                }
+                None => Err(self.err(fr, format!("can't evaluate field {name} in type {typ}"))),
+            },
+            _ => Err(self.err(fr, format!("can't evaluate field {name} in type {typ}"))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_function<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        ident: &'t Expr,
+        call_node: Cur<'t>,
+        name: &'t str,
+        args: &'t [Expr],
+        fin: Option<V>,
+    ) -> R<V> {
+        fr.cur = Cur::Expr(ident);
+        let Some(entry) = self.set.funcs.get(name).cloned() else {
+            return Err(self.err(fr, format!("{} is not a defined function", quote(name))));
+        };
+        self.eval_call(fr, dot, &entry, call_node, name, args, fin)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_call<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        entry: &FuncEntry,
+        call_node: Cur<'t>,
+        name: &'t str,
+        args: &'t [Expr],
+        fin: Option<V>,
+    ) -> R<V> {
+        let args = if args.is_empty() { args } else { &args[1..] };
+        let sig = &entry.sig;
+        let num_in = args.len() + usize::from(fin.is_some());
+        let num_fixed;
+        if sig.variadic.is_some() {
+            num_fixed = sig.params.len();
+            if num_in < num_fixed {
+                return Err(self.err(
+                    fr,
+                    format!(
+                        "wrong number of args for {name}: want at least {} got {}",
+                        num_fixed,
+                        args.len()
+                    ),
+                ));
+            }
+        } else {
+            num_fixed = args.len();
+            if num_in != sig.params.len() {
+                return Err(self.err(
+                    fr,
+                    format!(
+                        "wrong number of args for {name}: want {} got {num_in}",
+                        sig.params.len()
+                    ),
+                ));
+            }
+        }
+        let builtin = match &entry.imp {
+            FuncImpl::Builtin(b) => Some(*b),
+            _ => None,
+        };
+        // and/or short-circuit and return the deciding value.
+        if let Some(b @ (Builtin::And | Builtin::Or)) = builtin {
+            let want = b == Builtin::Or;
+            let mut v = V::invalid();
+            for a in args {
+                v = self.eval_arg(fr, dot, Some(Param::Any), a)?;
+                if v.val.is_true() == want {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = fin {
+                v = f;
+            }
+            return Ok(v);
+        }
+        let mut argv: Vec<V> = Vec::with_capacity(num_in + 1);
+        let mut i = 0;
+        while i < num_fixed && i < args.len() {
+            let p = sig.params.get(i).copied().unwrap_or(Param::Any);
+            argv.push(self.eval_arg(fr, dot, Some(p), &args[i])?);
+            i += 1;
+        }
+        if let Some(vp) = sig.variadic {
+            while i < args.len() {
+                argv.push(self.eval_arg(fr, dot, Some(vp), &args[i])?);
+                i += 1;
+            }
+        }
+        if let Some(f) = fin {
+            let t = match sig.variadic {
+                Some(vp) => {
+                    if num_in - 1 < num_fixed {
+                        sig.params[num_in - 1]
+                    } else {
+                        vp
+                    }
+                }
+                None => sig.params.last().copied().unwrap_or(Param::Any),
+            };
+            argv.push(self.validate(fr, f, t)?);
+        }
+        self.last_nested = None;
+        let result = match &entry.imp {
+            FuncImpl::Builtin(b) => {
+                let callee = if *b == Builtin::Call {
+                    args.first().map(|a| a.to_string()).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                builtins::call(*b, &argv, &callee).map_err(FuncError)
+            }
+            FuncImpl::Pure(f) => {
+                let vals: Vec<Value> = argv.into_iter().map(|v| v.val).collect();
+                f(&vals)
+            }
+            FuncImpl::Ctx(f) => {
+                let f = f.clone();
+                let vals: Vec<Value> = argv.into_iter().map(|v| v.val).collect();
+                fr.cur = call_node;
+                self.check_stack(fr)?;
+                let tname: &str = &fr.tree.name;
+                let mut ctx = Ctx { st: self, name: tname };
+                f(&mut ctx, &vals)
+            }
+        };
+        match result {
+            Ok(v) => Ok(V::concrete(v)),
+            Err(FuncError(msg)) => {
+                fr.cur = call_node;
+                let nested = self
+                    .last_nested
+                    .take()
+                    .filter(|e| msg.contains(&e.to_string()));
+                Err(self
+                    .err(fr, format!("error calling {name}: {msg}"))
+                    .with_nested(nested))
+            }
+        }
+    }
+
+    fn can_be_nil(p: Param) -> bool {
+        matches!(
+            p,
+            Param::Any | Param::List | Param::Map | Param::Strings | Param::Bytes
+        )
+    }
+
+    /// Go's `validateType`; `None` is Go's nil type (chain receivers).
+    fn validate(&self, fr: &Frame<'_>, v: V, p: Param) -> R<V> {
+        if v.is_invalid() {
+            if Self::can_be_nil(p) {
+                return Ok(V::invalid());
+            }
+            return Err(self.err(fr, format!("invalid value; expected {}", p.go_name())));
+        }
+        let ok = match (p, &v.val) {
+            (Param::Any, _) => return Ok(v),
+            (Param::Int, Value::Int(_))
+            | (Param::Int64, Value::Int64(_))
+            | (Param::Float64, Value::Float(_))
+            | (Param::String, Value::String(_))
+            | (Param::Bool, Value::Bool(_))
+            | (Param::List, Value::List(_))
+            | (Param::Map, Value::Map(_))
+            | (Param::Bytes, Value::Bytes(_)) => true,
+            (Param::Strings, Value::List(l)) => l.iter().all(|x| matches!(x, Value::String(_))),
+            _ => false,
+        };
+        if ok {
+            return Ok(V::concrete(v.val));
+        }
+        let got = if v.val.is_nil() {
+            "interface {}".to_string()
+        } else {
+            v.val.type_name()
+        };
+        Err(self.err(
+            fr,
+            format!(
+                "wrong type for value; expected {}; got {}",
+                p.go_name(),
+                got
+            ),
+        ))
+    }
+
+    /// Go's `evalArg`. `p` is the parameter type (`None`: Go's nil type, for chains).
+    fn eval_arg<'t>(
+        &mut self,
+        fr: &mut Frame<'t>,
+        dot: &V,
+        p: Option<Param>,
+        n: &'t Expr,
+    ) -> R<V> {
+        fr.cur = Cur::Expr(n);
+        let v = match &n.kind {
+            ExprKind::Dot => Some(dot.clone()),
+            ExprKind::Nil => {
+                let p = p.unwrap_or(Param::Any);
+                if Self::can_be_nil(p) {
+                    return Ok(V::invalid());
+                }
+                return Err(self.err(fr, format!("cannot assign nil to {}", p.go_name())));
+            }
+            ExprKind::Field(ids) => {
+                Some(self.eval_field_chain(fr, dot, dot.clone(), n, ids, std::slice::from_ref(n), None)?)
+            }
+            ExprKind::Variable(ids) => Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?),
+            ExprKind::Pipe(pipe) => Some(self.eval_pipeline(fr, dot, pipe)?),
+            ExprKind::Identifier(name) => {
+                Some(self.eval_function(fr, dot, n, Cur::Expr(n), name, &[], None)?)
+            }
+            ExprKind::Chain(node, fields) => {
+                Some(self.eval_chain_node(fr, dot, n, node, fields, &[], None)?)
+            }
+            _ => None,
+        };
+        if let Some(v) = v {
+            return match p {
+                None => Ok(v),
+                Some(p) => self.validate(fr, v, p),
+            };
+        }
+        fr.cur = Cur::Expr(n);
+        let p = p.unwrap_or(Param::Any);
+        match (p, &n.kind) {
+            (Param::Bool, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
+            (Param::Bool, _) => Err(self.err(fr, format!("expected bool; found {n}"))),
+            (Param::Float64, ExprKind::Number(num)) if num.is_float => {
+                Ok(V::concrete(Value::Float(num.float)))
+            }
+            (Param::Float64, _) => Err(self.err(fr, format!("expected float; found {n}"))),
+            (Param::Int, ExprKind::Number(num)) if num.is_int => {
+                Ok(V::concrete(Value::Int(num.int)))
+            }
+            (Param::Int64, ExprKind::Number(num)) if num.is_int => {
+                Ok(V::concrete(Value::Int64(num.int)))
+            }
+            (Param::Int | Param::Int64, _) => {
+                Err(self.err(fr, format!("expected integer; found {n}")))
+            }
+            (Param::String, ExprKind::String { text, .. }) => {
+                Ok(V::concrete(Value::String(text.clone())))
+            }
+            (Param::String, _) => Err(self.err(fr, format!("expected string; found {n}"))),
+            (Param::Any, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
+            (Param::Any, ExprKind::Number(num)) => self.ideal_constant(fr, n, num),
+            (Param::Any, ExprKind::String { text, .. }) => {
+                Ok(V::concrete(Value::String(text.clone())))
+            }
+            _ => Err(self.err(
+                fr,
+                format!("can't handle {n} for arg of type {}", p.go_name()),
+            )),
+        }
+    }
+}

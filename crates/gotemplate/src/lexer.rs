@@ -1,0 +1,736 @@
+//! The lexer: Go's `text/template/parse/lex.go` state machine, run eagerly into a token vector.
+//!
+//! Tokens carry byte offsets into the source; lines are derived from them. Lexing stops at the
+//! first error, which becomes the last token (as Go's lexer stops its goroutine).
+
+/// What kind of token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Error,
+    Bool,
+    /// A printable ASCII character inside an action (`,` and friends).
+    Char,
+    CharConstant,
+    Complex,
+    /// `=`
+    Assign,
+    /// `:=`
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords.
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}
+
+impl TokenKind {
+    fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            TokenKind::Block
+                | TokenKind::Break
+                | TokenKind::Continue
+                | TokenKind::Dot
+                | TokenKind::Define
+                | TokenKind::Else
+                | TokenKind::End
+                | TokenKind::If
+                | TokenKind::Nil
+                | TokenKind::Range
+                | TokenKind::Template
+                | TokenKind::With
+        )
+    }
+}
+
+/// One token: kind, byte range in the source (for `Error`, the message is in `message`).
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+    /// The token's text; for errors, the message; for text, the text after trimming.
+    pub val: String,
+}
+
+impl Token {
+    /// Go's `item.String()`, used in "unexpected X in Y" messages.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            TokenKind::Eof => "EOF".into(),
+            TokenKind::Error => self.val.clone(),
+            k if k.is_keyword() => format!("<{}>", self.val),
+            _ => {
+                if self.val.chars().count() > 10 {
+                    let head: String = self.val.chars().take(10).collect();
+                    format!("{}...", crate::format::quote(&head))
+                } else {
+                    crate::format::quote(&self.val)
+                }
+            }
+        }
+    }
+}
+
+/// Options of the lexer.
+#[derive(Clone, Debug)]
+pub struct LexOptions<'a> {
+    pub left_delim: &'a str,
+    pub right_delim: &'a str,
+    /// `break` is a keyword (no function of that name).
+    pub break_ok: bool,
+    pub continue_ok: bool,
+}
+
+impl Default for LexOptions<'_> {
+    fn default() -> Self {
+        LexOptions {
+            left_delim: "{{",
+            right_delim: "}}",
+            break_ok: true,
+            continue_ok: true,
+        }
+    }
+}
+
+const SPACE_CHARS: &[char] = &[' ', '\t', '\r', '\n'];
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphabetic() || c.is_ascii_digit() || (!c.is_ascii() && is_nd(c))
+}
+
+fn is_nd(c: char) -> bool {
+    // Decimal digit blocks (Nd) outside ASCII: a practical subset.
+    let n = c as u32;
+    matches!(n,
+        0x660..=0x669 | 0x6F0..=0x6F9 | 0x7C0..=0x7C9 | 0x966..=0x96F | 0x9E6..=0x9EF
+        | 0xA66..=0xA6F | 0xAE6..=0xAEF | 0xB66..=0xB6F | 0xBE6..=0xBEF | 0xC66..=0xC6F
+        | 0xCE6..=0xCEF | 0xD66..=0xD6F | 0xE50..=0xE59 | 0xED0..=0xED9 | 0xF20..=0xF29
+        | 0x1040..=0x1049 | 0x17E0..=0x17E9 | 0x1810..=0x1819 | 0xFF10..=0xFF19)
+}
+
+fn has_left_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
+}
+
+fn has_right_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+}
+
+/// Lex a whole template.
+pub fn lex(input: &str, opts: &LexOptions<'_>) -> Vec<Token> {
+    let mut l = Lexer {
+        input,
+        left: if opts.left_delim.is_empty() {
+            "{{"
+        } else {
+            opts.left_delim
+        },
+        right: if opts.right_delim.is_empty() {
+            "}}"
+        } else {
+            opts.right_delim
+        },
+        break_ok: opts.break_ok,
+        continue_ok: opts.continue_ok,
+        pos: 0,
+        start: 0,
+        paren_depth: 0,
+        items: Vec::new(),
+    };
+    l.run();
+    l.items
+}
+
+struct Lexer<'a> {
+    input: &'a str,
+    left: &'a str,
+    right: &'a str,
+    break_ok: bool,
+    continue_ok: bool,
+    pos: usize,
+    start: usize,
+    paren_depth: usize,
+    items: Vec<Token>,
+}
+
+#[derive(Clone, Copy)]
+enum State {
+    Text,
+    LeftDelim,
+    Comment,
+    RightDelim,
+    InsideAction,
+    Done,
+}
+
+impl<'a> Lexer<'a> {
+    fn rest(&self) -> &'a str {
+        &self.input[self.pos..]
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.rest().chars().next()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn backup(&mut self, c: Option<char>) {
+        if let Some(c) = c {
+            self.pos -= c.len_utf8();
+        }
+    }
+
+    fn emit(&mut self, kind: TokenKind) {
+        let val = self.input[self.start..self.pos].to_string();
+        self.items.push(Token {
+            kind,
+            start: self.start,
+            end: self.pos,
+            val,
+        });
+        self.start = self.pos;
+    }
+
+    fn ignore(&mut self) {
+        self.start = self.pos;
+    }
+
+    fn errorf(&mut self, msg: String) -> State {
+        self.items.push(Token {
+            kind: TokenKind::Error,
+            start: self.start,
+            end: self.pos.max(self.start),
+            val: msg,
+        });
+        State::Done
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(c) if valid.contains(c) => true,
+            other => {
+                self.backup(other);
+                false
+            }
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        loop {
+            match self.next() {
+                Some(c) if valid.contains(c) => {}
+                other => {
+                    self.backup(other);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        let mut state = State::Text;
+        loop {
+            state = match state {
+                State::Text => self.lex_text(),
+                State::LeftDelim => self.lex_left_delim(),
+                State::Comment => self.lex_comment(),
+                State::RightDelim => self.lex_right_delim(),
+                State::InsideAction => self.lex_inside_action(),
+                State::Done => break,
+            };
+        }
+    }
+
+    fn lex_text(&mut self) -> State {
+        if let Some(x) = self.rest().find(self.left) {
+            let ldn = self.left.len();
+            self.pos += x;
+            let mut trim = 0;
+            if has_left_trim_marker(&self.input[self.pos + ldn..]) {
+                let text = &self.input[self.start..self.pos];
+                trim = text.len() - text.trim_end_matches(SPACE_CHARS).len();
+            }
+            self.pos -= trim;
+            if self.pos > self.start {
+                self.emit(TokenKind::Text);
+            }
+            self.pos += trim;
+            self.ignore();
+            return State::LeftDelim;
+        }
+        self.pos = self.input.len();
+        if self.pos > self.start {
+            self.emit(TokenKind::Text);
+        }
+        self.emit(TokenKind::Eof);
+        State::Done
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = self.rest();
+        if rest.starts_with(self.right) {
+            return (true, false);
+        }
+        if has_right_trim_marker(rest) && rest[2..].starts_with(self.right) {
+            return (true, true);
+        }
+        (false, false)
+    }
+
+    fn lex_left_delim(&mut self) -> State {
+        self.pos += self.left.len();
+        let trim = has_left_trim_marker(self.rest());
+        let after = if trim { 2 } else { 0 };
+        if self.input[self.pos + after..].starts_with("/*") {
+            self.pos += after;
+            self.ignore();
+            return State::Comment;
+        }
+        self.emit(TokenKind::LeftDelim);
+        self.pos += after;
+        self.ignore();
+        self.paren_depth = 0;
+        State::InsideAction
+    }
+
+    fn lex_comment(&mut self) -> State {
+        self.pos += 2;
+        let Some(i) = self.rest().find("*/") else {
+            return self.errorf("unclosed comment".into());
+        };
+        self.pos += i + 2;
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            return self.errorf("comment ends before closing delimiter".into());
+        }
+        if trim {
+            self.pos += 2;
+        }
+        self.pos += self.right.len();
+        if trim {
+            let rest = self.rest();
+            self.pos += rest.len() - rest.trim_start_matches(SPACE_CHARS).len();
+        }
+        self.ignore();
+        State::Text
+    }
+
+    fn lex_right_delim(&mut self) -> State {
+        let (_, trim) = self.at_right_delim();
+        if trim {
+            self.pos += 2;
+            self.ignore();
+        }
+        self.pos += self.right.len();
+        self.emit(TokenKind::RightDelim);
+        if trim {
+            let rest = self.rest();
+            self.pos += rest.len() - rest.trim_start_matches(SPACE_CHARS).len();
+            self.ignore();
+        }
+        State::Text
+    }
+
+    fn lex_inside_action(&mut self) -> State {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                return State::RightDelim;
+            }
+            return self.errorf("unclosed left paren".into());
+        }
+        let r = self.next();
+        match r {
+            None => self.errorf("unclosed action".into()),
+            Some(c) if is_space(c) => {
+                self.backup(r);
+                self.lex_space()
+            }
+            Some('=') => {
+                self.emit(TokenKind::Assign);
+                State::InsideAction
+            }
+            Some(':') => {
+                if self.next() != Some('=') {
+                    return self.errorf("expected :=".into());
+                }
+                self.emit(TokenKind::Declare);
+                State::InsideAction
+            }
+            Some('|') => {
+                self.emit(TokenKind::Pipe);
+                State::InsideAction
+            }
+            Some('"') => self.lex_quote(),
+            Some('`') => self.lex_raw_quote(),
+            Some('$') => self.lex_variable(),
+            Some('\'') => self.lex_char(),
+            Some('.') => {
+                // ".field" vs ".5"
+                if let Some(&b) = self.input.as_bytes().get(self.pos) {
+                    if !b.is_ascii_digit() {
+                        return self.lex_field_or_variable(TokenKind::Field);
+                    }
+                }
+                self.backup(r);
+                self.lex_number()
+            }
+            Some(c) if c == '+' || c == '-' || c.is_ascii_digit() => {
+                self.backup(r);
+                self.lex_number()
+            }
+            Some(c) if is_alnum(c) => {
+                self.backup(r);
+                self.lex_identifier()
+            }
+            Some('(') => {
+                self.emit(TokenKind::LeftParen);
+                self.paren_depth += 1;
+                State::InsideAction
+            }
+            Some(')') => {
+                if self.paren_depth == 0 {
+                    return self.errorf("unexpected right paren".into());
+                }
+                self.emit(TokenKind::RightParen);
+                self.paren_depth -= 1;
+                State::InsideAction
+            }
+            Some(c) if c.is_ascii() && (' '..='~').contains(&c) => {
+                self.emit(TokenKind::Char);
+                State::InsideAction
+            }
+            Some(c) => self.errorf(format!(
+                "unrecognized character in action: {}",
+                go_sharp_u(c)
+            )),
+        }
+    }
+
+    fn lex_space(&mut self) -> State {
+        let mut num = 0;
+        while let Some(c) = self.peek() {
+            if !is_space(c) {
+                break;
+            }
+            self.pos += c.len_utf8();
+            num += 1;
+        }
+        // A trim-marked closing delimiter: " -}}".
+        let before = self.pos - 1;
+        if has_right_trim_marker(&self.input[before..])
+            && self.input[before + 2..].starts_with(self.right)
+        {
+            self.pos = before;
+            if num == 1 {
+                return State::RightDelim;
+            }
+        }
+        self.emit(TokenKind::Space);
+        State::InsideAction
+    }
+
+    fn keyword(&self, word: &str) -> Option<TokenKind> {
+        Some(match word {
+            "." => TokenKind::Dot,
+            "block" => TokenKind::Block,
+            "break" if self.break_ok => TokenKind::Break,
+            "continue" if self.continue_ok => TokenKind::Continue,
+            "define" => TokenKind::Define,
+            "else" => TokenKind::Else,
+            "end" => TokenKind::End,
+            "if" => TokenKind::If,
+            "range" => TokenKind::Range,
+            "nil" => TokenKind::Nil,
+            "template" => TokenKind::Template,
+            "with" => TokenKind::With,
+            _ => return None,
+        })
+    }
+
+    fn lex_identifier(&mut self) -> State {
+        loop {
+            let r = self.next();
+            match r {
+                Some(c) if is_alnum(c) => {}
+                _ => {
+                    self.backup(r);
+                    if !self.at_terminator() {
+                        return self.errorf(format!("bad character {}", go_sharp_u_opt(r)));
+                    }
+                    let word = &self.input[self.start..self.pos];
+                    if let Some(k) = self.keyword(word) {
+                        self.emit(k);
+                    } else if word.starts_with('.') {
+                        self.emit(TokenKind::Field);
+                    } else if word == "true" || word == "false" {
+                        self.emit(TokenKind::Bool);
+                    } else {
+                        self.emit(TokenKind::Identifier);
+                    }
+                    return State::InsideAction;
+                }
+            }
+        }
+    }
+
+    fn lex_variable(&mut self) -> State {
+        if self.at_terminator() {
+            self.emit(TokenKind::Variable);
+            return State::InsideAction;
+        }
+        self.lex_field_or_variable(TokenKind::Variable)
+    }
+
+    fn lex_field_or_variable(&mut self, kind: TokenKind) -> State {
+        if self.at_terminator() {
+            self.emit(if kind == TokenKind::Variable {
+                TokenKind::Variable
+            } else {
+                TokenKind::Dot
+            });
+            return State::InsideAction;
+        }
+        let mut r;
+        loop {
+            r = self.next();
+            match r {
+                Some(c) if is_alnum(c) => {}
+                _ => {
+                    self.backup(r);
+                    break;
+                }
+            }
+        }
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", go_sharp_u_opt(r)));
+        }
+        self.emit(kind);
+        State::InsideAction
+    }
+
+    fn at_terminator(&self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(c) if is_space(c) => true,
+            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+            Some(_) => self.rest().starts_with(self.right),
+        }
+    }
+
+    fn lex_char(&mut self) -> State {
+        loop {
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some('\n') | None => {
+                        return self.errorf("unterminated character constant".into())
+                    }
+                    _ => {}
+                },
+                Some('\n') | None => {
+                    return self.errorf("unterminated character constant".into())
+                }
+                Some('\'') => break,
+                _ => {}
+            }
+        }
+        self.emit(TokenKind::CharConstant);
+        State::InsideAction
+    }
+
+    fn lex_number(&mut self) -> State {
+        if !self.scan_number() {
+            let t = crate::format::quote(&self.input[self.start..self.pos]);
+            return self.errorf(format!("bad number syntax: {t}"));
+        }
+        if let Some(sign @ ('+' | '-')) = self.peek() {
+            let _ = sign;
+            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
+                let t = crate::format::quote(&self.input[self.start..self.pos]);
+                return self.errorf(format!("bad number syntax: {t}"));
+            }
+            self.emit(TokenKind::Complex);
+        } else {
+            self.emit(TokenKind::Number);
+        }
+        State::InsideAction
+    }
+
+    fn scan_number(&mut self) -> bool {
+        self.accept("+-");
+        let mut digits = "0123456789_";
+        if self.accept("0") {
+            if self.accept("xX") {
+                digits = "0123456789abcdefABCDEF_";
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits.len() == 11 && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        if digits.len() == 23 && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run("0123456789_");
+        }
+        self.accept("i");
+        if let Some(c) = self.peek() {
+            if is_alnum(c) {
+                self.next();
+                return false;
+            }
+        }
+        true
+    }
+
+    fn lex_quote(&mut self) -> State {
+        loop {
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some('\n') | None => return self.errorf("unterminated quoted string".into()),
+                    _ => {}
+                },
+                Some('\n') | None => return self.errorf("unterminated quoted string".into()),
+                Some('"') => break,
+                _ => {}
+            }
+        }
+        self.emit(TokenKind::String);
+        State::InsideAction
+    }
+
+    fn lex_raw_quote(&mut self) -> State {
+        loop {
+            match self.next() {
+                None => return self.errorf("unterminated raw quoted string".into()),
+                Some('`') => break,
+                _ => {}
+            }
+        }
+        self.emit(TokenKind::RawString);
+        State::InsideAction
+    }
+}
+
+/// Go's `%#U` of a rune: `U+0041 'A'`.
+pub(crate) fn go_sharp_u(c: char) -> String {
+    if crate::format::is_print(c) {
+        format!("U+{:04X} '{}'", c as u32, c)
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
+}
+
+fn go_sharp_u_opt(c: Option<char>) -> String {
+    match c {
+        Some(c) => go_sharp_u(c),
+        None => "U+FFFFFFFFFFFFFFFF".into(),
+    }
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(src: &str, pos: usize) -> usize {
+    let pos = pos.min(src.len());
+    1 + src.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Go's ErrorContext column: 0-based byte offset in the line (1-based from the second line on,
+/// as Go computes `pos - (lastNewline+1)`; both are byte counts).
+pub fn col_of(src: &str, pos: usize) -> usize {
+    let pos = pos.min(src.len());
+    match src.as_bytes()[..pos].iter().rposition(|&b| b == b'\n') {
+        None => pos,
+        Some(nl) => pos - (nl + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<(TokenKind, String)> {
+        lex(s, &LexOptions::default())
+            .into_iter()
+            .map(|t| (t.kind, t.val))
+            .collect()
+    }
+
+    #[test]
+    fn trim_and_numbers() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("a  {{- 3 -}}  b"),
+            vec![
+                (Text, "a".into()),
+                (LeftDelim, "{{".into()),
+                (Number, "3".into()),
+                (RightDelim, "}}".into()),
+                (Text, "b".into()),
+                (Eof, "".into())
+            ]
+        );
+        assert_eq!(
+            kinds("{{-3}}"),
+            vec![
+                (LeftDelim, "{{".into()),
+                (Number, "-3".into()),
+                (RightDelim, "}}".into()),
+                (Eof, "".into())
+            ]
+        );
+        assert_eq!(
+            kinds("x {{- /* c */ -}} y"),
+            vec![(Text, "x".into()), (Text, "y".into()), (Eof, "".into())]
+        );
+    }
+
+    #[test]
+    fn fields() {
+        use TokenKind::*;
+        let k: Vec<_> = kinds("{{.a.b $x.c $}}").into_iter().map(|x| x.0).collect();
+        assert_eq!(
+            k,
+            vec![LeftDelim, Field, Field, Space, Variable, Field, Space, Variable, RightDelim, Eof]
+        );
+    }
+}

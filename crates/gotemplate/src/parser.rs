@@ -1,0 +1,1181 @@
+//! The parser: Go's `text/template/parse/parse.go`, over the lexer's tokens.
+//!
+//! It produces one [`Tree`] for the text itself and one per `define`/`block`, checks function
+//! names against the host's set (`function "foo" not defined`), checks variables, and reports
+//! errors with Go's texts (`template: NAME:LINE: unexpected "}" in operand`).
+
+use std::rc::Rc;
+
+use crate::ast::*;
+use crate::error::Error;
+use crate::lexer::{self, LexOptions, Token, TokenKind};
+
+/// Parser settings.
+#[derive(Clone, Debug)]
+pub struct ParseOptions {
+    pub left_delim: String,
+    pub right_delim: String,
+    /// Maximum nesting of parenthesised pipelines and control structures.
+    pub max_depth: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            left_delim: "{{".into(),
+            right_delim: "}}".into(),
+            max_depth: 1000,
+        }
+    }
+}
+
+/// Parse `text` as the template `name`. Returns the trees of the text's own body (last) and of
+/// every `define`/`block` in it, in the order they were completed.
+pub fn parse(
+    name: &str,
+    text: &str,
+    is_func: &dyn Fn(&str) -> bool,
+    opts: &ParseOptions,
+) -> Result<Vec<Tree>, Error> {
+    let lex_opts = LexOptions {
+        left_delim: &opts.left_delim,
+        right_delim: &opts.right_delim,
+        break_ok: !is_func("break"),
+        continue_ok: !is_func("continue"),
+    };
+    let tokens = lexer::lex(text, &lex_opts);
+    let mut p = Parser {
+        tokens,
+        idx: 0,
+        hi: 0,
+        text: Rc::from(text),
+        parse_name: name.to_string(),
+        is_func,
+        vars: vec!["$".into()],
+        range_depth: 0,
+        depth: 0,
+        max_depth: opts.max_depth.max(1),
+        tree_set: Vec::new(),
+        action_line: 0,
+    };
+    let root = p.parse_top()?;
+    let tree = Tree {
+        name: name.to_string(),
+        parse_name: name.to_string(),
+        text: p.text.clone(),
+        root,
+    };
+    p.add(tree)?;
+    Ok(p.tree_set)
+}
+
+struct Parser<'f> {
+    tokens: Vec<Token>,
+    idx: usize,
+    hi: usize,
+    text: Rc<str>,
+    parse_name: String,
+    is_func: &'f dyn Fn(&str) -> bool,
+    vars: Vec<String>,
+    range_depth: usize,
+    depth: usize,
+    max_depth: usize,
+    tree_set: Vec<Tree>,
+    action_line: usize,
+}
+
+type PResult<T> = Result<T, Error>;
+
+/// What ends an item list.
+enum Terminator {
+    End(usize),
+    Else(usize),
+}
+
+impl<'f> Parser<'f> {
+    // ---- token stream ---------------------------------------------------------------
+
+    fn tok(&self, i: usize) -> &Token {
+        let i = i.min(self.tokens.len().saturating_sub(1));
+        &self.tokens[i]
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.tok(self.idx).clone();
+        self.hi = self.hi.max(self.idx.min(self.tokens.len().saturating_sub(1)));
+        if self.idx < self.tokens.len() {
+            self.idx += 1;
+        }
+        t
+    }
+
+    fn backup(&mut self) {
+        self.idx = self.idx.saturating_sub(1);
+    }
+
+    fn peek(&mut self) -> Token {
+        let t = self.next();
+        self.backup_if(&t);
+        t
+    }
+
+    /// Back up unless we were stuck on the final token (EOF/error repeat forever).
+    fn backup_if(&mut self, _t: &Token) {
+        self.backup();
+    }
+
+    fn next_non_space(&mut self) -> Token {
+        loop {
+            let t = self.next();
+            if t.kind != TokenKind::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Token {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    fn line_of(&self, pos: usize) -> usize {
+        lexer::line_of(&self.text, pos)
+    }
+
+    /// Line of the most recently lexed token (Go's `t.token[0].line`).
+    fn cur_line(&self) -> usize {
+        let t = self.tok(self.hi);
+        self.line_of(t.start)
+    }
+
+    fn errorf(&self, msg: impl Into<String>) -> Error {
+        Error::parse(&self.parse_name, self.cur_line(), msg.into(), None)
+    }
+
+    fn errorf_at(&self, msg: impl Into<String>, span: Span) -> Error {
+        Error::parse(&self.parse_name, self.cur_line(), msg.into(), Some(span))
+    }
+
+    fn unexpected(&self, token: &Token, context: &str) -> Error {
+        let span = Span::new(token.start, token.end);
+        if token.kind == TokenKind::Error {
+            let mut extra = String::new();
+            let line = self.line_of(token.start);
+            if self.action_line != 0 && self.action_line != line {
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
+                if token.val.ends_with(" action") {
+                    extra = extra[" in action".len()..].to_string();
+                }
+            }
+            return self.errorf_at(format!("{}{}", token.val, extra), span);
+        }
+        self.errorf_at(
+            format!("unexpected {} in {}", token.describe(), context),
+            span,
+        )
+    }
+
+    fn expect(&mut self, kind: TokenKind, context: &str) -> PResult<Token> {
+        let t = self.next_non_space();
+        if t.kind != kind {
+            return Err(self.unexpected(&t, context));
+        }
+        Ok(t)
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= self.max_depth {
+            return Err(self.errorf("max expression depth exceeded"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    // ---- trees -------------------------------------------------------------------------
+
+    fn add(&mut self, tree: Tree) -> PResult<()> {
+        if let Some(i) = self.tree_set.iter().position(|t| t.name == tree.name) {
+            if self.tree_set[i].is_empty() {
+                self.tree_set.remove(i);
+                self.tree_set.push(tree);
+                return Ok(());
+            }
+            if !tree.is_empty() {
+                return Err(self.errorf(format!(
+                    "template: multiple definition of template {}",
+                    crate::format::quote(&tree.name)
+                )));
+            }
+            return Ok(());
+        }
+        self.tree_set.push(tree);
+        Ok(())
+    }
+
+    fn parse_top(&mut self) -> PResult<List> {
+        let start = self.peek().start;
+        let mut list = List {
+            nodes: Vec::new(),
+            span: Span::new(start, start),
+        };
+        loop {
+            let t = self.peek();
+            if t.kind == TokenKind::Eof {
+                break;
+            }
+            if t.kind == TokenKind::LeftDelim {
+                let delim_idx = self.idx;
+                self.next();
+                if self.next_non_space().kind == TokenKind::Define {
+                    self.parse_definition(delim_idx)?;
+                    continue;
+                }
+                self.idx = delim_idx;
+            }
+            match self.text_or_action()? {
+                Item::Node(n) => list.nodes.push(n),
+                Item::End(_) => return Err(self.errorf("unexpected {{end}}")),
+                Item::Else(_) => return Err(self.errorf("unexpected {{else}}")),
+            }
+        }
+        list.span.end = self.text.len();
+        Ok(list)
+    }
+
+    fn parse_definition(&mut self, _start_idx: usize) -> PResult<()> {
+        const CONTEXT: &str = "define clause";
+        let name_tok = self.next_non_space();
+        if name_tok.kind != TokenKind::String && name_tok.kind != TokenKind::RawString {
+            return Err(self.unexpected(&name_tok, CONTEXT));
+        }
+        let name = unquote(&name_tok.val).map_err(|e| self.errorf(e))?;
+        self.expect(TokenKind::RightDelim, CONTEXT)?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let (root, end) = self.item_list()?;
+        self.vars = saved_vars;
+        self.range_depth = saved_range;
+        if let Terminator::Else(_) = end {
+            return Err(self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}")));
+        }
+        let tree = Tree {
+            name,
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        };
+        self.add(tree)
+    }
+
+    fn item_list(&mut self) -> PResult<(List, Terminator)> {
+        let start = self.peek_non_space().start;
+        let mut list = List {
+            nodes: Vec::new(),
+            span: Span::new(start, start),
+        };
+        while self.peek_non_space().kind != TokenKind::Eof {
+            match self.text_or_action()? {
+                Item::Node(n) => {
+                    list.span.end = n.span().end;
+                    list.nodes.push(n)
+                }
+                Item::End(p) => return Ok((list, Terminator::End(p))),
+                Item::Else(p) => return Ok((list, Terminator::Else(p))),
+            }
+        }
+        Err(self.errorf("unexpected EOF"))
+    }
+
+    fn text_or_action(&mut self) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.kind {
+            TokenKind::Text => Ok(Item::Node(Node::Text {
+                text: Rc::from(t.val.as_str()),
+                span: Span::new(t.start, t.end),
+            })),
+            TokenKind::LeftDelim => {
+                self.action_line = self.line_of(t.start);
+                let r = self.action(t.start);
+                self.action_line = 0;
+                r
+            }
+            _ => Err(self.unexpected(&t, "input")),
+        }
+    }
+
+    fn action(&mut self, delim_start: usize) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.kind {
+            TokenKind::Block => return self.block_control(delim_start).map(Item::Node),
+            TokenKind::Break | TokenKind::Continue => {
+                let is_break = t.kind == TokenKind::Break;
+                let what = if is_break { "{{break}}" } else { "{{continue}}" };
+                let end = self.next_non_space();
+                if end.kind != TokenKind::RightDelim {
+                    return Err(self.unexpected(&end, what));
+                }
+                if self.range_depth == 0 {
+                    return Err(self.errorf(format!("{what} outside {{{{range}}}}")));
+                }
+                let span = Span::new(delim_start, end.end);
+                return Ok(Item::Node(if is_break {
+                    Node::Break { span }
+                } else {
+                    Node::Continue { span }
+                }));
+            }
+            TokenKind::Else => return self.else_control(),
+            TokenKind::End => {
+                let e = self.expect(TokenKind::RightDelim, "end")?;
+                return Ok(Item::End(e.end));
+            }
+            TokenKind::If => return self.control(Ctl::If, delim_start).map(Item::Node),
+            TokenKind::Range => return self.control(Ctl::Range, delim_start).map(Item::Node),
+            TokenKind::Template => return self.template_control(delim_start).map(Item::Node),
+            TokenKind::With => return self.control(Ctl::With, delim_start).map(Item::Node),
+            _ => {}
+        }
+        self.backup();
+        let pos = self.peek().start;
+        let pipe = self.pipeline("command", TokenKind::RightDelim)?;
+        let end = self.tok(self.idx.saturating_sub(1)).end;
+        Ok(Item::Node(Node::Action(Action {
+            pos,
+            span: Span::new(delim_start, end),
+            pipe,
+        })))
+    }
+
+    fn else_control(&mut self) -> PResult<Item> {
+        let peek = self.peek_non_space();
+        if peek.kind == TokenKind::If || peek.kind == TokenKind::With {
+            return Ok(Item::Else(peek.start));
+        }
+        let t = self.expect(TokenKind::RightDelim, "else")?;
+        Ok(Item::Else(t.start))
+    }
+
+    fn control(&mut self, ctl: Ctl, delim_start: usize) -> PResult<Node> {
+        self.enter()?;
+        let n_vars = self.vars.len();
+        let r = self.control_inner(ctl, delim_start);
+        self.vars.truncate(n_vars);
+        self.leave();
+        r
+    }
+
+    fn control_inner(&mut self, ctl: Ctl, delim_start: usize) -> PResult<Node> {
+        let context = ctl.name();
+        let pipe = self.pipeline(context, TokenKind::RightDelim)?;
+        if ctl == Ctl::Range {
+            self.range_depth += 1;
+        }
+        let r = self.item_list();
+        if ctl == Ctl::Range {
+            self.range_depth -= 1;
+        }
+        let (list, next) = r?;
+        let mut else_list = None;
+        let mut end = match next {
+            Terminator::End(e) => e,
+            Terminator::Else(epos) => {
+                let pk = self.peek();
+                if ctl == Ctl::If && pk.kind == TokenKind::If {
+                    self.next();
+                    let n = self.control(Ctl::If, epos)?;
+                    let e = n.span().end;
+                    else_list = Some(List {
+                        span: Span::new(epos, e),
+                        nodes: vec![n],
+                    });
+                    e
+                } else if ctl == Ctl::With && pk.kind == TokenKind::With {
+                    self.next();
+                    let n = self.control(Ctl::With, epos)?;
+                    let e = n.span().end;
+                    else_list = Some(List {
+                        span: Span::new(epos, e),
+                        nodes: vec![n],
+                    });
+                    e
+                } else {
+                    let (l, next) = self.item_list()?;
+                    else_list = Some(l);
+                    match next {
+                        Terminator::End(e) => e,
+                        Terminator::Else(_) => {
+                            return Err(self.errorf("expected end; found {{else}}"));
+                        }
+                    }
+                }
+            }
+        };
+        if end < delim_start {
+            end = delim_start;
+        }
+        let b = Box::new(Branch {
+            span: Span::new(delim_start, end),
+            pipe,
+            list,
+            else_list,
+        });
+        Ok(match ctl {
+            Ctl::If => Node::If(b),
+            Ctl::Range => Node::Range(b),
+            Ctl::With => Node::With(b),
+        })
+    }
+
+    fn parse_template_name(&mut self, t: &Token, context: &str) -> PResult<String> {
+        match t.kind {
+            TokenKind::String | TokenKind::RawString => {
+                unquote(&t.val).map_err(|e| self.errorf(e))
+            }
+            _ => Err(self.unexpected(t, context)),
+        }
+    }
+
+    fn template_control(&mut self, delim_start: usize) -> PResult<Node> {
+        const CONTEXT: &str = "template clause";
+        let t = self.next_non_space();
+        let name = self.parse_template_name(&t, CONTEXT)?;
+        let mut pipe = None;
+        let nt = self.next_non_space();
+        if nt.kind != TokenKind::RightDelim {
+            self.backup();
+            pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
+        }
+        let end = self.tok(self.idx.saturating_sub(1)).end;
+        Ok(Node::Template(Box::new(TemplateCall {
+            pos: t.start,
+            span: Span::new(delim_start, end),
+            name,
+            pipe,
+        })))
+    }
+
+    fn block_control(&mut self, delim_start: usize) -> PResult<Node> {
+        const CONTEXT: &str = "block clause";
+        let t = self.next_non_space();
+        let name = self.parse_template_name(&t, CONTEXT)?;
+        let pipe = self.pipeline(CONTEXT, TokenKind::RightDelim)?;
+        let line_after_pipe = self.cur_line();
+        self.enter()?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let r = self.item_list();
+        self.vars = saved_vars;
+        self.range_depth = saved_range;
+        self.leave();
+        let (root, end) = r?;
+        let end = match end {
+            Terminator::End(e) => e,
+            Terminator::Else(_) => {
+                return Err(Error::parse(
+                    &self.parse_name,
+                    line_after_pipe,
+                    format!("unexpected {{{{else}}}} in {CONTEXT}"),
+                    None,
+                ))
+            }
+        };
+        self.add(Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        })?;
+        Ok(Node::Template(Box::new(TemplateCall {
+            pos: t.start,
+            span: Span::new(delim_start, end),
+            name,
+            pipe: Some(pipe),
+        })))
+    }
+
+    // ---- pipelines ---------------------------------------------------------------------
+
+    fn pipeline(&mut self, context: &str, end: TokenKind) -> PResult<Pipe> {
+        let first = self.peek_non_space();
+        let mut pipe = Pipe {
+            pos: first.start,
+            span: Span::new(first.start, first.start),
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
+        // Declarations.
+        loop {
+            let v = self.peek_non_space();
+            if v.kind != TokenKind::Variable {
+                break;
+            }
+            let v_idx = self.idx;
+            self.next();
+            let next = self.peek_non_space();
+            match next.kind {
+                TokenKind::Assign | TokenKind::Declare => {
+                    pipe.is_assign = next.kind == TokenKind::Assign;
+                    self.next_non_space();
+                    pipe.decl.push(var_expr(&v));
+                    self.vars.push(v.val.clone());
+                    break;
+                }
+                TokenKind::Char if next.val == "," => {
+                    self.next_non_space();
+                    pipe.decl.push(var_expr(&v));
+                    self.vars.push(v.val.clone());
+                    if context == "range" && pipe.decl.len() < 2 {
+                        match self.peek_non_space().kind {
+                            TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
+                                continue;
+                            }
+                            _ => return Err(self.errorf("range can only initialize variables")),
+                        }
+                    }
+                    return Err(self.errorf(format!("too many declarations in {context}")));
+                }
+                _ => {
+                    self.idx = v_idx;
+                    break;
+                }
+            }
+        }
+        loop {
+            let t = self.next_non_space();
+            if t.kind == end {
+                pipe.span.end = t.start;
+                self.check_pipeline(&pipe, context)?;
+                return Ok(pipe);
+            }
+            match t.kind {
+                TokenKind::Bool
+                | TokenKind::CharConstant
+                | TokenKind::Complex
+                | TokenKind::Dot
+                | TokenKind::Field
+                | TokenKind::Identifier
+                | TokenKind::Number
+                | TokenKind::Nil
+                | TokenKind::RawString
+                | TokenKind::String
+                | TokenKind::Variable
+                | TokenKind::LeftParen => {
+                    self.backup();
+                    let c = self.command()?;
+                    pipe.cmds.push(c);
+                    if pipe.cmds.len() > 100_000 {
+                        return Err(self.errorf("pipeline too long"));
+                    }
+                }
+                _ => return Err(self.unexpected(&t, context)),
+            }
+        }
+    }
+
+    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
+        if pipe.cmds.is_empty() {
+            return Err(self.errorf(format!("missing value for {context}")));
+        }
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            if let Some(a) = c.args.first() {
+                if matches!(
+                    a.kind,
+                    ExprKind::Bool(_)
+                        | ExprKind::Dot
+                        | ExprKind::Nil
+                        | ExprKind::Number(_)
+                        | ExprKind::String { .. }
+                ) {
+                    return Err(self.errorf(format!(
+                        "non executable command in pipeline stage {}",
+                        i + 1
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let start = self.peek_non_space().start;
+        let mut cmd = Command {
+            pos: start,
+            span: Span::new(start, start),
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            if let Some(op) = self.operand()? {
+                cmd.span.end = op.span.end;
+                cmd.args.push(op);
+            }
+            let t = self.next();
+            match t.kind {
+                TokenKind::Space => continue,
+                TokenKind::RightDelim | TokenKind::RightParen => self.backup(),
+                TokenKind::Pipe => {}
+                _ => return Err(self.unexpected(&t, "operand")),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return Err(self.errorf("empty command"));
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Expr>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if self.peek().kind != TokenKind::Field {
+            return Ok(Some(node));
+        }
+        let chain_pos = self.peek().start;
+        let mut fields = Vec::new();
+        let mut end = node.span.end;
+        while self.peek().kind == TokenKind::Field {
+            let f = self.next();
+            end = f.end;
+            fields.push(f.val[1..].to_string());
+        }
+        let span = Span::new(node.span.start, end);
+        let kind = match node.kind {
+            ExprKind::Field(mut ids) => {
+                ids.extend(fields);
+                ExprKind::Field(ids)
+            }
+            ExprKind::Variable(mut ids) => {
+                ids.extend(fields);
+                ExprKind::Variable(ids)
+            }
+            ExprKind::Bool(_)
+            | ExprKind::String { .. }
+            | ExprKind::Number(_)
+            | ExprKind::Nil
+            | ExprKind::Dot => {
+                return Err(self.errorf(format!(
+                    "unexpected . after term {}",
+                    crate::format::quote(&node.to_string())
+                )));
+            }
+            _ => ExprKind::Chain(Box::new(node), fields),
+        };
+        Ok(Some(Expr {
+            pos: chain_pos,
+            span,
+            kind,
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Expr>> {
+        let t = self.next_non_space();
+        let span = Span::new(t.start, t.end);
+        let e = |kind| {
+            Ok(Some(Expr {
+                pos: t.start,
+                span,
+                kind,
+            }))
+        };
+        match t.kind {
+            TokenKind::Identifier => {
+                if !(self.is_func)(&t.val) {
+                    return Err(self.errorf_at(
+                        format!("function {} not defined", crate::format::quote(&t.val)),
+                        span,
+                    ));
+                }
+                e(ExprKind::Identifier(t.val.clone()))
+            }
+            TokenKind::Dot => e(ExprKind::Dot),
+            TokenKind::Nil => e(ExprKind::Nil),
+            TokenKind::Variable => {
+                if !self.vars.iter().any(|v| *v == t.val) {
+                    return Err(self.errorf_at(
+                        format!("undefined variable {}", crate::format::quote(&t.val)),
+                        span,
+                    ));
+                }
+                e(ExprKind::Variable(vec![t.val.clone()]))
+            }
+            TokenKind::Field => e(ExprKind::Field(vec![t.val[1..].to_string()])),
+            TokenKind::Bool => e(ExprKind::Bool(t.val == "true")),
+            TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
+                let n = new_number(&t.val, t.kind).map_err(|m| self.errorf_at(m, span))?;
+                e(ExprKind::Number(Box::new(n)))
+            }
+            TokenKind::LeftParen => {
+                self.enter()?;
+                let r = self.pipeline("parenthesized pipeline", TokenKind::RightParen);
+                self.leave();
+                let p = r?;
+                let end = self.tok(self.idx.saturating_sub(1)).end;
+                Ok(Some(Expr {
+                    pos: t.start,
+                    span: Span::new(t.start, end),
+                    kind: ExprKind::Pipe(Box::new(p)),
+                }))
+            }
+            TokenKind::String | TokenKind::RawString => {
+                let s = unquote(&t.val).map_err(|m| self.errorf_at(m, span))?;
+                e(ExprKind::String {
+                    quoted: t.val.clone(),
+                    text: Rc::from(s.as_str()),
+                })
+            }
+            _ => {
+                self.backup();
+                Ok(None)
+            }
+        }
+    }
+}
+
+enum Item {
+    Node(Node),
+    End(usize),
+    Else(usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctl {
+    If,
+    Range,
+    With,
+}
+
+impl Ctl {
+    fn name(self) -> &'static str {
+        match self {
+            Ctl::If => "if",
+            Ctl::Range => "range",
+            Ctl::With => "with",
+        }
+    }
+}
+
+fn var_expr(t: &Token) -> Expr {
+    Expr {
+        pos: t.start,
+        span: Span::new(t.start, t.end),
+        kind: ExprKind::Variable(vec![t.val.clone()]),
+    }
+}
+
+// ---- literals -------------------------------------------------------------------------
+
+/// Go's `strconv.Unquote` for `"..."` and `` `...` `` literals.
+pub fn unquote(s: &str) -> Result<String, String> {
+    const SYNTAX: &str = "invalid syntax";
+    let b = s.as_bytes();
+    if b.len() < 2 {
+        return Err(SYNTAX.into());
+    }
+    let q = b[0];
+    if q != b[b.len() - 1] {
+        return Err(SYNTAX.into());
+    }
+    let inner = &s[1..s.len() - 1];
+    match q {
+        b'`' => {
+            if inner.contains('`') {
+                return Err(SYNTAX.into());
+            }
+            Ok(inner.replace('\r', ""))
+        }
+        b'"' => {
+            let mut out = String::with_capacity(inner.len());
+            let mut rest = inner;
+            while !rest.is_empty() {
+                if rest.starts_with('"') || rest.starts_with('\n') {
+                    return Err(SYNTAX.into());
+                }
+                let (c, tail) = unquote_char(rest, '"')?;
+                match c {
+                    Unq::Char(c) => out.push(c),
+                    Unq::Byte(b) => {
+                        // Go strings may hold arbitrary bytes; we keep valid UTF-8 only.
+                        out.push(char::from_u32(b as u32).filter(|_| b < 0x80).unwrap_or('\u{FFFD}'))
+                    }
+                }
+                rest = tail;
+            }
+            Ok(out)
+        }
+        _ => Err(SYNTAX.into()),
+    }
+}
+
+enum Unq {
+    Char(char),
+    Byte(u8),
+}
+
+/// Go's `strconv.UnquoteChar`.
+fn unquote_char(s: &str, quote: char) -> Result<(Unq, &str), String> {
+    const SYNTAX: &str = "invalid syntax";
+    let mut chars = s.chars();
+    let c = chars.next().ok_or(SYNTAX)?;
+    if c == quote && (quote == '\'' || quote == '"') {
+        return Err(SYNTAX.into());
+    }
+    if c != '\\' {
+        return Ok((Unq::Char(c), chars.as_str()));
+    }
+    let c = chars.next().ok_or(SYNTAX)?;
+    let rest = chars.as_str();
+    let simple = match c {
+        'a' => Some('\x07'),
+        'b' => Some('\x08'),
+        'f' => Some('\x0c'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\x0b'),
+        '\\' => Some('\\'),
+        '\'' | '"' => {
+            if c != quote {
+                return Err(SYNTAX.into());
+            }
+            Some(c)
+        }
+        _ => None,
+    };
+    if let Some(ch) = simple {
+        return Ok((Unq::Char(ch), rest));
+    }
+    match c {
+        'x' | 'u' | 'U' => {
+            let n = match c {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
+            if rest.len() < n || !rest.is_char_boundary(n) {
+                return Err(SYNTAX.into());
+            }
+            let v = u32::from_str_radix(&rest[..n], 16).map_err(|_| SYNTAX)?;
+            if rest[..n].starts_with(['+', '-']) {
+                return Err(SYNTAX.into());
+            }
+            if c == 'x' {
+                return Ok((Unq::Byte(v as u8), &rest[n..]));
+            }
+            let ch = char::from_u32(v).ok_or(SYNTAX)?;
+            Ok((Unq::Char(ch), &rest[n..]))
+        }
+        '0'..='7' => {
+            if rest.len() < 2 || !rest.is_char_boundary(2) {
+                return Err(SYNTAX.into());
+            }
+            let digits = format!("{c}{}", &rest[..2]);
+            if !digits.bytes().all(|d| (b'0'..=b'7').contains(&d)) {
+                return Err(SYNTAX.into());
+            }
+            let v = u32::from_str_radix(&digits, 8).map_err(|_| SYNTAX)?;
+            if v > 255 {
+                return Err(SYNTAX.into());
+            }
+            Ok((Unq::Byte(v as u8), &rest[2..]))
+        }
+        _ => Err(SYNTAX.into()),
+    }
+}
+
+/// Go's `parse.newNumber`.
+pub fn new_number(text: &str, kind: TokenKind) -> Result<Number, String> {
+    let mut n = Number {
+        text: text.to_string(),
+        is_int: false,
+        is_uint: false,
+        is_float: false,
+        is_complex: false,
+        int: 0,
+        uint: 0,
+        float: 0.0,
+    };
+    match kind {
+        TokenKind::CharConstant => {
+            let inner = &text[1..];
+            let (c, tail) = unquote_char(inner, '\'')?;
+            if tail != "'" {
+                return Err(format!("malformed character constant: {text}"));
+            }
+            let r = match c {
+                Unq::Char(c) => c as u32,
+                Unq::Byte(b) => b as u32,
+            };
+            n.int = r as i64;
+            n.uint = r as u64;
+            n.float = r as f64;
+            n.is_int = true;
+            n.is_uint = true;
+            n.is_float = true;
+            return Ok(n);
+        }
+        TokenKind::Complex => {
+            return Err(format!("complex constants are not supported: {text}"));
+        }
+        _ => {}
+    }
+    if text.ends_with('i') {
+        return Err(format!("complex constants are not supported: {text}"));
+    }
+    let u = parse_uint(text);
+    if let Some(u) = u {
+        n.is_uint = true;
+        n.uint = u;
+    }
+    if let Some(i) = parse_int(text) {
+        n.is_int = true;
+        n.int = i;
+        if i == 0 {
+            n.is_uint = true;
+            n.uint = u.unwrap_or(0);
+        }
+    }
+    if n.is_int {
+        n.is_float = true;
+        n.float = n.int as f64;
+    } else if n.is_uint {
+        n.is_float = true;
+        n.float = n.uint as f64;
+    } else if let Some(f) = parse_float(text) {
+        if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Err(format!("integer overflow: {}", crate::format::quote(text)));
+        }
+        n.is_float = true;
+        n.float = f;
+        if !n.is_int && f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18
+        {
+            n.is_int = true;
+            n.int = f as i64;
+        }
+        if !n.is_uint && f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709552e19 {
+            n.is_uint = true;
+            n.uint = f as u64;
+        }
+    }
+    if !n.is_int && !n.is_uint && !n.is_float {
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::format::quote(text)
+        ));
+    }
+    Ok(n)
+}
+
+/// Underscores are allowed only between digits or after a base prefix (Go's `underscoreOK`).
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') {
+        i = 1;
+    }
+    let mut hex = false;
+    if b.len() - i >= 2
+        && b[i] == b'0'
+        && matches!(b[i + 1].to_ascii_lowercase(), b'b' | b'o' | b'x')
+    {
+        hex = b[i + 1].to_ascii_lowercase() == b'x';
+        i += 2;
+        saw = b'0';
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
+}
+
+fn split_base(s: &str) -> (u32, String, bool) {
+    // returns base, digits (without prefix and underscores), had_prefix
+    let lower = s.to_ascii_lowercase();
+    if let Some(r) = lower.strip_prefix("0x") {
+        (16, r.replace('_', ""), true)
+    } else if let Some(r) = lower.strip_prefix("0o") {
+        (8, r.replace('_', ""), true)
+    } else if let Some(r) = lower.strip_prefix("0b") {
+        (2, r.replace('_', ""), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].replace('_', ""), true)
+    } else {
+        (10, lower.replace('_', ""), false)
+    }
+}
+
+/// `strconv.ParseUint(s, 0, 64)`.
+pub fn parse_uint(s: &str) -> Option<u64> {
+    if s.is_empty() || s.starts_with(['+', '-']) {
+        return None;
+    }
+    if s.contains('_') && !underscore_ok(s) {
+        return None;
+    }
+    let (base, digits, prefix) = split_base(s);
+    if s.contains('_') && !prefix && base == 10 {
+        // fine: decimal with underscores is allowed in base 0
+    }
+    if digits.is_empty() {
+        return if prefix && base == 8 && s.len() == 1 {
+            Some(0)
+        } else {
+            None
+        };
+    }
+    u64::from_str_radix(&digits, base).ok()
+}
+
+/// `strconv.ParseInt(s, 0, 64)`.
+pub fn parse_int(s: &str) -> Option<i64> {
+    let (neg, body) = if let Some(r) = s.strip_prefix('-') {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix('+') {
+        (false, r)
+    } else {
+        (false, s)
+    };
+    let u = parse_uint(body)?;
+    if neg {
+        if u <= 1u64 << 63 {
+            Some((u as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else if u <= i64::MAX as u64 {
+        Some(u as i64)
+    } else {
+        None
+    }
+}
+
+/// `strconv.ParseFloat(s, 64)` for the forms the lexer produces (decimal and hex floats).
+pub fn parse_float(s: &str) -> Option<f64> {
+    if s.contains('_') && !underscore_ok(s) {
+        return None;
+    }
+    let clean = s.replace('_', "");
+    let (neg, body) = if let Some(r) = clean.strip_prefix('-') {
+        (true, r.to_string())
+    } else if let Some(r) = clean.strip_prefix('+') {
+        (false, r.to_string())
+    } else {
+        (false, clean.clone())
+    };
+    let lower = body.to_ascii_lowercase();
+    let v = if let Some(h) = lower.strip_prefix("0x") {
+        parse_hex_float(h)?
+    } else {
+        if lower.is_empty()
+            || !lower
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'+' || c == b'-')
+            || lower.starts_with('e')
+            || lower == "."
+        {
+            return None;
+        }
+        lower.parse::<f64>().ok()?
+    };
+    if v.is_infinite() {
+        // Go returns ±Inf with ErrRange; the parser then rejects it.
+        return None;
+    }
+    Some(if neg { -v } else { v })
+}
+
+fn parse_hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = match h.find('p') {
+        Some(i) => (&h[..i], h[i + 1..].parse::<i32>().ok()?),
+        None => (h, 0),
+    };
+    if mant.is_empty() || mant == "." {
+        return None;
+    }
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = 0f64;
+    for c in ip.chars() {
+        v = v * 16.0 + c.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in fp.chars() {
+        v += c.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    Some(v * 2f64.powi(exp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<String, String> {
+        let f = |n: &str| matches!(n, "printf" | "len" | "and" | "or" | "not" | "eq");
+        parse("t", s, &f, &ParseOptions::default())
+            .map(|ts| ts.last().map(|t| t.root.to_string()).unwrap_or_default())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn basics() {
+        assert_eq!(p("a{{.x.y}}b").unwrap(), "a{{.x.y}}b");
+        assert_eq!(
+            p("{{if .a}}x{{else if .b}}y{{else}}z{{end}}").unwrap(),
+            "{{if .a}}x{{else}}{{if .b}}y{{else}}z{{end}}{{end}}"
+        );
+        assert_eq!(
+            p("{{range $i, $v := .}}{{$v}}{{end}}").unwrap(),
+            "{{range $i, $v := .}}{{$v}}{{end}}"
+        );
+        assert_eq!(p("{{ (printf \"%d\" 1).x }}").unwrap(), "{{(printf \"%d\" 1).x}}");
+        assert_eq!(p("{{foo}}").unwrap_err(), "template: t:1: function \"foo\" not defined");
+        assert_eq!(p("{{if .}}").unwrap_err(), "template: t:1: unexpected EOF");
+        assert_eq!(p("{{ . }"), Err("template: t:1: unexpected \"}\" in operand".into()));
+        assert_eq!(p("{{$x}}").unwrap_err(), "template: t:1: undefined variable \"$x\"");
+        assert_eq!(p("{{break}}").unwrap_err(), "template: t:1: {{break}} outside {{range}}");
+    }
+
+    #[test]
+    fn numbers() {
+        let n = new_number("0x1F", TokenKind::Number).unwrap();
+        assert_eq!(n.int, 31);
+        let n = new_number("1_000", TokenKind::Number).unwrap();
+        assert_eq!(n.int, 1000);
+        let n = new_number("1.0", TokenKind::Number).unwrap();
+        assert!(n.is_int && n.is_float);
+        let n = new_number("1.5", TokenKind::Number).unwrap();
+        assert!(!n.is_int && n.is_float);
+        let n = new_number("'a'", TokenKind::CharConstant).unwrap();
+        assert_eq!(n.int, 97);
+        let n = new_number("0x1p-2", TokenKind::Number).unwrap();
+        assert_eq!(n.float, 0.25);
+        let n = new_number("0o17", TokenKind::Number).unwrap();
+        assert_eq!(n.int, 15);
+        let n = new_number("017", TokenKind::Number).unwrap();
+        assert_eq!(n.int, 15);
+    }
+}

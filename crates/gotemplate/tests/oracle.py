@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Differential oracle: render every fixture case with the real helm and compare.
+
+Each case is dropped into a tiny chart (Chart.yaml, values.yaml = the case's header,
+templates/t.yaml = the case's template) and rendered with `helm template x CHART`. Helm v3
+prints Go's raw error texts (`template: c/templates/t.yaml:1:3: executing ...`), so it is the
+default oracle; `--helm` picks another binary.
+
+Helm post-processes output; the comparison accounts for it:
+  * `<no value>` is stripped from rendered files, so it is removed from our expectation too;
+  * each document is trimmed (and a whitespace-only file is no document at all), so both sides
+    are compared trimmed;
+  * parse errors are re-worded `parse error at (FILE:LINE): MSG`, mapped back to Go's
+    `template: FILE:LINE: MSG`.
+
+usage: oracle.py [--helm BIN] [--fill] [--case SUBSTR] [FIXTURE ...]
+  --fill   write helm's answer into cases whose expected section is `?`
+Exit status 1 when any case disagrees.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+NAME = "c/templates/t.yaml"
+
+
+def parse_cases(text):
+    cases = []
+    cur = None
+    for line in text.split("\n"):
+        if line.startswith("=== "):
+            cur = {"name": line[4:].strip(), "lines": []}
+            cases.append(cur)
+        elif cur is not None:
+            cur["lines"].append(line)
+    out = []
+    for c in cases:
+        sections = [[]]
+        for l in c["lines"]:
+            if l == "---" and len(sections) < 3:
+                sections.append([])
+            else:
+                sections[-1].append(l)
+        if len(sections) != 3:
+            raise SystemExit(f"case {c['name']}: needs values --- template --- expected")
+        out.append({
+            "name": c["name"],
+            "values": "\n".join(sections[0]),
+            "template": "\n".join(sections[1]),
+            "expected": "\n".join(sections[2]).rstrip("\n"),
+        })
+    return out
+
+
+def run_helm(helm, case):
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, "templates"))
+        with open(os.path.join(d, "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        with open(os.path.join(d, "values.yaml"), "w") as f:
+            f.write(case["values"] + "\n")
+        with open(os.path.join(d, "templates", "t.yaml"), "w") as f:
+            f.write(case["template"])
+        p = subprocess.run([helm, "template", "x", d], capture_output=True, text=True)
+        if p.returncode == 0:
+            return ("ok", extract(p.stdout))
+        err = p.stderr
+        if "YAML parse error on" in err or "error converting YAML to JSON" in err:
+            p = subprocess.run([helm, "template", "x", d, "--debug"], capture_output=True,
+                               text=True)
+            return ("ok", extract(p.stdout))
+        err = err.split("\n\nUse --debug flag")[0]
+        err = err[len("Error: "):] if err.startswith("Error: ") else err
+        err = err.rstrip("\n")
+        m = re.match(r"parse error at \(([^)]*)\): (.*)$", err, re.S)
+        if m:
+            err = f"template: {m.group(1)}: {m.group(2)}"
+        return ("error", err)
+
+
+def extract(stdout):
+    marker = f"# Source: {NAME}\n"
+    i = stdout.find(marker)
+    if i < 0:
+        return ""
+    body = stdout[i + len(marker):]
+    j = body.find("\n---\n# Source:")
+    if j >= 0:
+        body = body[:j]
+    return body
+
+
+def helm_parse_cleanup(msg):
+    """Helm's cleanupParseError: keeps the location and only the last ': ' segment."""
+    m = re.match(r"template: ([^:]+:\d+): (.*)$", msg, re.S)
+    if not m:
+        return msg
+    return f"template: {m.group(1)}: {m.group(2).split(': ')[-1]}"
+
+
+def compare(case, got):
+    kind, text = got
+    exp = case["expected"]
+    if exp.startswith("error: "):
+        return kind == "error" and text == helm_parse_cleanup(exp[len("error: "):])
+    if kind != "ok":
+        return False
+    return text.strip() == exp.replace("<no value>", "").strip()
+
+
+def render_expected(got):
+    kind, text = got
+    return ("error: " + text) if kind == "error" else text.strip("\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--helm", default=os.path.join(ROOT, ".tools", "bin", "helm3"))
+    ap.add_argument("--fill", action="store_true")
+    ap.add_argument("--case")
+    ap.add_argument("files", nargs="*")
+    a = ap.parse_args()
+    files = a.files or sorted(
+        os.path.join(HERE, "fixtures", f) for f in os.listdir(os.path.join(HERE, "fixtures"))
+        if f.endswith(".case"))
+    total = agree = 0
+    bad = []
+    for path in files:
+        text = open(path).read()
+        cases = parse_cases(text)
+        if a.case:
+            cases = [c for c in cases if a.case in c["name"]]
+        with concurrent.futures.ThreadPoolExecutor(4) as ex:
+            results = list(ex.map(lambda c: run_helm(a.helm, c), cases))
+        fills = {}
+        for c, got in zip(cases, results):
+            if c["expected"] == "?":
+                fills[c["name"]] = render_expected(got)
+                continue
+            total += 1
+            if compare(c, got):
+                agree += 1
+            else:
+                bad.append((os.path.basename(path), c, got))
+        if a.fill and fills:
+            out, name = [], None
+            sep_count = 0
+            for line in text.split("\n"):
+                if line.startswith("=== "):
+                    name, sep_count = line[4:].strip(), 0
+                    out.append(line)
+                    continue
+                if name in fills:
+                    if line == "---":
+                        sep_count += 1
+                        out.append(line)
+                        if sep_count == 2:
+                            out.append(fills[name])
+                        continue
+                    if sep_count >= 2:
+                        continue
+                out.append(line)
+            open(path, "w").write("\n".join(out).rstrip("\n") + "\n")
+            print(f"{os.path.basename(path)}: filled {len(fills)} cases")
+    for f, c, got in bad:
+        print(f"DISAGREE {f}: {c['name']}\n  template: {c['template']!r}\n"
+              f"  expected: {c['expected']!r}\n  helm:     {render_expected(got)!r}")
+    print(f"oracle: {agree} passed, {total - agree} failed (of {total} cases checked against "
+          f"{os.path.basename(a.helm)})")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
