@@ -2,16 +2,16 @@
 //! `interface{}` (YAML 1.1 resolution, anchors, aliases, merge keys), map keys are converted to
 //! strings, and the JSON round trip turns every number into a float64.
 //!
-//! `saphyr-parser` is the event source; node building, decoding and resolution follow go-yaml
-//! v2's `decode.go` and `resolve.go`.
+//! Events come from [`super::parse`] (go-yaml v2's scanner and parser); node building, decoding
+//! and resolution follow go-yaml v2's `decode.go` and `resolve.go`.
 
 use std::collections::{HashMap, HashSet};
 
 use gotemplate::value::Map;
 use gotemplate::Value;
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::gofloat;
+use super::parse::{Event, ParseError, Parser};
 use super::resolve::{self, Resolved};
 use super::{YamlError, YamlErrorKind};
 
@@ -65,110 +65,6 @@ enum GoScalar {
     Bytes(Vec<u8>),
 }
 
-/// go-yaml's line rule (`parser.fail`): scanner errors print the 0-based problem line + 1,
-/// parser errors the 0-based problem line, and nothing when that line is 0.
-fn go_line(line0: usize, scanner: bool) -> Option<usize> {
-    if line0 == 0 {
-        None
-    } else if scanner {
-        Some(line0 + 1)
-    } else {
-        Some(line0)
-    }
-}
-
-/// The 0-based line of the end of input (go-yaml's mark after reading everything).
-fn eof_line0(src: &[char]) -> usize {
-    let mut n = 0;
-    let mut i = 0;
-    while i < src.len() {
-        match src[i] {
-            '\r' => {
-                n += 1;
-                if src.get(i + 1) == Some(&'\n') {
-                    i += 1;
-                }
-            }
-            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => n += 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    n
-}
-
-fn syntax_error(e: &ScanError, src: &[char]) -> YamlError {
-    let m = e.marker();
-    let info = e.info();
-    let mut line0 = m.line().saturating_sub(1);
-    // (go-yaml problem, is a scanner error)
-    let (problem, scanner): (&str, bool) = match info {
-        "while parsing node, found unknown anchor" => {
-            let mut name = String::new();
-            let mut i = m.index() + 1;
-            while i < src.len() && !src[i].is_whitespace() && !",[]{}".contains(src[i]) {
-                name.push(src[i]);
-                i += 1;
-            }
-            return YamlError {
-                kind: YamlErrorKind::Semantic,
-                message: format!("{PREFIX}yaml: unknown anchor '{name}' referenced"),
-                line: Some(m.line()),
-                column: Some(m.col() + 1),
-            };
-        }
-        s if s.contains("did not find expected key") => ("did not find expected key", false),
-        s if s.contains("did not find expected '-'") => {
-            ("did not find expected '-' indicator", false)
-        }
-        s if s.starts_with("while parsing a flow sequence") => {
-            ("did not find expected ',' or ']'", false)
-        }
-        s if s.starts_with("while parsing a flow mapping") => {
-            ("did not find expected ',' or '}'", false)
-        }
-        s if s.contains("did not find expected node content") => {
-            ("did not find expected node content", false)
-        }
-        "the handle wasn't declared" => ("found undefined tag handle", false),
-        s if s.contains("found unexpected end of stream") => {
-            line0 = eof_line0(src);
-            ("found unexpected end of stream", true)
-        }
-        s if s.contains("unknown escape character") => ("found unknown escape character", true),
-        s if s.starts_with("while scanning an anchor or alias") => (
-            "did not find expected alphabetic or numeric character",
-            true,
-        ),
-        "simple key expect ':'" | "simple key expected" => ("could not find expected ':'", true),
-        s if s.starts_with("unexpected character")
-            || s.starts_with("tabs disallowed")
-            || s.starts_with("tab cannot be used") =>
-        {
-            ("found character that cannot start any token", true)
-        }
-        "mapping values are not allowed in this context" => (info, true),
-        "block sequence entries are not allowed in this context" => (info, true),
-        s => (
-            s.trim_start_matches("while scanning a simple key, ")
-                .trim_start_matches("while parsing a block mapping, ")
-                .trim_start_matches("while parsing a node, ")
-                .trim_start_matches("while parsing node, "),
-            true,
-        ),
-    };
-    let where_ = match go_line(line0, scanner) {
-        Some(l) => format!("line {l}: "),
-        None => String::new(),
-    };
-    YamlError {
-        kind: YamlErrorKind::Syntax,
-        message: format!("{PREFIX}yaml: {where_}{problem}"),
-        line: Some(m.line()),
-        column: Some(m.col() + 1),
-    }
-}
-
 /// go-yaml's reader rejects these characters anywhere in the input
 /// (`control characters are not allowed`).
 pub(crate) fn reader_rejects(c: char) -> bool {
@@ -183,109 +79,53 @@ pub(crate) fn reader_rejects(c: char) -> bool {
         || (0x10000..=0x10FFFF).contains(&u))
 }
 
-const SENT_LS: char = '\u{10FFFD}';
-const SENT_PS: char = '\u{10FFFE}';
-
-/// go-yaml (YAML 1.1) treats NEL, LS and PS as line breaks; saphyr (YAML 1.2) does not. NEL is
-/// read as `\n` by go-yaml, so it becomes one; LS/PS are kept as characters but still break
-/// lines, so they become a sentinel plus `\n`, undone in each scalar by [`fix_breaks`].
-fn preprocess(src: &str) -> Option<String> {
-    if !src.contains(['\u{85}', '\u{2028}', '\u{2029}']) || src.contains([SENT_LS, SENT_PS]) {
-        return None;
-    }
-    let mut out = String::with_capacity(src.len() + 16);
-    for c in src.chars() {
-        match c {
-            '\u{85}' => out.push('\n'),
-            '\u{2028}' => {
-                out.push(SENT_LS);
-                out.push('\n');
-            }
-            '\u{2029}' => {
-                out.push(SENT_PS);
-                out.push('\n');
-            }
-            c => out.push(c),
-        }
-    }
-    Some(out)
-}
-
-/// Undo [`preprocess`] inside a scalar's value: in block scalars the break was the LS/PS itself;
-/// in flow and plain scalars go-yaml keeps the LS/PS, drops the blanks around it and keeps any
-/// further line breaks (where saphyr folded the sentinel's `\n` into a space or newlines).
-fn fix_breaks(v: &str, block: bool) -> String {
-    let chars: Vec<char> = v.chars().collect();
-    let mut out = String::with_capacity(v.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c != SENT_LS && c != SENT_PS {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let real = if c == SENT_LS { '\u{2028}' } else { '\u{2029}' };
-        i += 1;
-        if block {
-            if chars.get(i) == Some(&'\n') {
-                i += 1;
-            }
-            out.push(real);
-            continue;
-        }
-        while out.ends_with([' ', '\t']) {
-            out.pop();
-        }
-        out.push(real);
-        if chars.get(i) == Some(&' ') {
-            i += 1;
-        }
-    }
-    out
-}
-
 struct Builder {
     nodes: Vec<Node>,
-    anchors: HashMap<usize, usize>,
 }
 
-/// Parse every document into node arenas (roots), or only the first when `first_only`.
+fn syntax_error(e: ParseError) -> YamlError {
+    let line = e.go_line();
+    let where_ = if line != 0 {
+        format!("line {line}: ")
+    } else {
+        String::new()
+    };
+    YamlError {
+        kind: YamlErrorKind::Syntax,
+        message: format!("{PREFIX}yaml: {where_}{}", e.problem),
+        line: Some(e.problem_mark.line + 1),
+        column: Some(e.problem_mark.column + 1),
+    }
+}
+
+/// Parse every document into one node arena (roots), or only the first when `first_only`.
 fn build(
     src: &str,
     first_only: bool,
     limits: LoadLimits,
 ) -> Result<(Builder, Vec<Option<usize>>), YamlError> {
-    let pre = preprocess(src);
-    let fixing = pre.is_some();
-    let src: &str = pre.as_deref().unwrap_or(src);
-    let chars: Vec<char> = src.chars().collect();
-    if let Some(pos) = chars.iter().position(|&c| reader_rejects(c)) {
-        let line = chars[..pos].iter().filter(|&&c| c == '\n').count() + 1;
-        return Err(YamlError {
-            kind: YamlErrorKind::Syntax,
-            message: format!("{PREFIX}yaml: control characters are not allowed"),
-            line: Some(line),
-            column: None,
-        });
+    if src.chars().any(reader_rejects) {
+        return Err(YamlError::new(
+            YamlErrorKind::Syntax,
+            format!("{PREFIX}yaml: control characters are not allowed"),
+        ));
     }
-    let mut parser = Parser::new_from_str(src);
-    let mut b = Builder {
-        nodes: Vec::new(),
-        anchors: HashMap::new(),
-    };
+    let mut parser = Parser::new(src);
+    let mut b = Builder { nodes: Vec::new() };
+    let mut anchors: HashMap<String, usize> = HashMap::new();
     let mut roots: Vec<Option<usize>> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut in_doc = false;
     let mut root: Option<usize> = None;
-    while let Some(ev) = parser.next_event() {
-        let (ev, span) = ev.map_err(|e| syntax_error(&e, &chars))?;
-        let new_kind = match ev {
-            Event::StreamStart | Event::Nothing => continue,
+    while let Some(ev) = parser.next() {
+        let (ev, mark) = ev.map_err(syntax_error)?;
+        let (kind, anchor) = match ev {
+            Event::StreamStart => continue,
             Event::StreamEnd => break,
-            Event::DocumentStart(_) => {
+            Event::DocumentStart => {
                 in_doc = true;
                 root = None;
+                anchors.clear();
                 continue;
             }
             Event::DocumentEnd => {
@@ -293,7 +133,6 @@ fn build(
                     roots.push(root.take());
                 }
                 in_doc = false;
-                b.anchors.clear();
                 if first_only {
                     break;
                 }
@@ -303,54 +142,39 @@ fn build(
                 stack.pop();
                 continue;
             }
-            Event::Alias(id) => {
-                let Some(&target) = b.anchors.get(&id) else {
-                    return Err(YamlError::new(
-                        YamlErrorKind::Semantic,
-                        format!("{PREFIX}yaml: unknown anchor referenced"),
-                    ));
+            Event::Alias(name) => {
+                let Some(&target) = anchors.get(&name) else {
+                    return Err(YamlError {
+                        kind: YamlErrorKind::Semantic,
+                        message: format!("{PREFIX}yaml: unknown anchor '{name}' referenced"),
+                        line: Some(mark.line + 1),
+                        column: Some(mark.column + 1),
+                    });
                 };
-                let start = span.start.index() + 1;
-                let end = span.end.index().min(chars.len());
-                let name: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
-                (
-                    Kind::Alias {
-                        target,
-                        name: name.trim_end().to_string(),
-                    },
-                    0,
-                )
+                (Kind::Alias { target, name }, None)
             }
-            Event::Scalar(value, style, anchor, tag) => {
-                let tag = tag
-                    .map(|t| format!("{}{}", t.handle, t.suffix))
-                    .unwrap_or_default();
-                let value = if fixing {
-                    fix_breaks(
-                        &value,
-                        matches!(style, ScalarStyle::Literal | ScalarStyle::Folded),
-                    )
-                } else {
-                    value.into_owned()
-                };
-                (
-                    Kind::Scalar {
-                        value,
-                        tag,
-                        plain: style == ScalarStyle::Plain,
-                    },
-                    anchor,
-                )
-            }
-            Event::SequenceStart(anchor, _) => (Kind::Seq(Vec::new()), anchor),
-            Event::MappingStart(anchor, _) => (Kind::Map(Vec::new()), anchor),
+            Event::Scalar {
+                value,
+                tag,
+                anchor,
+                plain_implicit,
+                ..
+            } => (
+                Kind::Scalar {
+                    value,
+                    tag,
+                    plain: plain_implicit,
+                },
+                anchor,
+            ),
+            Event::SequenceStart { anchor } => (Kind::Seq(Vec::new()), anchor),
+            Event::MappingStart { anchor } => (Kind::Map(Vec::new()), anchor),
         };
-        let (kind, anchor) = new_kind;
         let is_collection = matches!(kind, Kind::Seq(_) | Kind::Map(_));
         let idx = b.nodes.len();
         b.nodes.push(Node { kind });
-        if anchor > 0 {
-            b.anchors.insert(anchor, idx);
+        if let Some(a) = anchor {
+            anchors.insert(a, idx);
         }
         match stack.last() {
             Some(&parent) => match &mut b.nodes[parent].kind {
@@ -366,11 +190,11 @@ fn build(
                     kind: YamlErrorKind::TooDeep,
                     message: format!(
                         "{PREFIX}yaml: line {}: exceeded max depth of {}",
-                        span.start.line(),
+                        mark.line + 1,
                         limits.max_depth
                     ),
-                    line: Some(span.start.line()),
-                    column: Some(span.start.col() + 1),
+                    line: Some(mark.line + 1),
+                    column: Some(mark.column + 1),
                 });
             }
         }

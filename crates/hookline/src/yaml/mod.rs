@@ -36,6 +36,7 @@
 mod emit;
 pub(crate) mod gofloat;
 mod load;
+mod parse;
 pub(crate) mod resolve;
 mod sort;
 
