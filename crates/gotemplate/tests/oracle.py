@@ -3,8 +3,9 @@
 
 Each case is dropped into a tiny chart (Chart.yaml, values.yaml = the case's header,
 templates/t.yaml = the case's template) and rendered with `helm template x CHART`. Helm v3
-prints Go's raw error texts (`template: c/templates/t.yaml:1:3: executing ...`), so it is the
-default oracle; `--helm` picks another binary.
+prints Go's raw error texts; Helm v4 (the default, the project's reference, built with a newer
+Go: range over integers works there) prints exec errors as a multi-line trace, which is turned
+back into Go's one-line text here. `--helm .tools/bin/helm3` picks v3.
 
 Helm post-processes output; the comparison accounts for it:
   * `<no value>` is stripped from rendered files, so it is removed from our expectation too;
@@ -81,7 +82,26 @@ def run_helm(helm, case):
         m = re.match(r"parse error at \(([^)]*)\): (.*)$", err, re.S)
         if m:
             err = f"template: {m.group(1)}: {m.group(2)}"
-        return ("error", err)
+        return ("error", v4_trace_to_go(err))
+
+
+TRACE = re.compile(r'([^\n]+:\d+:\d+)\n  executing ("[^\n]*") at <(.*?)>:\n    (.*)$', re.S)
+
+
+def v4_trace_to_go(err):
+    """Helm v4 prints Go's exec errors as a trace:
+         FILE:LINE:COL
+           executing "NAME" at <NODE>:
+             CAUSE            (or "error calling include:" and the nested trace)
+    Turn it back into Go's one-line text."""
+    m = TRACE.match(err)
+    if not m:
+        return err
+    loc, name, ctx, cause = m.groups()
+    if re.match(r"error calling \S+:\n", cause):
+        head, rest = cause.split("\n", 1)
+        cause = head + " " + v4_trace_to_go(rest)
+    return f"template: {loc}: executing {name} at <{ctx}>: {cause}"
 
 
 def extract(stdout):
@@ -121,7 +141,7 @@ def render_expected(got):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--helm", default=os.path.join(ROOT, ".tools", "bin", "helm3"))
+    ap.add_argument("--helm", default=os.path.join(ROOT, ".tools", "bin", "helm"))
     ap.add_argument("--fill", action="store_true")
     ap.add_argument("--case")
     ap.add_argument("files", nargs="*")
