@@ -70,7 +70,7 @@ fn fmt_f(neg: bool, d: &str, dp: i32) -> String {
 
 fn fmt_g(neg: bool, d: &str, dp: i32) -> String {
     let exp = if d == "0" { 0 } else { dp - 1 };
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         fmt_e(neg, d, dp)
     } else {
         fmt_f(neg, d, dp)

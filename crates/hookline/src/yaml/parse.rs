@@ -1033,9 +1033,7 @@ impl Scanner {
                     s.push('\'');
                     self.skip();
                     self.skip();
-                } else if single && c == '\'' {
-                    break;
-                } else if !single && c == '"' {
+                } else if (single && c == '\'') || (!single && c == '"') {
                     break;
                 } else if !single && c == '\\' && is_break(self.ch(1)) {
                     self.skip();

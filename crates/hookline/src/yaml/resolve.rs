@@ -79,7 +79,7 @@ pub(crate) fn resolve_tagged(tag: &str, s: &str) -> Result<Resolved, String> {
     let r = if tag == STR_TAG {
         Resolved::Str
     } else {
-        resolve_plain(s, tag == "" || tag == TIMESTAMP_TAG)
+        resolve_plain(s, tag.is_empty() || tag == TIMESTAMP_TAG)
     };
     let rtag = tag_of(&r);
     if tag.is_empty() || tag == rtag || tag == STR_TAG {
