@@ -253,7 +253,13 @@ fn basic_kind(v: &Value) -> Kind {
     }
 }
 
-const BAD_COMPARISON: &str = "incompatible types for comparison";
+fn bad_comparison(a: &Value, b: &Value) -> String {
+    format!(
+        "incompatible types for comparison: {} and {}",
+        a.type_name(),
+        b.type_name()
+    )
+}
 const BAD_COMPARISON_TYPE: &str = "invalid type for comparison";
 
 fn int_of(v: &Value) -> i64 {
@@ -281,7 +287,7 @@ fn eq(a: &Value, rest: &[V]) -> Result<bool, String> {
         let truth;
         if k1 != k2 {
             if !a.is_nil() && !b.is_nil() {
-                return Err(BAD_COMPARISON.into());
+                return Err(bad_comparison(a, b));
             }
             truth = false;
         } else {
@@ -297,19 +303,20 @@ fn eq(a: &Value, rest: &[V]) -> Result<bool, String> {
                         match (a, b) {
                             (Value::Object(x), Value::Object(y)) => std::rc::Rc::ptr_eq(x, y),
                             _ if std::mem::discriminant(a) != std::mem::discriminant(b) => {
-                                return Err(format!(
-                                    "non-comparable types {}: {}, {}: {}",
-                                    format_value(a),
-                                    a.type_name(),
-                                    b.type_name(),
-                                    format_value(b)
+                                return Err(format::sprintf(
+                                    "non-comparable types %s: %v, %s: %v",
+                                    &[
+                                        a.clone(),
+                                        Value::from(a.type_name()),
+                                        Value::from(b.type_name()),
+                                        b.clone(),
+                                    ],
                                 ))
                             }
                             _ => {
-                                return Err(format!(
-                                    "non-comparable type {}: {}",
-                                    format_value(b),
-                                    b.type_name()
+                                return Err(format::sprintf(
+                                    "non-comparable type %s: %v",
+                                    &[b.clone(), Value::from(b.type_name())],
                                 ))
                             }
                         }
@@ -334,7 +341,7 @@ fn lt(a: &Value, b: &Value) -> Result<bool, String> {
         return Err(BAD_COMPARISON_TYPE.into());
     }
     if k1 != k2 {
-        return Err(BAD_COMPARISON.into());
+        return Err(bad_comparison(a, b));
     }
     Ok(match k1 {
         Kind::Bool | Kind::Invalid => return Err(BAD_COMPARISON_TYPE.into()),
