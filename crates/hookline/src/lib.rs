@@ -3,6 +3,7 @@
 //! no clock: the same code runs natively and in the browser.
 
 pub mod chart;
+pub mod funcs;
 pub mod hooks;
 pub mod json;
 pub mod kind_order;

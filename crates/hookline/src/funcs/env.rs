@@ -1,0 +1,377 @@
+//! Functions that need randomness or a clock (`randAlphaNum`, `uuidv4`, `now`, `date`,
+//! `genCA`, ...). Helm takes these from the OS; Hookline takes them from a [`FuncEnv`] the
+//! caller controls, so a render is reproducible: the same seed and `now` give the same output.
+//!
+//! ```ignore
+//! let env = Rc::new(RefCell::new(FuncEnv::new(42, 1_700_000_000_000_000_000)));
+//! for (name, sig, f) in env_functions(env.clone()) { engine.register_closure(name, sig, f) }
+//! ```
+//!
+//! The random streams are ChaCha20 seeded from `seed`; they do not reproduce Go's values (Go
+//! reads the OS CSPRNG), only Go's alphabets, lengths and formats.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gotemplate::{FuncError, Param, Signature, Value};
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+
+use super::conv::{arg, int_arg, str_arg};
+use super::dates::{self, as_time, duration_round, duration_string, GoTime, TimeObject, Zone};
+
+/// A function that needs the environment.
+pub type EnvFn = Rc<dyn Fn(&[Value]) -> Result<Value, FuncError>>;
+
+/// The caller-controlled source of randomness and time for one render (or one session).
+pub struct FuncEnv {
+    /// Seed of the random stream. Changing it restarts the stream.
+    pub seed: u64,
+    /// What `now` returns, in nanoseconds since the Unix epoch.
+    pub now: i64,
+    /// Go's `time.Local`: Helm uses the machine's zone; the default here is UTC.
+    pub local: Zone,
+    rng: Option<(u64, ChaCha20Rng)>,
+}
+
+impl FuncEnv {
+    pub fn new(seed: u64, now_unix_nanos: i64) -> FuncEnv {
+        FuncEnv {
+            seed,
+            now: now_unix_nanos,
+            local: Zone::utc(),
+            rng: None,
+        }
+    }
+
+    /// The random stream (restarted when `seed` changed).
+    pub fn rng(&mut self) -> &mut ChaCha20Rng {
+        let seed = self.seed;
+        if self.rng.as_ref().map(|(s, _)| *s) != Some(seed) {
+            self.rng = None;
+        }
+        &mut self
+            .rng
+            .get_or_insert_with(|| (seed, ChaCha20Rng::seed_from_u64(seed)))
+            .1
+    }
+
+    /// `time.Now()`.
+    pub fn now_time(&self) -> GoTime {
+        GoTime::from_unix_nanos(self.now as i128, self.local.clone())
+    }
+
+    /// A uniform integer in `[0, n)` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n <= 1 {
+            return 0;
+        }
+        let zone = u64::MAX - (u64::MAX % n) - 1;
+        loop {
+            let v = self.rng().next_u64();
+            if v <= zone {
+                return v % n;
+            }
+        }
+    }
+
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        let mut b = vec![0u8; n];
+        self.rng().fill_bytes(&mut b);
+        b
+    }
+}
+
+impl Default for FuncEnv {
+    /// Seed 0 and `now` = 2024-01-01T00:00:00Z.
+    fn default() -> FuncEnv {
+        FuncEnv::new(0, 1_704_067_200_000_000_000)
+    }
+}
+
+type R = Result<Value, FuncError>;
+
+fn rand_string(env: &mut FuncEnv, count: i64, alphabet: &[u8]) -> R {
+    if count <= 0 {
+        return Ok(Value::from(""));
+    }
+    if count as usize > super::strings::REPEAT_LIMIT_BYTES {
+        return Err(FuncError(format!(
+            "random string of {count} characters exceeds the limit of {}",
+            super::strings::REPEAT_LIMIT_BYTES
+        )));
+    }
+    let s: String = (0..count)
+        .map(|_| alphabet[env.below(alphabet.len() as u64) as usize] as char)
+        .collect();
+    Ok(Value::from(s))
+}
+
+const ALPHA: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const NUMERIC: &[u8] = b"0123456789";
+
+fn ascii() -> Vec<u8> {
+    (32u8..127).collect()
+}
+
+/// The date argument of `date`/`dateInZone`/`ago`: time.Time, or Unix seconds as int/int64;
+/// anything else means "now" (Sprig's switch default).
+fn date_arg(env: &FuncEnv, v: &Value) -> GoTime {
+    if let Some(t) = as_time(v) {
+        return t;
+    }
+    match v {
+        Value::Int(n) | Value::Int64(n) => GoTime::from_unix(*n, 0, env.local.clone()),
+        _ => env.now_time(),
+    }
+}
+
+fn load_location(env: &FuncEnv, name: &str) -> Zone {
+    match name {
+        "Local" => env.local.clone(),
+        _ => Zone::utc(),
+    }
+}
+
+fn time_arg(v: &Value, fname: &str) -> Result<GoTime, FuncError> {
+    as_time(v).ok_or_else(|| {
+        let got = if v.is_nil() {
+            "<nil>".to_string()
+        } else {
+            v.type_name()
+        };
+        let _ = fname;
+        FuncError(format!(
+            "wrong type for value; expected time.Time; got {got}"
+        ))
+    })
+}
+
+fn date_in_zone(env: &FuncEnv, layout: &str, date: &Value, zone: &str) -> R {
+    let t = date_arg(env, date).in_zone(load_location(env, zone));
+    Ok(Value::from(t.format(layout)))
+}
+
+/// Every Sprig function that needs [`FuncEnv`], with its Go signature.
+pub fn env_functions(env: Rc<RefCell<FuncEnv>>) -> Vec<(&'static str, Signature, EnvFn)> {
+    use Param::*;
+    let mut v: Vec<(&'static str, Signature, EnvFn)> = Vec::new();
+    macro_rules! reg {
+        ($name:expr, $sig:expr, |$e:ident, $a:ident| $body:expr) => {{
+            let env = env.clone();
+            v.push((
+                $name,
+                $sig,
+                Rc::new(move |$a: &[Value]| {
+                    let mut guard = env.borrow_mut();
+                    let $e: &mut FuncEnv = &mut guard;
+                    $body
+                }),
+            ));
+        }};
+    }
+    let sig = Signature::new;
+    let var = Signature::variadic;
+
+    reg!("randAlphaNum", sig(&[Int]), |e, a| rand_string(
+        e,
+        int_arg(a, 0),
+        ALNUM
+    ));
+    reg!("randAlpha", sig(&[Int]), |e, a| rand_string(
+        e,
+        int_arg(a, 0),
+        ALPHA
+    ));
+    reg!("randNumeric", sig(&[Int]), |e, a| rand_string(
+        e,
+        int_arg(a, 0),
+        NUMERIC
+    ));
+    reg!("randAscii", sig(&[Int]), |e, a| rand_string(
+        e,
+        int_arg(a, 0),
+        &ascii()
+    ));
+    reg!("randInt", sig(&[Int, Int]), |e, a| {
+        let (min, max) = (int_arg(a, 0), int_arg(a, 1));
+        let n = max.wrapping_sub(min);
+        if n <= 0 {
+            return Err(FuncError("invalid argument to Intn".into()));
+        }
+        Ok(Value::Int(e.below(n as u64) as i64 + min))
+    });
+    reg!("randBytes", sig(&[Int]), |e, a| {
+        let n = int_arg(a, 0);
+        if n < 0 {
+            return Err(FuncError(
+                "runtime error: makeslice: len out of range".into(),
+            ));
+        }
+        if n as usize > super::strings::REPEAT_LIMIT_BYTES {
+            return Err(FuncError(format!(
+                "randBytes: {n} bytes exceeds the limit of {}",
+                super::strings::REPEAT_LIMIT_BYTES
+            )));
+        }
+        Ok(Value::from(super::encoding::b64_encode(
+            &e.bytes(n as usize),
+        )))
+    });
+    reg!("uuidv4", sig(&[]), |e, _a| {
+        let mut b = e.bytes(16);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h = super::encoding::hex(&b);
+        Ok(Value::from(format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )))
+    });
+    reg!("shuffle", sig(&[String]), |e, a| {
+        let mut runes: Vec<char> = str_arg(a, 0).chars().collect();
+        for i in (1..runes.len()).rev() {
+            let j = e.below(i as u64 + 1) as usize;
+            runes.swap(i, j);
+        }
+        Ok(Value::from(
+            runes.into_iter().collect::<std::string::String>(),
+        ))
+    });
+    reg!("getHostByName", sig(&[String]), |_e, _a| {
+        // No network: Go's LookupHost fails, and rand.Intn(0) panics.
+        Err(FuncError("invalid argument to Intn".into()))
+    });
+
+    // ---- dates ----
+    reg!("now", sig(&[]), |e, _a| Ok(TimeObject::value(e.now_time())));
+    reg!("date", sig(&[String, Any]), |e, a| date_in_zone(
+        e,
+        str_arg(a, 0),
+        arg(a, 1),
+        "Local"
+    ));
+    reg!("htmlDate", sig(&[Any]), |e, a| date_in_zone(
+        e,
+        "2006-01-02",
+        arg(a, 0),
+        "Local"
+    ));
+    reg!("htmlDateInZone", sig(&[Any, String]), |e, a| {
+        date_in_zone(e, "2006-01-02", arg(a, 0), str_arg(a, 1))
+    });
+    for name in ["dateInZone", "date_in_zone"] {
+        reg!(name, sig(&[String, Any, String]), |e, a| {
+            date_in_zone(e, str_arg(a, 0), arg(a, 1), str_arg(a, 2))
+        });
+    }
+    for name in ["dateModify", "date_modify"] {
+        reg!(name, sig(&[String, Any]), |_e, a| {
+            let t = time_arg(arg(a, 1), "dateModify")?;
+            Ok(match dates::parse_duration(str_arg(a, 0)) {
+                Ok(d) => TimeObject::value(GoTime::from_unix_nanos(
+                    t.unix_nanos() + d as i128,
+                    t.zone.clone(),
+                )),
+                Err(_) => TimeObject::value(t),
+            })
+        });
+    }
+    for name in ["mustDateModify", "must_date_modify"] {
+        reg!(name, sig(&[String, Any]), |_e, a| {
+            let t = time_arg(arg(a, 1), "mustDateModify")?;
+            let d = dates::parse_duration(str_arg(a, 0)).map_err(FuncError)?;
+            Ok(TimeObject::value(GoTime::from_unix_nanos(
+                t.unix_nanos() + d as i128,
+                t.zone.clone(),
+            )))
+        });
+    }
+    reg!("toDate", sig(&[String, String]), |e, a| {
+        Ok(TimeObject::value(
+            dates::parse_time(str_arg(a, 0), str_arg(a, 1), &e.local)
+                .unwrap_or_else(|_| GoTime::zero()),
+        ))
+    });
+    reg!("mustToDate", sig(&[String, String]), |e, a| {
+        dates::parse_time(str_arg(a, 0), str_arg(a, 1), &e.local)
+            .map(TimeObject::value)
+            .map_err(FuncError)
+    });
+    reg!("unixEpoch", sig(&[Any]), |_e, a| {
+        Ok(Value::from(
+            time_arg(arg(a, 0), "unixEpoch")?.secs.to_string(),
+        ))
+    });
+    reg!("ago", sig(&[Any]), |e, a| {
+        let t = match arg(a, 0) {
+            Value::Int(n) | Value::Int64(n) => GoTime::from_unix(*n, 0, e.local.clone()),
+            other => as_time(other).unwrap_or_else(|| e.now_time()),
+        };
+        let since =
+            (e.now as i128 - t.unix_nanos()).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+        Ok(Value::from(duration_string(duration_round(
+            since,
+            1_000_000_000,
+        ))))
+    });
+    reg!("durationRound", sig(&[Any]), |e, a| {
+        let d: i64 = match arg(a, 0) {
+            Value::String(s) => dates::parse_duration(s).unwrap_or(0),
+            Value::Int64(n) => *n,
+            other => match as_time(other) {
+                Some(t) => (e.now as i128 - t.unix_nanos())
+                    .clamp(i64::MIN as i128, i64::MAX as i128) as i64,
+                None => 0,
+            },
+        };
+        Ok(Value::from(duration_round_sprig(d)))
+    });
+    let _ = var;
+    v.extend(super::crypto::env_functions(env.clone()));
+    v
+}
+
+/// Sprig's `durationRound` buckets.
+pub fn duration_round_sprig(d: i64) -> String {
+    let u = d.unsigned_abs();
+    let hour: u64 = 3_600_000_000_000;
+    let (year, month, day, minute, second) = (
+        hour * 24 * 365,
+        hour * 24 * 30,
+        hour * 24,
+        60_000_000_000u64,
+        1_000_000_000u64,
+    );
+    if u > year {
+        format!("{}y", u / year)
+    } else if u > month {
+        format!("{}mo", u / month)
+    } else if u > day {
+        format!("{}d", u / day)
+    } else if u > hour {
+        format!("{}h", u / hour)
+    } else if u > minute {
+        format!("{}m", u / minute)
+    } else if u > second {
+        format!("{}s", u / second)
+    } else {
+        "0s".into()
+    }
+}
+
+/// Sprig's `duration`: seconds (int64 or a decimal string; anything else is 0) as a Go
+/// duration string.
+pub fn duration(a: &[Value]) -> R {
+    let n: i64 = match arg(a, 0) {
+        Value::String(s) => s.parse().unwrap_or(0),
+        Value::Int64(n) => *n,
+        _ => 0,
+    };
+    Ok(Value::from(duration_string(n.wrapping_mul(1_000_000_000))))
+}

@@ -1,0 +1,274 @@
+//! Sprig v3.3.0 (as linked by Helm 4.1) for the Go-template engine: every function Helm
+//! exposes from Sprig, with its exact Go signature and Go semantics.
+//!
+//! * [`sprig_functions`]: the functions that need only their arguments.
+//! * [`env_functions`]: the ones that need randomness or a clock, as closures over a
+//!   caller-controlled [`FuncEnv`] (seed and "now"), so renders are reproducible.
+//!
+//! Not here: the JSON/YAML/TOML functions (`toJson`, `fromJson`, `toPrettyJson`,
+//! `toRawJson`, `mustFromJson`, `mustToJson`, `mustToPrettyJson`, `mustToRawJson`, `toYaml`...)
+//! which live with Hookline's YAML/JSON code, and Helm's `include`, `tpl`, `required`,
+//! `lookup` (see [`required`] for the message logic). `env` and `expandenv` are removed by
+//! Helm.
+//!
+//! Limits that Sprig does not have (Go would try and exhaust memory): `until`, `untilStep`
+//! and `seq` produce at most [`RANGE_LIMIT`] elements, `repeat` and the random strings at most
+//! [`REPEAT_LIMIT_BYTES`] bytes; beyond that the call fails with an error naming the limit.
+//!
+//! Go strings may hold any bytes, ours are UTF-8: where Go slices bytes (`trunc`, `substr`,
+//! `abbrev`, `wrap`, `regex*` results) a cut through a multi-byte character becomes U+FFFD.
+
+pub mod conv;
+pub mod crypto;
+pub mod dates;
+pub mod defaults;
+pub mod dicts;
+pub mod encoding;
+pub mod env;
+pub mod lists;
+pub mod math;
+pub mod paths;
+pub mod regex;
+pub mod semver;
+pub mod strings;
+
+use gotemplate::{Param, PureFn, Signature};
+
+pub use defaults::required;
+pub use env::{env_functions, EnvFn, FuncEnv};
+pub use lists::RANGE_LIMIT;
+pub use strings::REPEAT_LIMIT_BYTES;
+
+/// Every Sprig function that needs no environment, with its Go signature.
+pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
+    use Param::*;
+    let s = |p: &[Param]| Signature::new(p);
+    let v = |p: &[Param], t: Param| Signature::variadic(p, t);
+    let mut f: Vec<(&'static str, Signature, PureFn)> = vec![
+        ("hello", s(&[]), strings::hello),
+        // strings
+        ("abbrev", s(&[Int, String]), strings::abbrev),
+        ("abbrevboth", s(&[Int, Int, String]), strings::abbrevboth),
+        ("trunc", s(&[Int, String]), strings::trunc),
+        ("trim", s(&[String]), strings::trim),
+        ("upper", s(&[String]), strings::upper),
+        ("lower", s(&[String]), strings::lower),
+        ("title", s(&[String]), strings::title),
+        ("untitle", s(&[String]), strings::untitle),
+        ("substr", s(&[Int, Int, String]), strings::substr),
+        ("repeat", s(&[Int, String]), strings::repeat),
+        ("trimall", s(&[String, String]), strings::trim_all),
+        ("trimAll", s(&[String, String]), strings::trim_all),
+        ("trimSuffix", s(&[String, String]), strings::trim_suffix),
+        ("trimPrefix", s(&[String, String]), strings::trim_prefix),
+        ("nospace", s(&[String]), strings::nospace),
+        ("initials", s(&[String]), strings::initials),
+        ("swapcase", s(&[String]), strings::swapcase),
+        ("snakecase", s(&[String]), strings::snakecase),
+        ("camelcase", s(&[String]), strings::camelcase),
+        ("kebabcase", s(&[String]), strings::kebabcase),
+        ("wrap", s(&[Int, String]), strings::wrap),
+        ("wrapWith", s(&[Int, String, String]), strings::wrap_with),
+        ("contains", s(&[String, String]), strings::contains),
+        ("hasPrefix", s(&[String, String]), strings::has_prefix),
+        ("hasSuffix", s(&[String, String]), strings::has_suffix),
+        ("quote", v(&[], Any), strings::quote),
+        ("squote", v(&[], Any), strings::squote),
+        ("cat", v(&[], Any), strings::cat),
+        ("indent", s(&[Int, String]), strings::indent),
+        ("nindent", s(&[Int, String]), strings::nindent),
+        ("replace", s(&[String, String, String]), strings::replace),
+        ("plural", s(&[String, String, Int]), strings::plural),
+        ("toString", s(&[Any]), strings::to_string),
+        ("toStrings", s(&[Any]), strings::to_strings),
+        ("split", s(&[String, String]), strings::split),
+        ("splitList", s(&[String, String]), strings::split_list),
+        ("splitn", s(&[String, Int, String]), strings::splitn),
+        ("join", s(&[String, Any]), strings::join),
+        ("sortAlpha", s(&[Any]), strings::sort_alpha),
+        // hashes and encodings
+        ("sha1sum", s(&[String]), encoding::sha1sum),
+        ("sha256sum", s(&[String]), encoding::sha256sum),
+        ("sha512sum", s(&[String]), encoding::sha512sum),
+        ("adler32sum", s(&[String]), encoding::adler32sum),
+        ("b64enc", s(&[String]), encoding::b64enc),
+        ("b64dec", s(&[String]), encoding::b64dec),
+        ("b32enc", s(&[String]), encoding::b32enc),
+        ("b32dec", s(&[String]), encoding::b32dec),
+        // numbers
+        ("atoi", s(&[String]), math::atoi),
+        ("int64", s(&[Any]), math::to_int64_fn),
+        ("int", s(&[Any]), math::to_int_fn),
+        ("float64", s(&[Any]), math::to_float64_fn),
+        ("seq", v(&[], Int), lists::seq),
+        ("toDecimal", s(&[Any]), math::to_decimal),
+        ("until", s(&[Int]), lists::until),
+        ("untilStep", s(&[Int, Int, Int]), lists::until_step),
+        ("add1", s(&[Any]), math::add1),
+        ("add", v(&[], Any), math::add),
+        ("sub", s(&[Any, Any]), math::sub),
+        ("div", s(&[Any, Any]), math::div),
+        ("mod", s(&[Any, Any]), math::modulo),
+        ("mul", v(&[Any], Any), math::mul),
+        ("add1f", s(&[Any]), math::add1f),
+        ("addf", v(&[], Any), math::addf),
+        ("subf", v(&[Any], Any), math::subf),
+        ("divf", v(&[Any], Any), math::divf),
+        ("mulf", v(&[Any], Any), math::mulf),
+        ("biggest", v(&[Any], Any), math::max),
+        ("max", v(&[Any], Any), math::max),
+        ("min", v(&[Any], Any), math::min),
+        ("maxf", v(&[Any], Any), math::maxf),
+        ("minf", v(&[Any], Any), math::minf),
+        ("ceil", s(&[Any]), math::ceil),
+        ("floor", s(&[Any]), math::floor),
+        ("round", v(&[Any, Int], Float64), math::round),
+        // defaults, flow, reflection
+        ("default", v(&[Any], Any), defaults::default),
+        ("empty", s(&[Any]), defaults::empty),
+        ("coalesce", v(&[], Any), defaults::coalesce),
+        ("all", v(&[], Any), defaults::all),
+        ("any", v(&[], Any), defaults::any),
+        ("compact", s(&[Any]), lists::compact),
+        ("mustCompact", s(&[Any]), lists::compact),
+        ("ternary", s(&[Any, Any, Bool]), defaults::ternary),
+        ("deepCopy", s(&[Any]), dicts::deep_copy),
+        ("mustDeepCopy", s(&[Any]), dicts::deep_copy),
+        ("typeOf", s(&[Any]), defaults::type_of),
+        ("typeIs", s(&[String, Any]), defaults::type_is),
+        ("typeIsLike", s(&[String, Any]), defaults::type_is_like),
+        ("kindOf", s(&[Any]), defaults::kind_of),
+        ("kindIs", s(&[String, Any]), defaults::kind_is),
+        ("deepEqual", s(&[Any, Any]), defaults::deep_equal),
+        ("fail", s(&[String]), defaults::fail),
+        // paths and URLs
+        ("base", s(&[String]), paths::base),
+        ("dir", s(&[String]), paths::dir),
+        ("clean", s(&[String]), paths::clean),
+        ("ext", s(&[String]), paths::ext),
+        ("isAbs", s(&[String]), paths::is_abs),
+        ("osBase", s(&[String]), paths::base),
+        ("osClean", s(&[String]), paths::clean),
+        ("osDir", s(&[String]), paths::dir),
+        ("osExt", s(&[String]), paths::ext),
+        ("osIsAbs", s(&[String]), paths::is_abs),
+        ("urlParse", s(&[String]), paths::url_parse),
+        ("urlJoin", s(&[Map]), paths::url_join),
+        // lists
+        ("tuple", v(&[], Any), lists::list),
+        ("list", v(&[], Any), lists::list),
+        ("append", s(&[Any, Any]), lists::push),
+        ("push", s(&[Any, Any]), lists::push),
+        ("mustAppend", s(&[Any, Any]), lists::push),
+        ("mustPush", s(&[Any, Any]), lists::push),
+        ("prepend", s(&[Any, Any]), lists::prepend),
+        ("mustPrepend", s(&[Any, Any]), lists::prepend),
+        ("first", s(&[Any]), lists::first),
+        ("mustFirst", s(&[Any]), lists::first),
+        ("rest", s(&[Any]), lists::rest),
+        ("mustRest", s(&[Any]), lists::rest),
+        ("last", s(&[Any]), lists::last),
+        ("mustLast", s(&[Any]), lists::last),
+        ("initial", s(&[Any]), lists::initial),
+        ("mustInitial", s(&[Any]), lists::initial),
+        ("reverse", s(&[Any]), lists::reverse),
+        ("mustReverse", s(&[Any]), lists::reverse),
+        ("uniq", s(&[Any]), lists::uniq),
+        ("mustUniq", s(&[Any]), lists::uniq),
+        ("without", v(&[Any], Any), lists::without),
+        ("mustWithout", v(&[Any], Any), lists::without),
+        ("has", s(&[Any, Any]), lists::has),
+        ("mustHas", s(&[Any, Any]), lists::has),
+        ("slice", v(&[Any], Any), lists::slice),
+        ("mustSlice", v(&[Any], Any), lists::slice),
+        ("concat", v(&[], Any), lists::concat),
+        ("chunk", s(&[Int, Any]), lists::chunk),
+        ("mustChunk", s(&[Int, Any]), lists::chunk),
+        // dicts
+        ("dict", v(&[], Any), dicts::dict),
+        ("get", s(&[Map, String]), dicts::get),
+        ("set", s(&[Map, String, Any]), dicts::set),
+        ("unset", s(&[Map, String]), dicts::unset),
+        ("hasKey", s(&[Map, String]), dicts::has_key),
+        ("pluck", v(&[String], Map), dicts::pluck),
+        ("keys", v(&[], Map), dicts::keys),
+        ("pick", v(&[Map], String), dicts::pick),
+        ("omit", v(&[Map], String), dicts::omit),
+        ("merge", v(&[Map], Map), dicts::merge),
+        ("mergeOverwrite", v(&[Map], Map), dicts::merge_overwrite),
+        ("mustMerge", v(&[Map], Map), dicts::merge),
+        ("mustMergeOverwrite", v(&[Map], Map), dicts::merge_overwrite),
+        ("values", s(&[Map]), dicts::values),
+        ("dig", v(&[], Any), dicts::dig),
+        // dates that need no clock
+        ("duration", s(&[Any]), env::duration),
+        // semver
+        ("semver", s(&[String]), semver::semver),
+        (
+            "semverCompare",
+            s(&[String, String]),
+            semver::semver_compare,
+        ),
+        // regex
+        ("regexMatch", s(&[String, String]), regex::regex_match),
+        (
+            "mustRegexMatch",
+            s(&[String, String]),
+            regex::must_regex_match,
+        ),
+        (
+            "regexFindAll",
+            s(&[String, String, Int]),
+            regex::regex_find_all,
+        ),
+        (
+            "mustRegexFindAll",
+            s(&[String, String, Int]),
+            regex::must_regex_find_all,
+        ),
+        ("regexFind", s(&[String, String]), regex::regex_find),
+        (
+            "mustRegexFind",
+            s(&[String, String]),
+            regex::must_regex_find,
+        ),
+        (
+            "regexReplaceAll",
+            s(&[String, String, String]),
+            regex::regex_replace_all,
+        ),
+        (
+            "mustRegexReplaceAll",
+            s(&[String, String, String]),
+            regex::must_regex_replace_all,
+        ),
+        (
+            "regexReplaceAllLiteral",
+            s(&[String, String, String]),
+            regex::regex_replace_all_literal,
+        ),
+        (
+            "mustRegexReplaceAllLiteral",
+            s(&[String, String, String]),
+            regex::must_regex_replace_all_literal,
+        ),
+        ("regexSplit", s(&[String, String, Int]), regex::regex_split),
+        (
+            "mustRegexSplit",
+            s(&[String, String, Int]),
+            regex::must_regex_split,
+        ),
+        ("regexQuoteMeta", s(&[String]), regex::regex_quote_meta),
+    ];
+    f.extend(crypto::pure_functions());
+    f
+}
+
+/// Every name [`sprig_functions`] and [`env_functions`] register, for parse-time lookups.
+pub fn sprig_function_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = sprig_functions().into_iter().map(|(n, _, _)| n).collect();
+    let env = std::rc::Rc::new(std::cell::RefCell::new(FuncEnv::default()));
+    names.extend(env_functions(env).into_iter().map(|(n, _, _)| n));
+    names.sort_unstable();
+    names
+}

@@ -1,0 +1,459 @@
+//! Sprig's regex functions with Go RE2 semantics on top of the `regex` crate.
+//!
+//! * Patterns are rewritten so that `\d \w \s \b` (and negations) are ASCII-only as in Go.
+//! * Matching loops (`FindAll`, `ReplaceAll`, `Split`) follow Go's rules for empty matches.
+//! * Replacement templates use Go's `Regexp.Expand` (`$1x` names group "1x").
+//! * Compile errors reproduce Go's texts for the common cases (`missing closing )` ...);
+//!   rarer ones carry the regex crate's description.
+//!
+//! The non-`must` variants use `regexp.MustCompile` and panic on a bad pattern; text/template
+//! recovers that into `regexp: Compile(`+"`pat`"+`): error parsing regexp: ...`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gotemplate::{FuncError, Value};
+use regex::Regex;
+
+use super::conv::{byte_slice, int_arg, str_arg, string_list};
+
+type R = Result<Value, FuncError>;
+
+/// Rewrite Go syntax to the regex crate's, keeping Go's ASCII classes.
+fn translate(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len() + 16);
+    let mut chars = pat.chars().peekable();
+    let mut in_class = 0usize; // nesting depth of [...]
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            let Some(n) = chars.next() else {
+                out.push('\\');
+                break;
+            };
+            class_start = false;
+            let (inside, outside): (&str, &str) = match n {
+                'd' => ("0-9", "[0-9]"),
+                'D' => ("[^0-9]", "[^0-9]"),
+                'w' => ("0-9A-Za-z_", "[0-9A-Za-z_]"),
+                'W' => ("[^0-9A-Za-z_]", "[^0-9A-Za-z_]"),
+                's' => ("\\t\\n\\x0C\\r ", "[\\t\\n\\x0C\\r ]"),
+                'S' => ("[^\\t\\n\\x0C\\r ]", "[^\\t\\n\\x0C\\r ]"),
+                'b' if in_class == 0 => ("", "(?-u:\\b)"),
+                'B' if in_class == 0 => ("", "(?-u:\\B)"),
+                _ => {
+                    out.push('\\');
+                    out.push(n);
+                    continue;
+                }
+            };
+            out.push_str(if in_class > 0 { inside } else { outside });
+            continue;
+        }
+        if in_class > 0 {
+            if c == '[' && chars.peek() == Some(&':') {
+                // POSIX class [:alpha:] inside a class: copy through to the closing ":]"
+                out.push('[');
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == ']' {
+                        break;
+                    }
+                }
+                class_start = false;
+                continue;
+            }
+            if c == '[' {
+                // a literal '[' inside a class in Go; nested class syntax in Rust
+                out.push_str("\\[");
+                class_start = false;
+                continue;
+            }
+            if c == ']' && !class_start {
+                in_class -= 1;
+                out.push(']');
+                continue;
+            }
+            if (c == '&' || c == '~' || c == '-') && chars.peek() == Some(&c) {
+                // Rust class set operators `&&`, `~~`, `--` are literals in Go
+                out.push('\\');
+                out.push(c);
+                class_start = false;
+                continue;
+            }
+            if c == '^' && class_start {
+                out.push('^');
+                continue;
+            }
+            class_start = false;
+            out.push(c);
+            continue;
+        }
+        if c == '[' {
+            in_class += 1;
+            class_start = true;
+            out.push('[');
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Go's `strconv.Quote`-or-backquote as `regexp.MustCompile`'s panic uses it.
+fn quote_pattern(p: &str) -> String {
+    let can_backquote =
+        !p.contains('`') && p.chars().all(|c| c == '\t' || !(c < ' ' || c == '\x7f'));
+    if can_backquote {
+        format!("`{p}`")
+    } else {
+        super::strings::go_quote(p)
+    }
+}
+
+/// Go's `error parsing regexp: CODE: `EXPR`` for a pattern the regex crate rejects.
+fn go_compile_error(pat: &str, rust_err: &str) -> String {
+    use regex_syntax::ast::ErrorKind as K;
+    let mut parser = regex_syntax::ast::parse::Parser::new();
+    if let Err(e) = parser.parse(pat) {
+        let span = e.span();
+        let frag = pat.get(span.start.offset..span.end.offset).unwrap_or(pat);
+        let (code, expr): (&str, String) = match e.kind() {
+            K::GroupUnclosed => ("missing closing )", pat.to_string()),
+            K::GroupUnopened => ("unexpected )", pat.to_string()),
+            K::ClassUnclosed => (
+                "missing closing ]",
+                pat.get(span.start.offset..).unwrap_or(pat).to_string(),
+            ),
+            K::RepetitionMissing => {
+                let op = pat.get(span.start.offset..).unwrap_or("");
+                let len = if op.starts_with('{') {
+                    op.find('}').map(|i| i + 1).unwrap_or(op.len())
+                } else {
+                    op.chars().next().map(char::len_utf8).unwrap_or(0)
+                };
+                let len = if op[len..].starts_with('?') {
+                    len + 1
+                } else {
+                    len
+                };
+                (
+                    "missing argument to repetition operator",
+                    op[..len].to_string(),
+                )
+            }
+            K::EscapeUnrecognized | K::EscapeUnexpectedEof => {
+                ("invalid escape sequence", frag.to_string())
+            }
+            K::RepetitionCountInvalid => ("invalid repeat count", frag.to_string()),
+            K::ClassRangeInvalid => ("invalid character class range", frag.to_string()),
+            K::GroupNameDuplicate { .. } => ("duplicate capture group name", frag.to_string()),
+            K::GroupNameInvalid | K::GroupNameEmpty | K::GroupNameUnexpectedEof => {
+                ("invalid named capture", frag.to_string())
+            }
+            K::FlagUnrecognized | K::FlagDuplicate { .. } | K::FlagRepeatedNegation { .. } => {
+                ("invalid or unsupported Perl syntax", frag.to_string())
+            }
+            _ => return format!("error parsing regexp: {rust_err}"),
+        };
+        return format!("error parsing regexp: {code}: `{expr}`");
+    }
+    format!("error parsing regexp: {rust_err}")
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+}
+
+/// `regexp.Compile` with Go semantics; the error is Go's `err.Error()`.
+pub fn compile(pat: &str) -> Result<Rc<Regex>, String> {
+    if let Some(r) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
+        return Ok(r);
+    }
+    let re = Regex::new(&translate(pat))
+        .map(Rc::new)
+        .map_err(|e| go_compile_error(pat, &e.to_string()))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 256 {
+            c.clear();
+        }
+        c.insert(pat.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
+/// `regexp.MustCompile`: the panic text.
+fn must_compile(pat: &str) -> Result<Rc<Regex>, FuncError> {
+    compile(pat).map_err(|e| FuncError(format!("regexp: Compile({}): {e}", quote_pattern(pat))))
+}
+
+fn next_pos(s: &str, pos: usize) -> usize {
+    match s.get(pos..).and_then(|t| t.chars().next()) {
+        Some(c) => pos + c.len_utf8(),
+        None => s.len() + 1,
+    }
+}
+
+/// Go's `allMatches`: match spans, at most `n` (n < 0: all).
+fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+    let n = if n < 0 { s.len() as i64 + 1 } else { n };
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    let mut prev_end: Option<usize> = None;
+    while (out.len() as i64) < n && pos <= s.len() {
+        let Some(m) = re.find_at(s, pos) else { break };
+        let mut accept = true;
+        if m.end() == pos {
+            if Some(m.start()) == prev_end {
+                accept = false;
+            }
+            pos = next_pos(s, pos);
+        } else {
+            pos = m.end();
+        }
+        prev_end = Some(m.end());
+        if accept {
+            out.push((m.start(), m.end()));
+        }
+    }
+    out
+}
+
+/// Go's `Regexp.expand` for a replacement template.
+fn expand(dst: &mut String, template: &str, re: &Regex, caps: &regex::Captures, src: &str) {
+    let mut t = template;
+    while let Some(i) = t.find('$') {
+        dst.push_str(&t[..i]);
+        t = &t[i + 1..];
+        if let Some(rest) = t.strip_prefix('$') {
+            dst.push('$');
+            t = rest;
+            continue;
+        }
+        match extract(t) {
+            None => dst.push('$'),
+            Some((name, num, rest)) => {
+                t = rest;
+                let m = match num {
+                    Some(n) => caps.get(n),
+                    None => re
+                        .capture_names()
+                        .position(|x| x == Some(name))
+                        .and_then(|i| caps.get(i)),
+                };
+                if let Some(m) = m {
+                    dst.push_str(src.get(m.start()..m.end()).unwrap_or(""));
+                }
+            }
+        }
+    }
+    dst.push_str(t);
+}
+
+fn extract(t: &str) -> Option<(&str, Option<usize>, &str)> {
+    let (brace, body) = match t.strip_prefix('{') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
+    let end = body
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphabetic() || c.is_numeric() || *c == '_'))
+        .map(|(i, _)| i)
+        .unwrap_or(body.len());
+    if end == 0 {
+        return None;
+    }
+    let name = &body[..end];
+    let rest = if brace {
+        body[end..].strip_prefix('}')?
+    } else {
+        &body[end..]
+    };
+    let mut num: Option<usize> = Some(0);
+    for b in name.bytes() {
+        match num {
+            Some(n) if b.is_ascii_digit() && n < 100_000_000 => {
+                num = Some(n * 10 + (b - b'0') as usize)
+            }
+            _ => {
+                num = None;
+                break;
+            }
+        }
+    }
+    if name.starts_with('0') && name.len() > 1 {
+        num = None;
+    }
+    Some((name, num, rest))
+}
+
+/// Go's `replaceAll` loop.
+fn replace_all(re: &Regex, src: &str, repl: &str, literal: bool) -> String {
+    let mut dst = String::with_capacity(src.len());
+    let mut last_end = 0usize;
+    let mut search = 0usize;
+    while search <= src.len() {
+        let Some(caps) = re.captures_at(src, search) else {
+            break;
+        };
+        let Some(m) = caps.get(0) else { break };
+        dst.push_str(src.get(last_end..m.start()).unwrap_or(""));
+        if m.end() > last_end || m.start() == 0 {
+            if literal {
+                dst.push_str(repl);
+            } else {
+                expand(&mut dst, repl, re, &caps, src);
+            }
+        }
+        last_end = m.end();
+        let width = src
+            .get(search..)
+            .and_then(|t| t.chars().next())
+            .map(char::len_utf8)
+            .unwrap_or(1);
+        if search + width > m.end() {
+            search += width;
+        } else if search + 1 > m.end() {
+            search += 1;
+        } else {
+            search = m.end();
+        }
+    }
+    dst.push_str(src.get(last_end.min(src.len())..).unwrap_or(""));
+    dst
+}
+
+fn go_split(re: &Regex, s: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return vec![];
+    }
+    if !re.as_str().is_empty() && s.is_empty() {
+        return vec![String::new()];
+    }
+    let matches = all_matches(re, s, n);
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0usize, 0usize);
+    for (a, b) in matches {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = a;
+        if b != 0 {
+            out.push(byte_slice(s, beg, end));
+        }
+        beg = b;
+    }
+    if end != s.len() {
+        out.push(byte_slice(s, beg, s.len()));
+    }
+    out
+}
+
+// ---- template functions -------------------------------------------------------------------
+
+pub fn regex_match(a: &[Value]) -> R {
+    Ok(Value::Bool(
+        compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1))),
+    ))
+}
+
+pub fn must_regex_match(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(Value::Bool(re.is_match(str_arg(a, 1))))
+}
+
+fn find_all(re: &Regex, s: &str, n: i64) -> Value {
+    string_list(
+        all_matches(re, s, n)
+            .into_iter()
+            .map(|(x, y)| byte_slice(s, x, y)),
+    )
+}
+
+pub fn regex_find_all(a: &[Value]) -> R {
+    let re = must_compile(str_arg(a, 0))?;
+    Ok(find_all(&re, str_arg(a, 1), int_arg(a, 2)))
+}
+
+pub fn must_regex_find_all(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(find_all(&re, str_arg(a, 1), int_arg(a, 2)))
+}
+
+fn find(re: &Regex, s: &str) -> Value {
+    Value::from(re.find(s).map(|m| m.as_str()).unwrap_or(""))
+}
+
+pub fn regex_find(a: &[Value]) -> R {
+    let re = must_compile(str_arg(a, 0))?;
+    Ok(find(&re, str_arg(a, 1)))
+}
+
+pub fn must_regex_find(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(find(&re, str_arg(a, 1)))
+}
+
+pub fn regex_replace_all(a: &[Value]) -> R {
+    let re = must_compile(str_arg(a, 0))?;
+    Ok(Value::from(replace_all(
+        &re,
+        str_arg(a, 1),
+        str_arg(a, 2),
+        false,
+    )))
+}
+
+pub fn must_regex_replace_all(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(Value::from(replace_all(
+        &re,
+        str_arg(a, 1),
+        str_arg(a, 2),
+        false,
+    )))
+}
+
+pub fn regex_replace_all_literal(a: &[Value]) -> R {
+    let re = must_compile(str_arg(a, 0))?;
+    Ok(Value::from(replace_all(
+        &re,
+        str_arg(a, 1),
+        str_arg(a, 2),
+        true,
+    )))
+}
+
+pub fn must_regex_replace_all_literal(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(Value::from(replace_all(
+        &re,
+        str_arg(a, 1),
+        str_arg(a, 2),
+        true,
+    )))
+}
+
+pub fn regex_split(a: &[Value]) -> R {
+    let re = must_compile(str_arg(a, 0))?;
+    Ok(string_list(go_split(&re, str_arg(a, 1), int_arg(a, 2))))
+}
+
+pub fn must_regex_split(a: &[Value]) -> R {
+    let re = compile(str_arg(a, 0)).map_err(FuncError)?;
+    Ok(string_list(go_split(&re, str_arg(a, 1), int_arg(a, 2))))
+}
+
+/// `regexp.QuoteMeta`.
+pub fn regex_quote_meta(a: &[Value]) -> R {
+    let mut out = String::new();
+    for c in str_arg(a, 0).chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(Value::from(out))
+}
