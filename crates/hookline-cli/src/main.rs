@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+mod template;
+
 use hookline::{simulate, split_template_output, FixedRender, HelmVersion, Scenario};
 
 const USAGE: &str = "usage: hookline plan INPUT [--scenario FILE] [--release NAME] [--namespace NS]
@@ -32,6 +34,10 @@ fn run(args: &[String]) -> Result<String, String> {
         return Err(USAGE.to_string());
     };
     match cmd.as_str() {
+        "template" => match template::run(rest) {
+            template::Outcome::Ok(s) => Ok(s),
+            template::Outcome::Err(e) => Err(e),
+        },
         "plan" => plan(rest),
         "--version" | "version" => Ok(format!("hookline {}\n", env!("CARGO_PKG_VERSION"))),
         "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),
@@ -84,7 +90,9 @@ fn plan(args: &[String]) -> Result<String, String> {
         }
     }
     if !matches!(format.as_str(), "text" | "json" | "markdown" | "md") {
-        return Err(format!("--format takes text, json or markdown, not {format:?}"));
+        return Err(format!(
+            "--format takes text, json or markdown, not {format:?}"
+        ));
     }
     let input = input.ok_or_else(|| USAGE.to_string())?;
     if std::path::Path::new(&input).is_dir() {
@@ -96,8 +104,7 @@ fn plan(args: &[String]) -> Result<String, String> {
         std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let mut scenario = match &scenario_file {
         Some(f) => {
-            let text =
-                std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
+            let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
             Scenario::parse(&text).map_err(|e| format!("{f}: {e}"))?
         }
         None => Scenario::default(),

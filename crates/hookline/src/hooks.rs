@@ -176,7 +176,12 @@ pub(crate) fn classify(doc: Document) -> Classified {
     let delete_policies = doc
         .annotations
         .get(DELETE_ANNOTATION)
-        .map(|v| split_values(v).iter().map(|t| DeletePolicy::parse(t)).collect())
+        .map(|v| {
+            split_values(v)
+                .iter()
+                .map(|t| DeletePolicy::parse(t))
+                .collect()
+        })
         .unwrap_or_default();
     let output_log_policies = doc
         .annotations
@@ -271,7 +276,10 @@ mod tests {
 
     #[test]
     fn events_are_trimmed_and_lowercased() {
-        assert_eq!(HookEvent::parse(" Pre-Install "), Some(HookEvent::PreInstall));
+        assert_eq!(
+            HookEvent::parse(" Pre-Install "),
+            Some(HookEvent::PreInstall)
+        );
         assert_eq!(HookEvent::parse("test-success"), Some(HookEvent::Test));
         assert_eq!(HookEvent::parse("crd-install"), None);
         assert_eq!(HookEvent::parse(""), None);

@@ -166,11 +166,21 @@ mod tests {
     #[test]
     fn install_and_uninstall_orders() {
         assert_eq!(
-            compare("Namespace", "Deployment", KindOrder::Install, HelmVersion::V4),
+            compare(
+                "Namespace",
+                "Deployment",
+                KindOrder::Install,
+                HelmVersion::V4
+            ),
             Ordering::Less
         );
         assert_eq!(
-            compare("Namespace", "Deployment", KindOrder::Uninstall, HelmVersion::V4),
+            compare(
+                "Namespace",
+                "Deployment",
+                KindOrder::Uninstall,
+                HelmVersion::V4
+            ),
             Ordering::Greater
         );
     }

@@ -170,7 +170,11 @@ pub fn split_template_output(text: &str, default_path: &str) -> Vec<RenderedFile
     for doc in split_documents(text) {
         let path = doc
             .lines()
-            .find_map(|l| l.trim().strip_prefix("# Source:").map(|p| p.trim().to_string()))
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("# Source:")
+                    .map(|p| p.trim().to_string())
+            })
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| default_path.to_string());
         match files.last_mut() {
@@ -178,10 +182,7 @@ pub fn split_template_output(text: &str, default_path: &str) -> Vec<RenderedFile
                 f.content.push_str("\n---\n");
                 f.content.push_str(&doc);
             }
-            _ => files.push(RenderedFile {
-                path,
-                content: doc,
-            }),
+            _ => files.push(RenderedFile { path, content: doc }),
         }
     }
     files
@@ -214,9 +215,8 @@ pub fn split_rendered(
             }
         }
     }
-    out.hooks.sort_by(|a, b| {
-        kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
-    });
+    out.hooks
+        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm));
     out.resources
         .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, order, helm));
     Ok(out)
@@ -242,10 +242,13 @@ mod tests {
     fn unquoted_number_annotation_is_a_parse_error() {
         let files = vec![RenderedFile {
             path: "c/templates/j.yaml".into(),
-            content: "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook-weight: 5\n"
-                .into(),
+            content:
+                "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook-weight: 5\n"
+                    .into(),
         }];
         let err = split_rendered(&files, KindOrder::Install, HelmVersion::V4).unwrap_err();
-        assert!(err.to_string().starts_with("YAML parse error on c/templates/j.yaml"));
+        assert!(err
+            .to_string()
+            .starts_with("YAML parse error on c/templates/j.yaml"));
     }
 }

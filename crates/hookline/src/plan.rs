@@ -134,9 +134,8 @@ fn phase_title(phase: &str) -> &str {
 
 fn describe(a: &Action) -> String {
     let mut line = String::new();
-    match (a.verb.as_str(), &a.result) {
-        ("wait", Some(r)) => line.push_str(&format!("→ {r}")),
-        _ => {}
+    if let ("wait", Some(r)) = (a.verb.as_str(), &a.result) {
+        line.push_str(&format!("→ {r}"));
     }
     if let Some(r) = &a.reason {
         if !line.is_empty() {
@@ -187,7 +186,11 @@ impl Plan {
                 step.op,
                 rev,
                 step.status,
-                if step.error.is_some() { "  ✗ FAILED" } else { "" }
+                if step.error.is_some() {
+                    "  ✗ FAILED"
+                } else {
+                    ""
+                }
             ));
             let mut phase = "";
             for a in &step.actions {
@@ -218,7 +221,10 @@ impl Plan {
                 s.push_str(&format!("  error: {}\n", e.replace('\n', "\n         ")));
             }
             if let Some(n) = &step.notes {
-                s.push_str(&format!("  notes: {}\n", n.trim().replace('\n', "\n         ")));
+                s.push_str(&format!(
+                    "  notes: {}\n",
+                    n.trim().replace('\n', "\n         ")
+                ));
             }
             s.push_str(&format!(
                 "  cluster: {}\n",

@@ -256,8 +256,8 @@ fn parse_cluster_object(v: &Yaml) -> Result<ClusterObject, ScenarioError> {
                         o.owner_namespace = Some(scalar_string(val, "owner-namespace")?)
                     }
                     "keep" => {
-                        o.keep = matches!(val, Yaml::Bool(true))
-                            || scalar_string(val, "keep")? == "keep"
+                        o.keep =
+                            matches!(val, Yaml::Bool(true)) || scalar_string(val, "keep")? == "keep"
                     }
                     "result" | "state" => o.result = Some(scalar_string(val, "result")?),
                     "manifest" | "content" => o.content = Some(scalar_string(val, "manifest")?),
@@ -375,8 +375,9 @@ impl Scenario {
                 "namespace" => sc.namespace = scalar_string(val, "namespace")?,
                 "helm" => {
                     let raw = scalar_string(val, "helm")?;
-                    sc.helm = HelmVersion::parse(&raw)
-                        .ok_or_else(|| ScenarioError(format!("helm must be v3 or v4, not {raw:?}")))?;
+                    sc.helm = HelmVersion::parse(&raw).ok_or_else(|| {
+                        ScenarioError(format!("helm must be v3 or v4, not {raw:?}"))
+                    })?;
                 }
                 "cluster" => {
                     sc.cluster = match val {

@@ -71,7 +71,9 @@ fn wait_error(helm: HelmVersion, kind: &str, ns: &str, name: &str, result: &str)
             "resource Job/{ns}/{name} not ready. status: Failed, message: Job Failed. failed: 1/1"
         ),
         (HelmVersion::V4, "failed") => {
-            format!("resource {kind}/{ns}/{name} not ready. status: Failed, message: pod {name} failed")
+            format!(
+                "resource {kind}/{ns}/{name} not ready. status: Failed, message: pod {name} failed"
+            )
         }
         (HelmVersion::V4, _) => {
             let msg = if kind == "Job" {
@@ -355,8 +357,14 @@ impl Sim<'_> {
                             format!("hook-succeeded of an earlier {phase} hook: applied in forward order because a later hook failed"),
                         );
                     }
-                    let ns = if key.1.is_empty() { self.sc.namespace.clone() } else { key.1.clone() };
-                    return Err(Stop::Err(wait_error(self.helm, &h.kind, &ns, &h.name, &result)));
+                    let ns = if key.1.is_empty() {
+                        self.sc.namespace.clone()
+                    } else {
+                        key.1.clone()
+                    };
+                    return Err(Stop::Err(wait_error(
+                        self.helm, &h.kind, &ns, &h.name, &result,
+                    )));
                 }
                 _ => {}
             }
@@ -383,7 +391,9 @@ impl Sim<'_> {
                 phase,
                 h,
                 DeletePolicy::HookSucceeded,
-                format!("hook-succeeded: deleted after every {phase} hook succeeded, in reverse order"),
+                format!(
+                    "hook-succeeded: deleted after every {phase} hook succeeded, in reverse order"
+                ),
             );
         }
         Ok(())

@@ -85,7 +85,10 @@ impl FixedRender {
     /// A manifest text; `# Source: path` comments (as `helm template` writes them) give each
     /// document its template path.
     pub fn from_text(text: &str) -> FixedRender {
-        FixedRender::new(crate::manifest::split_template_output(text, "manifest.yaml"))
+        FixedRender::new(crate::manifest::split_template_output(
+            text,
+            "manifest.yaml",
+        ))
     }
 
     /// Already split manifests (the walking skeleton's input).
@@ -121,7 +124,12 @@ pub fn render_files(files: &[RenderedFile], helm: HelmVersion) -> Result<RenderO
         } else if f.path.ends_with("NOTES.txt") {
             // Only the top-level chart's notes are shown by default.
             if notes.is_none() {
-                notes = Some(f.content.clone());
+                let text: Vec<&str> = f
+                    .content
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("# Source:"))
+                    .collect();
+                notes = Some(text.join("\n").trim().to_string());
             }
         } else {
             templates.push(f.clone());
@@ -133,7 +141,8 @@ pub fn render_files(files: &[RenderedFile], helm: HelmVersion) -> Result<RenderO
     let mut crds = Vec::new();
     for f in crd_files {
         for (index, text) in split_documents(&f.content).into_iter().enumerate() {
-            let doc = crate::manifest::parse_head(&f.path, index, &text).map_err(|e| e.to_string())?;
+            let doc =
+                crate::manifest::parse_head(&f.path, index, &text).map_err(|e| e.to_string())?;
             if doc.kind.is_empty() && doc.name.is_empty() {
                 continue;
             }

@@ -410,7 +410,10 @@ impl<'a> Sim<'a> {
         let helm = self.helm;
         let op = spec.op.trim().to_ascii_lowercase();
         if !OPS.contains(&op.as_str()) {
-            return Err(Stop::Err(format!("unknown command {:?} for \"helm\"", spec.op)));
+            return Err(Stop::Err(format!(
+                "unknown command {:?} for \"helm\"",
+                spec.op
+            )));
         }
         if let Some(m) = &spec.manifest {
             self.sticky_manifest = Some(m.clone());
@@ -533,7 +536,8 @@ impl<'a> Sim<'a> {
             vals = Json::Object(Default::default());
         }
         for s in &spec.set {
-            apply_set(&mut vals, s).map_err(|e| Stop::Err(format!("failed parsing --set data: {e}")))?;
+            apply_set(&mut vals, s)
+                .map_err(|e| Stop::Err(format!("failed parsing --set data: {e}")))?;
         }
 
         match op.as_str() {
@@ -660,7 +664,11 @@ impl<'a> Sim<'a> {
                 }
                 "not-ready" | "failed" => {
                     let ns = self.ns_of(&key);
-                    let status = if result == "failed" { "Failed" } else { "InProgress" };
+                    let status = if result == "failed" {
+                        "Failed"
+                    } else {
+                        "InProgress"
+                    };
                     errs.push(format!(
                         "resource {}/{}/{} not ready. status: {status}, message: {} is not ready (simulated)",
                         d.kind, ns, d.name, d.kind
@@ -730,7 +738,7 @@ impl<'a> Sim<'a> {
             };
             if obj.resource_policy.as_deref() == Some("keep") {
                 let mut a = Self::res_action(phase, "keep", d);
-                a.reason = Some("resource-policy keep on the live object".into());
+                a.reason = Some("resource-policy keep".into());
                 cx.actions.push(a);
                 continue;
             }
@@ -791,8 +799,7 @@ impl<'a> Sim<'a> {
                 return Err(Stop::Err(match self.helm {
                     HelmVersion::V3 => "cannot re-use a name that is still in use".into(),
                     HelmVersion::V4 => {
-                        "release name check failed: cannot reuse a name that is still in use"
-                            .into()
+                        "release name check failed: cannot reuse a name that is still in use".into()
                     }
                 }));
             }
@@ -817,7 +824,9 @@ impl<'a> Sim<'a> {
                     } else {
                         a.verb = "skip".into();
                         a.reason = Some("already exists".into());
-                        a.why = Some("AlreadyExists skips the file: existing CRDs are never updated".into());
+                        a.why = Some(
+                            "AlreadyExists skips the file: existing CRDs are never updated".into(),
+                        );
                     }
                 } else {
                     created_any = true;
@@ -939,13 +948,17 @@ impl<'a> Sim<'a> {
                 cx.actions.push(a);
                 return Err(Stop::Err(e));
             }
-            let verb = if adopt.contains(&key) { "update" } else { "create" };
+            let verb = if adopt.contains(&key) {
+                "update"
+            } else {
+                "create"
+            };
             let mut a = Self::res_action("install", verb, d);
             if verb == "update" {
                 a.reason = Some(if o.take_ownership {
                     "take-ownership".into()
                 } else {
-                    "adopted: already owned by this release".into()
+                    "owned by this release".into()
                 });
             }
             cx.actions.push(a);
@@ -1146,7 +1159,10 @@ impl<'a> Sim<'a> {
             }
         }
         // Original → superseded, new → deployed (H4 :516-525 [473-482]).
-        self.set_status(current.version, Status::Superseded, "superseded by new release");
+        // Only the status changes; the description stays (upgrade.go:516-517).
+        if let Some(r) = self.rev_mut(current.version) {
+            r.status = Status::Superseded;
+        }
         self.set_status(version, Status::Deployed, "Upgrade complete");
         cx.notes = out.notes;
         Ok(())
@@ -1231,7 +1247,9 @@ impl<'a> Sim<'a> {
             .find(|r| i64::from(r.version) == target_version)
             .cloned()
         else {
-            return Err(Stop::Err(format!("release has no {target_version} version")));
+            return Err(Stop::Err(format!(
+                "release has no {target_version} version"
+            )));
         };
         let ssa = self.ssa_for_upgrade(o, previous.ssa);
         let version = current.version + 1;
@@ -1292,7 +1310,6 @@ impl<'a> Sim<'a> {
         for r in self.history.iter_mut() {
             if r.status == Status::Deployed {
                 r.status = Status::Superseded;
-                r.description = "superseded by new release".into();
             }
         }
         let desc = format!("Rollback to {}", previous.version);
@@ -1367,8 +1384,9 @@ impl<'a> Sim<'a> {
                 }
                 Some(p) => {
                     let mut a = Self::res_action("uninstall", "keep", d);
-                    a.reason = Some(format!(
-                        "resource-policy {p:?} is not keep: Helm neither deletes nor reports it"
+                    a.reason = Some("resource-policy not keep".into());
+                    a.why = Some(format!(
+                        "helm.sh/resource-policy is {p:?}, not keep: Helm neither deletes nor reports it (resource_policy.go:26-46)"
                     ));
                     cx.actions.push(a);
                 }
