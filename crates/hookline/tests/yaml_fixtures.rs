@@ -17,6 +17,14 @@ fn repo() -> PathBuf {
 
 /// What our implementation gives for one case, in the oracle's shape.
 fn run_case(kind: &str, input: &str) -> J {
+    if kind == "values" {
+        return match yaml::load_values(input) {
+            Err(e) => serde_json::json!({ "error": e.to_string() }),
+            Ok(m) => serde_json::json!({
+                "toJson": json::to_json(&Value::map(m), true).unwrap_or_default()
+            }),
+        };
+    }
     let decoded = if kind == "json" {
         json::from_json(input)
     } else {
@@ -116,6 +124,16 @@ fn yaml_random_trees_match_helm() {
     assert_fixture("random.json");
 }
 
+#[test]
+fn yaml_values_files_match_helm4() {
+    assert_fixture("values.json");
+}
+
+#[test]
+fn yaml_mutated_documents_match_helm() {
+    assert_fixture("mutated.json");
+}
+
 /// Live: generate fresh random trees, render them with the real helm in one invocation, and
 /// compare. Skipped (with a message) when the helm binary or python3 is not available.
 #[test]
@@ -164,4 +182,27 @@ fn yaml_random_trees_live_against_helm() {
         ok == total,
         "live seed {seed}: {ok}/{total} agree\n{report}"
     );
+}
+
+/// Check extra oracle outputs (comma-separated paths in `YAML_EXTRA_FIXTURES`), e.g. more
+/// `yaml_oracle.py mutate` or `random` seeds, without committing them.
+#[test]
+fn yaml_extra_fixtures_from_env() {
+    let Ok(paths) = std::env::var("YAML_EXTRA_FIXTURES") else {
+        return;
+    };
+    let mut failures = String::new();
+    for path in paths.split(',').filter(|p| !p.is_empty()) {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let cases: Vec<J> = serde_json::from_str::<J>(&text)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
+        let (ok, total, report) = check_cases(&cases);
+        eprintln!("{path}: {ok}/{total} cases agree with helm");
+        if ok != total {
+            failures.push_str(&format!("{path}: {ok}/{total}\n{report}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
 }

@@ -9,7 +9,10 @@ base64 of toYaml / toJson / toPrettyJson / toRawJson of the result (or of the er
 Usage:
   yaml_oracle.py handwritten [--check]        tests/fixtures/yaml/handwritten.txt -> .json
   yaml_oracle.py random --seed S --count N --out FILE [--check]
-  yaml_oracle.py values-errors [--check]      errors of values.yaml loading (one chart each)
+  yaml_oracle.py values [--check]             tests/fixtures/yaml/values.txt as a chart's values.yaml
+                                              (Helm 4 loader; one chart per case) -> values.json
+  yaml_oracle.py mutate --seed S --count N --out FILE [--check]
+                                              valid YAML with random character edits (errors)
 
 --check compares with the existing output file instead of rewriting it (exit 1 on mismatch).
 HELM=/path/to/helm overrides the binary (default: <repo>/.tools/bin/helm).
@@ -202,6 +205,57 @@ def random_cases(seed, count):
     return cases
 
 
+def run_values_case(text):
+    """Render a chart whose values.yaml is `text` with {{ .Values | toJson }}."""
+    with tempfile.TemporaryDirectory() as d:
+        chart = os.path.join(d, "c")
+        os.makedirs(os.path.join(chart, "templates"))
+        with open(os.path.join(chart, "Chart.yaml"), "w") as f:
+            f.write("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        with open(os.path.join(chart, "templates", "out.yaml"), "w") as f:
+            f.write("# V|{{ .Values | toJson | b64enc }}\n")
+        with open(os.path.join(chart, "values.yaml"), "wb") as f:
+            f.write(text.encode("utf-8"))
+        out = subprocess.run([HELM, "template", "x", chart], capture_output=True, check=False)
+        if out.returncode != 0:
+            err = out.stderr.decode().strip()
+            prefix = "Error: cannot load values.yaml: "
+            return {"error": err[len(prefix):] if err.startswith(prefix) else err}
+        for line in out.stdout.decode().splitlines():
+            if line.startswith("# V|"):
+                return {"toJson": b64d(line[4:])}
+        return {"error": "<no output>"}
+
+
+MUTATION_CHARS = list(":-[]{}#&*!|>'\"%@`?,~ \t\n") + ["  ", "- ", ": ", "\n  ", "\n- "]
+
+
+def mutate_cases(seed, count):
+    """Valid YAML texts (helm's own toYaml output and the handwritten inputs) with 1-3 random
+    insertions, deletions or replacements: mostly syntax errors, some still valid."""
+    r = random.Random(seed)
+    base = [c["input"] for c in parse_handwritten(os.path.join(FIXTURES, "handwritten.txt"))
+            if not c["name"].startswith("json:")]
+    rand = run_cases(random_cases(seed, max(count // 4, 10)))
+    base += [c["result"]["toYaml"] + "\n" for c in rand if "toYaml" in c["result"]]
+    cases = []
+    for i in range(count):
+        text = r.choice(base)
+        for _ in range(r.randint(1, 3)):
+            if not text:
+                break
+            pos = r.randrange(len(text))
+            op = r.random()
+            if op < 0.4:
+                text = text[:pos] + r.choice(MUTATION_CHARS) + text[pos:]
+            elif op < 0.7:
+                text = text[:pos] + text[pos + 1:]
+            else:
+                text = text[:pos] + r.choice(MUTATION_CHARS) + text[pos + 1:]
+        cases.append({"name": "mutate-%d-%d" % (seed, i), "kind": "yaml", "input": text})
+    return run_cases(cases)
+
+
 def write_or_check(path, cases, check):
     data = json.dumps(cases, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if check:
@@ -225,6 +279,17 @@ def main(argv):
         cases = parse_handwritten(os.path.join(FIXTURES, "handwritten.txt"))
         run_cases(cases)
         write_or_check(os.path.join(FIXTURES, "handwritten.json"), cases, check)
+    elif cmd == "values":
+        cases = parse_handwritten(os.path.join(FIXTURES, "values.txt"))
+        for c in cases:
+            c["kind"] = "values"
+            c["result"] = run_values_case(c["input"])
+        write_or_check(os.path.join(FIXTURES, "values.json"), cases, check)
+    elif cmd == "mutate":
+        seed = int(argv[argv.index("--seed") + 1])
+        count = int(argv[argv.index("--count") + 1])
+        out = argv[argv.index("--out") + 1]
+        write_or_check(out, mutate_cases(seed, count), check)
     elif cmd == "random":
         seed = int(argv[argv.index("--seed") + 1])
         count = int(argv[argv.index("--count") + 1])

@@ -252,7 +252,10 @@ fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if c.is_control() || c == '\u{feff}' => {
+            c if c.is_control()
+                || (c.is_whitespace() && c != ' ')
+                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}') =>
+            {
                 if (c as u32) < 0x10000 {
                     out.push_str(&format!("\\u{:04x}", c as u32))
                 } else {
@@ -698,4 +701,63 @@ pub fn from_str_list(src: &str) -> Result<Vec<Value>, YamlError> {
             ),
         )),
     }
+}
+
+/// Helm 4's values-file loader (`LoadValues`): the text is split into documents the way
+/// `k8s.io/apimachinery`'s `YAMLReader` does (a line starting with `---`, followed only by
+/// blanks or a comment), each document is decoded as `fromYaml` does, and the maps are merged
+/// (nested maps recursively, later documents win). Errors carry Helm 4's wording:
+/// `cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 2: ...` and
+/// `error reading yaml document: invalid Yaml document separator: x`.
+///
+/// Helm 3 reads only the first document: use [`from_str_map`] with `map[string]interface {}`.
+pub fn load_values(src: &str) -> Result<Map, YamlError> {
+    let mut docs: Vec<String> = Vec::new();
+    let mut buf = String::new();
+    for line in src.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(YamlError::new(
+                    YamlErrorKind::Syntax,
+                    format!(
+                        "error reading yaml document: invalid Yaml document separator: {trimmed}"
+                    ),
+                ));
+            }
+            if !buf.is_empty() {
+                docs.push(std::mem::take(&mut buf));
+            }
+            continue;
+        }
+        buf.push_str(line);
+    }
+    if !buf.is_empty() {
+        docs.push(buf);
+    }
+    let mut values = Map::new();
+    for doc in docs {
+        let current = from_str_map(&doc, "map[string]interface {}").map_err(|mut e| {
+            e.message = format!("cannot unmarshal yaml document: {}", e.message);
+            e
+        })?;
+        values = merge_maps(values, current);
+    }
+    Ok(values)
+}
+
+/// Helm 4's `MergeMaps`: maps merge recursively, everything else from `b` replaces.
+fn merge_maps(a: Map, b: Map) -> Map {
+    let mut out = a;
+    for (k, v) in b {
+        if let Value::Map(bm) = &v {
+            if let Some(Value::Map(am)) = out.get(&k) {
+                let merged = merge_maps(am.borrow().clone(), bm.borrow().clone());
+                out.insert(k, Value::map(merged));
+                continue;
+            }
+        }
+        out.insert(k, v);
+    }
+    out
 }

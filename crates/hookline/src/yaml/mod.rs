@@ -8,12 +8,15 @@
 //!   `0x1F`, `1_000`, `.inf`...), every number becomes [`Value::Float`], map keys become strings
 //!   (`1` → `"1"`, `true` → `"true"`, float keys via `%g` of a float32), anchors, aliases and
 //!   `<<` merge keys resolved. An empty document gives [`Value::Nil`].
-//! * [`from_str_map`] — Helm's `chartutil.ReadValues` / `fromYaml` target
-//!   `map[string]interface{}`: a top-level non-map is the Go error
+//! * [`from_str_map`]`(src, "map[string]interface {}")` — `fromYaml` and Helm 3's values
+//!   loading (target `map[string]interface{}`): a top-level non-map is the Go error
 //!   `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value
 //!   of type map[string]interface {}`; `null`/empty gives an empty map.
 //! * [`from_str_list`] — `fromYamlArray`'s target `[]interface{}`.
 //! * [`from_str_all`] — every document of a stream (`---` separated), each as [`from_str`].
+//! * [`load_values`] — Helm 4's values-file loader: `---` separated documents, each decoded as
+//!   `fromYaml`, deep-merged; errors prefixed `cannot unmarshal yaml document: `. (Helm 3 reads
+//!   the first document only: `from_str_map(src, "map[string]interface {}")`.)
 //!
 //! Errors ([`YamlError`]) display exactly Helm's text, e.g.
 //! `error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context`;
@@ -47,7 +50,9 @@ use gotemplate::Value;
 
 use emit::{Emitter, Node};
 
-pub use load::{from_str, from_str_all, from_str_list, from_str_map, LoadLimits};
+pub use load::{
+    from_str, from_str_all, from_str_list, from_str_map, from_str_with, load_values, LoadLimits,
+};
 
 /// What went wrong, for callers that need to tell errors apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
