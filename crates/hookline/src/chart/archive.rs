@@ -143,11 +143,7 @@ pub(crate) fn read_archive(
                 Some(i) if kind.is_symlink() => &n[..i],
                 _ => "",
             };
-            let resolved = clean_path(
-                &format!("{base}/{target}")
-                    .trim_start_matches('/')
-                    .to_string(),
-            );
+            let resolved = clean_path(format!("{base}/{target}").trim_start_matches('/'));
             if target.starts_with('/') || resolved.starts_with("..") {
                 return Err(err(format!(
                     "chart archive contains a link pointing outside the chart: {}",

@@ -41,7 +41,7 @@ impl Files {
             files: self
                 .files
                 .iter()
-                .filter(|(k, _)| g.as_ref().map_or(true, |g| g.matches(k)))
+                .filter(|(k, _)| g.as_ref().is_none_or(|g| g.matches(k)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         }

@@ -123,15 +123,19 @@ impl Rules {
     }
 }
 
+/// `filepath.ErrBadPattern`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadPattern;
+
 /// Go's `path/filepath.Match` with `/` as the separator: `*` (no `/`), `?`, `[...]` classes
 /// with `^` negation and ranges, `\` escapes. `Err` is `ErrBadPattern`.
-pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+pub fn go_match(pattern: &str, name: &str) -> Result<bool, BadPattern> {
     let pat: Vec<char> = pattern.chars().collect();
     let name: Vec<char> = name.chars().collect();
     match_from(&pat, &name)
 }
 
-fn match_from(mut pat: &[char], mut name: &[char]) -> Result<bool, ()> {
+fn match_from(mut pat: &[char], mut name: &[char]) -> Result<bool, BadPattern> {
     'pattern: while !pat.is_empty() {
         let star = pat[0] == '*';
         while !pat.is_empty() && pat[0] == '*' {
@@ -182,11 +186,7 @@ fn scan_chunk(pat: &[char]) -> (&[char], &[char]) {
     let mut i = 0;
     while i < pat.len() {
         match pat[i] {
-            '\\' => {
-                if i + 1 < pat.len() {
-                    i += 1;
-                }
-            }
+            '\\' if i + 1 < pat.len() => i += 1,
             '[' => in_range = true,
             ']' => in_range = false,
             '*' if !in_range => break,
@@ -199,7 +199,10 @@ fn scan_chunk(pat: &[char]) -> (&[char], &[char]) {
 
 /// Match `chunk` at the start of `s`; returns the rest of `s`. Errors on bad patterns even
 /// when the match already failed (as Go does).
-fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> Result<(&'a [char], bool), ()> {
+fn match_chunk<'a>(
+    mut chunk: &[char],
+    mut s: &'a [char],
+) -> Result<(&'a [char], bool), BadPattern> {
     let mut failed = false;
     while !chunk.is_empty() {
         if !failed && s.is_empty() {
@@ -252,7 +255,7 @@ fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> Result<(&'a [char],
             '\\' => {
                 chunk = &chunk[1..];
                 if chunk.is_empty() {
-                    return Err(());
+                    return Err(BadPattern);
                 }
                 if !failed {
                     if chunk[0] != s[0] {
@@ -279,21 +282,21 @@ fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> Result<(&'a [char],
     Ok((s, true))
 }
 
-fn get_esc(chunk: &[char]) -> Result<(char, &[char]), ()> {
+fn get_esc(chunk: &[char]) -> Result<(char, &[char]), BadPattern> {
     if chunk.is_empty() || chunk[0] == '-' || chunk[0] == ']' {
-        return Err(());
+        return Err(BadPattern);
     }
     let mut chunk = chunk;
     if chunk[0] == '\\' {
         chunk = &chunk[1..];
         if chunk.is_empty() {
-            return Err(());
+            return Err(BadPattern);
         }
     }
     let r = chunk[0];
     chunk = &chunk[1..];
     if chunk.is_empty() {
-        return Err(());
+        return Err(BadPattern);
     }
     Ok((r, chunk))
 }

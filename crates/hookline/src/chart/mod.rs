@@ -266,6 +266,19 @@ pub fn prepare_render(
             chart.metadata.chart_type
         )));
     }
+    // pkg/cmd/install.go runInstall → action.CheckDependencies (root chart only).
+    let missing: Vec<&str> = chart
+        .metadata
+        .deps()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ChartError::new(format!(
+            "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )));
+    }
     let mut chart = chart.clone();
     deps::process_dependencies(&mut chart, user_values)
         .map_err(|e| ChartError::new(format!("chart dependencies processing failed: {e}")))?;

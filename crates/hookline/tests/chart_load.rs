@@ -1,0 +1,543 @@
+//! Chart loading from memory and archives: layout rules, .helmignore, archive safety limits,
+//! metadata decoding, errors with positions, and no panics on garbage.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use gotemplate::Value;
+use hookline::chart::files::Glob;
+use hookline::chart::ignore::{go_match, Rules};
+use hookline::chart::semver::is_compatible_range;
+use hookline::chart::{
+    self, load_archive, load_archive_with_limits, load_files, prepare_render, ArchiveLimits, Files,
+    RenderOptions,
+};
+use hookline::HelmVersion;
+
+fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect()
+}
+
+fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut b = tar::Builder::new(enc);
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // Write the name bytes directly so that unsafe names can be tested.
+        let nb = name.as_bytes();
+        h.as_old_mut().name[..nb.len()].copy_from_slice(nb);
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    let enc = b.into_inner().unwrap();
+    enc.finish().unwrap()
+}
+
+const CHART: &str = "apiVersion: v2\nname: demo\nversion: 0.1.0\n";
+
+#[test]
+fn chart_load_in_memory_layout() {
+    let c = load_files(&files(&[
+        ("Chart.yaml", CHART),
+        ("values.yaml", "a: 1\n---\nb: {c: 2}\n"),
+        ("values.schema.json", "{}"),
+        ("templates/x.yaml", "x"),
+        ("templates/_h.tpl", "h"),
+        ("templates/.hidden", "h"),
+        ("crds/c.yaml", "kind: CustomResourceDefinition"),
+        ("README.md", "readme"),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        ("charts/sub/templates/y.yaml", "y"),
+        ("charts/_skipped/Chart.yaml", "garbage: ["),
+        ("./charts/sub/values.yaml", "s: 1"),
+    ]))
+    .unwrap();
+    assert_eq!(c.name(), "demo");
+    assert_eq!(
+        c.templates
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["templates/_h.tpl", "templates/x.yaml"]
+    );
+    assert_eq!(
+        c.files.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["README.md", "crds/c.yaml"]
+    );
+    assert_eq!(c.schema.as_deref(), Some(&b"{}"[..]));
+    assert_eq!(c.values.get("a"), Some(&Value::Float(1.0)));
+    assert!(matches!(c.values.get("b"), Some(Value::Map(_))));
+    assert_eq!(c.dependencies.len(), 1);
+    assert_eq!(c.dependencies[0].values.get("s"), Some(&Value::Float(1.0)));
+}
+
+#[test]
+fn chart_load_errors_name_the_file() {
+    let e = load_files(&files(&[("values.yaml", "a: 1")])).unwrap_err();
+    assert_eq!(e.message, "Chart.yaml file is missing");
+    let e = load_files(&files(&[
+        ("Chart.yaml", CHART),
+        ("values.yaml", "a: 1\nb: [\n"),
+    ]))
+    .unwrap_err();
+    assert!(e.message.starts_with("cannot load values.yaml"), "{e}");
+    assert_eq!(e.file.as_deref(), Some("values.yaml"));
+    assert!(e.line.is_some(), "{e:?}");
+    let e = load_files(&files(&[
+        ("Chart.yaml", CHART),
+        ("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\n"),
+    ]))
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "error unpacking subchart sub in demo: validation: chart.metadata.version is required"
+    );
+    assert_eq!(e.location().as_deref(), Some("charts/sub/Chart.yaml"));
+    let e = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: a/b\nversion: 1.0.0",
+    )]))
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "validation: chart.metadata.name \"a/b\" is invalid"
+    );
+    let e = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: a\nversion: x1",
+    )]))
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "validation: chart.metadata.version \"x1\" is invalid"
+    );
+    let e = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: a\nversion: 1.0.0\ntype: app",
+    )]))
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "validation: chart.metadata.type must be application or library"
+    );
+    let e = load_files(&files(&[("../Chart.yaml", CHART)])).unwrap_err();
+    assert!(e.message.contains("outside the chart"), "{e}");
+    let e = load_files(&files(&[("/etc/Chart.yaml", CHART)])).unwrap_err();
+    assert!(e.message.contains("outside the chart"), "{e}");
+}
+
+#[test]
+fn chart_metadata_decoding_like_sigs_yaml() {
+    let c = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: demo\nversion: 1.0\nappVersion: 1.10\nkeywords: [1, true]\nannotations:\n  num: 5\ndeprecated: true\nunknown: x\n",
+    )]))
+    .unwrap();
+    assert_eq!(c.metadata.version, "1");
+    assert_eq!(c.metadata.app_version, "1.1");
+    assert_eq!(
+        c.metadata.keywords,
+        Some(vec!["1".to_string(), "true".to_string()])
+    );
+    assert_eq!(
+        c.metadata.annotations,
+        Some(vec![("num".to_string(), "5".to_string())])
+    );
+    assert!(c.metadata.deprecated);
+    // apiVersion defaults to v1; requirements.yaml feeds dependencies and stays in Files.
+    let c = load_files(&files(&[
+        ("Chart.yaml", "name: old\nversion: 0.1.0\n"),
+        (
+            "requirements.yaml",
+            "dependencies:\n- name: dep\n  version: 1.x\n  repository: r\n",
+        ),
+    ]))
+    .unwrap();
+    assert_eq!(c.metadata.api_version, "v1");
+    assert_eq!(
+        c.metadata
+            .deps()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>(),
+        ["dep"]
+    );
+    assert!(c.files.iter().any(|f| f.name == "requirements.yaml"));
+    let e = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: [a]\nversion: 1.0.0",
+    )]))
+    .unwrap_err();
+    assert!(
+        e.message
+            .starts_with("cannot load Chart.yaml: error unmarshaling JSON"),
+        "{e}"
+    );
+}
+
+#[test]
+fn chart_helmignore_rules() {
+    let c = load_files(&files(&[
+        ("Chart.yaml", CHART),
+        (".helmignore", "# c\n*.bak\ndocs/\n/top.txt\n"),
+        ("a.bak", "x"),
+        ("sub/b.bak", "x"),
+        ("docs/x.md", "x"),
+        ("top.txt", "x"),
+        ("sub/top.txt", "x"),
+        ("templates/.dot.yaml", "x"),
+        ("templates/ok.yaml", "x"),
+    ]))
+    .unwrap();
+    let names: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, [".helmignore", "sub/top.txt"]);
+    assert_eq!(c.templates.len(), 1);
+    // A negated rule ignores everything it does not match (pkg/ignore/rules.go).
+    let r = Rules::parse("*.bak\n!keep.bak\n").unwrap();
+    assert!(r.ignore("Chart.yaml", false));
+    // The first matching rule decides: *.bak already ignores keep.bak.
+    assert!(r.ignore("keep.bak", false));
+    assert!(Rules::parse("a/**/b").is_err());
+    assert!(Rules::parse("[").is_err());
+    let r = Rules::parse("dir/\n").unwrap();
+    assert!(r.ignore("x/dir", true));
+    assert!(!r.ignore("x/dir", false));
+    assert_eq!(go_match("*.txt", "a.txt"), Ok(true));
+    assert_eq!(go_match("*.txt", "d/a.txt"), Ok(false));
+    assert_eq!(go_match("a/[b-d]?", "a/cx"), Ok(true));
+    assert_eq!(go_match("a/[^b]x", "a/bx"), Ok(false));
+    assert_eq!(go_match("\\*", "*"), Ok(true));
+    assert!(go_match("[a-", "a").is_err());
+}
+
+#[test]
+fn chart_archives_load_and_are_safe() {
+    let good = tgz(&[
+        ("demo/Chart.yaml", CHART.as_bytes()),
+        ("demo/values.yaml", b"\xEF\xBB\xBFa: 1\n"),
+        ("demo/templates/x.yaml", b"x"),
+    ]);
+    let c = load_archive(&good).unwrap();
+    assert_eq!(c.name(), "demo");
+    assert_eq!(c.values.get("a"), Some(&Value::Float(1.0)));
+
+    let msg = |data: Vec<u8>| load_archive(&data).unwrap_err().message;
+    assert_eq!(
+        msg(tgz(&[("demo/../../etc/passwd", b"x")])),
+        "chart illegally references parent directory"
+    );
+    assert_eq!(
+        msg(tgz(&[("demo//etc/passwd", b"x")])),
+        "chart illegally contains absolute paths"
+    );
+    assert_eq!(
+        msg(tgz(&[("Chart.yaml", b"x")])),
+        "chart illegally contains content outside the base directory: \"Chart.yaml\""
+    );
+    assert_eq!(
+        msg(tgz(&[("demo/C:/x", b"x")])),
+        "chart contains illegally named files"
+    );
+    assert_eq!(msg(b"not gzip".to_vec()), "gzip: invalid header");
+    assert_eq!(msg(tgz(&[])), "no files in chart archive");
+
+    let big = vec![b'a'; 2000];
+    let limits = ArchiveLimits {
+        max_entries: 10,
+        max_total_bytes: 10_000,
+        max_file_bytes: 1000,
+    };
+    let e = load_archive_with_limits(
+        &tgz(&[("demo/Chart.yaml", CHART.as_bytes()), ("demo/big", &big)]),
+        limits,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "decompressed chart file \"demo/big\" is larger than the maximum file size 1000"
+    );
+    let limits = ArchiveLimits {
+        max_entries: 10,
+        max_total_bytes: 1500,
+        max_file_bytes: 1000,
+    };
+    let e = load_archive_with_limits(
+        &tgz(&[("demo/a", &big[..900]), ("demo/b", &big[..900])]),
+        limits,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "decompressed chart is larger than the maximum size 1500"
+    );
+    let limits = ArchiveLimits {
+        max_entries: 2,
+        ..ArchiveLimits::default()
+    };
+    let e = load_archive_with_limits(&tgz(&[("d/a", b"1"), ("d/b", b"2"), ("d/c", b"3")]), limits)
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "chart archive has more than the maximum number of entries 2"
+    );
+
+    // A nested archive counts against the same limits.
+    let inner = tgz(&[
+        (
+            "sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        ("sub/big", &big),
+    ]);
+    let outer = tgz(&[
+        ("demo/Chart.yaml", CHART.as_bytes()),
+        ("demo/charts/sub-1.0.0.tgz", &inner),
+    ]);
+    let limits = ArchiveLimits {
+        max_entries: 100,
+        max_total_bytes: 100_000,
+        max_file_bytes: 1500,
+    };
+    let e = load_archive_with_limits(&outer, limits).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("error unpacking subchart sub-1.0.0.tgz in demo: decompressed chart file"),
+        "{e}"
+    );
+    let c = load_archive(&outer).unwrap();
+    assert_eq!(c.dependencies[0].name(), "sub");
+}
+
+#[test]
+fn chart_archive_links_outside_are_refused() {
+    let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut b = tar::Builder::new(enc);
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_size(0);
+    b.append_link(&mut h, "demo/templates/evil", "../../../etc/passwd")
+        .unwrap();
+    let data = b.into_inner().unwrap().finish().unwrap();
+    let e = load_archive(&data).unwrap_err();
+    assert!(e.message.contains("link pointing outside"), "{e}");
+}
+
+#[test]
+fn chart_no_panic_on_garbage() {
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let good = tgz(&[
+        ("demo/Chart.yaml", CHART.as_bytes()),
+        ("demo/templates/x.yaml", b"x"),
+    ]);
+    for _ in 0..300 {
+        let mut d = good.clone();
+        for _ in 0..(next() % 8 + 1) {
+            let i = (next() as usize) % d.len();
+            d[i] = next() as u8;
+        }
+        let _ = load_archive(&d);
+        let n = (next() % 64) as usize;
+        let bytes: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+        let _ = load_archive(&bytes);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = load_files(&files(&[("Chart.yaml", &text)]));
+        let _ = load_files(&files(&[
+            ("Chart.yaml", CHART),
+            ("values.yaml", &text),
+            (".helmignore", &text),
+        ]));
+        let _ = hookline::values::strvals::parse(&text);
+        let _ = Glob::compile(&text).map(|g| g.matches("a/b"));
+        let _ = is_compatible_range(&text, "1.2.3");
+    }
+}
+
+#[test]
+fn chart_files_object() {
+    let f = Files::new(vec![
+        ("files/a.txt".to_string(), b"one\ntwo\n".to_vec()),
+        ("files/sub/b.json".to_string(), b"{}".to_vec()),
+        ("conf/c.conf".to_string(), b"k=v".to_vec()),
+        ("empty".to_string(), Vec::new()),
+    ]);
+    assert_eq!(f.get("files/a.txt"), "one\ntwo\n");
+    assert_eq!(f.get("missing"), "");
+    assert_eq!(f.lines("files/a.txt").unwrap(), ["one", "two"]);
+    assert!(f.lines("missing").unwrap().is_empty());
+    assert!(f.lines("empty").is_err());
+    let names = |g: Files| g.names().cloned().collect::<Vec<_>>();
+    assert_eq!(names(f.glob("files/*")), ["files/a.txt"]);
+    assert_eq!(
+        names(f.glob("files/**")),
+        ["files/a.txt", "files/sub/b.json"]
+    );
+    assert_eq!(
+        names(f.glob("**.{json,conf}")),
+        ["conf/c.conf", "files/sub/b.json"]
+    );
+    assert_eq!(names(f.glob("files/[!b]*.txt")), ["files/a.txt"]);
+    assert_eq!(names(f.glob("?onf/*")), ["conf/c.conf"]);
+    // An invalid pattern matches everything, as Helm falls back to "**".
+    assert_eq!(f.glob("{a").len(), 4);
+    assert_eq!(f.glob("conf/*").as_config(), "c.conf: k=v");
+    assert_eq!(f.glob("conf/*").as_secrets(), "c.conf: az12");
+}
+
+#[test]
+fn chart_semver_ranges() {
+    for (c, v, ok) in [
+        (">=0.1.0", "0.1.5", true),
+        ("~0.1", "0.1.5", true),
+        ("~0.1", "0.2.0", false),
+        ("^1.2.3", "1.9.0", true),
+        ("^1.2.3", "2.0.0", false),
+        ("^0.2.3", "0.2.9", true),
+        ("^0.2.3", "0.3.0", false),
+        ("1.x", "1.4.0", true),
+        ("0.12.*", "0.12.3", true),
+        (">=1.19.0-0", "v1.35.0", true),
+        (">= 1.20, < 1.30", "1.25.1", true),
+        (">=1.2 <1.3 || 2.x", "2.1.0", true),
+        ("1.0 - 2.0", "1.5.0", true),
+        (">=1.0.0", "1.1.0-rc1", false),
+        ("", "1.0.0", false),
+        ("=1.2.3", "1.2.3", true),
+        ("!=1.2.3", "1.2.3", false),
+    ] {
+        assert_eq!(is_compatible_range(c, v), ok, "{c} {v}");
+    }
+}
+
+#[test]
+fn chart_library_root_and_kube_version() {
+    let lib = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: l\nversion: 1.0.0\ntype: library\n",
+    )]))
+    .unwrap();
+    let opts = RenderOptions::new("r", "ns", HelmVersion::V4);
+    assert_eq!(
+        prepare_render(&lib, &Default::default(), &opts)
+            .unwrap_err()
+            .message,
+        "library charts are not installable"
+    );
+    let c = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: k\nversion: 1.0.0\nkubeVersion: '>=1.36.0-0'\n",
+    )]))
+    .unwrap();
+    assert_eq!(
+        prepare_render(&c, &Default::default(), &opts)
+            .unwrap_err()
+            .message,
+        "chart requires kubeVersion: >=1.36.0-0 which is incompatible with Kubernetes v1.35.0"
+    );
+    let mut opts3 = RenderOptions::new("r", "ns", HelmVersion::V3);
+    assert!(prepare_render(&c, &Default::default(), &opts3).is_err());
+    opts3.capabilities.kube_version = chart::KubeVersion::parse("1.36.1", HelmVersion::V3).unwrap();
+    assert!(prepare_render(&c, &Default::default(), &opts3).is_ok());
+    let kv = chart::KubeVersion::parse("v1.28.3-gke.100", HelmVersion::V4).unwrap();
+    assert_eq!(
+        (
+            kv.version.as_str(),
+            kv.normalized.as_str(),
+            kv.major.as_str(),
+            kv.minor.as_str()
+        ),
+        ("v1.28.3-gke.100", "v1.28.3", "1", "28")
+    );
+    assert_eq!(
+        chart::KubeVersion::parse("1", HelmVersion::V4).unwrap_err(),
+        "illegal version string \"1\""
+    );
+    assert_eq!(
+        chart::KubeVersion::parse("foo", HelmVersion::V4).unwrap_err(),
+        "could not parse \"foo\" as version"
+    );
+}
+
+#[test]
+fn chart_template_order_and_scopes() {
+    let c = load_files(&files(&[
+        ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 1.0.0\n"),
+        ("values.yaml", "sub:\n  x: 1\nglobal:\n  g: true\n"),
+        ("templates/a.yaml", "a"),
+        ("templates/b.yaml", "b"),
+        ("templates/_p.tpl", "p"),
+        ("templates/NOTES.txt", "n"),
+        ("templates/d/c.yaml", "c"),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        ("charts/sub/templates/s.yaml", "s"),
+        ("charts/sub/files/f.txt", "f"),
+    ]))
+    .unwrap();
+    let inputs = prepare_render(
+        &c,
+        &Default::default(),
+        &RenderOptions::new("r", "ns", HelmVersion::V4),
+    )
+    .unwrap();
+    let names: Vec<&str> = inputs.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "top/charts/sub/templates/s.yaml",
+            "top/templates/d/c.yaml",
+            "top/templates/b.yaml",
+            "top/templates/a.yaml",
+            "top/templates/_p.tpl",
+            "top/templates/NOTES.txt",
+        ]
+    );
+    let s = &inputs.templates[0];
+    let Value::Map(d) = s.data() else { panic!() };
+    let d = d.borrow();
+    let Some(Value::Map(v)) = d.get("Values") else {
+        panic!()
+    };
+    assert_eq!(v.borrow().get("x"), Some(&Value::Float(1.0)));
+    assert!(matches!(v.borrow().get("global"), Some(Value::Map(_))));
+    let Some(Value::Object(files)) = d.get("Files") else {
+        panic!()
+    };
+    assert_eq!(
+        files
+            .call_method("Get", &[Value::from("files/f.txt")])
+            .unwrap(),
+        Value::from("f")
+    );
+    let Some(Value::Map(t)) = d.get("Template") else {
+        panic!()
+    };
+    assert_eq!(
+        t.borrow().get("BasePath"),
+        Some(&Value::from("top/charts/sub/templates"))
+    );
+    assert!(inputs.templates[4].is_partial && inputs.templates[5].is_notes);
+    // .Subcharts.sub of the parent is the child's data.
+    let Value::Map(top) = inputs.templates[1].data() else {
+        panic!()
+    };
+    let Some(Value::Map(subs)) = top.borrow().get("Subcharts").cloned() else {
+        panic!()
+    };
+    assert!(subs.borrow().contains_key("sub"));
+    let _ = std::io::sink().write(b"");
+}
