@@ -63,10 +63,12 @@ impl Default for Limits {
     }
 }
 
-/// Default stack budget: fits in the 2 MiB threads of `cargo test` natively, and in the stack
-/// this workspace gives wasm (see `.cargo/config.toml`).
+/// Default stack budget: fits in the 2 MiB threads of `cargo test` natively, and in the
+/// 16 MiB stack this workspace gives wasm (`.cargo/config.toml`), where it allows well over
+/// Helm's 1000 nested `include`s (about 3 KiB of stack each in a release build). Hosts that
+/// run on a bigger native stack raise [`Limits::max_stack`] to match.
 pub const DEFAULT_STACK_BUDGET: usize = if cfg!(target_arch = "wasm32") {
-    7 << 20
+    14 << 20
 } else {
     1536 << 10
 };
@@ -321,9 +323,21 @@ impl<'a, 'e> Ctx<'a, 'e> {
     /// template of the set, and execute it with `data` (Helm's `tpl`). `define`s inside
     /// `text` are visible only during this execution.
     pub fn execute_string(&mut self, text: &str, data: &Value) -> Result<String, Error> {
+        let name = self.name;
+        self.execute_string_named(name, text, data)
+    }
+
+    /// [`Ctx::execute_string`] with an explicit template name (Helm v4's `tpl` names it
+    /// `gotpl`; Helm v3's uses the current template's name).
+    pub fn execute_string_named(
+        &mut self,
+        name: &str,
+        text: &str,
+        data: &Value,
+    ) -> Result<String, Error> {
         let set = self.st.set;
         let is_func = |n: &str| set.funcs.contains_key(n);
-        let trees = match parser::parse(self.name, text, &is_func, &set.parse_options()) {
+        let trees = match parser::parse(name, text, &is_func, &set.parse_options()) {
             Ok(t) => t,
             Err(e) => {
                 self.st.last_nested = Some(e.clone());
@@ -334,7 +348,7 @@ impl<'a, 'e> Ctx<'a, 'e> {
         let mut top = None;
         for tree in trees {
             let tree = Rc::new(tree);
-            if tree.name == self.name {
+            if tree.name == name {
                 top = Some(tree.clone());
             }
             let exists = overlay.contains_key(&tree.name) || self.st.lookup(&tree.name).is_some();

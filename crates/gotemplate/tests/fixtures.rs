@@ -27,7 +27,7 @@ fn fixtures() {
             // Run on a thread with a roomy stack: some cases recurse deeply on purpose.
             let case = c.clone();
             let got = std::thread::Builder::new()
-                .stack_size(64 << 20)
+                .stack_size(512 << 20)
                 .spawn(move || common::run_case(&case))
                 .unwrap()
                 .join()

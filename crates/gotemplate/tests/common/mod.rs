@@ -34,6 +34,7 @@ pub struct HostState {
 /// include tpl.
 pub fn engine() -> Templates {
     let mut t = Templates::new();
+    t.set_name("gotpl");
     t.register_pure("list", Signature::variadic(&[], Param::Any), |a| {
         Ok(Value::list(a.to_vec()))
     });
@@ -124,7 +125,7 @@ pub fn engine() -> Templates {
         Rc::new(|ctx: &mut Ctx<'_, '_>, a: &[Value]| {
             let text = a[0].as_str().unwrap_or_default().to_string();
             let q = gotemplate::format::quote(&text);
-            match ctx.execute_string(&text, &a[1]) {
+            match ctx.execute_string_named("gotpl", &text, &a[1]) {
                 Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
                 Err(e) if e.kind() == gotemplate::ErrorKind::Parse => {
                     Err(FuncError(format!("cannot parse template {q}: {e}")))
@@ -219,6 +220,9 @@ pub fn run_case(c: &Case) -> String {
     top.insert("Values".into(), yaml_to_value(&values));
     let data = Value::map(top);
     let mut t = engine();
+    // The fixture runner gives each case a 512 MiB thread, so Go's own depth limit (100000
+    // nested templates) is reached before the stack budget.
+    t.limits_mut().max_stack = 480 << 20;
     if let Err(e) = t.add(NAME, &c.template) {
         return format!("error: {e}");
     }
