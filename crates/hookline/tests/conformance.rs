@@ -371,3 +371,112 @@ fn conformance_table() {
         panic!("{} failure(s):\n{}", failures.len(), failures.join("\n"));
     }
 }
+
+/// Values carried between steps, as the renderer sees them: upgrade without values reuses the
+/// current release's values; --reuse-values merges new values over them; --reset-values drops
+/// them (H4 pkg/action/upgrade.go:600-647, reuseValues). Also .Release.Revision/IsInstall/
+/// IsUpgrade (H4 install.go:358-363: installs render with Revision 1; upgrade.go:286-295).
+#[test]
+fn values_are_carried_between_steps() {
+    use hookline::{simulate, RenderOutput, RenderRequest};
+    let sc = Scenario::parse(
+        r#"
+steps:
+  - op: install
+    values: {a: 1}
+    set: ["x=1"]
+  - op: upgrade
+  - op: upgrade
+    set: ["y=2"]
+  - op: upgrade
+    flags: [reuse-values]
+    set: ["z=3"]
+  - op: upgrade
+    flags: [reset-values]
+  - op: rollback
+  - op: uninstall
+    flags: [keep-history]
+  - op: upgrade
+    flags: [install]
+    set: ["w=4"]
+"#,
+    )
+    .expect("scenario");
+    let mut seen: Vec<(usize, u32, bool, bool, serde_json::Value)> = Vec::new();
+    let mut render = |req: &RenderRequest<'_>| -> Result<RenderOutput, String> {
+        seen.push((
+            req.step,
+            req.revision,
+            req.is_install,
+            req.is_upgrade,
+            req.values.clone(),
+        ));
+        Ok(RenderOutput::default())
+    };
+    let plan = simulate(&sc, &mut render);
+    for s in &plan.steps {
+        assert_eq!(s.error, None, "{s:?}");
+    }
+    use serde_json::json;
+    assert_eq!(
+        seen,
+        vec![
+            (0, 1, true, false, json!({"a": 1, "x": 1})),
+            (1, 2, false, true, json!({"a": 1, "x": 1})),
+            (2, 3, false, true, json!({"y": 2})),
+            (3, 4, false, true, json!({"y": 2, "z": 3})),
+            (4, 5, false, true, json!({})),
+            (7, 1, true, false, json!({"w": 4})),
+        ]
+    );
+    assert_eq!(plan.steps[7].revision, Some(7));
+}
+
+/// A renderer error is Helm's render failure: no record is stored.
+#[test]
+fn render_errors_store_nothing() {
+    use hookline::{simulate, RenderOutput, RenderRequest};
+    let sc = Scenario::default();
+    let mut render = |_: &RenderRequest<'_>| -> Result<RenderOutput, String> {
+        Err("template: chart/templates/x.yaml:1: function \"nope\" not defined".into())
+    };
+    let plan = simulate(&sc, &mut render);
+    assert_eq!(plan.steps[0].history, vec![]);
+    assert!(plan.steps[0].error.as_deref().unwrap().contains("nope"));
+}
+
+/// Garbage in never panics: arbitrary manifests and scenarios give plans or errors.
+#[test]
+fn no_panics_on_odd_input() {
+    let manifests = [
+        "",
+        "---\n---\n",
+        "kind: [\n",
+        "- a\n- b\n",
+        "metadata: 5\n",
+        "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: ','\n",
+        "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: '99999999999999999999'\n",
+        "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    helm.sh/hook: test,test,test\n    helm.sh/hook-delete-policy: ',,'\n",
+    ];
+    let scenarios = [
+        "",
+        "steps: []",
+        "steps:\n  - op: rollback\n    revision: 99999999999\n  - op: test\n  - op: uninstall\n",
+        "steps:\n  - op: install\n    timeout: 0s\n    flags: [atomic, no-hooks, wait]\n  - op: upgrade\n    flags: [atomic, install, reuse-values, reset-values]\n  - op: rollback\n    revision: 0\n  - op: rollback\n  - op: test\n    filter: ['!name=p', 'name=p']\n  - op: uninstall\n  - op: uninstall\n",
+        "helm: v3\ncluster: [Job/j, Pod/p, {object: Job/default/j, owner: x, result: failed}]\nsteps:\n  - op: install\n    outcomes: {Job/j: interrupted, 'test:Pod/p': create-error}\n  - op: upgrade\n  - op: rollback\n  - op: test\n",
+    ];
+    for m in manifests {
+        for s in scenarios {
+            for helm in ["v3", "v4"] {
+                let Ok(mut sc) = Scenario::parse(s) else {
+                    continue;
+                };
+                sc.helm = hookline::HelmVersion::parse(helm).unwrap();
+                let plan = simulate_manifest(&sc, m);
+                assert_eq!(plan.steps.len(), sc.steps.len());
+                let _ = plan.to_text();
+                let _ = plan.to_markdown();
+            }
+        }
+    }
+}
