@@ -37,13 +37,13 @@ TEMPLATE = r"""{{- range $path, $_ := .Files.Glob "cases/*" }}
 {{- if hasKey $v "Error" }}
 # C|{{ base $path }}|E|{{ $v.Error | b64enc }}
 {{- else }}
-# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}
+# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}|{{ toYamlPretty $v | b64enc }}
 {{- end }}
 {{- else }}{{- $v := fromYaml $raw }}
 {{- if hasKey $v "Error" }}
 # C|{{ base $path }}|E|{{ $v.Error | b64enc }}
 {{- else }}
-# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}
+# C|{{ base $path }}|O|{{ toYaml $v | b64enc }}|{{ toJson $v | b64enc }}|{{ toPrettyJson $v | b64enc }}|{{ toRawJson $v | b64enc }}|{{ toYaml $v.v | b64enc }}|{{ toYamlPretty $v | b64enc }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -86,6 +86,7 @@ def run_cases(cases):
                     "toPrettyJson": b64d(parts[5]),
                     "toRawJson": b64d(parts[6]),
                     "toYamlV": b64d(parts[7]),
+                    "toYamlPretty": b64d(parts[8]),
                 }
         for i, c in enumerate(cases):
             c["result"] = results.get(i, {"error": "<missing from helm output>"})

@@ -71,7 +71,7 @@ fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
 }
 
-fn analyze(value: &str) -> Analysis {
+fn analyze(value: &str, v3: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -85,6 +85,7 @@ fn analyze(value: &str) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -138,7 +139,9 @@ fn analyze(value: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if v3 && c == '\t' {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if c == ' ' {
@@ -191,10 +194,12 @@ fn analyze(value: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -219,13 +224,13 @@ pub(crate) struct Emitter {
     whitespace: bool,
     indention: bool,
     flow_level: u32,
-    root_context: bool,
     mapping_context: bool,
     simple_key_context: bool,
     best_indent: i32,
     best_width: usize,
-    /// go-yaml v3 (`toYamlPretty`): sequences under a mapping key are indented.
-    indent_sequences: bool,
+    /// go-yaml v3 (`toYamlPretty`): indented sequences, no folding, tabs allowed in literal
+    /// blocks, `indention` tracked by line breaks.
+    v3: bool,
 }
 
 impl Emitter {
@@ -238,12 +243,11 @@ impl Emitter {
             whitespace: true,
             indention: true,
             flow_level: 0,
-            root_context: false,
             mapping_context: false,
             simple_key_context: false,
             best_indent: 2,
             best_width: 80,
-            indent_sequences: false,
+            v3: false,
         }
     }
 
@@ -262,6 +266,9 @@ impl Emitter {
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
+        if self.v3 {
+            self.indention = true;
+        }
     }
 
     fn write_break(&mut self, c: char) {
@@ -270,6 +277,9 @@ impl Emitter {
         } else {
             self.out.push(c);
             self.column = 0;
+            if self.v3 {
+                self.indention = true;
+            }
         }
     }
 
@@ -295,7 +305,9 @@ impl Emitter {
             self.put(' ');
         }
         self.whitespace = true;
-        self.indention = true;
+        if !self.v3 {
+            self.indention = true;
+        }
     }
 
     fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_indention: bool) {
@@ -309,8 +321,7 @@ impl Emitter {
         self.indention = self.indention && is_indention;
     }
 
-    fn emit_node(&mut self, node: &Node, root: bool, _seq: bool, mapping: bool, simple_key: bool) {
-        self.root_context = root;
+    fn emit_node(&mut self, node: &Node, _root: bool, _seq: bool, mapping: bool, simple_key: bool) {
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
         match node {
@@ -342,7 +353,7 @@ impl Emitter {
     }
 
     fn emit_block_sequence(&mut self, items: &[Node]) {
-        let indentless = self.mapping_context && !self.indention && !self.indent_sequences;
+        let indentless = !self.v3 && self.mapping_context && !self.indention;
         self.increase_indent(false, indentless);
         for item in items {
             self.write_indent();
@@ -372,14 +383,14 @@ impl Emitter {
 
     fn simple_key(k: &Node) -> bool {
         match k {
-            Node::Scalar(v, _) => !analyze(v).multiline && v.len() <= 128,
+            Node::Scalar(v, _) => !analyze(v, false).multiline && v.len() <= 128,
             Node::Seq(items) => items.is_empty(),
             Node::Map(entries) => entries.is_empty(),
         }
     }
 
     fn emit_scalar(&mut self, value: &str, requested: Style) {
-        let a = analyze(value);
+        let a = analyze(value, self.v3);
         let mut style = requested;
         if self.simple_key_context && a.multiline {
             style = Style::DoubleQuoted;
@@ -414,7 +425,7 @@ impl Emitter {
     }
 
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        if !self.whitespace {
+        if !self.whitespace && !(self.v3 && value.is_empty()) {
             self.put(' ');
         }
         let chars: Vec<char> = value.chars().collect();
@@ -446,7 +457,9 @@ impl Emitter {
                 breaks = false;
             }
         }
-        self.whitespace = false;
+        if !(self.v3 && value.is_empty()) {
+            self.whitespace = false;
+        }
         self.indention = false;
     }
 
@@ -619,16 +632,11 @@ impl Emitter {
 }
 
 impl Emitter {
-    /// go-yaml v3 style (`toYamlPretty`): indented block sequences. Only the sequence
-    /// indentation differs for plain data in Helm's use; see `yaml::to_yaml_pretty`.
+    /// go-yaml v3's emitter as `yaml.v3` `Encoder` with `SetIndent(2)` configures it.
     pub(crate) fn v3() -> Emitter {
         let mut e = Emitter::new();
-        e.indent_sequences = true;
+        e.v3 = true;
+        e.best_width = usize::MAX;
         e
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn root_context(&self) -> bool {
-        self.root_context
     }
 }

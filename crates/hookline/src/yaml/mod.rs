@@ -31,8 +31,8 @@
 //! * [`to_yaml`]`(&Value) -> Result<String, YamlError>` — Helm's `toYaml`/`mustToYaml`: `marshal`
 //!   with one trailing newline trimmed. Helm's `toYaml` swallows errors into `""`:
 //!   `to_yaml(v).unwrap_or_default()`.
-//! * [`to_yaml_pretty`] — Helm's `toYamlPretty` (go-yaml v3 encoder, indent 2): same scalars,
-//!   sequences indented under their key. Approximation, see its doc.
+//! * [`to_yaml_pretty`] — Helm's `toYamlPretty`: go-yaml v3's encoder (indent 2) on the value
+//!   itself, no JSON round trip: v3 key order, indented sequences, no folding.
 //!
 //! JSON lives in [`crate::json`].
 
@@ -170,7 +170,7 @@ fn to_node(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node, Y
                 }
             }
             seen.remove(&key);
-            sort::sort_keys(&mut entries);
+            sort::sort_keys(&mut entries, false);
             Node::Map(
                 entries
                     .into_iter()
@@ -267,16 +267,84 @@ pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
     Ok(s)
 }
 
-/// Helm's `toYamlPretty` (go-yaml v3 `Encoder` with `SetIndent(2)`, trailing newline trimmed).
-///
-/// Approximation: uses the v2 emitter with indented sequences. go-yaml v3 differs from v2 in
-/// a few scalar decisions (it quotes `y`/`n`-style 1.1 booleans differently, never folds long
-/// lines) — those are not reproduced yet.
+/// Helm's `toYamlPretty`: go-yaml v3's `Encoder` with `SetIndent(2)` on the value itself (no
+/// JSON round trip: floats print as `%g` — `1e+06` —, NaN and ±Inf as `.nan`/`.inf`, `[]byte`
+/// as a list of numbers), v3 key order, indented sequences, no line folding, tabs allowed in
+/// literal blocks; trailing newline trimmed.
 pub fn to_yaml_pretty(v: &Value) -> Result<String, YamlError> {
-    let node = to_node(v, 0, &mut HashSet::new())?;
+    let node = to_node_v3(v, 0, &mut HashSet::new())?;
     let mut s = Emitter::v3().document(&node);
     if s.ends_with('\n') {
         s.pop();
     }
     Ok(s)
+}
+
+/// Value → what go-yaml v3's encoder walks (the Go value directly).
+fn to_node_v3(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node, YamlError> {
+    if depth > MAX_MARSHAL_DEPTH {
+        return Err(YamlError::new(
+            YamlErrorKind::TooDeep,
+            format!("yaml: exceeded max depth of {MAX_MARSHAL_DEPTH}"),
+        ));
+    }
+    Ok(match v {
+        Value::Nil => Node::plain("null"),
+        Value::Bool(b) => Node::plain(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => Node::plain(i.to_string()),
+        Value::Float(x) => Node::plain(match gofloat::format_g(*x).as_str() {
+            "+Inf" => ".inf".to_string(),
+            "-Inf" => "-.inf".to_string(),
+            "NaN" => ".nan".to_string(),
+            s => s.to_string(),
+        }),
+        Value::String(s) => Node::string(s),
+        Value::Bytes(b) => Node::Seq(b.iter().map(|x| Node::plain(x.to_string())).collect()),
+        Value::List(items) => {
+            let key = std::rc::Rc::as_ptr(items) as *const u8 as usize;
+            if !seen.insert(key) {
+                return Err(YamlError::new(YamlErrorKind::TooDeep, "yaml: cyclic value"));
+            }
+            let out = items
+                .iter()
+                .map(|x| to_node_v3(x, depth + 1, seen))
+                .collect::<Result<Vec<_>, _>>();
+            seen.remove(&key);
+            Node::Seq(out?)
+        }
+        Value::Map(m) => {
+            let key = std::rc::Rc::as_ptr(m) as *const u8 as usize;
+            if !seen.insert(key) {
+                return Err(YamlError::new(YamlErrorKind::TooDeep, "yaml: cyclic value"));
+            }
+            let mut entries = Vec::new();
+            for (k, x) in m.borrow().iter() {
+                match to_node_v3(x, depth + 1, seen) {
+                    Ok(n) => entries.push((k.clone(), n)),
+                    Err(e) => {
+                        seen.remove(&key);
+                        return Err(e);
+                    }
+                }
+            }
+            seen.remove(&key);
+            sort::sort_keys(&mut entries, true);
+            Node::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, n)| (Node::string(&k), n))
+                    .collect(),
+            )
+        }
+        Value::Object(o) => {
+            let data = o.to_data();
+            if let Value::Object(_) = data {
+                return Err(YamlError::new(
+                    YamlErrorKind::Semantic,
+                    format!("yaml: cannot marshal type: {}", o.type_name()),
+                ));
+            }
+            to_node_v3(&data, depth + 1, seen)?
+        }
+    })
 }

@@ -15,13 +15,25 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
 }
 
-/// `keyList.Less(a, b)` for two string keys.
+/// `keyList.Less(a, b)` for two string keys (go-yaml v2).
 pub(crate) fn key_less(a: &str, b: &str) -> bool {
+    key_less_impl(a, b, false)
+}
+
+/// go-yaml v3's `keyList.Less`: like v2, except that after a run of equal digits a letter
+/// sorts before a non-letter.
+pub(crate) fn key_less_v3(a: &str, b: &str) -> bool {
+    key_less_impl(a, b, true)
+}
+
+fn key_less_impl(a: &str, b: &str, v3: bool) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut i = 0;
+    let mut digits = false;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
+            digits = is_digit(ar[i]);
             i += 1;
             continue;
         }
@@ -31,7 +43,7 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
             return ar[i] < br[i];
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {
@@ -69,11 +81,12 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
 /// Sort keys as `sort.Sort(keyList)` does. Go's sort is not stable, but distinct string keys
 /// never compare equal in both directions except in degenerate digit cases, which a stable
 /// merge sort resolves the same way for all practical inputs.
-pub(crate) fn sort_keys<T>(items: &mut [(String, T)]) {
+pub(crate) fn sort_keys<T>(items: &mut [(String, T)], v3: bool) {
+    let less = if v3 { key_less_v3 } else { key_less };
     items.sort_by(|x, y| {
-        if key_less(&x.0, &y.0) {
+        if less(&x.0, &y.0) {
             Ordering::Less
-        } else if key_less(&y.0, &x.0) {
+        } else if less(&y.0, &x.0) {
             Ordering::Greater
         } else {
             Ordering::Equal
@@ -91,7 +104,7 @@ mod tests {
             .iter()
             .map(|s| (s.to_string(), ()))
             .collect();
-        sort_keys(&mut v);
+        sort_keys(&mut v, false);
         let got: Vec<&str> = v.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(got, ["_x", "1", "B", "a", "a1b", "a01", "a9", "a10", "ab"]);
     }
