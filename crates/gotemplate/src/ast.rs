@@ -49,7 +49,9 @@ pub struct List {
 impl List {
     pub fn is_empty_tree(&self) -> bool {
         self.nodes.iter().all(|n| match n {
-            Node::Text { text, .. } => text.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']).is_empty(),
+            Node::Text { text, .. } => text
+                .trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+                .is_empty(),
             Node::Comment { .. } => true,
             _ => false,
         })
@@ -163,7 +165,10 @@ pub enum ExprKind {
     Chain(Box<Expr>, Vec<String>),
     Bool(bool),
     Number(Box<Number>),
-    String { quoted: String, text: Rc<str> },
+    String {
+        quoted: String,
+        text: Rc<str>,
+    },
     Pipe(Box<Pipe>),
 }
 
@@ -271,7 +276,12 @@ impl fmt::Display for Node {
             Node::With(b) => write_branch(f, "with", b),
             Node::Template(t) => match &t.pipe {
                 None => write!(f, "{{{{template {}}}}}", crate::format::quote(&t.name)),
-                Some(p) => write!(f, "{{{{template {} {}}}}}", crate::format::quote(&t.name), p),
+                Some(p) => write!(
+                    f,
+                    "{{{{template {} {}}}}}",
+                    crate::format::quote(&t.name),
+                    p
+                ),
             },
             Node::Break { .. } => f.write_str("{{break}}"),
             Node::Continue { .. } => f.write_str("{{continue}}"),

@@ -1,7 +1,7 @@
 //! Go's builtin template functions (`text/template/funcs.go`), with Go's error texts.
 
 use crate::eval::V;
-use crate::format::{self, format_value};
+use crate::format;
 use crate::func::{Param, Signature};
 use crate::value::Value;
 
@@ -47,7 +47,11 @@ pub(crate) fn all() -> Vec<(&'static str, Builtin, Signature)> {
         ("gt", Builtin::Gt, two()),
         ("ge", Builtin::Ge, two()),
         ("print", Builtin::Print, var0()),
-        ("printf", Builtin::Printf, Signature::variadic(&[Param::String], Any)),
+        (
+            "printf",
+            Builtin::Printf,
+            Signature::variadic(&[Param::String], Any),
+        ),
         ("println", Builtin::Println, var0()),
         ("html", Builtin::Html, var0()),
         ("js", Builtin::Js, var0()),
@@ -284,14 +288,13 @@ fn eq(a: &Value, rest: &[V]) -> Result<bool, String> {
     for b in rest {
         let b = &b.val;
         let k2 = basic_kind(b);
-        let truth;
-        if k1 != k2 {
+        let truth = if k1 != k2 {
             if !a.is_nil() && !b.is_nil() {
                 return Err(bad_comparison(a, b));
             }
-            truth = false;
+            false
         } else {
-            truth = match k1 {
+            match k1 {
                 Kind::Bool => a == b,
                 Kind::Int => int_of(a) == int_of(b),
                 Kind::Float => float_of(a) == float_of(b),
@@ -322,8 +325,8 @@ fn eq(a: &Value, rest: &[V]) -> Result<bool, String> {
                         }
                     }
                 }
-            };
-        }
+            }
+        };
         if truth {
             return Ok(true);
         }

@@ -192,6 +192,7 @@ impl Templates {
             left_delim: self.left_delim.clone(),
             right_delim: self.right_delim.clone(),
             max_depth: self.limits.max_parse_depth,
+            max_stack: self.limits.max_stack,
         }
     }
 
@@ -447,7 +448,7 @@ struct State<'e> {
 }
 
 #[inline(never)]
-fn stack_addr() -> usize {
+pub(crate) fn stack_addr() -> usize {
     let marker = 0u8;
     std::hint::black_box(&marker) as *const u8 as usize
 }
@@ -860,7 +861,10 @@ impl<'e> State<'e> {
             ExprKind::Nil => Err(self.err(fr, "nil is not a command")),
             ExprKind::Number(n) => self.ideal_constant(fr, first, n),
             ExprKind::String { text, .. } => Ok(V::concrete(Value::String(text.clone()))),
-            _ => Err(self.err(fr, format!("can't evaluate command {}", quote(&first.to_string())))),
+            _ => Err(self.err(
+                fr,
+                format!("can't evaluate command {}", quote(&first.to_string())),
+            )),
         }
     }
 
@@ -1138,7 +1142,10 @@ impl<'e> State<'e> {
                 fr.cur = call_node;
                 self.check_stack(fr)?;
                 let tname: &str = &fr.tree.name;
-                let mut ctx = Ctx { st: self, name: tname };
+                let mut ctx = Ctx {
+                    st: self,
+                    name: tname,
+                };
                 f(&mut ctx, &vals)
             }
         };
@@ -1204,13 +1211,7 @@ impl<'e> State<'e> {
     }
 
     /// Go's `evalArg`. `p` is the parameter type (`None`: Go's nil type, for chains).
-    fn eval_arg<'t>(
-        &mut self,
-        fr: &mut Frame<'t>,
-        dot: &V,
-        p: Option<Param>,
-        n: &'t Expr,
-    ) -> R<V> {
+    fn eval_arg<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, p: Option<Param>, n: &'t Expr) -> R<V> {
         fr.cur = Cur::Expr(n);
         let v = match &n.kind {
             ExprKind::Dot => Some(dot.clone()),
@@ -1221,9 +1222,15 @@ impl<'e> State<'e> {
                 }
                 return Err(self.err(fr, format!("cannot assign nil to {}", p.go_name())));
             }
-            ExprKind::Field(ids) => {
-                Some(self.eval_field_chain(fr, dot, dot.clone(), n, ids, std::slice::from_ref(n), None)?)
-            }
+            ExprKind::Field(ids) => Some(self.eval_field_chain(
+                fr,
+                dot,
+                dot.clone(),
+                n,
+                ids,
+                std::slice::from_ref(n),
+                None,
+            )?),
             ExprKind::Variable(ids) => Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?),
             ExprKind::Pipe(pipe) => Some(self.eval_pipeline(fr, dot, pipe)?),
             ExprKind::Identifier(name) => {

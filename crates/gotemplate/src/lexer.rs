@@ -560,9 +560,7 @@ impl<'a> Lexer<'a> {
                     }
                     _ => {}
                 },
-                Some('\n') | None => {
-                    return self.errorf("unterminated character constant".into())
-                }
+                Some('\n') | None => return self.errorf("unterminated character constant".into()),
                 Some('\'') => break,
                 _ => {}
             }
@@ -671,7 +669,10 @@ fn go_sharp_u_opt(c: Option<char>) -> String {
 /// 1-based line of a byte offset.
 pub fn line_of(src: &str, pos: usize) -> usize {
     let pos = pos.min(src.len());
-    1 + src.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count()
+    1 + src.as_bytes()[..pos]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// Go's ErrorContext column: 0-based byte offset in the line (1-based from the second line on,

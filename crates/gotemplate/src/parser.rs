@@ -17,6 +17,8 @@ pub struct ParseOptions {
     pub right_delim: String,
     /// Maximum nesting of parenthesised pipelines and control structures.
     pub max_depth: usize,
+    /// Bytes of native stack the parser may use (nesting beyond it is the same error).
+    pub max_stack: usize,
 }
 
 impl Default for ParseOptions {
@@ -25,6 +27,7 @@ impl Default for ParseOptions {
             left_delim: "{{".into(),
             right_delim: "}}".into(),
             max_depth: 1000,
+            max_stack: crate::eval::DEFAULT_STACK_BUDGET,
         }
     }
 }
@@ -55,6 +58,8 @@ pub fn parse(
         range_depth: 0,
         depth: 0,
         max_depth: opts.max_depth.max(1),
+        max_stack: opts.max_stack,
+        stack_base: crate::eval::stack_addr(),
         tree_set: Vec::new(),
         action_line: 0,
     };
@@ -80,6 +85,8 @@ struct Parser<'f> {
     range_depth: usize,
     depth: usize,
     max_depth: usize,
+    max_stack: usize,
+    stack_base: usize,
     tree_set: Vec<Tree>,
     action_line: usize,
 }
@@ -102,7 +109,9 @@ impl<'f> Parser<'f> {
 
     fn next(&mut self) -> Token {
         let t = self.tok(self.idx).clone();
-        self.hi = self.hi.max(self.idx.min(self.tokens.len().saturating_sub(1)));
+        self.hi = self
+            .hi
+            .max(self.idx.min(self.tokens.len().saturating_sub(1)));
         if self.idx < self.tokens.len() {
             self.idx += 1;
         }
@@ -188,7 +197,8 @@ impl<'f> Parser<'f> {
     }
 
     fn enter(&mut self) -> PResult<()> {
-        if self.depth >= self.max_depth {
+        let used = self.stack_base.abs_diff(crate::eval::stack_addr());
+        if self.depth >= self.max_depth || used > self.max_stack {
             return Err(self.errorf("max expression depth exceeded"));
         }
         self.depth += 1;
@@ -317,7 +327,11 @@ impl<'f> Parser<'f> {
             TokenKind::Block => return self.block_control(delim_start).map(Item::Node),
             TokenKind::Break | TokenKind::Continue => {
                 let is_break = t.kind == TokenKind::Break;
-                let what = if is_break { "{{break}}" } else { "{{continue}}" };
+                let what = if is_break {
+                    "{{break}}"
+                } else {
+                    "{{continue}}"
+                };
                 let end = self.next_non_space();
                 if end.kind != TokenKind::RightDelim {
                     return Err(self.unexpected(&end, what));
@@ -436,9 +450,7 @@ impl<'f> Parser<'f> {
 
     fn parse_template_name(&mut self, t: &Token, context: &str) -> PResult<String> {
         match t.kind {
-            TokenKind::String | TokenKind::RawString => {
-                unquote(&t.val).map_err(|e| self.errorf(e))
-            }
+            TokenKind::String | TokenKind::RawString => unquote(&t.val).map_err(|e| self.errorf(e)),
             _ => Err(self.unexpected(t, context)),
         }
     }
@@ -700,7 +712,7 @@ impl<'f> Parser<'f> {
             TokenKind::Dot => e(ExprKind::Dot),
             TokenKind::Nil => e(ExprKind::Nil),
             TokenKind::Variable => {
-                if !self.vars.iter().any(|v| *v == t.val) {
+                if !self.vars.contains(&t.val) {
                     return Err(self.errorf_at(
                         format!("undefined variable {}", crate::format::quote(&t.val)),
                         span,
@@ -805,7 +817,11 @@ pub fn unquote(s: &str) -> Result<String, String> {
                     Unq::Char(c) => out.push(c),
                     Unq::Byte(b) => {
                         // Go strings may hold arbitrary bytes; we keep valid UTF-8 only.
-                        out.push(char::from_u32(b as u32).filter(|_| b < 0x80).unwrap_or('\u{FFFD}'))
+                        out.push(
+                            char::from_u32(b as u32)
+                                .filter(|_| b < 0x80)
+                                .unwrap_or('\u{FFFD}'),
+                        )
                     }
                 }
                 rest = tail;
@@ -956,12 +972,14 @@ pub fn new_number(text: &str, kind: TokenKind) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        if !n.is_int && f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18
+        if !n.is_int
+            && f.fract() == 0.0
+            && (-9.223372036854776e18..9.223372036854776e18).contains(&f)
         {
             n.is_int = true;
             n.int = f as i64;
         }
-        if !n.is_uint && f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709552e19 {
+        if !n.is_uint && f.fract() == 0.0 && (0.0..1.8446744073709552e19).contains(&f) {
             n.is_uint = true;
             n.uint = f as u64;
         }
@@ -988,7 +1006,7 @@ fn underscore_ok(s: &str) -> bool {
         && b[i] == b'0'
         && matches!(b[i + 1].to_ascii_lowercase(), b'b' | b'o' | b'x')
     {
-        hex = b[i + 1].to_ascii_lowercase() == b'x';
+        hex = b[i + 1].eq_ignore_ascii_case(&b'x');
         i += 2;
         saw = b'0';
     }
@@ -1151,12 +1169,27 @@ mod tests {
             p("{{range $i, $v := .}}{{$v}}{{end}}").unwrap(),
             "{{range $i, $v := .}}{{$v}}{{end}}"
         );
-        assert_eq!(p("{{ (printf \"%d\" 1).x }}").unwrap(), "{{(printf \"%d\" 1).x}}");
-        assert_eq!(p("{{foo}}").unwrap_err(), "template: t:1: function \"foo\" not defined");
+        assert_eq!(
+            p("{{ (printf \"%d\" 1).x }}").unwrap(),
+            "{{(printf \"%d\" 1).x}}"
+        );
+        assert_eq!(
+            p("{{foo}}").unwrap_err(),
+            "template: t:1: function \"foo\" not defined"
+        );
         assert_eq!(p("{{if .}}").unwrap_err(), "template: t:1: unexpected EOF");
-        assert_eq!(p("{{ . }"), Err("template: t:1: unexpected \"}\" in operand".into()));
-        assert_eq!(p("{{$x}}").unwrap_err(), "template: t:1: undefined variable \"$x\"");
-        assert_eq!(p("{{break}}").unwrap_err(), "template: t:1: {{break}} outside {{range}}");
+        assert_eq!(
+            p("{{ . }"),
+            Err("template: t:1: unexpected \"}\" in operand".into())
+        );
+        assert_eq!(
+            p("{{$x}}").unwrap_err(),
+            "template: t:1: undefined variable \"$x\""
+        );
+        assert_eq!(
+            p("{{break}}").unwrap_err(),
+            "template: t:1: {{break}} outside {{range}}"
+        );
     }
 
     #[test]

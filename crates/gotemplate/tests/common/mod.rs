@@ -63,26 +63,24 @@ pub fn engine() -> Templates {
             _ => 0.0,
         }))
     });
-    t.register_pure(
-        "trunc",
-        Signature::new(&[Param::Int, Param::String]),
-        |a| {
-            let (Value::Int(c), Value::String(s)) = (&a[0], &a[1]) else {
-                return Err(FuncError::from("bad args"));
-            };
-            let c = *c;
-            let n = s.len() as i64;
-            Ok(Value::from(if c < 0 && -c < n {
-                s[(n + c) as usize..].to_string()
-            } else if c >= 0 && n > c {
-                s[..c as usize].to_string()
-            } else {
-                s.to_string()
-            }))
-        },
-    );
+    t.register_pure("trunc", Signature::new(&[Param::Int, Param::String]), |a| {
+        let (Value::Int(c), Value::String(s)) = (&a[0], &a[1]) else {
+            return Err(FuncError::from("bad args"));
+        };
+        let c = *c;
+        let n = s.len() as i64;
+        Ok(Value::from(if c < 0 && -c < n {
+            s[(n + c) as usize..].to_string()
+        } else if c >= 0 && n > c {
+            s[..c as usize].to_string()
+        } else {
+            s.to_string()
+        }))
+    });
     t.register_pure("upper", Signature::new(&[Param::String]), |a| {
-        Ok(Value::from(a[0].as_str().unwrap_or_default().to_uppercase()))
+        Ok(Value::from(
+            a[0].as_str().unwrap_or_default().to_uppercase(),
+        ))
     });
     t.register_pure(
         "default",
