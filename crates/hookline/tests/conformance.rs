@@ -480,3 +480,86 @@ fn no_panics_on_odd_input() {
         }
     }
 }
+
+/// A small JSON-schema checker (type, enum, required, properties, additionalProperties,
+/// items, $ref) — enough for docs/plan.schema.json.
+fn schema_errors(
+    v: &serde_json::Value,
+    s: &serde_json::Value,
+    root: &serde_json::Value,
+    at: &str,
+) -> Vec<String> {
+    use serde_json::Value as J;
+    let mut errs = Vec::new();
+    if let Some(r) = s.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.trim_start_matches("#/$defs/");
+        return schema_errors(v, &root["$defs"][name], root, at);
+    }
+    if let Some(e) = s.get("enum").and_then(|e| e.as_array()) {
+        if !e.contains(v) {
+            errs.push(format!("{at}: {v} not in {e:?}"));
+        }
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            J::String(s) => vec![s.as_str()],
+            J::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "null" => v.is_null(),
+            _ => true,
+        });
+        if !ok {
+            errs.push(format!("{at}: {v} is not {types:?}"));
+        }
+    }
+    if let (J::Object(m), Some(props)) = (v, s.get("properties").and_then(|p| p.as_object())) {
+        for r in s
+            .get("required")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if !m.contains_key(r.as_str().unwrap_or_default()) {
+                errs.push(format!("{at}: missing {r}"));
+            }
+        }
+        for (k, val) in m {
+            match props.get(k) {
+                Some(ps) => errs.extend(schema_errors(val, ps, root, &format!("{at}.{k}"))),
+                None => errs.push(format!("{at}: unexpected property {k}")),
+            }
+        }
+    }
+    if let (J::Array(items), Some(is)) = (v, s.get("items")) {
+        for (i, x) in items.iter().enumerate() {
+            errs.extend(schema_errors(x, is, root, &format!("{at}[{i}]")));
+        }
+    }
+    errs
+}
+
+/// Every plan of the conformance table matches docs/plan.schema.json.
+#[test]
+fn plans_match_the_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/plan.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema file")).expect("json");
+    let mut errs = Vec::new();
+    for (label, case) in load_cases() {
+        for helm in helms(&case) {
+            let (sc, manifest) = scenario_for(&case, &helm);
+            let plan = simulate_manifest(&sc, &manifest);
+            let v = serde_json::to_value(&plan).expect("serializes");
+            for e in schema_errors(&v, &schema, &schema, "plan") {
+                errs.push(format!("{label} [{helm}]: {e}"));
+            }
+        }
+    }
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+}
