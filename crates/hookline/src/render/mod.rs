@@ -1,2 +1,274 @@
-//! Charts rendered as Helm renders them.
+//! Charts rendered as Helm renders them: the Go template engine, Sprig, Helm's own functions,
+//! Helm's parse and execution order, and Helm's error texts.
+//!
+//! Source: Helm v4.1.4 `pkg/engine/engine.go` (`render`, `initFunMap`, `includeFun`,
+//! `tplFun`, `cleanupParseError`, `reformatExecErrorMsg`) and `pkg/engine/funcs.go`.
+
+pub mod errors;
+mod helm_funcs;
 pub mod output;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gotemplate::{Limits, Templates};
+
+use crate::chart::{RenderInputs, TemplateInput};
+use crate::funcs::FuncEnv;
+use crate::manifest::RenderedFile;
+use crate::plan::HelmVersion;
+
+pub use errors::RenderError;
+
+/// Limits of one render; each is reported by name when hit.
+#[derive(Clone, Debug)]
+pub struct RenderLimits {
+    /// Helm's `include` nesting limit per template name (`recursionMaxNums`).
+    pub include_depth: usize,
+    /// Engine limits (template depth, steps, output size, parse nesting).
+    pub engine: Limits,
+}
+
+impl Default for RenderLimits {
+    fn default() -> RenderLimits {
+        RenderLimits {
+            include_depth: 1000,
+            engine: Limits::default(),
+        }
+    }
+}
+
+/// The host state behind `include`: how deep each template name is nested right now.
+pub(crate) struct HelmHost {
+    pub(crate) included: HashMap<String, usize>,
+    pub(crate) include_limit: usize,
+}
+
+/// What one render produced.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// Every non-partial template's output (`<no value>` removed), in Helm's execution order.
+    /// NOTES.txt files are included (their paths end in `NOTES.txt`).
+    pub files: Vec<RenderedFile>,
+}
+
+impl Rendered {
+    /// The root chart's rendered NOTES.txt (Helm shows only that one).
+    pub fn notes(&self, chart_name: &str) -> Option<String> {
+        let path = format!("{chart_name}/templates/NOTES.txt");
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.content.clone())
+    }
+
+    /// The manifest files (NOTES.txt left out), as `SortManifests` takes them.
+    pub fn manifests(&self) -> Vec<RenderedFile> {
+        self.files
+            .iter()
+            .filter(|f| !f.path.ends_with("NOTES.txt"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Build the engine with every function Helm's templates can call.
+pub(crate) fn engine(helm: HelmVersion, env: Rc<RefCell<FuncEnv>>, limits: &RenderLimits) -> Templates {
+    let mut t = Templates::new();
+    t.set_name("gotpl");
+    *t.limits_mut() = limits.engine.clone();
+    helm_funcs::register(&mut t, helm, env);
+    t
+}
+
+/// Render every template of a prepared chart (Helm `engine.render`): parse all files into one
+/// namespace in Helm's order, then execute each non-partial with its chart's data.
+pub fn render(
+    inputs: &RenderInputs,
+    helm: HelmVersion,
+    env: Rc<RefCell<FuncEnv>>,
+    limits: &RenderLimits,
+) -> Result<Rendered, RenderError> {
+    let mut t = engine(helm, env, limits);
+    for tpl in &inputs.templates {
+        t.add(&tpl.name, &tpl.source)
+            .map_err(|e| errors::parse_error(&tpl.name, &e))?;
+    }
+    let mut host = HelmHost {
+        included: HashMap::new(),
+        include_limit: limits.include_depth,
+    };
+    let mut out = Rendered::default();
+    for tpl in &inputs.templates {
+        if tpl.is_partial {
+            continue;
+        }
+        let text = execute_one(&t, tpl, &mut host, helm)?;
+        out.files.push(RenderedFile {
+            path: tpl.name.clone(),
+            content: text,
+        });
+    }
+    Ok(out)
+}
+
+fn execute_one(
+    t: &Templates,
+    tpl: &TemplateInput,
+    host: &mut HelmHost,
+    helm: HelmVersion,
+) -> Result<String, RenderError> {
+    let data = tpl.data();
+    match t.execute_with(&tpl.name, &data, host) {
+        Ok(s) => Ok(s.replace("<no value>", "")),
+        Err(e) => Err(errors::exec_error(&tpl.name, &e, helm)),
+    }
+}
+
+/// `helm template`'s settings.
+#[derive(Clone, Debug)]
+pub struct TemplateRequest {
+    pub release_name: String,
+    pub namespace: String,
+    pub helm: HelmVersion,
+    pub is_upgrade: bool,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub output: output::OutputOptions,
+    /// Seed of `randAlphaNum` and friends, and what `now` returns (ns since the epoch).
+    pub seed: u64,
+    pub now_unix_nanos: i64,
+    pub limits: RenderLimits,
+}
+
+impl TemplateRequest {
+    pub fn new(release_name: &str, namespace: &str, helm: HelmVersion) -> TemplateRequest {
+        TemplateRequest {
+            release_name: release_name.to_string(),
+            namespace: namespace.to_string(),
+            helm,
+            is_upgrade: false,
+            kube_version: None,
+            api_versions: Vec::new(),
+            output: output::OutputOptions::default(),
+            seed: 0,
+            // 2026-01-01T00:00:00Z: a fixed clock keeps renders reproducible.
+            now_unix_nanos: 1_767_225_600_000_000_000,
+            limits: RenderLimits::default(),
+        }
+    }
+}
+
+/// Why `helm template` failed: Helm's text, whether Helm adds its `--debug` hint (failures
+/// while rendering resources), and the position for an editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    pub message: String,
+    pub during_render: bool,
+    pub file: Option<String>,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl TemplateError {
+    fn plain(message: String) -> TemplateError {
+        TemplateError {
+            message,
+            during_render: false,
+            file: None,
+            line: 0,
+            col: 0,
+        }
+    }
+
+    /// What Helm prints on stderr.
+    pub fn helm_text(&self) -> String {
+        if self.during_render {
+            format!(
+                "Error: {}\n\nUse --debug flag to render out invalid YAML",
+                self.message
+            )
+        } else {
+            format!("Error: {}", self.message)
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The render options of a request (release, capabilities).
+pub fn render_options(req: &TemplateRequest) -> Result<crate::chart::RenderOptions, String> {
+    let mut opts = crate::chart::RenderOptions::new(&req.release_name, &req.namespace, req.helm);
+    if req.is_upgrade {
+        opts.release = crate::chart::ReleaseOptions::upgrade(&req.release_name, &req.namespace);
+    }
+    if let Some(v) = &req.kube_version {
+        opts.capabilities.kube_version = crate::chart::KubeVersion::parse(v, req.helm)?;
+    }
+    opts.capabilities
+        .add_api_versions(req.api_versions.iter().cloned());
+    Ok(opts)
+}
+
+/// Everything one render of a chart gives: the split manifests (hooks and resources), the
+/// CRD files, the rendered files and the notes.
+#[derive(Clone, Debug, Default)]
+pub struct ChartRender {
+    pub rendered: Rendered,
+    pub sorted: crate::manifest::SortedManifests,
+    pub crds: Vec<crate::chart::CrdFile>,
+    pub notes: Option<String>,
+}
+
+/// Load-independent part of `helm template`/`helm install`: prepare, render, split.
+pub fn render_chart(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+) -> Result<ChartRender, TemplateError> {
+    let opts = render_options(req).map_err(TemplateError::plain)?;
+    let inputs = crate::chart::prepare_render(chart, user_values, &opts)
+        .map_err(|e| TemplateError::plain(e.to_string()))?;
+    let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
+    let rendered = render(&inputs, req.helm, env, &req.limits).map_err(|e| TemplateError {
+        message: e.message,
+        during_render: true,
+        file: Some(e.file),
+        line: e.line,
+        col: e.col,
+    })?;
+    let sorted = crate::manifest::split_rendered(
+        &rendered.manifests(),
+        crate::kind_order::KindOrder::Install,
+        req.helm,
+    )
+    .map_err(|e| TemplateError {
+        message: e.to_string(),
+        during_render: true,
+        file: Some(e.path.clone()),
+        line: 0,
+        col: 0,
+    })?;
+    let notes = rendered.notes(inputs.chart.name());
+    Ok(ChartRender {
+        rendered,
+        sorted,
+        crds: inputs.crds,
+        notes,
+    })
+}
+
+/// `helm template`: the text Helm prints on stdout.
+pub fn helm_template(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+) -> Result<String, TemplateError> {
+    let r = render_chart(chart, user_values, req)?;
+    output::template_output(&r.crds, &r.sorted, &req.output).map_err(TemplateError::plain)
+}

@@ -5,6 +5,7 @@
 //! order) and `pkg/cmd/template.go` (the trimmed manifest, then every hook unless
 //! `--no-hooks`, test hooks skipped with `--skip-tests`, and `--show-only` matching).
 
+use crate::chart::CrdFile;
 use crate::hooks::HookEvent;
 use crate::manifest::{split_documents, SortedManifests};
 
@@ -18,13 +19,6 @@ pub struct OutputOptions {
     pub show_only: Vec<String>,
 }
 
-/// A CRD file: its chart-relative filename (`mychart/crds/x.yaml`) and raw text.
-#[derive(Clone, Debug)]
-pub struct CrdFile {
-    pub filename: String,
-    pub content: String,
-}
-
 /// Build `helm template`'s standard output.
 pub fn template_output(
     crds: &[CrdFile],
@@ -34,7 +28,11 @@ pub fn template_output(
     let mut manifest = String::new();
     if opts.include_crds {
         for crd in crds {
-            manifest.push_str(&format!("---\n# Source: {}\n{}\n", crd.filename, crd.content));
+            manifest.push_str(&format!(
+                "---\n# Source: {}\n{}\n",
+                crd.filename,
+                String::from_utf8_lossy(&crd.data)
+            ));
         }
     }
     for r in &sorted.resources {

@@ -1,0 +1,211 @@
+//! Helm's function map: Sprig minus `env`/`expandenv`, plus Helm's own functions.
+//!
+//! Source: Helm v4.1.4 `pkg/engine/funcs.go` (`funcMap`, `toYAML`, `fromYAML`, `toJSON`, ...)
+//! and `pkg/engine/engine.go` (`initFunMap`, `includeFun`, `tplFun`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gotemplate::format::quote;
+use gotemplate::{Ctx, FuncError, Map, Param, Signature, Templates, Value};
+
+use super::HelmHost;
+use crate::funcs::{env_functions, sprig_functions, FuncEnv};
+use crate::plan::HelmVersion;
+use crate::{json, yaml};
+
+/// The delimiters Helm wraps `required`/`fail` messages in, so that its error formatter can
+/// find them again (`warnWrap`).
+pub(crate) const WARN_START: &str = "HELM_ERR_START";
+pub(crate) const WARN_END: &str = "HELM_ERR_END";
+
+fn warn_wrap(msg: &str) -> FuncError {
+    FuncError(format!("{WARN_START}{msg}{WARN_END}"))
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Nil)
+}
+
+fn str_arg(args: &[Value], i: usize) -> String {
+    match args.get(i) {
+        Some(Value::String(s)) => s.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn error_map(msg: String) -> Value {
+    let mut m = Map::new();
+    m.insert("Error".into(), Value::from(msg));
+    Value::map(m)
+}
+
+pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<FuncEnv>>) {
+    use Param::*;
+    for (name, sig, f) in sprig_functions() {
+        t.register_pure(name, sig, f);
+    }
+    for (name, sig, f) in env_functions(env) {
+        t.register_ctx(name, sig, Rc::new(move |_ctx: &mut Ctx<'_, '_>, a: &[Value]| f(a)));
+    }
+    let s = Signature::new;
+
+    t.register_pure("toYaml", s(&[Any]), |a| {
+        Ok(Value::from(yaml::to_yaml(&arg(a, 0)).unwrap_or_default()))
+    });
+    // A panic inside a template function surfaces as the function's error.
+    t.register_pure("mustToYaml", s(&[Any]), |a| {
+        yaml::to_yaml(&arg(a, 0))
+            .map(Value::from)
+            .map_err(|e| FuncError(e.to_string()))
+    });
+    t.register_pure("toYamlPretty", s(&[Any]), |a| {
+        Ok(Value::from(
+            yaml::to_yaml_pretty(&arg(a, 0)).unwrap_or_default(),
+        ))
+    });
+    t.register_pure("fromYaml", s(&[String]), |a| {
+        Ok(
+            match yaml::from_str_map(&str_arg(a, 0), "map[string]interface {}") {
+                Ok(m) => Value::map(m),
+                Err(e) => error_map(e.to_string()),
+            },
+        )
+    });
+    t.register_pure("fromYamlArray", s(&[String]), |a| {
+        Ok(match yaml::from_str_list(&str_arg(a, 0)) {
+            Ok(l) => Value::list(l),
+            Err(e) => Value::list(vec![Value::from(e.to_string())]),
+        })
+    });
+    t.register_pure("toJson", s(&[Any]), |a| {
+        Ok(Value::from(json::to_json(&arg(a, 0), true).unwrap_or_default()))
+    });
+    t.register_pure("mustToJson", s(&[Any]), |a| {
+        json::to_json(&arg(a, 0), true)
+            .map(Value::from)
+            .map_err(FuncError)
+    });
+    t.register_pure("fromJson", s(&[String]), |a| {
+        Ok(json::from_json(&str_arg(a, 0)).unwrap_or_else(error_map))
+    });
+    t.register_pure("fromJsonArray", s(&[String]), |a| {
+        Ok(json::from_json_list(&str_arg(a, 0))
+            .unwrap_or_else(|e| Value::list(vec![Value::from(e)])))
+    });
+    t.register_pure("toToml", s(&[Any]), |a| Ok(Value::from(to_toml(&arg(a, 0)))));
+    t.register_pure("fromToml", s(&[String]), |_| {
+        Ok(error_map(
+            "fromToml is not supported by Hookline yet".to_string(),
+        ))
+    });
+    // Without a cluster (`helm template`), lookup returns an empty map.
+    t.register_pure("lookup", s(&[String, String, String, String]), |_| {
+        Ok(Value::empty_map())
+    });
+    // Without --enable-dns, getHostByName returns "" (engine.go initFunMap).
+    t.register_pure("getHostByName", s(&[String]), |_| Ok(Value::from("")));
+    t.register_pure("required", s(&[String, Any]), |a| {
+        let val = arg(a, 1);
+        match &val {
+            Value::Nil => Err(warn_wrap(&str_arg(a, 0))),
+            Value::String(v) if v.is_empty() => Err(warn_wrap(&str_arg(a, 0))),
+            _ => Ok(val),
+        }
+    });
+    t.register_pure("fail", s(&[String]), |a| Err(warn_wrap(&str_arg(a, 0))));
+
+    t.register_ctx(
+        "include",
+        s(&[String, Any]),
+        Rc::new(|ctx: &mut Ctx<'_, '_>, a: &[Value]| {
+            let name = str_arg(a, 0);
+            let data = arg(a, 1);
+            let limit = ctx.host::<HelmHost>().map(|h| h.include_limit).unwrap_or(1000);
+            if let Some(h) = ctx.host::<HelmHost>() {
+                let n = h.included.entry(name.clone()).or_insert(0);
+                if *n > limit {
+                    return Err(FuncError(format!(
+                        "rendering template has a nested reference name: {name}: unable to execute template"
+                    )));
+                }
+                *n += 1;
+            }
+            let r = ctx.execute_template(&name, &data);
+            if let Some(h) = ctx.host::<HelmHost>() {
+                if let Some(n) = h.included.get_mut(&name) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+            match r {
+                Ok(s) => Ok(Value::from(s)),
+                Err(e) => Err(FuncError(e.to_string())),
+            }
+        }),
+    );
+    t.register_ctx(
+        "tpl",
+        s(&[String, Any]),
+        Rc::new(|ctx: &mut Ctx<'_, '_>, a: &[Value]| {
+            let text = str_arg(a, 0);
+            match ctx.execute_string(&text, &arg(a, 1)) {
+                Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
+                Err(e) if e.kind() == gotemplate::ErrorKind::Parse => Err(FuncError(format!(
+                    "cannot parse template {}: {e}",
+                    quote(&text)
+                ))),
+                Err(e) => Err(FuncError(format!(
+                    "error during tpl function execution for {}: {e}",
+                    quote(&text)
+                ))),
+            }
+        }),
+    );
+}
+
+/// BurntSushi/toml's encoder for the shapes templates pass (a map of scalars, lists and
+/// tables). Rarely used by charts (no use in the census of 188 charts).
+fn to_toml(v: &Value) -> String {
+    fn scalar(v: &Value) -> Option<String> {
+        Some(match v {
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) | Value::Int64(i) => i.to_string(),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
+            Value::Float(f) => f.to_string(),
+            Value::String(s) => quote(s),
+            Value::List(l) => {
+                let items: Option<Vec<String>> = l.iter().map(scalar).collect();
+                format!("[{}]", items?.join(", "))
+            }
+            _ => return None,
+        })
+    }
+    fn table(out: &mut String, prefix: &str, m: &Map) {
+        for (k, v) in m {
+            if !matches!(v, Value::Map(_)) {
+                if let Some(s) = scalar(v) {
+                    out.push_str(&format!("{k} = {s}\n"));
+                }
+            }
+        }
+        for (k, v) in m {
+            if let Value::Map(sub) = v {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.push_str(&format!("\n[{name}]\n"));
+                table(out, &name, &sub.borrow());
+            }
+        }
+    }
+    match v {
+        Value::Map(m) => {
+            let mut out = String::new();
+            table(&mut out, "", &m.borrow());
+            out
+        }
+        _ => "toml: top-level values must be Go maps or structs".to_string(),
+    }
+}
