@@ -327,9 +327,16 @@ impl Metadata {
         if self.name.is_empty() {
             return Err("validation: chart.metadata.name is required".into());
         }
-        if self.name.contains('/') || self.name == "." || self.name == ".." {
+        // path/filepath.Base(name) != name: a slash, or an empty base.
+        if self.name.contains('/') {
             return Err(format!(
                 "validation: chart.metadata.name {} is invalid",
+                crate::values::strvals::go_quote(&self.name)
+            ));
+        }
+        if self.name == "." || self.name == ".." {
+            return Err(format!(
+                "validation: chart.metadata.name {} is not allowed",
                 crate::values::strvals::go_quote(&self.name)
             ));
         }

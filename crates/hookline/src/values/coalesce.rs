@@ -1,4 +1,4 @@
-//! Helm's values coalescing, step for step as pkg/chart/common/util/coalesce.go (Helm v4.1):
+//! Helm's values coalescing, step for step as pkg/chart/common/util/coalesce.go (Helm v4.1.4):
 //! chart defaults < parent's section for the subchart < user values; maps merge recursively,
 //! scalars and lists replace, a `null` from a higher-priority source deletes the key (not when
 //! merging), `global` is copied down into every subchart. Helm's warnings are collected
@@ -200,6 +200,14 @@ fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, 
     if Rc::ptr_eq(dst, src) || depth > 1000 {
         return;
     }
+    // Helm v4.1.4: remember which src keys were non-nil before nils are copied over, so a
+    // nil in dst only deletes a key whose chart default is non-nil.
+    let src_non_nil: std::collections::BTreeSet<String> = src
+        .borrow()
+        .iter()
+        .filter(|(_, v)| !v.is_nil())
+        .map(|(k, _)| k.clone())
+        .collect();
     let nil_keys: Vec<String> = dst
         .borrow()
         .iter()
@@ -218,7 +226,7 @@ fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, 
         let full_key = concat_prefix(prefix, &key);
         let dv = dst.borrow().get(&key).cloned();
         match dv {
-            Some(Value::Nil) if !merge => {
+            Some(Value::Nil) if !merge && src_non_nil.contains(&key) => {
                 dst.borrow_mut().remove(&key);
             }
             None => {
