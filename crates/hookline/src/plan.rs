@@ -179,7 +179,7 @@ impl Plan {
             let rev = step
                 .revision
                 .map(|r| format!("revision {r}"))
-                .unwrap_or_else(|| "no new revision".into());
+                .unwrap_or_else(|| "nothing written; release".into());
             s.push_str(&format!(
                 "\nStep {}: helm {} → {} {}{}\n",
                 i + 1,
@@ -255,7 +255,7 @@ impl Plan {
             let rev = step
                 .revision
                 .map(|r| format!("revision {r}"))
-                .unwrap_or_else(|| "no new revision".into());
+                .unwrap_or_else(|| "nothing written; release".into());
             s.push_str(&format!(
                 "\n### Step {}: `helm {}` → {} **{}**{}\n\n",
                 i + 1,

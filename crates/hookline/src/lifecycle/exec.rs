@@ -161,7 +161,10 @@ impl Sim<'_> {
         let helm = self.helm;
         for (i, h) in selected.iter().enumerate() {
             let h: &Hook = h;
-            let mut why = if i == 0 {
+            let tokens = h.events.iter().filter(|e| **e == event).count();
+            let mut why = if i > 0 && std::ptr::eq(selected[i - 1], h) {
+                format!("runs again: a hook runs once for each matching event token ({phase} is listed {tokens} times)")
+            } else if i == 0 {
                 format!(
                     "first {phase} hook: lowest weight {} (hooks sort by weight, then name)",
                     h.weight
@@ -169,8 +172,7 @@ impl Sim<'_> {
             } else {
                 hooks::why_after(selected[i - 1], h, helm)
             };
-            let tokens = h.events.iter().filter(|e| **e == event).count();
-            if tokens > 1 {
+            if tokens > 1 && !why.starts_with("runs again") {
                 why.push_str(&format!(
                     "; runs in each matching event token ({phase} is listed {tokens} times)"
                 ));

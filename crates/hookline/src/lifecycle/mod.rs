@@ -68,6 +68,8 @@ where
 pub struct FixedRender {
     files: Vec<RenderedFile>,
     sorted: Option<SortedManifests>,
+    /// The split result per Helm version (the input never changes).
+    cache: Vec<(HelmVersion, Result<RenderOutput, String>)>,
 }
 
 fn is_crd_path(path: &str) -> bool {
@@ -79,6 +81,7 @@ impl FixedRender {
         FixedRender {
             files,
             sorted: None,
+            cache: Vec::new(),
         }
     }
 
@@ -96,6 +99,7 @@ impl FixedRender {
         FixedRender {
             files: Vec::new(),
             sorted: Some(sorted),
+            cache: Vec::new(),
         }
     }
 }
@@ -108,7 +112,12 @@ impl Render for FixedRender {
                 ..RenderOutput::default()
             });
         }
-        render_files(&self.files, req.helm)
+        if let Some((_, out)) = self.cache.iter().find(|(h, _)| *h == req.helm) {
+            return out.clone();
+        }
+        let out = render_files(&self.files, req.helm);
+        self.cache.push((req.helm, out.clone()));
+        out
     }
 }
 

@@ -629,7 +629,10 @@ impl<'a> Sim<'a> {
         phase: &str,
         docs: &[Document],
     ) -> Result<(), Stop> {
-        cx.worst += o.timeout;
+        // One wait with one timeout; an empty list returns at once.
+        if docs.iter().any(|d| d.kind != "Job" || o.wait_for_jobs) {
+            cx.worst += o.timeout;
+        }
         let mut errs = Vec::new();
         let mut interrupted = None;
         for d in docs {
@@ -1398,9 +1401,8 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        let _ = deleted_any;
         // Wait for deletion: H3 only with --wait; H4 through the strategy (:161-163 [134-140]).
-        if o.resource_waits(self.helm) {
+        if o.resource_waits(self.helm) && deleted_any {
             cx.worst += o.timeout;
         }
         let mut errs = Vec::new();
