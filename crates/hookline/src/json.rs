@@ -24,7 +24,7 @@ use crate::yaml::gofloat;
 
 /// Maximum nesting accepted by the encoder and decoder (Go's decoder allows 10000; this keeps
 /// recursion inside a wasm stack).
-pub const MAX_JSON_DEPTH: usize = 2000;
+pub const MAX_JSON_DEPTH: usize = 500;
 
 /// Standard base64 with padding (Go `base64.StdEncoding`), as `json.Marshal` writes `[]byte`.
 pub fn base64_std(b: &[u8]) -> String {

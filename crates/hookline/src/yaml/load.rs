@@ -25,7 +25,7 @@ pub struct LoadLimits {
 
 impl Default for LoadLimits {
     fn default() -> LoadLimits {
-        LoadLimits { max_depth: 1000 }
+        LoadLimits { max_depth: 300 }
     }
 }
 

@@ -101,7 +101,7 @@ impl std::error::Error for YamlError {}
 
 /// Maximum nesting of lists/maps accepted when marshalling (deeper data is almost certainly a
 /// cycle created with `set`); protects the native and wasm stacks.
-pub const MAX_MARSHAL_DEPTH: usize = 2000;
+pub const MAX_MARSHAL_DEPTH: usize = 300;
 
 /// Value → what go-yaml decodes from `json.Marshal(value)`.
 fn to_node(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node, YamlError> {

@@ -1,0 +1,267 @@
+//! Robustness of the YAML/JSON layer: no panics on arbitrary input, bounded nesting and alias
+//! expansion with named errors, and the API on values the oracle fixtures can't produce (Go
+//! ints, bytes, host objects).
+
+use std::any::Any;
+use std::rc::Rc;
+
+use gotemplate::value::{Map, Object};
+use gotemplate::Value;
+use hookline::yaml::{self, YamlErrorKind};
+use hookline::{json, yaml::load_values};
+
+/// Small deterministic generator (xorshift) so the test needs no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const PIECES: &[&str] = &[
+    "a",
+    "b",
+    ":",
+    ": ",
+    "-",
+    "- ",
+    "?",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "#",
+    "&x",
+    "*x",
+    "!",
+    "!!",
+    "!!str ",
+    "!x!",
+    "|",
+    "|-",
+    "|+",
+    ">",
+    "'",
+    "\"",
+    "\\",
+    "\\x4",
+    "\\u00",
+    "%YAML 1.1",
+    "%TAG",
+    "---",
+    "...",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\t",
+    " ",
+    "  ",
+    "\r\n",
+    "\u{85}",
+    "\u{2028}",
+    "\u{feff}",
+    "<<",
+    "yes",
+    "0x",
+    "1e9",
+    "~",
+    "null",
+    "é",
+    "\u{7f}",
+    "\0",
+    "1:20",
+    "@",
+    "`",
+];
+
+fn random_text(r: &mut Rng) -> String {
+    let n = r.below(40);
+    (0..n).map(|_| PIECES[r.below(PIECES.len())]).collect()
+}
+
+#[test]
+fn yaml_no_panics_on_random_input() {
+    let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..20_000 {
+        let text = random_text(&mut r);
+        let v = yaml::from_str(&text);
+        let _ = yaml::from_str_all(&text);
+        let _ = load_values(&text);
+        let _ = json::from_json(&text);
+        if let Ok(v) = v {
+            let _ = yaml::to_yaml(&v);
+            let _ = yaml::to_yaml_pretty(&v);
+            let _ = json::to_json(&v, true);
+            let _ = json::to_pretty_json(&v);
+        }
+    }
+}
+
+#[test]
+fn yaml_deep_nesting_is_a_named_error() {
+    let deep = "[".repeat(100_000);
+    let e = yaml::from_str(&deep).unwrap_err();
+    assert_eq!(e.kind, YamlErrorKind::TooDeep, "{e}");
+    let deep_block: String = (0..5000)
+        .map(|i| format!("{}a:\n", " ".repeat(i)))
+        .collect();
+    let e = yaml::from_str(&deep_block).unwrap_err();
+    assert_eq!(e.kind, YamlErrorKind::TooDeep, "{e}");
+    // just below the limit still decodes and re-encodes
+    let ok = format!("{}1{}", "[".repeat(250), "]".repeat(250));
+    let v = yaml::from_str(&ok).unwrap();
+    assert!(yaml::to_yaml(&v).is_ok());
+    assert!(json::to_json(&v, true).is_ok());
+    let deep_json = "[".repeat(100_000);
+    assert!(json::from_json(&deep_json).is_err());
+}
+
+#[test]
+fn yaml_billion_laughs_is_excessive_aliasing() {
+    let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        doc.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            std::iter::repeat_n(prev.as_str(), 10)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let e = yaml::from_str(&doc).unwrap_err();
+    assert_eq!(e.kind, YamlErrorKind::ExcessiveAliasing);
+    assert_eq!(
+        e.message,
+        "error converting YAML to JSON: yaml: document contains excessive aliasing"
+    );
+}
+
+#[test]
+fn yaml_error_positions() {
+    let e = yaml::from_str("a: 1\nb: 2\nc: d: e\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context"
+    );
+    assert_eq!(e.kind, YamlErrorKind::Syntax);
+    assert_eq!(e.line, Some(3));
+    assert_eq!(e.column, Some(5));
+}
+
+fn map(entries: &[(&str, Value)]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in entries {
+        m.insert(k.to_string(), v.clone());
+    }
+    Value::map(m)
+}
+
+#[test]
+fn yaml_go_ints_bytes_and_specials() {
+    let v = map(&[
+        ("i", Value::Int(3)),
+        ("j", Value::Int64(-9_007_199_254_740_993)),
+        ("f", Value::Float(1e6)),
+        ("g", Value::Float(1234567.5)),
+        ("b", Value::Bytes(Rc::from(&b"hi\xff"[..]))),
+        ("z", Value::Nil),
+    ]);
+    assert_eq!(
+        yaml::to_yaml(&v).unwrap(),
+        "b: aGn/\nf: 1000000\ng: 1.2345675e+06\ni: 3\nj: -9007199254740993\nz: null"
+    );
+    assert_eq!(
+        json::to_json(&v, true).unwrap(),
+        r#"{"b":"aGn/","f":1000000,"g":1234567.5,"i":3,"j":-9007199254740993,"z":null}"#
+    );
+    assert_eq!(
+        yaml::to_yaml_pretty(&v).unwrap(),
+        "b:\n  - 104\n  - 105\n  - 255\nf: 1e+06\ng: 1.2345675e+06\ni: 3\nj: -9007199254740993\nz: null"
+    );
+    // NaN: toYaml/toJson fail (Helm prints ""), toYamlPretty writes .nan
+    let nan = map(&[("x", Value::Float(f64::NAN))]);
+    assert!(yaml::to_yaml(&nan).is_err());
+    assert_eq!(
+        json::to_json(&nan, true).unwrap_err(),
+        "json: unsupported value: NaN"
+    );
+    assert_eq!(yaml::to_yaml_pretty(&nan).unwrap(), "x: .nan");
+    assert_eq!(yaml::to_yaml(&Value::Nil).unwrap(), "null");
+    assert_eq!(yaml::to_yaml(&Value::from("a\nb")).unwrap(), "|-\n  a\n  b");
+}
+
+struct Release;
+
+impl Object for Release {
+    fn type_name(&self) -> &str {
+        "chartutil.ReleaseOptions"
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn display(&self) -> String {
+        "{}".into()
+    }
+    fn to_data(&self) -> Value {
+        map(&[("Name", Value::from("rel")), ("Revision", Value::Int(1))])
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[test]
+fn yaml_host_objects_use_to_data() {
+    let v = map(&[("r", Value::Object(Rc::new(Release)))]);
+    assert_eq!(yaml::to_yaml(&v).unwrap(), "r:\n  Name: rel\n  Revision: 1");
+    assert_eq!(
+        json::to_json(&v, true).unwrap(),
+        r#"{"r":{"Name":"rel","Revision":1}}"#
+    );
+}
+
+#[test]
+fn yaml_cycles_are_errors_not_overflows() {
+    let inner = Value::map(Map::new());
+    if let Value::Map(m) = &inner {
+        m.borrow_mut().insert("self".into(), inner.clone());
+    }
+    assert!(yaml::to_yaml(&inner).is_err());
+    assert!(json::to_json(&inner, true).is_err());
+    assert!(yaml::to_yaml_pretty(&inner).is_err());
+    // break the cycle so the Rc is freed
+    if let Value::Map(m) = &inner {
+        m.borrow_mut().clear();
+    }
+}
+
+#[test]
+fn json_decoding_api() {
+    assert_eq!(json::from_json("null").unwrap(), Value::Nil);
+    assert_eq!(
+        json::from_json("[1]").unwrap_err(),
+        "json: cannot unmarshal array into Go value of type map[string]interface {}"
+    );
+    assert_eq!(
+        json::from_json_list("{}").unwrap_err(),
+        "json: cannot unmarshal object into Go value of type []interface {}"
+    );
+    assert_eq!(json::from_json_value("1.5").unwrap(), Value::Float(1.5));
+    assert_eq!(
+        json::from_json("").unwrap_err(),
+        "unexpected end of JSON input"
+    );
+    assert_eq!(
+        json::from_json("{\"a\": tru}").unwrap_err(),
+        "invalid character '}' in literal true (expecting 'e')"
+    );
+}
