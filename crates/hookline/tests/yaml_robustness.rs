@@ -265,3 +265,66 @@ fn json_decoding_api() {
         "invalid character '}' in literal true (expecting 'e')"
     );
 }
+
+/// `fromYamlArray` / `fromJsonArray` results and error texts as Helm 4.1.4 prints them
+/// (`{{ fromYamlArray $s | toJson }}`, captured once with the real helm).
+#[test]
+fn yaml_arrays_match_helm() {
+    let yaml_cases = [
+        ("- a\n- 1", r#"["a",1]"#),
+        (
+            "a: 1",
+            r#"["error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go value of type []interface {}"]"#,
+        ),
+        ("null", "[]"),
+        ("", "[]"),
+        (
+            "[1, 2",
+            r#"["error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"]"#,
+        ),
+        (
+            "- b\n- c: d: e",
+            r#"["error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"]"#,
+        ),
+        (
+            "x",
+            r#"["error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type []interface {}"]"#,
+        ),
+    ];
+    for (input, want) in yaml_cases {
+        let got = match yaml::from_str_list(input) {
+            Ok(l) => Value::list(l),
+            Err(e) => Value::list(vec![Value::from(e.to_string())]),
+        };
+        assert_eq!(
+            json::to_json(&got, true).unwrap(),
+            want,
+            "fromYamlArray {input:?}"
+        );
+    }
+    let json_cases = [
+        (r#"[1, "a"]"#, r#"[1,"a"]"#),
+        (
+            "{}",
+            r#"["json: cannot unmarshal object into Go value of type []interface {}"]"#,
+        ),
+        ("null", "null"),
+        ("", r#"["unexpected end of JSON input"]"#),
+        ("[1,", r#"["unexpected end of JSON input"]"#),
+        (
+            "1",
+            r#"["json: cannot unmarshal number into Go value of type []interface {}"]"#,
+        ),
+    ];
+    for (input, want) in json_cases {
+        let got = match json::from_json_list(input) {
+            Ok(v) => v,
+            Err(e) => Value::list(vec![Value::from(e)]),
+        };
+        assert_eq!(
+            json::to_json(&got, true).unwrap(),
+            want,
+            "fromJsonArray {input:?}"
+        );
+    }
+}
