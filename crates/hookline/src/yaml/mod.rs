@@ -34,6 +34,25 @@
 //! * [`to_yaml_pretty`] — Helm's `toYamlPretty`: go-yaml v3's encoder (indent 2) on the value
 //!   itself, no JSON round trip: v3 key order, indented sequences, no folding.
 //!
+//! Helm functions → calls (the function layer adds Helm's error wrapping):
+//! * `toYaml v` → `to_yaml(v).unwrap_or_default()`; `mustToYaml` → `to_yaml(v)`.
+//! * `toYamlPretty v` → `to_yaml_pretty(v).unwrap_or_default()`.
+//! * `fromYaml s` → `from_str_map(s, "map[string]interface {}")`, on `Err(e)` the map
+//!   `{"Error": e.to_string()}`.
+//! * `fromYamlArray s` → `from_str_list(s)`, on `Err(e)` the list `[e.to_string()]`.
+//! * values files: Helm 4 `load_values(text)` (prefix the error with
+//!   `cannot load values.yaml: ` or `failed to parse FILE: `), Helm 3 `from_str_map`.
+//! * `toJson`/`toRawJson`/`toPrettyJson`/`fromJson`/`fromJsonArray`: see [`crate::json`].
+//!
+//! Implementation: `parse` is a port of go-yaml v2's scanner and parser (so syntax errors,
+//! their line numbers and the YAML 1.1 quirks match), `load` follows `decode.go` +
+//! `resolve.go` + sigs.k8s.io/yaml's key conversion, `emit` follows `encode.go` +
+//! `emitterc.go` (v2, and v3 for `toYamlPretty`), `sort` is `keyList.Less`.
+//! Limits: nesting deeper than [`LoadLimits::max_depth`] (300) when loading or
+//! [`MAX_MARSHAL_DEPTH`] when dumping is a [`YamlErrorKind::TooDeep`] error (go-yaml allows
+//! 10000; the lower bound keeps recursion safe on wasm stacks); alias expansion follows
+//! go-yaml's ratio rule (`document contains excessive aliasing`).
+//!
 //! JSON lives in [`crate::json`].
 
 mod emit;
