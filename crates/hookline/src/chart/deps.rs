@@ -8,14 +8,21 @@ use gotemplate::{Map, MapRef, Value};
 use super::meta::Dependency;
 use super::semver::is_compatible_range;
 use super::Chart;
+use crate::plan::HelmVersion;
+use crate::values::coalesce::{coalesce_values_for, merge_values_for};
 use crate::values::coalesce::{deep_copy_map, merge_tables};
-use crate::values::{coalesce_values, merge_values, path_value, table};
+use crate::values::{path_value, table};
 
-/// `ProcessDependencies(c, v)`: `vals` are the user's values.
-pub fn process_dependencies(chart: &mut Chart, vals: &Map) -> Result<(), String> {
+/// `ProcessDependencies(c, v)` (Helm 4; `ProcessDependenciesWithMerge` in Helm 3.17, the same
+/// steps): `vals` are the user's values.
+pub fn process_dependencies(
+    chart: &mut Chart,
+    vals: &Map,
+    helm: HelmVersion,
+) -> Result<(), String> {
     let v = std::rc::Rc::new(std::cell::RefCell::new(deep_copy_map(vals)));
-    process_dependency_enabled(chart, &v, "", 0)?;
-    process_dependency_import_values(chart, 0)
+    process_dependency_enabled(chart, &v, "", 0, helm)?;
+    process_dependency_import_values(chart, 0, helm)
 }
 
 fn reqs_mut(chart: &mut Chart) -> Vec<&mut Dependency> {
@@ -46,6 +53,7 @@ fn process_dependency_enabled(
     v: &MapRef,
     path: &str,
     depth: usize,
+    helm: HelmVersion,
 ) -> Result<(), String> {
     if c.metadata.dependencies.is_none() || depth > 100 {
         return Ok(());
@@ -73,7 +81,7 @@ fn process_dependency_enabled(
     for r in reqs_mut(c) {
         r.enabled = true;
     }
-    let cvals = coalesce_values(c, &v.borrow())?;
+    let cvals = coalesce_values_for(c, &v.borrow(), helm)?;
     process_dependency_tags(&mut reqs_mut(c), &cvals);
     process_dependency_conditions(&mut reqs_mut(c), &cvals, path);
     let rm: Vec<String> = c
@@ -91,7 +99,7 @@ fn process_dependency_enabled(
     }
     for t in cd.iter_mut() {
         let subpath = format!("{path}{}.", t.metadata.name);
-        process_dependency_enabled(t, &cvals, &subpath, depth + 1)?;
+        process_dependency_enabled(t, &cvals, &subpath, depth + 1, helm)?;
     }
     c.dependencies = cd;
     Ok(())
@@ -173,11 +181,11 @@ fn go_sprint(v: Option<&Value>) -> String {
     }
 }
 
-fn process_import_values(c: &mut Chart) -> Result<(), String> {
+fn process_import_values(c: &mut Chart, helm: HelmVersion) -> Result<(), String> {
     if c.metadata.dependencies.is_none() {
         return Ok(());
     }
-    let cvals = merge_values(c, &Map::new())?;
+    let cvals = merge_values_for(c, &Map::new(), helm)?;
     let b = std::rc::Rc::new(std::cell::RefCell::new(Map::new()));
     for r in reqs_mut(c) {
         let mut outiv = Vec::new();
@@ -219,12 +227,16 @@ fn process_import_values(c: &mut Chart) -> Result<(), String> {
     Ok(())
 }
 
-fn process_dependency_import_values(c: &mut Chart, depth: usize) -> Result<(), String> {
+fn process_dependency_import_values(
+    c: &mut Chart,
+    depth: usize,
+    helm: HelmVersion,
+) -> Result<(), String> {
     if depth > 100 {
         return Ok(());
     }
     for d in c.dependencies.iter_mut() {
-        process_dependency_import_values(d, depth + 1)?;
+        process_dependency_import_values(d, depth + 1, helm)?;
     }
-    process_import_values(c)
+    process_import_values(c, helm)
 }

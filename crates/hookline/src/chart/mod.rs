@@ -280,7 +280,7 @@ pub fn prepare_render(
         )));
     }
     let mut chart = chart.clone();
-    deps::process_dependencies(&mut chart, user_values)
+    deps::process_dependencies(&mut chart, user_values, opts.helm)
         .map_err(|e| ChartError::new(format!("chart dependencies processing failed: {e}")))?;
 
     // pkg/action/action.go renderResources.
@@ -294,7 +294,8 @@ pub fn prepare_render(
         )));
     }
 
-    let values = crate::values::coalesce_values(&chart, user_values).map_err(ChartError::new)?;
+    let values = crate::values::coalesce::coalesce_values_for(&chart, user_values, opts.helm)
+        .map_err(ChartError::new)?;
 
     let release = opts.release.to_value();
     let caps = Value::Object(Rc::new(opts.capabilities.clone()));

@@ -14,6 +14,7 @@ use gotemplate::{Map, MapRef, Value};
 
 use super::GLOBAL_KEY;
 use crate::chart::Chart;
+use crate::plan::HelmVersion;
 
 fn concat_prefix(a: &str, b: &str) -> String {
     if a.is_empty() {
@@ -32,26 +33,51 @@ pub(crate) fn deep_copy_map(m: &Map) -> Map {
     m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect()
 }
 
-/// `CoalesceValues`: the chart's (and its subcharts') defaults under `vals`, nulls deleting keys.
+/// `CoalesceValues`: the chart's (and its subcharts') defaults under `vals`, nulls deleting keys
+/// (Helm 4 rules).
 pub fn coalesce_values(chart: &Chart, vals: &Map) -> Result<MapRef, String> {
+    coalesce_values_for(chart, vals, HelmVersion::V4)
+}
+
+/// [`coalesce_values`] with the rules of the given Helm: Helm 3.17 (pkg/chartutil/coalesce.go)
+/// deletes a key whenever the higher-priority value is nil, Helm 4.1.4 keeps it when the
+/// chart's default is nil too.
+pub fn coalesce_values_for(chart: &Chart, vals: &Map, helm: HelmVersion) -> Result<MapRef, String> {
     let dest = new_ref(deep_copy_map(vals));
-    coalesce(chart, &dest, "", false)?;
+    coalesce(chart, &dest, "", false, helm == HelmVersion::V3)?;
     Ok(dest)
 }
 
 /// `MergeValues`: as [`coalesce_values`] but nulls are kept (used for import-values).
 pub fn merge_values(chart: &Chart, vals: &Map) -> Result<MapRef, String> {
+    merge_values_for(chart, vals, HelmVersion::V4)
+}
+
+/// [`merge_values`] with the rules of the given Helm.
+pub fn merge_values_for(chart: &Chart, vals: &Map, helm: HelmVersion) -> Result<MapRef, String> {
     let dest = new_ref(deep_copy_map(vals));
-    coalesce(chart, &dest, "", true)?;
+    coalesce(chart, &dest, "", true, helm == HelmVersion::V3)?;
     Ok(dest)
 }
 
-fn coalesce(chart: &Chart, dest: &MapRef, prefix: &str, merge: bool) -> Result<(), String> {
-    coalesce_chart_values(chart, dest, prefix, merge);
-    coalesce_deps(chart, dest, prefix, merge)
+fn coalesce(
+    chart: &Chart,
+    dest: &MapRef,
+    prefix: &str,
+    merge: bool,
+    v3: bool,
+) -> Result<(), String> {
+    coalesce_chart_values(chart, dest, prefix, merge, v3);
+    coalesce_deps(chart, dest, prefix, merge, v3)
 }
 
-fn coalesce_deps(chart: &Chart, dest: &MapRef, prefix: &str, merge: bool) -> Result<(), String> {
+fn coalesce_deps(
+    chart: &Chart,
+    dest: &MapRef,
+    prefix: &str,
+    merge: bool,
+    v3: bool,
+) -> Result<(), String> {
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
         let existing = dest.borrow().get(&name).cloned();
@@ -72,8 +98,8 @@ fn coalesce_deps(chart: &Chart, dest: &MapRef, prefix: &str, merge: bool) -> Res
             }
         };
         let sub_prefix = concat_prefix(prefix, chart.name());
-        coalesce_globals(&dvmap, dest, &sub_prefix);
-        coalesce(sub, &dvmap, &sub_prefix, merge)?;
+        coalesce_globals(&dvmap, dest, &sub_prefix, v3);
+        coalesce(sub, &dvmap, &sub_prefix, merge, v3)?;
         dest.borrow_mut().insert(name, Value::Map(dvmap));
     }
     Ok(())
@@ -98,7 +124,7 @@ fn go_display(v: &Value) -> String {
 }
 
 /// `coalesceGlobals`: copy the parent's `global` into the subchart's (`dest`) `global`.
-fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str) {
+fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str, v3: bool) {
     let dg = match dest.borrow().get(GLOBAL_KEY).cloned() {
         None => new_ref(Map::new()),
         Some(Value::Map(m)) => m,
@@ -127,7 +153,7 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str) {
                     }
                     Some(Value::Map(destvmap)) => {
                         let sub_prefix = concat_prefix(prefix, &key);
-                        coalesce_tables_full_key(&vv, &destvmap, &sub_prefix, true);
+                        coalesce_tables_depth(&vv, &destvmap, &sub_prefix, true, v3, 0);
                         dg.borrow_mut().insert(key, Value::Map(vv));
                     }
                     // "Conflict: cannot merge map onto non-map"
@@ -146,7 +172,7 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str) {
 }
 
 /// `coalesceValues`: the chart's own values.yaml under `v`.
-fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool) {
+fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool, v3: bool) {
     let sub_prefix = concat_prefix(prefix, chart.name());
     let vc = deep_copy_map(&chart.values);
     for (key, val) in vc {
@@ -158,11 +184,13 @@ fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool) {
                 } else if let Value::Map(dest) = value {
                     if let Value::Map(src) = &val {
                         let merge = child_chart_merge_true(chart, &key, merge);
-                        coalesce_tables_full_key(
+                        coalesce_tables_depth(
                             &dest,
                             src,
                             &concat_prefix(&sub_prefix, &key),
                             merge,
+                            v3,
+                            0,
                         );
                     }
                     // else: "warning: skipped value for ...: Not a table."
@@ -193,10 +221,17 @@ pub fn merge_tables(dst: &MapRef, src: &MapRef) -> MapRef {
 
 /// `coalesceTablesFullKey`: merge `src` into `dst` in place (values in `dst` win).
 pub(crate) fn coalesce_tables_full_key(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool) {
-    coalesce_tables_depth(dst, src, prefix, merge, 0)
+    coalesce_tables_depth(dst, src, prefix, merge, false, 0)
 }
 
-fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, depth: usize) {
+fn coalesce_tables_depth(
+    dst: &MapRef,
+    src: &MapRef,
+    prefix: &str,
+    merge: bool,
+    v3: bool,
+    depth: usize,
+) {
     if Rc::ptr_eq(dst, src) || depth > 1000 {
         return;
     }
@@ -214,8 +249,11 @@ fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, 
         .filter(|(_, v)| v.is_nil())
         .map(|(k, _)| k.clone())
         .collect();
-    for k in nil_keys {
-        src.borrow_mut().insert(k, Value::Nil);
+    // Helm 3.17 has neither this step nor the src_non_nil rule.
+    if !v3 {
+        for k in nil_keys {
+            src.borrow_mut().insert(k, Value::Nil);
+        }
     }
     let entries: Vec<(String, Value)> = src
         .borrow()
@@ -226,7 +264,7 @@ fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, 
         let full_key = concat_prefix(prefix, &key);
         let dv = dst.borrow().get(&key).cloned();
         match dv {
-            Some(Value::Nil) if !merge && src_non_nil.contains(&key) => {
+            Some(Value::Nil) if !merge && (v3 || src_non_nil.contains(&key)) => {
                 dst.borrow_mut().remove(&key);
             }
             None => {
@@ -235,7 +273,7 @@ fn coalesce_tables_depth(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, 
             Some(dv) => {
                 if let Value::Map(sv) = &val {
                     if let Value::Map(dvm) = &dv {
-                        coalesce_tables_depth(dvm, sv, &full_key, merge, depth + 1);
+                        coalesce_tables_depth(dvm, sv, &full_key, merge, v3, depth + 1);
                     }
                     // else: "warning: cannot overwrite table with non table"
                 }
