@@ -132,3 +132,66 @@ fn plan(args: &[String]) -> Result<String, String> {
             .map_err(|e| e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str, text: &str) -> String {
+        let p = std::env::temp_dir().join(format!("hookline-cli-{}-{name}", std::process::id()));
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    const MANIFEST: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: pre-install\n";
+
+    #[test]
+    fn unusable_input_is_an_error() {
+        assert!(plan(&["/nonexistent/manifest.yaml".into()]).is_err());
+        let m = tmp("m1.yaml", MANIFEST);
+        let bad = tmp("bad.yaml", "steps: [");
+        assert!(plan(&[m.clone(), "--scenario".into(), bad]).is_err());
+        assert!(plan(&[m.clone(), "--format".into(), "xml".into()]).is_err());
+        assert!(plan(&[m, "--helm".into(), "v2".into()]).is_err());
+    }
+
+    #[test]
+    fn a_failing_step_is_a_successful_plan() {
+        let m = tmp("m2.yaml", MANIFEST);
+        let s = tmp(
+            "s2.yaml",
+            "release: demo\nsteps:\n  - op: install\n    outcomes: {Job/x: failed}\n  - op: frobnicate\n",
+        );
+        let out = plan(&[
+            m.clone(),
+            "--scenario".into(),
+            s.clone(),
+            "--format=json".into(),
+        ])
+        .expect("plan");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["release"], "demo");
+        assert_eq!(v["steps"][0]["status"], "failed");
+        assert_eq!(
+            v["steps"][1]["error"],
+            "unknown command \"frobnicate\" for \"helm\""
+        );
+        // Command-line options override the scenario.
+        let out = plan(&[
+            m,
+            "--scenario".into(),
+            s,
+            "--release".into(),
+            "other".into(),
+            "--helm".into(),
+            "v3".into(),
+            "--format".into(),
+            "markdown".into(),
+        ])
+        .expect("plan");
+        assert!(
+            out.contains("release `other`") && out.contains("(Helm v3)"),
+            "{out}"
+        );
+    }
+}

@@ -152,6 +152,25 @@ fn describe(a: &Action) -> String {
     line
 }
 
+/// The result column of the Markdown table: result, reason, error.
+fn md_result(a: &Action) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &a.result {
+        parts.push(match r.as_str() {
+            "succeeded" | "ready" => format!("✅ {r}"),
+            "failed" | "timeout" | "not-ready" => format!("❌ {r}"),
+            _ => format!("⚠️ {r}"),
+        });
+    }
+    if let Some(r) = &a.reason {
+        parts.push(format!("_{r}_"));
+    }
+    if let Some(e) = &a.error {
+        parts.push(format!("❌ `{}`", e.replace('`', "'")));
+    }
+    parts.join(" ")
+}
+
 fn history_line(h: &[HistoryEntry]) -> String {
     if h.is_empty() {
         return "(empty)".into();
@@ -278,7 +297,7 @@ impl Plan {
                         a.kind,
                         a.name,
                         a.weight.map(|w| w.to_string()).unwrap_or_default(),
-                        md_escape(&describe(a)),
+                        md_escape(&md_result(a)),
                         md_escape(a.why.as_deref().unwrap_or("")),
                     ));
                 }
