@@ -141,6 +141,11 @@ fn yaml_random_trees_match_helm() {
 }
 
 #[test]
+fn yaml_number_like_scalars_match_helm() {
+    assert_fixture("scalars.json");
+}
+
+#[test]
 fn yaml_values_files_match_helm4() {
     assert_fixture("values.json");
 }

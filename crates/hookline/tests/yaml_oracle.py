@@ -11,6 +11,8 @@ Usage:
   yaml_oracle.py random --seed S --count N --out FILE [--check]
   yaml_oracle.py values [--check]             tests/fixtures/yaml/values.txt as a chart's values.yaml
                                               (Helm 4 loader; one chart per case) -> values.json
+  yaml_oracle.py scalars --seed S --count N --out FILE [--check]
+                                              unquoted number-like scalars (YAML 1.1 resolution)
   yaml_oracle.py mutate --seed S --count N --out FILE [--check]
                                               valid YAML with random character edits (errors)
 
@@ -257,6 +259,30 @@ def mutate_cases(seed, count):
     return run_cases(cases)
 
 
+SCALAR_ATOMS = ["0", "1", "7", "9", "00", "12", "_", ".", "-", "+", "e", "E", "x", "X", "o", "b",
+                "0x", "0o", "0b", "1_0", ":", "1:", ":3", "a", "f", "inf", "nan", "Inf", " ",
+                "2001-", "12-", "-14", "T", "t", "Z", "+05:00", "-5", "1.", ".5", "y", "n", "~"]
+
+
+def scalar_cases(seed, count):
+    """Documents of unquoted scalars built from number-ish atoms, as keys and values: exercises
+    YAML 1.1 resolution (ints in every base, floats, base 60, timestamps, booleans)."""
+    r = random.Random(seed)
+    cases = []
+    for i in range(count):
+        lines = ["v:"]
+        for k in range(r.randint(1, 12)):
+            tok = "".join(r.choice(SCALAR_ATOMS) for _ in range(r.randint(1, 5))).strip()
+            if not tok or tok[0] in "-?:" and (len(tok) == 1 or tok[1] == " "):
+                tok = "x" + tok
+            if r.random() < 0.3:
+                lines.append("  %s: k%d" % (tok, k))
+            else:
+                lines.append("  k%d: %s" % (k, tok))
+        cases.append({"name": "scalars-%d-%d" % (seed, i), "kind": "yaml", "input": "\n".join(lines) + "\n"})
+    return run_cases(cases)
+
+
 def write_or_check(path, cases, check):
     data = json.dumps(cases, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if check:
@@ -286,6 +312,11 @@ def main(argv):
             c["kind"] = "values"
             c["result"] = run_values_case(c["input"])
         write_or_check(os.path.join(FIXTURES, "values.json"), cases, check)
+    elif cmd == "scalars":
+        seed = int(argv[argv.index("--seed") + 1])
+        count = int(argv[argv.index("--count") + 1])
+        out = argv[argv.index("--out") + 1]
+        write_or_check(out, scalar_cases(seed, count), check)
     elif cmd == "mutate":
         seed = int(argv[argv.index("--seed") + 1])
         count = int(argv[argv.index("--count") + 1])

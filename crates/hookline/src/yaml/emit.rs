@@ -25,11 +25,21 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    /// A Go string as `encoder.stringv` emits it (valid UTF-8, no tag).
+    /// A Go string as go-yaml v2's `encoder.stringv` emits it (valid UTF-8, no tag).
     pub(crate) fn string(s: &str) -> Node {
+        Node::string_v(s, false)
+    }
+
+    /// The same for go-yaml v2 or v3.
+    pub(crate) fn string_v(s: &str, v3: bool) -> Node {
+        let plain = if v3 {
+            resolve::plain_is_string_v3(s)
+        } else {
+            resolve::plain_is_string(s)
+        };
         let style = if s.contains('\n') {
             Style::Literal
-        } else if resolve::plain_is_string(s) {
+        } else if plain {
             Style::Plain
         } else {
             Style::DoubleQuoted

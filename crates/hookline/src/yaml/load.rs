@@ -210,6 +210,8 @@ struct Decoder<'a> {
     active: HashSet<usize>,
     /// First key-conversion error (reported after decoding, as sigs.k8s.io/yaml does).
     key_error: Option<String>,
+    /// Whether `key_error` is about a nil key (the last nil key's value is the one reported).
+    key_error_is_nil: bool,
     /// First json.Marshal error (NaN/Inf).
     json_error: Option<String>,
     depth: usize,
@@ -508,7 +510,9 @@ impl Decoder<'_> {
                         None
                     }
                     GoScalar::Nil => {
-                        if self.key_error.is_none() {
+                        // a later nil key overwrites the earlier one in the Go map
+                        if self.key_error.is_none() || self.key_error_is_nil {
+                            self.key_error_is_nil = true;
                             let v = self.sharp_v(val_idx, &mut 1000);
                             self.key_error = Some(format!(
                                 "{PREFIX}unsupported map key of type: %!s(<nil>), key: <nil>, value: {v}"
@@ -627,6 +631,7 @@ fn decode_root(
         alias_depth: 0,
         active: HashSet::new(),
         key_error: None,
+        key_error_is_nil: false,
         json_error: None,
         depth: 0,
         max_depth: limits.max_depth,

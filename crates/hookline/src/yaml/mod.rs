@@ -317,7 +317,7 @@ fn to_node_v3(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node
             "NaN" => ".nan".to_string(),
             s => s.to_string(),
         }),
-        Value::String(s) => Node::string(s),
+        Value::String(s) => Node::string_v(s, true),
         Value::Bytes(b) => Node::Seq(b.iter().map(|x| Node::plain(x.to_string())).collect()),
         Value::List(items) => {
             let key = std::rc::Rc::as_ptr(items) as *const u8 as usize;
@@ -351,7 +351,7 @@ fn to_node_v3(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node
             Node::Map(
                 entries
                     .into_iter()
-                    .map(|(k, n)| (Node::string(&k), n))
+                    .map(|(k, n)| (Node::string_v(&k, true), n))
                     .collect(),
             )
         }

@@ -100,6 +100,12 @@ pub(crate) fn resolve_tagged(tag: &str, s: &str) -> Result<Resolved, String> {
 
 /// `resolve("", s)` for a plain scalar.
 pub(crate) fn resolve_plain(s: &str, try_timestamp: bool) -> Resolved {
+    resolve_plain_v(s, try_timestamp, false)
+}
+
+/// `resolve("", s)` of go-yaml v2, or of v3 when `v3` (which also reads `0o17`-style octal
+/// after its base-0 attempt).
+pub(crate) fn resolve_plain_v(s: &str, try_timestamp: bool, v3: bool) -> Resolved {
     let hint = match s.as_bytes().first() {
         None => b'N',
         Some(b'+' | b'-') => b'S',
@@ -136,17 +142,20 @@ pub(crate) fn resolve_plain(s: &str, try_timestamp: bool) -> Resolved {
                     return Resolved::Float(f);
                 }
             }
-            if let Some(rest) = plain.strip_prefix("0b") {
-                if let Some(v) = parse_digits(rest, 2) {
-                    if v <= i64::MAX as u64 {
-                        return Resolved::Int(v as i64);
-                    }
-                    return Resolved::Uint(v);
+            for (prefix, base, is_v3) in [("0b", 2, false), ("0o", 8, true)] {
+                if is_v3 && !v3 {
+                    continue;
                 }
-            } else if let Some(rest) = plain.strip_prefix("-0b") {
-                if let Some(v) = parse_digits(rest, 2) {
-                    if v <= 1u64 << 63 {
-                        return Resolved::Int((v as i64).wrapping_neg());
+                if let Some(rest) = plain.strip_prefix(prefix) {
+                    if let Some(i) = go_parse_int_base(rest, base) {
+                        return Resolved::Int(i);
+                    }
+                    if let Some(u) = parse_digits(rest, base) {
+                        return Resolved::Uint(u);
+                    }
+                } else if let Some(rest) = plain.strip_prefix(&format!("-{prefix}")) {
+                    if let Some(i) = go_parse_int_base(&format!("-{rest}"), base) {
+                        return Resolved::Int(i);
                     }
                 }
             }
@@ -160,6 +169,14 @@ pub(crate) fn resolve_plain(s: &str, try_timestamp: bool) -> Resolved {
 /// string and not look like a YAML 1.1 base-60 float.
 pub(crate) fn plain_is_string(s: &str) -> bool {
     resolve_plain(s, true) == Resolved::Str && !is_base60_float(s)
+}
+
+/// go-yaml v3's encoder test: resolves to a string and is neither base 60 nor an old bool
+/// (`y`, `yes`, `on`, ... — the same set v2 resolves as booleans).
+pub(crate) fn plain_is_string_v3(s: &str) -> bool {
+    // v3 resolves the old booleans as strings but then refuses them (`isOldBool`); resolving
+    // them as booleans here gives the same answer.
+    resolve_plain_v(s, true, true) == Resolved::Str && !is_base60_float(s)
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
@@ -253,6 +270,23 @@ fn parse_digits(s: &str, base: u32) -> Option<u64> {
     Some(v)
 }
 
+/// Go `strconv.ParseInt(s, base, 64)` with an explicit base (sign allowed, no prefix).
+fn go_parse_int_base(s: &str, base: u32) -> Option<i64> {
+    let (neg, rest) = if let Some(r) = s.strip_prefix('-') {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix('+') {
+        (false, r)
+    } else {
+        (false, s)
+    };
+    let u = parse_digits(rest, base)?;
+    if neg {
+        (u <= 1u64 << 63).then(|| (u as i64).wrapping_neg())
+    } else {
+        (u <= i64::MAX as u64).then_some(u as i64)
+    }
+}
+
 /// Go `strconv.ParseUint(s, 0, 64)` on a string without underscores.
 pub(crate) fn go_parse_uint(s: &str) -> Option<u64> {
     let (base, digits) = if let Some(r) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -295,6 +329,13 @@ pub(crate) fn go_parse_int(s: &str) -> Option<i64> {
 /// Go `strconv.ParseFloat(s, 64)` for the decimal syntax (and inf/nan words); `None` on syntax
 /// errors and on overflow (Go reports `ErrRange` there).
 pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
+    if s.contains('_') {
+        // Go accepts underscores between digits (strconv's underscoreOK)
+        if !underscore_ok(s) {
+            return None;
+        }
+        return go_parse_float(&s.replace('_', ""));
+    }
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
     let lower = body.to_ascii_lowercase();
     if lower == "inf" || lower == "infinity" {
@@ -326,6 +367,37 @@ pub(crate) fn go_parse_float(s: &str) -> Option<f64> {
         return None;
     }
     Some(f)
+}
+
+/// Go strconv's `underscoreOK` for a decimal number: each `_` between two digits.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1] | 0x20, b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1] | 0x20 == b'x';
+    }
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || (hex && (c | 0x20).is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+        i += 1;
+    }
+    saw != b'_'
 }
 
 fn getnum(s: &[u8], i: &mut usize, fixed: bool) -> Option<u32> {
@@ -477,6 +549,11 @@ mod tests {
         assert_eq!(resolve_plain("1_000", true), Resolved::Int(1000));
         assert_eq!(resolve_plain("0x1F", true), Resolved::Int(31));
         assert_eq!(resolve_plain("1:20", true), Resolved::Str);
+        assert_eq!(resolve_plain("0b-1", true), Resolved::Int(-1));
+        assert_eq!(resolve_plain(".1_01", true), Resolved::Float(0.101));
+        assert_eq!(resolve_plain("._1", true), Resolved::Str);
+        assert_eq!(resolve_plain("0o-5", true), Resolved::Str);
+        assert_eq!(resolve_plain_v("0o-5", true, true), Resolved::Int(-5));
         assert!(is_base60_float("1:20"));
         assert_eq!(resolve_plain("1e400", true), Resolved::Str);
         assert_eq!(
