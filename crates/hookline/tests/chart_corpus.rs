@@ -33,6 +33,22 @@ fn chart_corpus_charts_all_load() {
             .into_owned();
         match chart::load_dir(dir) {
             Ok(c) => {
+                // The browser path: the same files from memory give the same chart.
+                let mut mem = std::collections::BTreeMap::new();
+                read_all(dir, "", &mut mem);
+                let m = chart::load_files(&mem).unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(
+                    summary(&m),
+                    summary(&c),
+                    "{name}: load_files differs from load_dir"
+                );
+                // And packaged as a .tgz (what `helm package` would ship: the loaded files).
+                let a = chart::load_archive(&tgz_of(&c)).unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(
+                    summary(&a),
+                    summary(&c),
+                    "{name}: load_archive differs from load_dir"
+                );
                 let opts = RenderOptions::new("rel", "ns", HelmVersion::V4);
                 match prepare_render(&c, &Default::default(), &opts) {
                     Ok(inputs) => {
@@ -59,6 +75,51 @@ fn chart_corpus_charts_all_load() {
         "expected 30 corpus charts, found {}",
         dirs.len()
     );
+}
+
+fn tgz_of(c: &chart::Chart) -> Vec<u8> {
+    let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(enc);
+    for f in &c.raw {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(f.data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, format!("{}/{}", c.name(), f.name), &f.data[..])
+            .unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+fn read_all(dir: &Path, rel: &str, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let r = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        if std::fs::metadata(e.path()).unwrap().is_dir() {
+            read_all(&e.path(), &r, out);
+        } else {
+            out.insert(r, std::fs::read(e.path()).unwrap());
+        }
+    }
+}
+
+/// Names, values and structure of a loaded chart tree, for comparisons.
+fn summary(c: &chart::Chart) -> String {
+    let mut s = format!(
+        "{} {:?} {:?} {:?} {:?}\n",
+        c.name(),
+        c.templates.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        c.files.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        c.values,
+        c.metadata
+    );
+    for d in &c.dependencies {
+        s.push_str(&summary(d));
+    }
+    s
 }
 
 /// Split a command line like a POSIX shell does for simple cases (single/double quotes).
@@ -277,8 +338,20 @@ fn normalize(j: serde_json::Value) -> serde_json::Value {
 /// conditions on real charts). Needs the corpus and the helm binary.
 #[test]
 fn chart_corpus_values_match_helm() {
+    corpus_probe(HelmVersion::V4, "helm");
+}
+
+/// The same with Helm 3.17 (its nil rules, its `.Chart` struct, its default kube version).
+#[test]
+fn chart_corpus_values_match_helm3() {
+    corpus_probe(HelmVersion::V3, "helm3");
+}
+
+fn corpus_probe(version: HelmVersion, bin: &str) {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    let helm = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/bin/helm");
+    let helm = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.tools/bin")
+        .join(bin);
     if !corpus.exists() || !helm.exists() {
         eprintln!("SKIP: needs {} and {}", corpus.display(), helm.display());
         return;
@@ -290,7 +363,8 @@ fn chart_corpus_values_match_helm() {
         .filter(|p| p.join("cmd.txt").exists())
         .collect();
     ids.sort();
-    let tmp = std::env::temp_dir().join(format!("hookline-chart-probe-{}", std::process::id()));
+    let tmp =
+        std::env::temp_dir().join(format!("hookline-chart-probe-{bin}-{}", std::process::id()));
     let (mut compared, mut probes) = (0, 0);
     for id in &ids {
         let mut cases = vec![id.clone()];
@@ -344,7 +418,7 @@ fn chart_corpus_values_match_helm() {
                 .unwrap();
             let chart = chart::load_dir(&work.join("chart")).unwrap();
             let user = opts.merge(&mut |p| Err(format!("no file {p}"))).unwrap();
-            let mut ro = RenderOptions::new(&name, &ns, HelmVersion::V4);
+            let mut ro = RenderOptions::new(&name, &ns, version);
             if flags.iter().any(|f| f == "--is-upgrade") {
                 ro.release = hookline::chart::ReleaseOptions::upgrade(&name, &ns);
             }
@@ -427,5 +501,7 @@ fn chart_corpus_values_match_helm() {
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    eprintln!("corpus: {compared} cases, {probes} chart scopes: .Values and .Chart equal helm's");
+    eprintln!(
+        "corpus ({bin}): {compared} cases, {probes} chart scopes: .Values and .Chart equal helm's"
+    );
 }

@@ -238,19 +238,7 @@ fn compare(chart: &str, args: &[&str], helm: HelmVersion) -> bool {
             );
             for (k, tv) in &t {
                 let ov = &o[k];
-                if helm == HelmVersion::V3 {
-                    // Helm 3's .Chart JSON is the struct's (checked separately).
-                    let strip = |v: &serde_json::Value| {
-                        let mut v = v.clone();
-                        if let Some(o) = v.as_object_mut() {
-                            o.remove("chart");
-                        }
-                        v
-                    };
-                    assert_eq!(strip(&tv.0), strip(&ov.0), "{chart} {args:?} {k} (helm3)");
-                } else {
-                    assert_eq!(tv.0, ov.0, "{chart} {args:?} {k}");
-                }
+                assert_eq!(tv.0, ov.0, "{chart} {args:?} {k} ({helm:?})");
                 assert_eq!(tv.1, ov.1, "types of {chart} {args:?} {k}");
             }
         }

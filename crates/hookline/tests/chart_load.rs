@@ -541,3 +541,39 @@ fn chart_template_order_and_scopes() {
     assert!(subs.borrow().contains_key("sub"));
     let _ = std::io::sink().write(b"");
 }
+
+#[test]
+fn chart_yaml_errors_read_as_helm() {
+    let chart = "apiVersion: v2\nname: bad\nversion: 0.1.0\n";
+    for (values, want) in [
+        ("a: 1\nb: [1,\nc: d: e\n", "cannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 2: did not find expected ',' or ']'"),
+        ("a: 1\n  b: 2\n", "cannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"),
+        ("- a\n", "cannot load values.yaml: cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"),
+    ] {
+        let e = load_files(&files(&[("Chart.yaml", chart), ("values.yaml", values)])).unwrap_err();
+        // The parser's own wording (crate::yaml) may differ from go-yaml's; the wrapping is ours.
+        let (prefix, _) = want.split_at(want.find("yaml: line").unwrap_or(want.len()));
+        assert!(e.message.starts_with(prefix), "{e}");
+        if e.message != want {
+            eprintln!("note: parser wording differs from helm:\n  helm:     {want}\n  hookline: {}", e.message);
+        }
+        assert_eq!(e.file.as_deref(), Some("values.yaml"));
+    }
+    let e = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: bad\nversion: 0.1.0\nfoo: [\n",
+    )]))
+    .unwrap_err();
+    assert!(
+        e.message
+            .starts_with("cannot load Chart.yaml: error converting YAML to JSON: yaml: line 4: "),
+        "{e}"
+    );
+    // A later document of a values stream reports its line in the whole file.
+    let e = load_files(&files(&[
+        ("Chart.yaml", chart),
+        ("values.yaml", "a: 1\n---\nb: 2\n  c: 3\n"),
+    ]))
+    .unwrap_err();
+    assert_eq!(e.line, Some(4), "{e:?}");
+}

@@ -274,8 +274,13 @@ pub fn prepare_render(
         .map(|r| r.name.as_str())
         .collect();
     if !missing.is_empty() {
+        // Helm 3's cmd/helm/install.go capitalises the wrapping sentence.
+        let first = match opts.helm {
+            HelmVersion::V4 => "an",
+            HelmVersion::V3 => "An",
+        };
         return Err(ChartError::new(format!(
-            "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            "{first} error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
             missing.join(", ")
         )));
     }
