@@ -7,6 +7,7 @@
 //! Rendering is an input: the simulator asks a [`Render`] for each step's hooks and resources
 //! (or uses the step's inline `manifest:`), so it works before chart rendering exists.
 
+pub mod conformance;
 mod exec;
 mod ops;
 mod state;
