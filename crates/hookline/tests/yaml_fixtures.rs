@@ -141,6 +141,11 @@ fn yaml_random_trees_match_helm() {
 }
 
 #[test]
+fn yaml_random_syntax_matches_helm() {
+    assert_fixture("syntax.json");
+}
+
+#[test]
 fn yaml_number_like_scalars_match_helm() {
     assert_fixture("scalars.json");
 }

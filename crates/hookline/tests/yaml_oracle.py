@@ -11,6 +11,8 @@ Usage:
   yaml_oracle.py random --seed S --count N --out FILE [--check]
   yaml_oracle.py values [--check]             tests/fixtures/yaml/values.txt as a chart's values.yaml
                                               (Helm 4 loader; one chart per case) -> values.json
+  yaml_oracle.py syntax --seed S --count N --out FILE [--check]
+                                              random YAML source in every syntactic form
   yaml_oracle.py scalars --seed S --count N --out FILE [--check]
                                               unquoted number-like scalars (YAML 1.1 resolution)
   yaml_oracle.py mutate --seed S --count N --out FILE [--check]
@@ -283,6 +285,154 @@ def scalar_cases(seed, count):
     return run_cases(cases)
 
 
+class SyntaxGen:
+    """Random YAML *source* in many syntactic forms (block/flow collections, every scalar style
+    with folding, escapes, chomping and indentation indicators, comments, anchors, aliases,
+    merge keys, tags, explicit keys, document markers). Mostly valid, sometimes not."""
+
+    WORDS = ["a", "b c", "x y z", "yes", "on", "1", "0x1F", "1.5", "~", "null", "é", "k:v",
+             "a#b", "-x", "long words here to fold", "2001-12-14", "<<", "'", "\"q\""]
+
+    def __init__(self, r):
+        self.r = r
+        self.anchors = []
+        self.n = 0
+
+    def word(self):
+        return self.r.choice(self.WORDS)
+
+    def plain(self, ind):
+        w = self.r.choice(["a", "b c", "yes", "1", "0x1F", "1.5", "~", "é", "x y", "-x", "a#b",
+                           "2001-12-14", "1:20", "0777", "+1", ".5", "1_000", "True", "n"])
+        if self.r.random() < 0.2:
+            w += "\n" + " " * (ind + 2) + self.r.choice(["cont", "more words", "x"])
+        if self.r.random() < 0.1:
+            w += "\n\n" + " " * (ind + 2) + "para"
+        return w
+
+    def single(self, ind):
+        body = self.r.choice(["a", "it''s", "", " lead", "trail ", "multi\n" + " " * (ind + 1) + "line",
+                              "x\n\n" + " " * (ind + 1) + "y", "#c", "a: b"])
+        return "'" + body + "'"
+
+    def double(self, ind):
+        body = self.r.choice(["a", "tab\\tx", "nl\\n", "\\x41\\u00e9\\U0001F600", "q\\\"q",
+                              "fold\n" + " " * (ind + 1) + "ed", "esc\\\n" + " " * (ind + 1) + "aped",
+                              "\\ sp", "\\0\\a\\e\\N\\_\\L\\P", "", "bad\\q", "a  \n  \n b"])
+        return '"' + body + '"'
+
+    def block(self, ind):
+        head = self.r.choice(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "|+2"])
+        if self.r.random() < 0.2:
+            head += " # c"
+        n = ind + 2
+        lines = []
+        for _ in range(self.r.randint(1, 5)):
+            k = self.r.random()
+            if k < 0.15:
+                lines.append("")
+            elif k < 0.3:
+                lines.append(" " * (n + 2) + "more indented")
+            elif k < 0.35:
+                lines.append(" " * n + "\ttab")
+            else:
+                lines.append(" " * n + self.r.choice(["line", "two words", "#not comment", "- x", "a: b"]))
+        trail = self.r.choice(["", "\n", "\n\n"])
+        return head + "\n" + "\n".join(lines) + trail
+
+    def scalar(self, ind, flow=False):
+        k = self.r.random()
+        if k < 0.35:
+            return self.plain(ind) if not flow else self.r.choice(["a", "1", "yes", "b c", "~"])
+        if k < 0.55:
+            return self.single(ind)
+        if k < 0.8 or flow:
+            return self.double(ind)
+        return self.block(ind)
+
+    def props(self):
+        p = ""
+        if self.r.random() < 0.12:
+            self.n += 1
+            name = "a%d" % self.n
+            self.anchors.append(name)
+            p += "&" + name + " "
+        if self.r.random() < 0.08:
+            p += self.r.choice(["!!str ", "!!int ", "!!float ", "!!bool ", "!local ", "!!binary ", "! "])
+        return p
+
+    def flow(self, depth):
+        if depth > 2 or self.r.random() < 0.4:
+            if self.anchors and self.r.random() < 0.1:
+                return "*" + self.r.choice(self.anchors)
+            return self.props() + self.scalar(0, flow=True)
+        if self.r.random() < 0.5:
+            items = [self.flow(depth + 1) for _ in range(self.r.randint(0, 3))]
+            return "[" + ", ".join(items) + self.r.choice(["", ",", " "]) + "]"
+        items = []
+        for _ in range(self.r.randint(0, 3)):
+            if self.r.random() < 0.15:
+                items.append("? " + self.flow(depth + 1))
+            else:
+                items.append(self.r.choice(["k", "a b", "1", "yes", '"q"']) + ": " + self.flow(depth + 1))
+        return "{" + ", ".join(items) + "}"
+
+    def node(self, ind, depth):
+        """A value placed after 'key:' or '- ' (returns text starting on the same line)."""
+        k = self.r.random()
+        if self.anchors and k < 0.06:
+            return " *" + self.r.choice(self.anchors)
+        if depth > 3 or k < 0.45:
+            return " " + self.props() + self.scalar(ind)
+        if k < 0.55:
+            return " " + self.props() + self.flow(0)
+        props = self.props().strip()
+        head = (" " + props) if props else ""
+        if k < 0.78:
+            return head + "\n" + self.mapping(ind + self.r.choice([2, 2, 4, 1]), depth + 1)
+        seq_ind = ind + self.r.choice([0, 2, 2])
+        return head + "\n" + self.sequence(seq_ind, depth + 1)
+
+    def mapping(self, ind, depth):
+        lines = []
+        keys = ["a", "b", "c", "d e", "1", "yes", "~", '"q k"', "'s k'", "x.y", "<<", "k"]
+        for _ in range(self.r.randint(1, 4)):
+            pad = " " * ind
+            if self.r.random() < 0.08:
+                lines.append(pad + "? " + self.scalar(ind).replace("\n", "\n") + "\n" + pad + ":" + self.node(ind, depth))
+                continue
+            key = self.r.choice(keys)
+            if key == "<<" and self.anchors and self.r.random() < 0.7:
+                lines.append(pad + "<<: *" + self.r.choice(self.anchors))
+                continue
+            line = pad + key + ":" + self.node(ind, depth)
+            if self.r.random() < 0.1:
+                line += " # comment"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def sequence(self, ind, depth):
+        lines = []
+        for _ in range(self.r.randint(1, 4)):
+            lines.append(" " * ind + "-" + self.node(ind + 2, depth))
+        return "\n".join(lines)
+
+    def document(self):
+        pre = self.r.choice(["", "", "---\n", "# head\n", "%YAML 1.1\n---\n", "--- # c\n"])
+        body = "v:" + self.node(0, 0)
+        post = self.r.choice(["\n", "\n", "\n...\n", "\n---\nother: 1\n", ""])
+        return pre + body + post
+
+
+def syntax_cases(seed, count):
+    r = random.Random(seed)
+    cases = []
+    for i in range(count):
+        g = SyntaxGen(r)
+        cases.append({"name": "syntax-%d-%d" % (seed, i), "kind": "yaml", "input": g.document()})
+    return run_cases(cases)
+
+
 def write_or_check(path, cases, check):
     data = json.dumps(cases, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if check:
@@ -312,6 +462,11 @@ def main(argv):
             c["kind"] = "values"
             c["result"] = run_values_case(c["input"])
         write_or_check(os.path.join(FIXTURES, "values.json"), cases, check)
+    elif cmd == "syntax":
+        seed = int(argv[argv.index("--seed") + 1])
+        count = int(argv[argv.index("--count") + 1])
+        out = argv[argv.index("--out") + 1]
+        write_or_check(out, syntax_cases(seed, count), check)
     elif cmd == "scalars":
         seed = int(argv[argv.index("--seed") + 1])
         count = int(argv[argv.index("--count") + 1])

@@ -328,3 +328,16 @@ fn yaml_arrays_match_helm() {
         );
     }
 }
+
+/// Keys whose JSON form exceeds 1024 characters make go-yaml's re-read fail, so Helm's
+/// `toYaml` prints nothing (checked with helm 4.1.4: 1022 `a` → output, 1023 → empty,
+/// 1021 `<` (escaped to `\u003c`) → empty).
+#[test]
+fn yaml_long_keys_fail_like_helm() {
+    let ok = map(&[(&"a".repeat(1022), Value::Float(1.0))]);
+    assert_eq!(yaml::to_yaml(&ok).unwrap().len(), 1028 - 1 + 1);
+    let long = map(&[(&"a".repeat(1023), Value::Float(1.0))]);
+    assert!(yaml::to_yaml(&long).is_err());
+    let html = map(&[(&"<".repeat(1021), Value::Float(1.0))]);
+    assert!(yaml::to_yaml(&html).is_err());
+}

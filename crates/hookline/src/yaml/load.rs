@@ -208,10 +208,10 @@ struct Decoder<'a> {
     alias_count: usize,
     alias_depth: usize,
     active: HashSet<usize>,
-    /// First key-conversion error (reported after decoding, as sigs.k8s.io/yaml does).
-    key_error: Option<String>,
-    /// Whether `key_error` is about a nil key (the last nil key's value is the one reported).
-    key_error_is_nil: bool,
+    /// Whether a key sigs.k8s.io/yaml can't convert (nil, uint64) was stored; such keys are
+    /// kept in the decoded maps under [`BAD_KEY`]-prefixed names (so that later duplicates and
+    /// discarded values behave as in the Go map) and reported after decoding.
+    bad_keys: bool,
     /// First json.Marshal error (NaN/Inf).
     json_error: Option<String>,
     depth: usize,
@@ -274,14 +274,22 @@ fn go_quote(s: &str) -> String {
 impl Decoder<'_> {
     /// Go's `%+#v` of the value go-yaml decodes from node `idx` (for error messages).
     fn sharp_v(&self, idx: usize, budget: &mut usize) -> String {
+        self.sharp_v_in(idx, budget, false)
+    }
+
+    /// `%#v`; `nested` values print a nil as `interface {}(nil)` as fmt does inside
+    /// containers. Map keys are sorted like fmt's (type first — nil, string, int, uint64,
+    /// float64, bool as Go's type order shows it — then value).
+    fn sharp_v_in(&self, idx: usize, budget: &mut usize, nested: bool) -> String {
         if *budget == 0 {
             return "...".into();
         }
         *budget -= 1;
         let nodes = self.nodes;
         match &nodes[idx].kind {
-            Kind::Alias { target, .. } => self.sharp_v(*target, budget),
+            Kind::Alias { target, .. } => self.sharp_v_in(*target, budget, nested),
             Kind::Scalar { value, tag, plain } => match self.scalar(value, tag, *plain) {
+                Ok(GoScalar::Nil) if nested => "interface {}(nil)".into(),
                 Ok(GoScalar::Nil) => "<nil>".into(),
                 Ok(GoScalar::Bool(b)) => b.to_string(),
                 Ok(GoScalar::Int(i)) => i.to_string(),
@@ -292,24 +300,63 @@ impl Decoder<'_> {
                 Err(_) => go_quote(value),
             },
             Kind::Seq(children) => {
-                let items: Vec<String> =
-                    children.iter().map(|&c| self.sharp_v(c, budget)).collect();
+                let items: Vec<String> = children
+                    .iter()
+                    .map(|&c| self.sharp_v_in(c, budget, true))
+                    .collect();
                 format!("[]interface {{}}{{{}}}", items.join(", "))
             }
             Kind::Map(children) => {
-                let items: Vec<String> = children
-                    .chunks(2)
-                    .filter(|p| p.len() == 2)
-                    .map(|p| {
-                        format!(
-                            "{}:{}",
-                            self.sharp_v(p[0], budget),
-                            self.sharp_v(p[1], budget)
-                        )
-                    })
+                // (rank, sort key, text of key, text of value); later duplicates replace
+                let mut items: Vec<(u8, String, f64, String, String)> = Vec::new();
+                for p in children.chunks(2).filter(|p| p.len() == 2) {
+                    let (rank, skey, nkey) = self.sort_key(p[0]);
+                    let k = self.sharp_v_in(p[0], budget, true);
+                    let v = self.sharp_v_in(p[1], budget, true);
+                    if let Some(e) = items
+                        .iter_mut()
+                        .find(|e| e.0 == rank && e.1 == skey && e.2.to_bits() == nkey.to_bits())
+                    {
+                        e.4 = v;
+                    } else {
+                        items.push((rank, skey, nkey, k, v));
+                    }
+                }
+                items.sort_by(|a, b| {
+                    a.0.cmp(&b.0)
+                        .then(a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
+                        .then(a.1.cmp(&b.1))
+                });
+                let items: Vec<String> = items
+                    .into_iter()
+                    .map(|e| format!("{}:{}", e.3, e.4))
                     .collect();
                 format!("map[interface {{}}]interface {{}}{{{}}}", items.join(", "))
             }
+        }
+    }
+
+    fn sort_key(&self, idx: usize) -> (u8, String, f64) {
+        let nodes = self.nodes;
+        let mut n = idx;
+        for _ in 0..nodes.len() {
+            match &nodes[n].kind {
+                Kind::Alias { target, .. } => n = *target,
+                _ => break,
+            }
+        }
+        match &nodes[n].kind {
+            Kind::Scalar { value, tag, plain } => match self.scalar(value, tag, *plain) {
+                Ok(GoScalar::Nil) => (0, String::new(), 0.0),
+                Ok(GoScalar::Str(s)) => (1, s, 0.0),
+                Ok(GoScalar::Bytes(b)) => (1, go_lossy(&b), 0.0),
+                Ok(GoScalar::Int(i)) => (2, String::new(), i as f64),
+                Ok(GoScalar::Uint(u)) => (3, String::new(), u as f64),
+                Ok(GoScalar::Float(f)) => (4, String::new(), f),
+                Ok(GoScalar::Bool(b)) => (5, String::new(), f64::from(u8::from(b))),
+                Err(_) => (1, value.clone(), 0.0),
+            },
+            _ => (6, String::new(), idx as f64),
         }
     }
 
@@ -501,24 +548,18 @@ impl Decoder<'_> {
                     }),
                     GoScalar::Bool(b) => Some(b.to_string()),
                     GoScalar::Uint(u) => {
-                        if self.key_error.is_none() {
-                            let v = self.sharp_v(val_idx, &mut 1000);
-                            self.key_error = Some(format!(
-                                "{PREFIX}unsupported map key of type: uint64, key: {u:#x}, value: {v}"
-                            ));
-                        }
-                        None
+                        let v = self.sharp_v(val_idx, &mut 1000);
+                        self.bad_keys = true;
+                        Some(format!(
+                            "{BAD_KEY}{u}\u{0}{PREFIX}unsupported map key of type: uint64, key: {u:#x}, value: {v}"
+                        ))
                     }
                     GoScalar::Nil => {
-                        // a later nil key overwrites the earlier one in the Go map
-                        if self.key_error.is_none() || self.key_error_is_nil {
-                            self.key_error_is_nil = true;
-                            let v = self.sharp_v(val_idx, &mut 1000);
-                            self.key_error = Some(format!(
-                                "{PREFIX}unsupported map key of type: %!s(<nil>), key: <nil>, value: {v}"
-                            ));
-                        }
-                        None
+                        let v = self.sharp_v(val_idx, &mut 1000);
+                        self.bad_keys = true;
+                        Some(format!(
+                            "{BAD_KEY}nil\u{0}{PREFIX}unsupported map key of type: %!s(<nil>), key: <nil>, value: {v}"
+                        ))
                     }
                 })
             }
@@ -543,11 +584,50 @@ impl Decoder<'_> {
             let key = self.key(k, v)?;
             let value = self.unmarshal(v, None)?;
             if let Some(key) = key {
-                out.insert(key, value);
+                match key
+                    .strip_prefix(BAD_KEY)
+                    .and_then(|r| r.split_once('\u{0}'))
+                {
+                    // the Go map keeps one entry per distinct bad key; its error is reported
+                    Some((id, msg)) => {
+                        out.insert(format!("{BAD_KEY}{id}"), Value::string(msg));
+                    }
+                    None => {
+                        out.insert(key, value);
+                    }
+                }
             }
         }
         Ok(())
     }
+}
+
+/// Prefix of the placeholder keys standing for map keys sigs.k8s.io/yaml rejects.
+const BAD_KEY: &str = "\u{0}\u{ffff}hookline-bad-key:";
+
+/// The error of the shallowest rejected key left in the decoded tree (sigs.k8s.io/yaml
+/// converts outer maps before inner ones).
+fn find_bad_key(v: &Value) -> Option<String> {
+    let mut level: Vec<Value> = vec![v.clone()];
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for v in &level {
+            match v {
+                Value::Map(m) => {
+                    for (k, x) in m.borrow().iter() {
+                        if k.starts_with(BAD_KEY) {
+                            return x.as_str().map(str::to_string);
+                        }
+                        next.push(x.clone());
+                    }
+                }
+                Value::List(l) => next.extend(l.iter().cloned()),
+                _ => {}
+            }
+        }
+        level = next;
+    }
+    None
 }
 
 /// Go's `encoding/json` replacement of invalid UTF-8: one U+FFFD per bad byte.
@@ -630,15 +710,16 @@ fn decode_root(
         alias_count: 0,
         alias_depth: 0,
         active: HashSet::new(),
-        key_error: None,
-        key_error_is_nil: false,
+        bad_keys: false,
         json_error: None,
         depth: 0,
         max_depth: limits.max_depth,
     };
     let v = d.unmarshal(root, None)?;
-    if let Some(e) = d.key_error {
-        return Err(YamlError::new(YamlErrorKind::Semantic, e));
+    if d.bad_keys {
+        if let Some(e) = find_bad_key(&v) {
+            return Err(YamlError::new(YamlErrorKind::Semantic, e));
+        }
     }
     if let Some(e) = d.json_error {
         return Err(YamlError::new(YamlErrorKind::Semantic, e));

@@ -176,7 +176,7 @@ fn to_node(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node, Y
             }
             let mut entries = Vec::new();
             for (k, x) in m.borrow().iter() {
-                if let Err(e) = check_readable(k) {
+                if let Err(e) = check_readable(k).and_then(|_| check_json_key(k)) {
                     seen.remove(&key);
                     return Err(e);
                 }
@@ -260,6 +260,21 @@ fn fold_nel(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// JSONToYAML re-reads `{"key":...}` with go-yaml, where the key is a flow-context simple key:
+/// it must stay on one line (a raw NEL breaks it) and within 1024 characters of JSON text, or
+/// go-yaml fails (`did not find expected ',' or '}'`) and Helm's toYaml prints nothing.
+fn check_json_key(k: &str) -> Result<(), YamlError> {
+    let mut quoted = String::new();
+    crate::json::write_string(&mut quoted, k, true);
+    if k.contains('\u{85}') || quoted.chars().count() > 1024 {
+        return Err(YamlError::new(
+            YamlErrorKind::Syntax,
+            "yaml: did not find expected ',' or '}'",
+        ));
+    }
+    Ok(())
 }
 
 fn cycle_error(ty: &str) -> YamlError {
