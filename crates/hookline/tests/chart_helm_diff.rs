@@ -281,6 +281,10 @@ fn chart_parent_matches_helm_v4() {
         ],
         &["--set", "sub-a=null"],
         &["--set", "global=null"],
+        &["--set", "sub-a=5"],
+        &["--set", "sub-a.enabled=yes,global.subAtwo=0"],
+        &["--set", "tags=null,sub-b.leaf=null"],
+        &["--set", "global.nested=flat"],
     ];
     let mut n = 0;
     for args in cases {

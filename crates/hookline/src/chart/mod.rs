@@ -1,6 +1,31 @@
 //! The chart model: loading (from files in memory, `.tgz` archives, directories), dependency
 //! processing, and everything the template engine needs to render a chart as `helm template`
 //! does: each template's name, source and scoped data, in Helm's parse order.
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use hookline::chart::{load_files, prepare_render, RenderOptions};
+//! use hookline::values::ValueOptions;
+//! use hookline::HelmVersion;
+//!
+//! let mut files = BTreeMap::new();
+//! files.insert("Chart.yaml".to_string(), b"apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_vec());
+//! files.insert("values.yaml".to_string(), b"replicas: 1\n".to_vec());
+//! files.insert("templates/cm.yaml".to_string(), b"n: {{ .Values.replicas }}\n".to_vec());
+//! let chart = load_files(&files).unwrap();
+//!
+//! let mut flags = ValueOptions::default();
+//! flags.values.push("replicas=3".into());
+//! let user = flags.merge(&mut |path| Err(format!("no file {path}"))).unwrap();
+//!
+//! let inputs = prepare_render(&chart, &user, &RenderOptions::new("rel", "ns", HelmVersion::V4)).unwrap();
+//! for t in &inputs.templates {
+//!     // Parse every t.source under t.name in this order, then execute the ones that are not
+//!     // partials with t.data().
+//!     assert_eq!(t.name, "demo/templates/cm.yaml");
+//!     let _data = t.data();
+//! }
+//! ```
 
 pub mod archive;
 pub mod deps;
@@ -288,6 +313,10 @@ pub fn prepare_render(
     deps::process_dependencies(&mut chart, user_values, opts.helm)
         .map_err(|e| ChartError::new(format!("chart dependencies processing failed: {e}")))?;
 
+    // pkg/chart/common/util/values.go ToRenderValues (schema validation: not yet).
+    let values = crate::values::coalesce::coalesce_values_for(&chart, user_values, opts.helm)
+        .map_err(ChartError::new)?;
+
     // pkg/action/action.go renderResources.
     let kv = &opts.capabilities.kube_version;
     if !chart.metadata.kube_version.is_empty()
@@ -298,9 +327,6 @@ pub fn prepare_render(
             chart.metadata.kube_version, kv.version
         )));
     }
-
-    let values = crate::values::coalesce::coalesce_values_for(&chart, user_values, opts.helm)
-        .map_err(ChartError::new)?;
 
     let release = opts.release.to_value();
     let caps = Value::Object(Rc::new(opts.capabilities.clone()));
