@@ -166,8 +166,18 @@ fn mine(
 ) -> Result<BTreeMap<String, (serde_json::Value, String)>, String> {
     let chart = chart::load_dir(chart_dir).map_err(|e| e.to_string())?;
     let user = value_options(args).merge(&mut |p| read_fixture(p))?;
-    let inputs = prepare_render(&chart, &user, &RenderOptions::new("rel", "ns", helm))
-        .map_err(|e| e.to_string())?;
+    let mut ro = RenderOptions::new("rel", "ns", helm);
+    for w in args.windows(2) {
+        match w[0] {
+            "--kube-version" => ro.capabilities.set_kube_version_flag(w[1], helm)?,
+            "--api-versions" => ro.capabilities.add_api_versions_flags(&[w[1].to_string()]),
+            _ => {}
+        }
+    }
+    if args.contains(&"--is-upgrade") {
+        ro.release = chart::ReleaseOptions::upgrade("rel", "ns");
+    }
+    let inputs = prepare_render(&chart, &user, &ro).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
     for t in &inputs.templates {
         if t.is_partial || t.is_notes {
@@ -285,6 +295,16 @@ fn chart_parent_matches_helm_v4() {
         &["--set", "sub-a.enabled=yes,global.subAtwo=0"],
         &["--set", "tags=null,sub-b.leaf=null"],
         &["--set", "global.nested=flat"],
+        &[
+            "--kube-version",
+            "1.28.3-gke.100",
+            "--api-versions",
+            "x.io/v1,y.io/v1/Kind",
+            "--api-versions",
+            "z/v1",
+        ],
+        &["--kube-version", "v1.30", "--is-upgrade"],
+        &["--kube-version", "foo"],
     ];
     let mut n = 0;
     for args in cases {
@@ -298,7 +318,12 @@ fn chart_parent_matches_helm_v4() {
 #[test]
 fn chart_parent_matches_helm_v3() {
     let mut n = 0;
-    for args in [&[][..], &["--set", "tags.backend=false"][..]] {
+    for args in [
+        &[][..],
+        &["--set", "tags.backend=false"][..],
+        &["--kube-version", "1.28.3", "--api-versions", "x.io/v1"][..],
+        &["--kube-version", "foo"][..],
+    ] {
         if compare("parent", args, HelmVersion::V3) {
             n += 1;
         }

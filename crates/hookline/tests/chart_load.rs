@@ -577,3 +577,27 @@ fn chart_yaml_errors_read_as_helm() {
     .unwrap_err();
     assert_eq!(e.line, Some(4), "{e:?}");
 }
+
+#[test]
+fn chart_capabilities_flags() {
+    let mut caps = chart::Capabilities::default_for(HelmVersion::V4);
+    let n = caps.api_versions.0.len();
+    caps.add_api_versions_flags(&["a/v1,b/v1".to_string(), "c/v1/Kind".to_string()]);
+    assert_eq!(caps.api_versions.0.len(), n + 3);
+    assert!(caps.api_versions.has("c/v1/Kind") && caps.api_versions.has("apps/v1"));
+    assert_eq!(
+        caps.set_kube_version_flag("foo", HelmVersion::V4)
+            .unwrap_err(),
+        "invalid kube version 'foo': could not parse \"foo\" as version"
+    );
+    assert_eq!(
+        caps.set_kube_version_flag("foo", HelmVersion::V3)
+            .unwrap_err(),
+        "invalid kube version 'foo': Invalid Semantic Version"
+    );
+    caps.set_kube_version_flag("1.30", HelmVersion::V4).unwrap();
+    assert_eq!(caps.kube_version.normalized(), "v1.30");
+    let caps3 = chart::Capabilities::default_for(HelmVersion::V3);
+    assert_eq!(caps3.kube_version.version, "v1.32.0");
+    assert_eq!(caps3.api_versions.0.len(), 56);
+}

@@ -369,6 +369,23 @@ impl Capabilities {
     pub fn add_api_versions<I: IntoIterator<Item = String>>(&mut self, extra: I) {
         self.api_versions.0.extend(extra);
     }
+
+    /// `--api-versions` flag values as given on the command line: each may hold a comma list
+    /// (pflag `StringSlice`), appended in order (pkg/cmd/template.go).
+    pub fn add_api_versions_flags(&mut self, flags: &[String]) {
+        for f in flags {
+            self.api_versions
+                .0
+                .extend(f.split(',').filter(|s| !s.is_empty()).map(str::to_string));
+        }
+    }
+
+    /// `--kube-version V` (pkg/cmd/template.go): error text as `helm template` prints it.
+    pub fn set_kube_version_flag(&mut self, v: &str, helm: HelmVersion) -> Result<(), String> {
+        self.kube_version =
+            KubeVersion::parse(v, helm).map_err(|e| format!("invalid kube version '{v}': {e}"))?;
+        Ok(())
+    }
 }
 
 impl Object for Capabilities {
