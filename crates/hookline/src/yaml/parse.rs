@@ -7,7 +7,7 @@
 //! Written from the behaviour of the Go code; positions are counted in characters like go-yaml's
 //! marks (index, 0-based line, 0-based column).
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Mark {
@@ -64,10 +64,10 @@ enum Tok {
     FlowEntry,
     Key,
     Value,
-    Alias(String),
-    Anchor(String),
-    Tag(String, String),
-    Scalar(String, ScalarStyle),
+    Alias(Rc<str>),
+    Anchor(Rc<str>),
+    Tag(Rc<str>, Rc<str>),
+    Scalar(Rc<str>, ScalarStyle),
 }
 
 #[derive(Debug, Clone)]
@@ -120,7 +120,8 @@ struct Scanner {
     indents: Vec<isize>,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
-    simple_keys_by_tok: HashMap<usize, usize>,
+    /// token number → index in `simple_keys` (few entries: one per flow level at most).
+    simple_keys_by_tok: Vec<(usize, usize)>,
     flow_level: usize,
 }
 
@@ -144,7 +145,7 @@ impl Scanner {
             indents: Vec::new(),
             simple_key_allowed: false,
             simple_keys: Vec::new(),
-            simple_keys_by_tok: HashMap::new(),
+            simple_keys_by_tok: Vec::new(),
             flow_level: 0,
         }
     }
@@ -223,7 +224,7 @@ impl Scanner {
     fn fetch_more_tokens(&mut self) -> R<()> {
         loop {
             if self.head != self.tokens.len() {
-                let Some(&idx) = self.simple_keys_by_tok.get(&self.tokens_parsed) else {
+                let Some(idx) = self.simple_key_for(self.tokens_parsed) else {
                     break;
                 };
                 if !self.simple_key_is_valid(idx)? {
@@ -246,12 +247,22 @@ impl Scanner {
     fn skip_token(&mut self) {
         self.token_available = false;
         self.tokens_parsed += 1;
+        // entries for tokens already consumed are never looked up again
+        let parsed = self.tokens_parsed;
+        self.simple_keys_by_tok.retain(|e| e.0 >= parsed);
         self.stream_end_produced = self.tokens[self.head].kind == Tok::StreamEnd;
         self.head += 1;
         if self.head > 64 && self.head * 2 > self.tokens.len() {
             self.tokens.drain(..self.head);
             self.head = 0;
         }
+    }
+
+    fn simple_key_for(&self, token_number: usize) -> Option<usize> {
+        self.simple_keys_by_tok
+            .iter()
+            .find(|e| e.0 == token_number)
+            .map(|e| e.1)
     }
 
     fn simple_key_is_valid(&mut self, idx: usize) -> R<bool> {
@@ -281,7 +292,8 @@ impl Scanner {
             self.remove_simple_key()?;
             let last = self.simple_keys.len() - 1;
             self.simple_keys[last] = sk;
-            self.simple_keys_by_tok.insert(sk.token_number, last);
+            self.simple_keys_by_tok.retain(|e| e.0 != sk.token_number);
+            self.simple_keys_by_tok.push((sk.token_number, last));
         }
         Ok(())
     }
@@ -294,7 +306,7 @@ impl Scanner {
             }
             self.simple_keys[i].possible = false;
             let tn = self.simple_keys[i].token_number;
-            self.simple_keys_by_tok.remove(&tn);
+            self.simple_keys_by_tok.retain(|e| e.0 != tn);
         }
         Ok(())
     }
@@ -318,7 +330,7 @@ impl Scanner {
         if self.flow_level > 0 {
             self.flow_level -= 1;
             if let Some(sk) = self.simple_keys.pop() {
-                self.simple_keys_by_tok.remove(&sk.token_number);
+                self.simple_keys_by_tok.retain(|e| e.0 != sk.token_number);
             }
         }
     }
@@ -567,7 +579,7 @@ impl Scanner {
                 sk.mark,
             )?;
             self.simple_keys[idx].possible = false;
-            self.simple_keys_by_tok.remove(&sk.token_number);
+            self.simple_keys_by_tok.retain(|e| e.0 != sk.token_number);
             self.simple_key_allowed = false;
         } else {
             if self.flow_level == 0 {
@@ -607,7 +619,11 @@ impl Scanner {
                 "did not find expected alphabetic or numeric character",
             ));
         }
-        let kind = if alias { Tok::Alias(s) } else { Tok::Anchor(s) };
+        let kind = if alias {
+            Tok::Alias(s.into())
+        } else {
+            Tok::Anchor(s.into())
+        };
         self.push(kind, start, end);
         Ok(())
     }
@@ -646,7 +662,7 @@ impl Scanner {
             return Err(self.err(start, "did not find expected whitespace or line break"));
         }
         let end = self.mark;
-        self.push(Tok::Tag(handle, suffix), start, end);
+        self.push(Tok::Tag(handle.into(), suffix.into()), start, end);
         Ok(())
     }
 
@@ -961,7 +977,7 @@ impl Scanner {
             ScalarStyle::Folded
         };
         Ok(Token {
-            kind: Tok::Scalar(s, style),
+            kind: Tok::Scalar(s.into(), style),
             start,
             end,
         })
@@ -1138,7 +1154,7 @@ impl Scanner {
             ScalarStyle::DoubleQuoted
         };
         Ok(Token {
-            kind: Tok::Scalar(s, style),
+            kind: Tok::Scalar(s.into(), style),
             start,
             end,
         })
@@ -1222,7 +1238,7 @@ impl Scanner {
             self.simple_key_allowed = true;
         }
         Ok(Token {
-            kind: Tok::Scalar(s, ScalarStyle::Plain),
+            kind: Tok::Scalar(s.into(), ScalarStyle::Plain),
             start,
             end,
         })
@@ -1521,28 +1537,28 @@ impl Parser {
         if let Tok::Alias(name) = &t.kind {
             self.pop_state();
             self.skip();
-            return Ok((Event::Alias(name.clone()), t.start));
+            return Ok((Event::Alias(name.to_string()), t.start));
         }
         let mut start = t.start;
         let mut anchor: Option<String> = None;
         let mut tag_parts: Option<(String, String, Mark)> = None;
         if let Tok::Anchor(a) = &t.kind {
-            anchor = Some(a.clone());
+            anchor = Some(a.to_string());
             start = t.start;
             self.skip();
             t = self.peek()?;
             if let Tok::Tag(h, s) = &t.kind {
-                tag_parts = Some((h.clone(), s.clone(), t.start));
+                tag_parts = Some((h.to_string(), s.to_string(), t.start));
                 self.skip();
                 t = self.peek()?;
             }
         } else if let Tok::Tag(h, s) = &t.kind {
-            tag_parts = Some((h.clone(), s.clone(), t.start));
+            tag_parts = Some((h.to_string(), s.to_string(), t.start));
             start = t.start;
             self.skip();
             t = self.peek()?;
             if let Tok::Anchor(a) = &t.kind {
-                anchor = Some(a.clone());
+                anchor = Some(a.to_string());
                 self.skip();
                 t = self.peek()?;
             }
@@ -1570,7 +1586,7 @@ impl Parser {
             self.skip();
             return Ok((
                 Event::Scalar {
-                    value: value.clone(),
+                    value: value.to_string(),
                     tag,
                     anchor,
                     plain_implicit,

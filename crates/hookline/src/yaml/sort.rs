@@ -15,20 +15,9 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
 }
 
-/// `keyList.Less(a, b)` for two string keys (go-yaml v2).
-pub(crate) fn key_less(a: &str, b: &str) -> bool {
-    key_less_impl(a, b, false)
-}
-
-/// go-yaml v3's `keyList.Less`: like v2, except that after a run of equal digits a letter
-/// sorts before a non-letter.
-pub(crate) fn key_less_v3(a: &str, b: &str) -> bool {
-    key_less_impl(a, b, true)
-}
-
-fn key_less_impl(a: &str, b: &str, v3: bool) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
+/// `keyList.Less` on two keys as characters: go-yaml v2, or v3 (`v3`: after a run of equal
+/// digits a letter sorts before a non-letter).
+fn key_less_chars(ar: &[char], br: &[char], v3: bool) -> bool {
     let mut i = 0;
     let mut digits = false;
     while i < ar.len() && i < br.len() {
@@ -81,17 +70,21 @@ fn key_less_impl(a: &str, b: &str, v3: bool) -> bool {
 /// Sort keys as `sort.Sort(keyList)` does. Go's sort is not stable, but distinct string keys
 /// never compare equal in both directions except in degenerate digit cases, which a stable
 /// merge sort resolves the same way for all practical inputs.
-pub(crate) fn sort_keys<T>(items: &mut [(String, T)], v3: bool) {
-    let less = if v3 { key_less_v3 } else { key_less };
-    items.sort_by(|x, y| {
-        if less(&x.0, &y.0) {
+pub(crate) fn sort_keys<T>(items: &mut Vec<(String, T)>, v3: bool) {
+    let mut keyed: Vec<(Vec<char>, (String, T))> = items
+        .drain(..)
+        .map(|it| (it.0.chars().collect(), it))
+        .collect();
+    keyed.sort_by(|x, y| {
+        if key_less_chars(&x.0, &y.0, v3) {
             Ordering::Less
-        } else if less(&y.0, &x.0) {
+        } else if key_less_chars(&y.0, &x.0, v3) {
             Ordering::Greater
         } else {
             Ordering::Equal
         }
     });
+    items.extend(keyed.into_iter().map(|k| k.1));
 }
 
 #[cfg(test)]
