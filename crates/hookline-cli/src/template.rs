@@ -117,7 +117,11 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     let (name, chart_path) = match positional.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
-        [] => return Err(format!("\"hookline template\" requires at least 1 argument\n\n{USAGE}")),
+        [] => {
+            return Err(format!(
+                "\"hookline template\" requires at least 1 argument\n\n{USAGE}"
+            ))
+        }
         _ => {
             return Err(format!(
                 "\"hookline template\" accepts at most 2 arguments, got {}\n\n{USAGE}",
@@ -168,8 +172,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
 /// How Go's slog text handler writes a value: bare unless it needs quoting.
 fn slog_value(s: &str) -> String {
     let needs_quotes = s.is_empty()
-        || s
-            .chars()
+        || s.chars()
             .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control() || !c.is_ascii());
     if needs_quotes {
         format!("{s:?}")

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::lifecycle::{self, FixedRender};
 use crate::manifest::RenderedFile;
 use crate::plan::{HelmVersion, Plan};
+use crate::render::chart_render::ChartRenderer;
+use crate::render::TemplateRequest;
 use crate::scenario::Scenario;
 
 /// What the user has in the playground.
@@ -38,7 +40,7 @@ pub struct Input {
 pub struct Diagnostic {
     /// Chart-relative path, or `scenario`, `values` for those editors.
     pub file: String,
-    /// 1-based; 0 when unknown.
+    /// 1-based line and column (the column counts bytes); 0 when unknown.
     pub line: u32,
     pub col: u32,
     pub message: String,
@@ -81,24 +83,29 @@ fn manifest_files(files: &BTreeMap<String, String>) -> Vec<RenderedFile> {
         .collect()
 }
 
-/// Run everything. Never panics; every problem is a diagnostic.
-pub fn run(input: &Input) -> Output {
-    let mut out = Output::default();
+/// The chart-relative path of a template name (`mychart/templates/x.yaml` →
+/// `templates/x.yaml`), the path the editor knows.
+fn chart_relative(template_name: &str) -> String {
+    match template_name.split_once('/') {
+        Some((_, rest)) => rest.to_string(),
+        None => template_name.to_string(),
+    }
+}
+
+fn diagnostic(file: &str, line: usize, col: usize, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: u32::try_from(line).unwrap_or(0),
+        col: u32::try_from(col).unwrap_or(0),
+        message,
+    }
+}
+
+fn parse_scenario(input: &Input) -> Result<Scenario, Diagnostic> {
     let mut scenario = if input.scenario.trim().is_empty() {
         Scenario::default()
     } else {
-        match Scenario::parse(&input.scenario) {
-            Ok(s) => s,
-            Err(e) => {
-                out.diagnostics.push(Diagnostic {
-                    file: "scenario".into(),
-                    line: 0,
-                    col: 0,
-                    message: e.0,
-                });
-                return out;
-            }
-        }
+        Scenario::parse(&input.scenario).map_err(|e| diagnostic("scenario", 0, 0, e.0))?
     };
     if let Some(r) = &input.release {
         scenario.release = r.clone();
@@ -109,6 +116,43 @@ pub fn run(input: &Input) -> Output {
     if let Some(h) = input.helm {
         scenario.helm = h;
     }
+    Ok(scenario)
+}
+
+/// The playground's global values: the values editor, then the `--set` lines.
+fn global_values(input: &Input) -> Result<gotemplate::Map, Diagnostic> {
+    let opts = crate::values::ValueOptions {
+        value_files: if input.values.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![("values".to_string(), input.values.clone())]
+        },
+        values: input
+            .set
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .collect(),
+        ..Default::default()
+    };
+    opts.merge(&mut |p: &str| Err(format!("--set-file {p}: files cannot be read here")))
+        .map_err(|e| diagnostic("values", 0, 0, e))
+}
+
+/// Run everything. Never panics; every problem is a diagnostic.
+pub fn run(input: &Input) -> Output {
+    let mut out = Output::default();
+    let scenario = match parse_scenario(input) {
+        Ok(s) => s,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    if input.files.contains_key("Chart.yaml") {
+        run_chart(input, &scenario, &mut out);
+        return out;
+    }
     let files = manifest_files(&input.files);
     out.rendered = files
         .iter()
@@ -118,17 +162,71 @@ pub fn run(input: &Input) -> Output {
         })
         .collect();
     if let Err(e) = lifecycle::render_files(&files, scenario.helm) {
-        out.diagnostics.push(Diagnostic {
-            file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
-            line: 0,
-            col: 0,
-            message: e,
-        });
+        out.diagnostics.push(diagnostic(
+            &files.first().map(|f| f.path.clone()).unwrap_or_default(),
+            0,
+            0,
+            e,
+        ));
         return out;
     }
     let mut render = FixedRender::new(files);
     out.plan = Some(lifecycle::simulate(&scenario, &mut render));
     out
+}
+
+fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
+    let bytes: BTreeMap<String, Vec<u8>> = input
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
+        .collect();
+    let chart = match crate::chart::load_files(&bytes) {
+        Ok(c) => c,
+        Err(e) => {
+            out.diagnostics.push(diagnostic(
+                e.file.as_deref().unwrap_or("Chart.yaml"),
+                e.line.unwrap_or(0),
+                e.column.unwrap_or(0),
+                e.message.clone(),
+            ));
+            return;
+        }
+    };
+    let base_values = match global_values(input) {
+        Ok(v) => v,
+        Err(d) => {
+            out.diagnostics.push(d);
+            return;
+        }
+    };
+    let mut base = TemplateRequest::new(&scenario.release, &scenario.namespace, scenario.helm);
+    base.kube_version = input.kube_version.clone().filter(|v| !v.trim().is_empty());
+    let mut renderer = ChartRenderer::new(std::rc::Rc::new(chart), base);
+    renderer.base_values = base_values;
+    let plan = lifecycle::simulate(scenario, &mut renderer);
+    if let Some(r) = &renderer.first_render {
+        out.rendered = r
+            .files
+            .iter()
+            .filter(|f| !f.content.trim().is_empty())
+            .map(|f| RenderedFileView {
+                path: f.path.clone(),
+                content: f.content.clone(),
+            })
+            .collect();
+    }
+    if let Some(e) = &renderer.last_error {
+        // Go prints a 0-based byte offset as the column; editors count from 1.
+        let col = if e.line > 0 { e.col + 1 } else { 0 };
+        out.diagnostics.push(diagnostic(
+            &e.file.as_deref().map(chart_relative).unwrap_or_default(),
+            e.line,
+            col,
+            e.message.clone(),
+        ));
+    }
+    out.plan = Some(plan);
 }
 
 #[cfg(test)]
@@ -150,6 +248,68 @@ mod tests {
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
         let plan = out.plan.unwrap();
         assert_eq!(plan.steps[0].actions[0].name, "a");
+    }
+
+    #[test]
+    fn a_chart_is_rendered_per_step() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "Chart.yaml".to_string(),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
+        );
+        files.insert("values.yaml".to_string(), "tag: v1\n".to_string());
+        files.insert(
+            "templates/job.yaml".to_string(),
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate-{{ .Release.Revision }}\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n".to_string(),
+        );
+        let out = run(&Input {
+            files,
+            scenario: "release: demo\nsteps:\n  - op: install\n  - op: upgrade\n".into(),
+            ..Input::default()
+        });
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let plan = out.plan.unwrap();
+        assert_eq!(plan.steps[0].actions[0].name, "demo-migrate-1");
+        let upgrade_names: Vec<&str> = plan.steps[1]
+            .actions
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert!(
+            upgrade_names.contains(&"demo-migrate-2"),
+            "{upgrade_names:?}"
+        );
+        assert_eq!(out.rendered[0].path, "demo/templates/job.yaml");
+    }
+
+    #[test]
+    fn a_template_error_points_at_its_line() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "Chart.yaml".to_string(),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
+        );
+        files.insert(
+            "templates/cm.yaml".to_string(),
+            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ .Values.missing.deep }}\n"
+                .to_string(),
+        );
+        let out = run(&Input {
+            files,
+            ..Input::default()
+        });
+        let d = &out.diagnostics[0];
+        assert_eq!(
+            (d.file.as_str(), d.line, d.col),
+            ("templates/cm.yaml", 5, 16),
+            "{d:?}"
+        );
+        assert!(
+            d.message
+                .contains("nil pointer evaluating interface {}.deep"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -46,7 +46,11 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         t.register_pure(name, sig, f);
     }
     for (name, sig, f) in env_functions(env) {
-        t.register_ctx(name, sig, Rc::new(move |_ctx: &mut Ctx<'_, '_>, a: &[Value]| f(a)));
+        t.register_ctx(
+            name,
+            sig,
+            Rc::new(move |_ctx: &mut Ctx<'_, '_>, a: &[Value]| f(a)),
+        );
     }
     let s = Signature::new;
 
@@ -79,12 +83,38 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         })
     });
     t.register_pure("toJson", s(&[Any]), |a| {
-        Ok(Value::from(json::to_json(&arg(a, 0), true).unwrap_or_default()))
+        Ok(Value::from(
+            json::to_json(&arg(a, 0), true).unwrap_or_default(),
+        ))
     });
     t.register_pure("mustToJson", s(&[Any]), |a| {
         json::to_json(&arg(a, 0), true)
             .map(Value::from)
             .map_err(FuncError)
+    });
+    // Sprig's JSON functions that Helm does not override (sprig/defaults.go).
+    t.register_pure("toPrettyJson", s(&[Any]), |a| {
+        Ok(Value::from(
+            json::to_pretty_json(&arg(a, 0)).unwrap_or_default(),
+        ))
+    });
+    t.register_pure("mustToPrettyJson", s(&[Any]), |a| {
+        json::to_pretty_json(&arg(a, 0))
+            .map(Value::from)
+            .map_err(FuncError)
+    });
+    t.register_pure("toRawJson", s(&[Any]), |a| {
+        Ok(Value::from(
+            json::to_json(&arg(a, 0), false).unwrap_or_default(),
+        ))
+    });
+    t.register_pure("mustToRawJson", s(&[Any]), |a| {
+        json::to_json(&arg(a, 0), false)
+            .map(Value::from)
+            .map_err(FuncError)
+    });
+    t.register_pure("mustFromJson", s(&[String]), |a| {
+        json::from_json_value(&str_arg(a, 0)).map_err(FuncError)
     });
     t.register_pure("fromJson", s(&[String]), |a| {
         Ok(json::from_json(&str_arg(a, 0)).unwrap_or_else(error_map))
@@ -93,7 +123,9 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         Ok(json::from_json_list(&str_arg(a, 0))
             .unwrap_or_else(|e| Value::list(vec![Value::from(e)])))
     });
-    t.register_pure("toToml", s(&[Any]), |a| Ok(Value::from(to_toml(&arg(a, 0)))));
+    t.register_pure("toToml", s(&[Any]), |a| {
+        Ok(Value::from(to_toml(&arg(a, 0))))
+    });
     t.register_pure("fromToml", s(&[String]), |_| {
         Ok(error_map(
             "fromToml is not supported by Hookline yet".to_string(),

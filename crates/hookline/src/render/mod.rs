@@ -4,6 +4,7 @@
 //! Source: Helm v4.1.4 `pkg/engine/engine.go` (`render`, `initFunMap`, `includeFun`,
 //! `tplFun`, `cleanupParseError`, `reformatExecErrorMsg`) and `pkg/engine/funcs.go`.
 
+pub mod chart_render;
 pub mod errors;
 mod helm_funcs;
 pub mod output;
@@ -74,7 +75,11 @@ impl Rendered {
 }
 
 /// Build the engine with every function Helm's templates can call.
-pub(crate) fn engine(helm: HelmVersion, env: Rc<RefCell<FuncEnv>>, limits: &RenderLimits) -> Templates {
+pub(crate) fn engine(
+    helm: HelmVersion,
+    env: Rc<RefCell<FuncEnv>>,
+    limits: &RenderLimits,
+) -> Templates {
     let mut t = Templates::new();
     t.set_name("gotpl");
     *t.limits_mut() = limits.engine.clone();
@@ -133,6 +138,8 @@ pub struct TemplateRequest {
     pub namespace: String,
     pub helm: HelmVersion,
     pub is_upgrade: bool,
+    /// `.Release.Revision` (1 for `helm template` and installs).
+    pub revision: i64,
     pub kube_version: Option<String>,
     pub api_versions: Vec<String>,
     pub output: output::OutputOptions,
@@ -149,6 +156,7 @@ impl TemplateRequest {
             namespace: namespace.to_string(),
             helm,
             is_upgrade: false,
+            revision: 1,
             kube_version: None,
             api_versions: Vec::new(),
             output: output::OutputOptions::default(),
@@ -207,6 +215,7 @@ pub fn render_options(req: &TemplateRequest) -> Result<crate::chart::RenderOptio
     if req.is_upgrade {
         opts.release = crate::chart::ReleaseOptions::upgrade(&req.release_name, &req.namespace);
     }
+    opts.release.revision = req.revision;
     if let Some(v) = &req.kube_version {
         opts.capabilities.kube_version = crate::chart::KubeVersion::parse(v, req.helm)?;
     }

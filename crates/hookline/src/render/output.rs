@@ -46,7 +46,10 @@ pub fn template_output(
             if opts.skip_tests && h.events.contains(&HookEvent::Test) {
                 continue;
             }
-            out.push_str(&format!("---\n# Source: {}\n{}\n", h.doc.path, h.doc.content));
+            out.push_str(&format!(
+                "---\n# Source: {}\n{}\n",
+                h.doc.path, h.doc.content
+            ));
         }
     }
     if opts.show_only.is_empty() {
@@ -167,8 +170,14 @@ mod tests {
         assert!(go_filepath_match("templates/*.yaml", "templates/a.yaml"));
         assert!(!go_filepath_match("templates/*.yaml", "templates/x/a.yaml"));
         assert!(go_filepath_match("templates/?.yaml", "templates/a.yaml"));
-        assert!(go_filepath_match("templates/[a-c].yaml", "templates/b.yaml"));
-        assert!(!go_filepath_match("templates/[^a-c].yaml", "templates/b.yaml"));
+        assert!(go_filepath_match(
+            "templates/[a-c].yaml",
+            "templates/b.yaml"
+        ));
+        assert!(!go_filepath_match(
+            "templates/[^a-c].yaml",
+            "templates/b.yaml"
+        ));
         assert!(go_filepath_match("templates/a.yaml", "templates/a.yaml"));
         assert!(!go_filepath_match("templates", "templates/a.yaml"));
     }

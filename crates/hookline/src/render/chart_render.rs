@@ -1,0 +1,104 @@
+//! A chart as the lifecycle simulator's renderer: every install and upgrade of a scenario
+//! renders the chart again with that step's values, revision and IsInstall/IsUpgrade, exactly
+//! as `helm install`/`helm upgrade` render before they act (Helm v4 `pkg/action/install.go`,
+//! `upgrade.go`: `renderResources` with `ToRenderValues`).
+
+use std::rc::Rc;
+
+use gotemplate::{Map, Value};
+use serde_json::Value as Json;
+
+use super::{render_chart, TemplateError, TemplateRequest};
+use crate::chart::Chart;
+use crate::lifecycle::{Render, RenderOutput, RenderRequest};
+use crate::manifest::{parse_head, split_documents};
+
+/// Renders one chart for each step of a scenario.
+pub struct ChartRenderer {
+    pub chart: Rc<Chart>,
+    /// Template settings shared by every step (kube version, API versions, seed, limits).
+    pub base: TemplateRequest,
+    /// Values under every step's own values (the playground's global values and `--set`).
+    pub base_values: Map,
+    /// The last render error, with its position, for editors.
+    pub last_error: Option<TemplateError>,
+    /// The first successful render (what the playground shows as "rendered manifests").
+    pub first_render: Option<super::Rendered>,
+}
+
+impl ChartRenderer {
+    pub fn new(chart: Rc<Chart>, base: TemplateRequest) -> ChartRenderer {
+        ChartRenderer {
+            chart,
+            base,
+            base_values: Map::new(),
+            last_error: None,
+            first_render: None,
+        }
+    }
+}
+
+/// Scenario values (JSON-shaped) as Helm's user values: integers that came from `--set`
+/// stay Go int64; every other number is a float64 as in a values file.
+pub fn json_to_values(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::Nil,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::Int64(i),
+            (None, Some(f)) => Value::Float(f),
+            _ => Value::Nil,
+        },
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(a) => Value::list(a.iter().map(json_to_values).collect()),
+        Json::Object(o) => Value::map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_to_values(v)))
+                .collect(),
+        ),
+    }
+}
+
+impl Render for ChartRenderer {
+    fn render(&mut self, req: &RenderRequest<'_>) -> Result<RenderOutput, String> {
+        let mut t = self.base.clone();
+        t.release_name = req.release.to_string();
+        t.namespace = req.namespace.to_string();
+        t.helm = req.helm;
+        t.is_upgrade = req.is_upgrade;
+        t.revision = i64::from(req.revision);
+        let step_values = match json_to_values(req.values) {
+            Value::Map(m) => m.borrow().clone(),
+            _ => Map::new(),
+        };
+        let values = crate::values::merge_maps(self.base_values.clone(), step_values);
+        let r = match render_chart(&self.chart, &values, &t) {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = e.message.clone();
+                self.last_error = Some(e);
+                return Err(msg);
+            }
+        };
+        self.last_error = None;
+        if self.first_render.is_none() {
+            self.first_render = Some(r.rendered.clone());
+        }
+        let mut crds = Vec::new();
+        for f in &r.crds {
+            let text = String::from_utf8_lossy(&f.data);
+            for (index, doc) in split_documents(&text).into_iter().enumerate() {
+                let d = parse_head(&f.filename, index, &doc).map_err(|e| e.to_string())?;
+                if d.kind.is_empty() && d.name.is_empty() {
+                    continue;
+                }
+                crds.push(d);
+            }
+        }
+        Ok(RenderOutput {
+            manifests: r.sorted,
+            crds,
+            notes: r.notes,
+        })
+    }
+}
