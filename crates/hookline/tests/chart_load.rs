@@ -601,3 +601,15 @@ fn chart_capabilities_flags() {
     assert_eq!(caps3.kube_version.version, "v1.32.0");
     assert_eq!(caps3.api_versions.0.len(), 56);
 }
+
+#[test]
+fn chart_metadata_sanitized_like_helm() {
+    // helm v4.1.4 prints "a bcd e fg\u0301h" for this description: whitespace becomes a
+    // space, format and private-use characters are dropped, combining marks stay.
+    let c = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: san\nversion: 0.1.0\ndescription: \"a\\tb\\u00adc\\u200bd\\u00a0e\\u2028f\\ue000g\\u0301h\"\n",
+    )]))
+    .unwrap();
+    assert_eq!(c.metadata.description, "a bcd e fg\u{301}h");
+}

@@ -138,9 +138,12 @@ pub(crate) fn load_buffered(
                 parse_yaml_document(&text()).map_err(|e| {
                     yaml_err(&format!("cannot load {name}"), &format!("{path}{name}"), e)
                 })?;
-                let md = metadata.get_or_insert_with(Metadata::default);
-                if name == "requirements.lock" && md.api_version == API_VERSION_V1 {
-                    chart.files.push(ChartFile::new(&name, data));
+                // Only requirements.lock creates the metadata when Chart.yaml is missing.
+                if name == "requirements.lock" {
+                    let md = metadata.get_or_insert_with(Metadata::default);
+                    if md.api_version == API_VERSION_V1 {
+                        chart.files.push(ChartFile::new(&name, data));
+                    }
                 }
             }
             "values.yaml" => {
