@@ -88,13 +88,20 @@ fn funcs_fixtures_through_the_engine() {
             }
             let (expr, expected) = split_case(line).expect("separator");
             let expr = expr.strip_prefix("@nohelm ").unwrap_or(expr);
+            if expr.starts_with("@known ") {
+                continue; // documented deviation (see the fixture's comment)
+            }
             let expected = unescape(expected);
             // derivePassword runs scrypt (N=32768): covered by funcs_fixtures already
             if expr.contains("derivePassword") {
                 continue;
             }
             let mut t = engine();
-            let got = match t.add("t", &format!("{{{{ {expr} }}}}")) {
+            let text = match expr.strip_prefix("@tpl ") {
+                Some(raw) => raw.to_string(),
+                None => format!("{{{{ {expr} }}}}"),
+            };
+            let got = match t.add("t", &text) {
                 Err(e) => format!("PARSE ERROR: {e:?}"),
                 Ok(()) => match t.execute("t", &Value::Nil) {
                     Ok(out) => out.replace("<no value>", ""),

@@ -411,6 +411,12 @@ fn funcs_fixtures_match_helm() {
                 panic!("{}:{}: no ==> separator", file.display(), n + 1);
             };
             let expr = expr.strip_prefix("@nohelm ").unwrap_or(expr);
+            if expr.starts_with("@known ") {
+                continue; // documented deviation (see the fixture's comment)
+            }
+            if expr.starts_with("@tpl ") {
+                continue; // whole templates need the engine: funcs_engine.rs
+            }
             let expected = unescape(expected);
             let got = run_expr(&funcs, expr);
             if got == expected {

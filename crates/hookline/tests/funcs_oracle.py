@@ -9,7 +9,9 @@ where EXPRESSION is a template action body (`trunc 3 "abcdef"`) and EXPECTED is 
 prints for `{{ EXPRESSION }}` (escapes: \\n newline, \\t tab, \\r CR, \\\\ backslash), or
 `ERROR: MSG` where MSG is Helm's error text after `at <...>: `.
 Lines whose expression starts with `@nohelm ` are not sent to Helm (documented deviations,
-e.g. random or clock-dependent output).
+e.g. random or clock-dependent output). `@tpl TEXT` is a whole template text (with its own
+actions, variables...) instead of one action body. `@known ` marks a documented deviation:
+checked here against helm, skipped by the Rust tests.
 
 All successful cases go into one template (one line per case between markers) and one
 `helm template --debug` run; each error case needs its own run (an error stops rendering).
@@ -72,6 +74,12 @@ def split_case(line):
     return None
 
 
+def wrap(expr):
+    if expr.startswith("@tpl "):
+        return expr[5:]
+    return "{{ " + expr + " }}"
+
+
 def make_chart(d, body):
     os.makedirs(os.path.join(d, "templates"), exist_ok=True)
     with open(os.path.join(d, "Chart.yaml"), "w") as f:
@@ -129,6 +137,8 @@ def main():
             expr, exp = sc
             if expr.startswith("@nohelm "):
                 continue
+            if expr.startswith("@known "):
+                expr = expr[len("@known "):]
             cases.append((fn, i, expr, unescape(exp)))
 
     ok_cases = [c for c in cases if not c[3].startswith("ERROR: ")]
@@ -138,7 +148,7 @@ def main():
 
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        body = "".join(f"<<<L{n}>>>{{{{ {c[2]} }}}}<<<E>>>\n" for n, c in enumerate(ok_cases))
+        body = "".join(f"<<<L{n}>>>{wrap(c[2])}<<<E>>>\n" for n, c in enumerate(ok_cases))
         d = os.path.join(tmp, "ok")
         make_chart(d, body)
         rc, out, err = run_helm(args.helm, d)
@@ -158,7 +168,7 @@ def main():
         def one(item):
             n, c = item
             d = os.path.join(tmp, f"e{n}")
-            make_chart(d, f"<<<L0>>>{{{{ {c[2]} }}}}<<<E>>>\n")
+            make_chart(d, f"<<<L0>>>{wrap(c[2])}<<<E>>>\n")
             rc, out, err = run_helm(args.helm, d)
             m = re.search(r"<<<L0>>>(.*?)<<<E>>>", out, re.S)
             if m:
