@@ -341,3 +341,25 @@ fn yaml_long_keys_fail_like_helm() {
     let html = map(&[(&"<".repeat(1021), Value::Float(1.0))]);
     assert!(yaml::to_yaml(&html).is_err());
 }
+
+/// Chart.yaml string fields as Helm 4.1.4 shows them (`appVersion: X` → `.Chart.AppVersion`).
+#[test]
+fn yaml_string_fields_like_chart_yaml() {
+    let cases = [
+        ("1.10", "1.1"),
+        ("123456789", "123456789"),
+        ("0x10", "16"),
+        ("true", "true"),
+        ("1e3", "1000"),
+        ("1.0", "1"),
+        ("012", "10"),
+        ("2001-12-14", "2001-12-14"),
+        ("1.5e300", "+Inf"),
+    ];
+    for (src, want) in cases {
+        let v = yaml::from_str_typed(&format!("appVersion: {src}\n")).unwrap();
+        let Value::Map(m) = v else { panic!() };
+        let got = yaml::sigs_string(m.borrow().get("appVersion").unwrap());
+        assert_eq!(got.as_deref(), Some(want), "appVersion: {src}");
+    }
+}

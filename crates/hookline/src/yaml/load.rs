@@ -216,6 +216,8 @@ struct Decoder<'a> {
     json_error: Option<String>,
     depth: usize,
     max_depth: usize,
+    /// Keep go-yaml's integer type (no JSON round trip for numbers).
+    typed: bool,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -405,6 +407,7 @@ impl Decoder<'_> {
         match s {
             GoScalar::Nil => Value::Nil,
             GoScalar::Bool(b) => Value::Bool(b),
+            GoScalar::Int(i) if self.typed => Value::Int(i),
             GoScalar::Int(i) => Value::Float(i as f64),
             GoScalar::Uint(u) => Value::Float(u as f64),
             GoScalar::Float(f) => {
@@ -701,6 +704,15 @@ fn decode_root(
     root: Option<usize>,
     limits: LoadLimits,
 ) -> Result<Value, YamlError> {
+    decode_root_with(nodes, root, limits, false)
+}
+
+fn decode_root_with(
+    nodes: &[Node],
+    root: Option<usize>,
+    limits: LoadLimits,
+    typed: bool,
+) -> Result<Value, YamlError> {
     let Some(root) = root else {
         return Ok(Value::Nil);
     };
@@ -714,6 +726,7 @@ fn decode_root(
         json_error: None,
         depth: 0,
         max_depth: limits.max_depth,
+        typed,
     };
     let v = d.unmarshal(root, None)?;
     if d.bad_keys {
@@ -736,6 +749,30 @@ pub fn from_str(src: &str) -> Result<Value, YamlError> {
 pub fn from_str_with(src: &str, limits: LoadLimits) -> Result<Value, YamlError> {
     let (b, roots) = build(src, true, limits)?;
     decode_root(&b.nodes, roots.first().copied().flatten(), limits)
+}
+
+/// Like [`from_str`], but integers keep go-yaml's Go type ([`Value::Int`]; uint64 values above
+/// `i64::MAX` stay floats) — what `sigs.k8s.io/yaml` sees before converting a scalar for a
+/// string-typed struct field. Use with [`sigs_string`] for `Chart.yaml` fields such as
+/// `appVersion: 1.10` (Helm reads `"1.1"`).
+pub fn from_str_typed(src: &str) -> Result<Value, YamlError> {
+    let limits = LoadLimits::default();
+    let (b, roots) = build(src, true, limits)?;
+    decode_root_with(&b.nodes, roots.first().copied().flatten(), limits, true)
+}
+
+/// sigs.k8s.io/yaml's conversion of a scalar decoded for a Go `string` field (struct fields,
+/// `[]string` items, `map[string]string` values): ints in decimal, floats as `%g` of a float32
+/// (`1.10` → `"1.1"`, `1.5e300` → `"+Inf"`), booleans as `true`/`false`, strings unchanged.
+/// `None` for null (the field stays empty) and for lists and maps (a JSON type error).
+pub fn sigs_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.to_string()),
+        Value::Int(i) | Value::Int64(i) => Some(i.to_string()),
+        Value::Float(f) => Some(gofloat::format_g32(*f)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 /// Every document of a `---` separated stream, each decoded as [`from_str`] does.

@@ -13,6 +13,9 @@
 //!   `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value
 //!   of type map[string]interface {}`; `null`/empty gives an empty map.
 //! * [`from_str_list`] — `fromYamlArray`'s target `[]interface{}`.
+//! * [`from_str_typed`] + [`sigs_string`] — for struct targets (`Chart.yaml`): Go integer
+//!   types kept, and the scalar-to-string conversion sigs.k8s.io/yaml applies for string
+//!   fields (`appVersion: 1.10` → `"1.1"`, `0x10` → `"16"`).
 //! * [`from_str_all`] — every document of a stream (`---` separated), each as [`from_str`].
 //! * [`load_values`] — Helm 4's values-file loader: `---` separated documents, each decoded as
 //!   `fromYaml`, deep-merged; errors prefixed `cannot unmarshal yaml document: `. (Helm 3 reads
@@ -70,7 +73,8 @@ use gotemplate::Value;
 use emit::{Emitter, Node};
 
 pub use load::{
-    from_str, from_str_all, from_str_list, from_str_map, from_str_with, load_values, LoadLimits,
+    from_str, from_str_all, from_str_list, from_str_map, from_str_typed, from_str_with,
+    load_values, sigs_string, LoadLimits,
 };
 
 /// What went wrong, for callers that need to tell errors apart.
