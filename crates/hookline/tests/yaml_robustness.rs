@@ -363,3 +363,40 @@ fn yaml_string_fields_like_chart_yaml() {
         assert_eq!(got.as_deref(), Some(want), "appVersion: {src}");
     }
 }
+
+/// `SimpleHead` decoding, checked against helm 4.1.4 (`YAML parse error on FILE: <message>`).
+#[test]
+fn yaml_simple_head_like_helm() {
+    let h = yaml::simple_head(
+        "apiVersion: 1.10\nkind: 5\nmetadata:\n  name: 012\n  annotations:\n    helm.sh/hook-weight: 0x10\n    a: yes\n    b: ~\n",
+        "util.SimpleHead",
+    )
+    .unwrap();
+    assert_eq!(h.api_version, "1.1");
+    assert_eq!(h.kind, "5");
+    let m = h.metadata.unwrap();
+    assert_eq!(m.name, "10");
+    let ann = m.annotations.unwrap();
+    assert_eq!(ann["helm.sh/hook-weight"], "16");
+    assert_eq!(ann["a"], "true");
+    assert_eq!(ann["b"], "");
+    let errors = [
+        ("hello", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead"),
+        ("apiVersion: [1]\nkind: X", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field SimpleHead.apiVersion of type string"),
+        ("kind: X\nmetadata: 5", r#"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal number into Go struct field SimpleHead.metadata of type struct { Name string "json:\"name\""; Annotations map[string]string "json:\"annotations\"" }"#),
+        ("kind: X\nmetadata:\n  name: {a: 1}", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field .metadata.name of type string"),
+        ("kind: X\nmetadata:\n  annotations: [1]", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field .metadata.annotations of type map[string]string"),
+        ("kind: X\nmetadata:\n  annotations:\n    a: {b: 1}", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into Go struct field .metadata.annotations of type string"),
+        ("kind: X\nKind: Y\nKIND: [1]", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field SimpleHead.kind of type string"),
+        ("kind: X\nmetadata:\n  annotations:\n    1: x\n    ~: y", "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: true"),
+        ("a: b: c", "error converting YAML to JSON: yaml: mapping values are not allowed in this context"),
+    ];
+    for (doc, want) in errors {
+        let e = yaml::simple_head(doc, "util.SimpleHead").unwrap_err();
+        assert_eq!(e.to_string(), want, "{doc:?}");
+    }
+    assert_eq!(
+        yaml::simple_head("- a", "util.SimpleHead").unwrap_err().to_string(),
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type util.SimpleHead"
+    );
+}

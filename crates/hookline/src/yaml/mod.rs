@@ -16,6 +16,9 @@
 //! * [`from_str_typed`] + [`sigs_string`] — for struct targets (`Chart.yaml`): Go integer
 //!   types kept, and the scalar-to-string conversion sigs.k8s.io/yaml applies for string
 //!   fields (`appVersion: 1.10` → `"1.1"`, `0x10` → `"16"`).
+//! * [`simple_head`]`(doc, "util.SimpleHead")` — Helm's `SimpleHead` of a rendered manifest
+//!   (apiVersion, kind, metadata.name, metadata.annotations), with sigs.k8s.io/yaml's scalar
+//!   conversion (`helm.sh/hook-weight: 5` → `"5"`) and Helm's error texts.
 //! * [`from_str_all`] — every document of a stream (`---` separated), each as [`from_str`].
 //! * [`load_values`] — Helm 4's values-file loader: `---` separated documents, each decoded as
 //!   `fromYaml`, deep-merged; errors prefixed `cannot unmarshal yaml document: `. (Helm 3 reads
@@ -60,6 +63,7 @@
 
 mod emit;
 pub(crate) mod gofloat;
+mod head;
 mod load;
 mod parse;
 pub(crate) mod resolve;
@@ -71,6 +75,8 @@ use std::fmt;
 use gotemplate::Value;
 
 use emit::{Emitter, Node};
+
+pub use head::{simple_head, HeadMetadata, SimpleHead};
 
 pub use load::{
     from_str, from_str_all, from_str_list, from_str_map, from_str_typed, from_str_with,
