@@ -52,6 +52,10 @@ const FILES: &[(&str, &str)] = &[
         "11-bad-scenarios.yaml",
         include_str!("../../tests/conformance/11-bad-scenarios.yaml"),
     ),
+    (
+        "12-more.yaml",
+        include_str!("../../tests/conformance/12-more.yaml"),
+    ),
 ];
 
 #[wasm_bindgen_test]

@@ -264,3 +264,18 @@ fn plans_match_the_schema() {
     }
     assert!(errs.is_empty(), "{}", errs.join("\n"));
 }
+
+/// The wasm run (web/tests/conformance_wasm.rs) must include every case file.
+#[test]
+fn the_wasm_run_lists_every_case_file() {
+    let wasm = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/tests/conformance_wasm.rs");
+    let Ok(text) = std::fs::read_to_string(wasm) else {
+        return;
+    };
+    for (name, _) in load_files() {
+        assert!(
+            text.contains(&format!("tests/conformance/{name}")),
+            "web/tests/conformance_wasm.rs does not include {name}"
+        );
+    }
+}

@@ -315,6 +315,20 @@ impl Sim<'_> {
                     o.hook_timeout(self.helm)
                 )
             };
+            // A Job with ttlSecondsAfterFinished: 0 is deleted by the TTL controller as soon
+            // as it finishes (H3 counts a Deleted watch event as success, client.go:745-840).
+            let ttl_zero = h.kind == "Job"
+                && matches!(result.as_str(), "succeeded" | "failed")
+                && h.doc.content.lines().any(|l| {
+                    l.trim()
+                        .strip_prefix("ttlSecondsAfterFinished:")
+                        .is_some_and(|v| v.trim().trim_matches('"') == "0")
+                });
+            let wait_why = if ttl_zero {
+                format!("{wait_why}; ttlSecondsAfterFinished: 0 makes the Job controller delete it as soon as it finishes")
+            } else {
+                wait_why
+            };
             let mut w = Self::hook_action(phase, "wait", h, wait_why);
             w.result = Some(result.clone());
             cx.actions.push(w);
@@ -328,6 +342,9 @@ impl Sim<'_> {
                     "ready" => None,
                     _ => Some(RunState::Running),
                 };
+            }
+            if ttl_zero {
+                self.cluster.objects.remove(&key);
             }
             match result.as_str() {
                 "interrupted" => {
