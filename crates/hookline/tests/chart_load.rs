@@ -613,3 +613,62 @@ fn chart_metadata_sanitized_like_helm() {
     .unwrap();
     assert_eq!(c.metadata.description, "a bcd e fg\u{301}h");
 }
+
+#[test]
+fn chart_folder_upload() {
+    let up = files(&[
+        ("mychart/Chart.yaml", CHART),
+        ("mychart/", ""),
+        ("mychart/templates/", ""),
+        ("mychart/templates/a.yaml", "a"),
+    ]);
+    let c = load_files(&chart::strip_common_root(&up)).unwrap();
+    assert_eq!(c.name(), "demo");
+    assert_eq!(c.templates.len(), 1);
+    // Already rooted, or not a single chart folder: unchanged.
+    let rooted = files(&[("Chart.yaml", CHART), ("x/Chart.yaml", CHART)]);
+    assert_eq!(chart::strip_common_root(&rooted), rooted);
+    let two = files(&[("a/Chart.yaml", CHART), ("b/x", "")]);
+    assert_eq!(chart::strip_common_root(&two), two);
+}
+
+#[test]
+fn chart_strvals_no_panic() {
+    let inputs = [
+        "",
+        ",",
+        "=",
+        "[",
+        "]",
+        "a[",
+        "a[0",
+        "a[0]",
+        "a[0]=",
+        "a[0][",
+        "a[0].b",
+        "a.b.",
+        "{",
+        "a={",
+        "a={b,",
+        "a=\\",
+        "\\",
+        "a[0]=1,a[0][0]=2",
+        "a.b=1,a[0]=2",
+        "a[0]=1,a.b=2",
+        "a[99999]=1",
+        "a[1]=1,a[0].b=2,a[0][1]=3",
+        "a=[1,2",
+        "a={\"x\":",
+        "a=nul",
+        "a=1 2,b",
+        "ü[0].ß=ö",
+    ];
+    for s in inputs {
+        let m = std::rc::Rc::new(std::cell::RefCell::new(gotemplate::Map::new()));
+        let _ = hookline::values::strvals::parse_into(s, &m);
+        let _ = hookline::values::strvals::parse_into_string(s, &m);
+        let _ = hookline::values::strvals::parse_json(s, &m);
+        let _ = hookline::values::strvals::parse_literal_into(s, &m);
+        let _ = hookline::values::strvals::parse_into_file(s, &m, &mut |p| Ok(p.to_string()));
+    }
+}

@@ -20,6 +20,13 @@ impl Files {
         }
     }
 
+    /// From shared contents (no copy).
+    pub fn from_shared(files: impl IntoIterator<Item = (String, Rc<[u8]>)>) -> Files {
+        Files {
+            files: files.into_iter().collect(),
+        }
+    }
+
     /// `GetBytes`: the content, or empty when missing.
     pub fn get_bytes(&self, name: &str) -> Rc<[u8]> {
         self.files

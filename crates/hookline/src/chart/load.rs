@@ -33,6 +33,10 @@ pub fn load_files_with_limits(
 
     let mut out: Vec<BufferedFile> = Vec::new();
     for (raw, data) in files {
+        if raw.ends_with('/') || raw.ends_with('\\') {
+            // A directory entry (as zip-like uploads list them): nothing to load.
+            continue;
+        }
         let name = normalize_path(raw)?;
         if is_ignored(&rules, &name) {
             continue;
@@ -51,6 +55,47 @@ pub fn load_files_with_limits(
     // filepath.Walk order: lexical within each directory, depth first.
     out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
     load_buffered(out, &mut budget, "")
+}
+
+/// When the files are one folder holding a chart (`mychart/Chart.yaml`, `mychart/values.yaml`,
+/// ..., as a browser's folder upload names them) and there is no `Chart.yaml` at the top,
+/// return them relative to that folder; otherwise return them unchanged.
+pub fn strip_common_root(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    if files.contains_key("Chart.yaml") {
+        return files.clone();
+    }
+    let first = |k: &str| {
+        k.trim_start_matches("./")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let Some(root) = files.keys().next().map(|k| first(k)) else {
+        return files.clone();
+    };
+    let prefix = format!("{root}/");
+    let all_under = files
+        .keys()
+        .all(|k| k.trim_start_matches("./").starts_with(&prefix));
+    if root.is_empty()
+        || !all_under
+        || !files
+            .keys()
+            .any(|k| k.trim_start_matches("./") == format!("{prefix}Chart.yaml"))
+    {
+        return files.clone();
+    }
+    files
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.trim_start_matches("./")[prefix.len()..].to_string(),
+                v.clone(),
+            )
+        })
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
 }
 
 /// Load a chart from the bytes of a `.tgz` archive (`loader.LoadArchive`), with Helm's limits.

@@ -43,7 +43,9 @@ use gotemplate::{Map, MapRef, Value};
 
 pub use archive::ArchiveLimits;
 pub use files::Files;
-pub use load::{load_archive, load_archive_with_limits, load_files, load_files_with_limits};
+pub use load::{
+    load_archive, load_archive_with_limits, load_files, load_files_with_limits, strip_common_root,
+};
 #[cfg(not(target_arch = "wasm32"))]
 pub use load::{load_dir, load_path};
 pub use meta::{Dependency, Maintainer, Metadata};
@@ -390,7 +392,7 @@ fn rec_all_tpls(
         }
     };
     let subcharts: MapRef = Rc::new(std::cell::RefCell::new(Map::new()));
-    let files = Files::new(c.files.iter().map(|f| (f.name.clone(), f.data.to_vec())));
+    let files = Files::from_shared(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));
     let mut next = Map::new();
     next.insert("Chart".into(), chart_value);
     next.insert("Files".into(), Value::Object(Rc::new(files)));
