@@ -672,3 +672,22 @@ fn chart_strvals_no_panic() {
         let _ = hookline::values::strvals::parse_into_file(s, &m, &mut |p| Ok(p.to_string()));
     }
 }
+
+#[test]
+fn chart_nesting_is_capped() {
+    // 80 levels of .tgz inside .tgz: an error, not a stack overflow.
+    let mut inner = tgz(&[("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\n")]);
+    for _ in 0..80 {
+        inner = tgz(&[
+            ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+            ("c/charts/c-1.0.0.tgz", &inner),
+        ]);
+    }
+    let e = load_archive(&inner).unwrap_err();
+    assert!(
+        e.message
+            .contains("chart nesting is deeper than the maximum"),
+        "{}",
+        &e.message[..200.min(e.message.len())]
+    );
+}

@@ -10,6 +10,9 @@ use super::meta::{Metadata, API_VERSION_V1};
 use super::{Chart, ChartError, ChartFile};
 use crate::values::{load_values, parse_yaml_document};
 
+/// Maximum depth of subcharts within subcharts.
+pub const MAX_CHART_DEPTH: usize = 64;
+
 /// Load a chart from its files, as `helm` loads a chart directory (`LoadDir`): paths are
 /// relative to the chart root (`Chart.yaml`, `templates/x.yaml`, `charts/sub/Chart.yaml`,
 /// `charts/dep-1.0.0.tgz`), `.helmignore` at the root and the default rule
@@ -153,6 +156,13 @@ pub(crate) fn load_buffered(
     budget: &mut Budget,
     path: &str,
 ) -> Result<Chart, ChartError> {
+    // Not in Helm: a cap on subchart nesting, so that nested archives cannot exhaust the stack.
+    if path.matches("charts/").count() > MAX_CHART_DEPTH {
+        return Err(ChartError::new(format!(
+            "chart nesting is deeper than the maximum of {MAX_CHART_DEPTH} subchart levels"
+        ))
+        .at(path, None, None));
+    }
     let mut metadata: Option<Metadata> = None;
     let mut chart = Chart::default();
     for (name, data) in &files {
