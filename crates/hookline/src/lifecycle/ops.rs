@@ -67,6 +67,9 @@ pub(crate) struct Opts {
     pub logs: bool,
     pub revision: i64,
     pub filter: Vec<String>,
+    pub dry_run: bool,
+    /// `--history-max` of upgrade and rollback (default 10, HELM_MAX_HISTORY; 0 = no limit).
+    pub history_max: usize,
 }
 
 impl Opts {
@@ -96,6 +99,8 @@ impl Opts {
             logs: false,
             revision: 0,
             filter: Vec::new(),
+            dry_run: false,
+            history_max: 10,
         }
     }
 
@@ -185,8 +190,36 @@ pub(crate) struct Sim<'a> {
 
 const OPS: &[&str] = &["install", "upgrade", "rollback", "uninstall", "test"];
 
+/// Flags Helm accepts that change nothing the simulator models.
+fn flag_ignored(op: &str, flag: &str) -> bool {
+    let common = matches!(flag, "debug" | "timeout" | "description");
+    common
+        || match op {
+            "install" | "upgrade" => matches!(
+                flag,
+                "dependency-update"
+                    | "disable-openapi-validation"
+                    | "skip-schema-validation"
+                    | "render-subchart-notes"
+                    | "hide-notes"
+                    | "devel"
+                    | "force-conflicts"
+                    | "enable-dns"
+            ),
+            "rollback" => matches!(flag, "force-conflicts"),
+            "uninstall" => matches!(flag, "cascade"),
+            _ => false,
+        }
+}
+
 /// The flags each command accepts (cobra rejects the rest with `unknown flag: --X`).
 fn flag_allowed(op: &str, flag: &str, helm: HelmVersion) -> bool {
+    if flag_ignored(op, flag)
+        || (flag == "dry-run" && op != "test")
+        || (flag == "history-max" && matches!(op, "upgrade" | "rollback"))
+    {
+        return true;
+    }
     let v4 = helm == HelmVersion::V4;
     match op {
         "install" => {
@@ -408,7 +441,7 @@ impl<'a> Sim<'a> {
         cx: &mut Cx<'_>,
     ) -> Result<(), Stop> {
         let helm = self.helm;
-        let op = spec.op.trim().to_ascii_lowercase();
+        let op = spec.op.trim().to_string();
         if !OPS.contains(&op.as_str()) {
             return Err(Stop::Err(format!(
                 "unknown command {:?} for \"helm\"",
@@ -453,6 +486,15 @@ impl<'a> Sim<'a> {
                 "reset-then-reuse-values" => o.reset_then_reuse_values = true,
                 "keep-history" => o.keep_history = true,
                 "logs" => o.logs = true,
+                "dry-run" => o.dry_run = true,
+                "history-max" => {
+                    o.history_max = value.and_then(|v| v.trim().parse().ok()).unwrap_or(10)
+                }
+                "timeout" => {
+                    if let Some(t) = value.and_then(crate::scenario::parse_duration_seconds) {
+                        o.timeout = t;
+                    }
+                }
                 _ => {}
             }
         }
@@ -540,6 +582,11 @@ impl<'a> Sim<'a> {
                 .map_err(|e| Stop::Err(format!("failed parsing --set data: {e}")))?;
         }
 
+        if o.dry_run {
+            // --dry-run: Helm renders and validates but applies and stores nothing
+            // (H4 install.go:423-426, upgrade.go:400-408, rollback.go:87-92, uninstall.go:78-92).
+            return Ok(());
+        }
         match op.as_str() {
             "install" => self.install(cx, &o, vals, render, index),
             "upgrade" => {
@@ -559,6 +606,31 @@ impl<'a> Sim<'a> {
             "uninstall" => self.uninstall(cx, &o),
             _ => self.test(cx, &o),
         }
+    }
+
+    /// Storage pruning before a new record is created: keep `max - 1` revisions, never the
+    /// newest deployed one (H4 pkg/storage/storage.go:64-77,223-290).
+    fn prune_history(&mut self, max: usize) {
+        if max == 0 || self.history.len() < max {
+            return;
+        }
+        let keep = max - 1;
+        let newest_deployed = self
+            .history
+            .iter()
+            .rev()
+            .find(|r| r.status == Status::Deployed)
+            .map(|r| r.version);
+        let mut remove = BTreeSet::new();
+        for r in &self.history {
+            if self.history.len() - remove.len() == keep {
+                break;
+            }
+            if Some(r.version) != newest_deployed {
+                remove.insert(r.version);
+            }
+        }
+        self.history.retain(|r| !remove.contains(&r.version));
     }
 
     fn do_render(
@@ -1099,7 +1171,8 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        // Store the new revision as pending-upgrade (H4 :411 [376]).
+        // Store the new revision as pending-upgrade (H4 :411 [376]); --history-max prunes.
+        self.prune_history(o.history_max);
         self.history.push(Revision {
             version,
             status: Status::PendingUpgrade,
@@ -1207,6 +1280,8 @@ impl<'a> Sim<'a> {
         ro.revision = i64::from(target);
         ro.no_hooks = o.no_hooks;
         ro.timeout = o.timeout;
+        // The nested rollback keeps no MaxHistory (H4 upgrade.go:580-590 sets none).
+        ro.history_max = 0;
         ro.wait_for_jobs = o.wait_for_jobs;
         ro.server_side = o.server_side.clone();
         match self.helm {
@@ -1256,7 +1331,9 @@ impl<'a> Sim<'a> {
         };
         let ssa = self.ssa_for_upgrade(o, previous.ssa);
         let version = current.version + 1;
-        // The new record copies the target's manifest, hooks, values and notes (H4 :173-192).
+        // The new record copies the target's manifest, hooks, values and notes (H4 :173-192);
+        // MaxHistory applies (H4 :75-79).
+        self.prune_history(o.history_max);
         self.history.push(Revision {
             version,
             status: Status::PendingRollback,
