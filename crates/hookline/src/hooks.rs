@@ -221,6 +221,25 @@ pub fn for_event(hooks: &[Hook], event: HookEvent) -> Vec<&Hook> {
     selected
 }
 
+/// Why `first` runs before `next` when the two share a weight (empty when the weights
+/// differ): the tie-breaker, as the example words it ("then name 'x' < 'y'").
+pub fn why_before(first: &Hook, next: &Hook, helm: HelmVersion) -> String {
+    if first.weight != next.weight {
+        String::new()
+    } else if first.name != next.name {
+        format!("; then name '{}' < '{}'", first.name, next.name)
+    } else if kind_order::compare(&first.kind, &next.kind, KindOrder::Install, helm)
+        != Ordering::Equal
+    {
+        format!(
+            "; then, same name, kind {} before {} in install order",
+            first.kind, next.kind
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// Why `later` runs after `earlier` in the same event: the first key that differs.
 pub fn why_after(earlier: &Hook, later: &Hook, helm: HelmVersion) -> String {
     if earlier.weight != later.weight {

@@ -165,8 +165,13 @@ impl Sim<'_> {
             let mut why = if i > 0 && std::ptr::eq(selected[i - 1], h) {
                 format!("runs again: a hook runs once for each matching event token ({phase} is listed {tokens} times)")
             } else if i == 0 {
+                let tie = selected
+                    .get(1)
+                    .filter(|n| !std::ptr::eq(**n, h))
+                    .map(|n| hooks::why_before(h, n, helm))
+                    .unwrap_or_default();
                 format!(
-                    "first {phase} hook: lowest weight {} (hooks sort by weight, then name)",
+                    "first {phase} hook: lowest weight {} (hooks sort by weight, then name){tie}",
                     h.weight
                 )
             } else {
