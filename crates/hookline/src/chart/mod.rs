@@ -331,7 +331,7 @@ pub fn prepare_render(
     }
 
     let release = opts.release.to_value();
-    let caps = Value::Object(Rc::new(opts.capabilities.clone()));
+    let caps = Value::Object(Rc::new(objects::CapabilitiesValue::new(&opts.capabilities)));
     let mut templates = Vec::new();
     rec_all_tpls(
         &chart,

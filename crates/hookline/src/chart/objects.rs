@@ -342,6 +342,52 @@ impl Object for BuildInfo {
     }
 }
 
+/// `.Capabilities` as templates see it: the sub-objects built once (charts query
+/// `.Capabilities.APIVersions.Has` many times).
+pub(crate) struct CapabilitiesValue {
+    caps: Capabilities,
+    kube: Value,
+    apis: Value,
+    helm: Value,
+}
+
+impl CapabilitiesValue {
+    pub(crate) fn new(caps: &Capabilities) -> CapabilitiesValue {
+        CapabilitiesValue {
+            caps: caps.clone(),
+            kube: Value::Object(Rc::new(caps.kube_version.clone())),
+            apis: Value::Object(Rc::new(caps.api_versions.clone())),
+            helm: Value::Object(Rc::new(caps.helm_version.clone())),
+        }
+    }
+}
+
+impl Object for CapabilitiesValue {
+    fn type_name(&self) -> &str {
+        self.caps.type_name()
+    }
+    fn kind_name(&self) -> &'static str {
+        self.caps.kind_name()
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "KubeVersion" => Some(self.kube.clone()),
+            "APIVersions" => Some(self.apis.clone()),
+            "HelmVersion" => Some(self.helm.clone()),
+            _ => None,
+        }
+    }
+    fn display(&self) -> String {
+        self.caps.display()
+    }
+    fn to_data(&self) -> Value {
+        self.caps.to_data()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// `.Capabilities`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capabilities {
