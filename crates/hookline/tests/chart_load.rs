@@ -691,3 +691,41 @@ fn chart_nesting_is_capped() {
         &e.message[..200.min(e.message.len())]
     );
 }
+
+#[test]
+fn chart_metadata_scalars_match_helm() {
+    // Values printed by helm v4.1.4 for `{{ toJson .Chart }}` of this Chart.yaml.
+    let c = load_files(&files(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: 123\nversion: 1.0\nappVersion: 1234567.5\nkeywords: [1, true, 2.50]\ndescription: 1e3\nhome: 0x1F\nicon: 0.000012\n",
+    )]))
+    .unwrap();
+    let m = &c.metadata;
+    assert_eq!((m.name.as_str(), m.version.as_str()), ("123", "1"));
+    assert_eq!(m.app_version, "1.2345675e+06");
+    assert_eq!(
+        m.keywords,
+        Some(vec!["1".into(), "true".into(), "2.5".into()])
+    );
+    assert_eq!(
+        (m.description.as_str(), m.home.as_str(), m.icon.as_str()),
+        ("1000", "31", "1.2e-05")
+    );
+    let err = |y: &str| {
+        load_files(&files(&[("Chart.yaml", y)]))
+            .unwrap_err()
+            .message
+    };
+    assert_eq!(
+        err("apiVersion: v2\nname: m\nversion: 1.0.0\ndeprecated: \"true\""),
+        "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field Metadata.deprecated of type bool"
+    );
+    assert_eq!(
+        err("apiVersion: v2\nname: m\nversion: 1.0.0\nmaintainers: [~]"),
+        "validation: maintainers must not contain empty or null nodes"
+    );
+    assert_eq!(
+        err("apiVersion: v2\nname: m\nversion: 1.0.0\nsources: abc"),
+        "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field Metadata.sources of type []string"
+    );
+}
