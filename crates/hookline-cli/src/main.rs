@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+mod link;
 mod template;
 
 use hookline::{simulate, split_template_output, FixedRender, HelmVersion, Scenario};
@@ -20,6 +21,9 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(out) => {
             print!("{out}");
+            if !out.is_empty() && !out.ends_with('\n') {
+                println!();
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -39,6 +43,7 @@ fn run(args: &[String]) -> Result<String, String> {
             template::Outcome::Err(e) => Err(e),
         },
         "plan" => plan(rest),
+        "link" => link::run(rest),
         "--version" | "version" => Ok(format!("hookline {}\n", env!("CARGO_PKG_VERSION"))),
         "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),
         other => Err(format!("unknown command {other:?}\n{USAGE}")),
@@ -95,13 +100,6 @@ fn plan(args: &[String]) -> Result<String, String> {
         ));
     }
     let input = input.ok_or_else(|| USAGE.to_string())?;
-    if std::path::Path::new(&input).is_dir() {
-        return Err(format!(
-            "{input} is a directory: chart directories are not supported yet; pass a rendered manifest (helm template output)"
-        ));
-    }
-    let content =
-        std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let mut scenario = match &scenario_file {
         Some(f) => {
             let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
@@ -109,6 +107,25 @@ fn plan(args: &[String]) -> Result<String, String> {
         }
         None => Scenario::default(),
     };
+    let link = looks_like_link(&input)?;
+    if let Some(state) = &link {
+        // The link's own settings, unless the command line overrides them.
+        if scenario_file.is_none() {
+            if let Some(sc) = &state.scenario {
+                scenario = Scenario::parse(&sc.to_string())
+                    .map_err(|e| format!("the link's scenario: {e}"))?;
+            }
+        }
+        if let Some(r) = &state.release {
+            scenario.release = r.clone();
+        }
+        if let Some(n) = &state.namespace {
+            scenario.namespace = n.clone();
+        }
+        if let Some(h) = state.helm.as_deref().and_then(HelmVersion::parse) {
+            scenario.helm = h;
+        }
+    }
     if let Some(r) = release {
         scenario.release = r;
     }
@@ -118,12 +135,29 @@ fn plan(args: &[String]) -> Result<String, String> {
     if let Some(h) = helm {
         scenario.helm = h;
     }
-    let name = std::path::Path::new(&input)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| input.clone());
-    let mut render = FixedRender::new(split_template_output(&content, &name));
-    let plan = simulate(&scenario, &mut render);
+    let path = std::path::Path::new(&input);
+    let plan = if let Some(state) = link {
+        plan_link(&state, &scenario)?
+    } else if path.is_dir() || input.ends_with(".tgz") || input.ends_with(".tar.gz") {
+        let chart = hookline::chart::load_path(path).map_err(|e| e.to_string())?;
+        let base = hookline::render::TemplateRequest::new(
+            &scenario.release,
+            &scenario.namespace,
+            scenario.helm,
+        );
+        let mut render =
+            hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
+        simulate(&scenario, &mut render)
+    } else {
+        let content =
+            std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| input.clone());
+        let mut render = FixedRender::new(split_template_output(&content, &name));
+        simulate(&scenario, &mut render)
+    };
     match format.as_str() {
         "text" => Ok(plan.to_text()),
         "markdown" | "md" => Ok(plan.to_markdown()),
@@ -131,6 +165,49 @@ fn plan(args: &[String]) -> Result<String, String> {
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
     }
+}
+
+/// A share link (`https://…#h1.…`, `#h1.…` or `h1.…`), decoded; `None` when the input is not
+/// a link at all (a file or directory name).
+fn looks_like_link(input: &str) -> Result<Option<hookline::share::ShareState>, String> {
+    let is_link = input.contains("#h") || input.starts_with("h1.");
+    if !is_link || std::path::Path::new(input).exists() {
+        return Ok(None);
+    }
+    hookline::share::decode(input)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Plan a decoded share link exactly as the playground would.
+fn plan_link(
+    state: &hookline::share::ShareState,
+    scenario: &Scenario,
+) -> Result<hookline::Plan, String> {
+    let files = hookline::share::resolve_files(state, &|_| None).map_err(|e| e.to_string())?;
+    let mut text_files = std::collections::BTreeMap::new();
+    for (path, content) in files {
+        let bytes = content.to_bytes().map_err(|e| e.to_string())?;
+        text_files.insert(path, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let input = hookline::playground::Input {
+        files: text_files,
+        values: state.values.clone(),
+        set: state.set.clone(),
+        scenario: String::new(),
+        release: None,
+        namespace: None,
+        helm: None,
+        kube_version: state.kube_version.clone(),
+    };
+    let out = hookline::playground::run_with_scenario(&input, scenario.clone());
+    out.plan.ok_or_else(|| {
+        out.diagnostics
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 #[cfg(test)]

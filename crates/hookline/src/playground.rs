@@ -141,14 +141,18 @@ fn global_values(input: &Input) -> Result<gotemplate::Map, Diagnostic> {
 
 /// Run everything. Never panics; every problem is a diagnostic.
 pub fn run(input: &Input) -> Output {
+    match parse_scenario(input) {
+        Ok(s) => run_with_scenario(input, s),
+        Err(d) => Output {
+            diagnostics: vec![d],
+            ..Output::default()
+        },
+    }
+}
+
+/// [`run`] with an already parsed scenario (the input's scenario text is ignored).
+pub fn run_with_scenario(input: &Input, scenario: Scenario) -> Output {
     let mut out = Output::default();
-    let scenario = match parse_scenario(input) {
-        Ok(s) => s,
-        Err(d) => {
-            out.diagnostics.push(d);
-            return out;
-        }
-    };
     if input.files.contains_key("Chart.yaml") {
         run_chart(input, &scenario, &mut out);
         return out;

@@ -1,0 +1,161 @@
+//! `hookline link`: the share link of a chart and a scenario, as the playground makes it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hookline::share::{encode, ChartSource, FileContent, ShareState};
+
+pub const USAGE: &str = "usage: hookline link CHART [--scenario FILE] [-f VALUES] [--set K=V]...
+                     [--release NAME] [--namespace NS] [--helm v3|v4] [--kube-version V]
+                     [--base URL]
+
+Print a link that opens the chart and the scenario in the Hookline playground, for a pull
+request or a chat. Everything travels in the URL fragment, which browsers never send to the
+server. --base is the playground's address (default: $HOOKLINE_URL, else
+http://127.0.0.1:8080/, where `make run` serves it).
+
+examples:
+  hookline link ./mychart --scenario upgrade.yaml
+  hookline link ./mychart --scenario upgrade.yaml --base https://example.org/hookline/";
+
+/// Every file of a chart directory (relative paths, `/`-separated), skipping VCS metadata.
+pub fn read_chart_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        out: &mut BTreeMap<String, Vec<u8>>,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > 64 {
+            return Err(format!("{}: directories nested too deeply", dir.display()));
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name == ".git" {
+                continue;
+            }
+            let path = e.path();
+            let ft = e.file_type().map_err(|e| e.to_string())?;
+            if ft.is_dir() {
+                walk(root, &path, out, depth + 1)?;
+            } else if ft.is_file() {
+                let rel = path
+                    .strip_prefix(root)
+                    .map_err(|e| e.to_string())?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                out.insert(rel, data);
+            }
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out, 0)?;
+    Ok(out)
+}
+
+pub fn run(args: &[String]) -> Result<String, String> {
+    let mut chart = None;
+    let mut state = ShareState::default();
+    let mut base =
+        std::env::var("HOOKLINE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080/".into());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut take = || -> Result<String, String> {
+            match &inline {
+                Some(v) => Ok(v.clone()),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("flag needs an argument: {flag}")),
+            }
+        };
+        match flag.as_str() {
+            "--scenario" => {
+                let path = take()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                // Checked as the playground will read it, so a broken scenario fails here.
+                hookline::Scenario::parse(&text).map_err(|e| format!("{path}: {}", e.0))?;
+                let yaml: serde_json::Value = hookline::yaml::from_str(&text)
+                    .map(|v| to_json(&v))
+                    .map_err(|e| format!("{path}: {e}"))?;
+                state.scenario = Some(yaml);
+            }
+            "-f" | "--values" => {
+                let path = take()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                if !state.values.is_empty() && !state.values.ends_with('\n') {
+                    state.values.push('\n');
+                }
+                state.values.push_str(&text);
+            }
+            "--set" => state.set.push(take()?),
+            "--release" => state.release = Some(take()?),
+            "-n" | "--namespace" => state.namespace = Some(take()?),
+            "--helm" => state.helm = Some(take()?),
+            "--kube-version" => state.kube_version = Some(take()?),
+            "--base" => base = take()?,
+            "-h" | "--help" => return Ok(format!("{USAGE}\n")),
+            f if f.starts_with('-') => return Err(format!("unknown flag: {f}\n\n{USAGE}")),
+            _ => chart = Some(a.clone()),
+        }
+    }
+    let chart = chart.ok_or_else(|| format!("\"hookline link\" requires a CHART\n\n{USAGE}"))?;
+    let files = read_chart_dir(Path::new(&chart))?;
+    if !files.contains_key("Chart.yaml") {
+        return Err(format!("{chart}: no Chart.yaml: not a chart directory"));
+    }
+    state.chart = ChartSource::Files {
+        files: files
+            .iter()
+            .map(|(k, v)| (k.clone(), FileContent::from_bytes(v)))
+            .collect(),
+    };
+    let fragment = encode(&state);
+    let base = base.split('#').next().unwrap_or("").to_string();
+    let link = format!("{base}#{fragment}");
+    let mut out = format!("{link}\n");
+    if link.len() > 8000 {
+        out.push_str(&format!(
+            "warning: the link is {} characters long; chat tools and proxies often cut links past 8,000\n",
+            link.len()
+        ));
+    }
+    Ok(out)
+}
+
+/// A YAML value as JSON (the share state stores the scenario structurally).
+fn to_json(v: &gotemplate::Value) -> serde_json::Value {
+    use gotemplate::Value;
+    match v {
+        Value::Nil => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) | Value::Int64(i) => serde_json::Value::from(*i),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            serde_json::Value::from(*f as i64)
+        }
+        Value::Float(f) => serde_json::Value::from(*f),
+        Value::String(s) => serde_json::Value::String(s.to_string()),
+        Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).to_string()),
+        Value::List(l) => serde_json::Value::Array(l.iter().map(to_json).collect()),
+        Value::Map(m) => serde_json::Value::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
+        Value::Object(o) => to_json(&o.to_data()),
+    }
+}
