@@ -62,9 +62,17 @@ spec:
 
 fn engine() -> Templates {
     let mut t = Templates::new();
-    t.register_pure("default", Signature::variadic(&[Param::Any], Param::Any), |a| {
-        Ok(if a.len() < 2 || !a[1].is_true() { a[0].clone() } else { a[1].clone() })
-    });
+    t.register_pure(
+        "default",
+        Signature::variadic(&[Param::Any], Param::Any),
+        |a| {
+            Ok(if a.len() < 2 || !a[1].is_true() {
+                a[0].clone()
+            } else {
+                a[1].clone()
+            })
+        },
+    );
     t.register_pure("trunc", Signature::new(&[Param::Int, Param::String]), |a| {
         let s = a[1].as_str().unwrap_or_default();
         let n = match a[0] {
@@ -82,17 +90,26 @@ fn engine() -> Templates {
         ))
     });
     t.register_pure("upper", Signature::new(&[Param::String]), |a| {
-        Ok(Value::from(a[0].as_str().unwrap_or_default().to_uppercase()))
+        Ok(Value::from(
+            a[0].as_str().unwrap_or_default().to_uppercase(),
+        ))
     });
-    t.register_pure("indent", Signature::new(&[Param::Int, Param::String]), |a| {
-        let n = match a[0] {
-            Value::Int(n) => n.max(0) as usize,
-            _ => 0,
-        };
-        let pad = " ".repeat(n);
-        let s = a[1].as_str().unwrap_or_default();
-        Ok(Value::from(format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))))
-    });
+    t.register_pure(
+        "indent",
+        Signature::new(&[Param::Int, Param::String]),
+        |a| {
+            let n = match a[0] {
+                Value::Int(n) => n.max(0) as usize,
+                _ => 0,
+            };
+            let pad = " ".repeat(n);
+            let s = a[1].as_str().unwrap_or_default();
+            Ok(Value::from(format!(
+                "{pad}{}",
+                s.replace('\n', &format!("\n{pad}"))
+            )))
+        },
+    );
     t.register_ctx(
         "include",
         Signature::new(&[Param::String, Param::Any]),
@@ -140,11 +157,16 @@ fn data() -> Value {
         ("replicaCount", Value::Float(3.0)),
         (
             "extraLabels",
-            m((0..5).map(|i| (["a", "b", "c", "d", "e"][i], Value::from("x"))).collect()),
+            m((0..5)
+                .map(|i| (["a", "b", "c", "d", "e"][i], Value::from("x")))
+                .collect()),
         ),
         (
             "podAnnotations",
-            m(vec![("checksum/config", "abc".into()), ("team", "web".into())]),
+            m(vec![
+                ("checksum/config", "abc".into()),
+                ("team", "web".into()),
+            ]),
         ),
         ("containers", Value::list((0..4).map(container).collect())),
         (

@@ -1,6 +1,7 @@
 //! The host-facing API: template set rules, host objects, missing-key policies, context
 //! functions, structured errors and spans, and Go behaviour that real helm cannot show
 //! (Sprig replaces Go's `slice` there).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

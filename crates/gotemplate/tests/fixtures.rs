@@ -1,5 +1,6 @@
 //! Runs every case in `tests/fixtures/*.case`. Expected outputs come from Go (real helm, see
 //! `tests/oracle.py`).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

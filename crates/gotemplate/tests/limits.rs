@@ -1,5 +1,6 @@
 //! Limits: deep recursion, step budget, output cap, parser nesting. Each must end in a clear
 //! error, never a hang or a stack overflow.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
