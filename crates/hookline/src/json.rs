@@ -228,7 +228,9 @@ fn go_quote_rune(c: char) -> String {
         '\u{b}' => "\\v".into(),
         '\\' => "\\\\".into(),
         c if (c as u32) < 0x20 || c as u32 == 0x7f => format!("\\x{:02x}", c as u32),
-        c if (0x80..0xa0).contains(&(c as u32)) => format!("\\u{:04x}", c as u32),
+        c if (0x80..0xa0).contains(&(c as u32)) || c == '\u{ad}' => {
+            format!("\\u{:04x}", c as u32)
+        }
         c => c.to_string(),
     }
 }
@@ -249,9 +251,11 @@ impl Dec<'_> {
     }
 
     fn err_at(&self, ctx: &str) -> String {
-        match self.src.get(self.i..).and_then(|r| r.chars().next()) {
+        // Go's scanner reports the offending byte, printed as the rune of that byte value
+        // (a UTF-8 BOM shows as 'ï').
+        match self.s.get(self.i) {
             None => "unexpected end of JSON input".into(),
-            Some(c) => format!("invalid character {} {}", quote_char(c), ctx),
+            Some(&b) => format!("invalid character {} {}", quote_char(char::from(b)), ctx),
         }
     }
 

@@ -400,3 +400,26 @@ fn yaml_simple_head_like_helm() {
         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type util.SimpleHead"
     );
 }
+
+/// Go's JSON scanner names the offending *byte* (checked with helm 4.1.4's fromJson).
+#[test]
+fn json_errors_name_the_byte() {
+    let cases = [
+        (
+            "\u{feff}{}",
+            "invalid character 'ï' looking for beginning of value",
+        ),
+        (
+            "{\"a\": é}",
+            "invalid character 'Ã' looking for beginning of value",
+        ),
+        (
+            "\u{2028}",
+            "invalid character 'â' looking for beginning of value",
+        ),
+        ("{\"a\":1}é", "invalid character 'Ã' after top-level value"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::from_json(input).unwrap_err(), want, "{input:?}");
+    }
+}
