@@ -254,6 +254,17 @@ impl Dec<'_> {
         // Go's scanner reports the offending byte, printed as the rune of that byte value
         // (a UTF-8 BOM shows as 'ï').
         match self.s.get(self.i) {
+            // At the end Go feeds the scanner a space: where a space is not allowed that is
+            // the error, elsewhere the input is just incomplete.
+            None if ctx.starts_with("in \\u")
+                || ctx.starts_with("after decimal point")
+                || ctx.starts_with("in exponent")
+                || ctx.starts_with("in numeric literal")
+                || ctx.starts_with("in literal")
+                || ctx.starts_with("in string escape code") =>
+            {
+                format!("invalid character ' ' {ctx}")
+            }
             None => "unexpected end of JSON input".into(),
             Some(&b) => format!("invalid character {} {}", quote_char(char::from(b)), ctx),
         }
@@ -401,7 +412,7 @@ impl Dec<'_> {
         let mut v = 0;
         for _ in 0..4 {
             let Some(c) = self.peek() else {
-                return Err("unexpected end of JSON input".into());
+                return Err(self.err_at("in \\u hexadecimal character escape"));
             };
             let Some(d) = (c as char).to_digit(16) else {
                 return Err(self.err_at("in \\u hexadecimal character escape"));
@@ -427,7 +438,7 @@ impl Dec<'_> {
                 b'\\' => {
                     self.i += 1;
                     let Some(e) = self.peek() else {
-                        return Err("unexpected end of JSON input".into());
+                        return Err(self.err_at("in string escape code"));
                     };
                     self.i += 1;
                     match e {

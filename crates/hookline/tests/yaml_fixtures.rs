@@ -141,6 +141,11 @@ fn yaml_random_trees_match_helm() {
 }
 
 #[test]
+fn json_mutated_documents_match_helm() {
+    assert_fixture("jsonmutate.json");
+}
+
+#[test]
 fn yaml_random_syntax_matches_helm() {
     assert_fixture("syntax.json");
 }

@@ -11,6 +11,8 @@ Usage:
   yaml_oracle.py random --seed S --count N --out FILE [--check]
   yaml_oracle.py values [--check]             tests/fixtures/yaml/values.txt as a chart's values.yaml
                                               (Helm 4 loader; one chart per case) -> values.json
+  yaml_oracle.py jsonmutate --seed S --count N --out FILE [--check]
+                                              random JSON with character edits (fromJson errors)
   yaml_oracle.py syntax --seed S --count N --out FILE [--check]
                                               random YAML source in every syntactic form
   yaml_oracle.py scalars --seed S --count N --out FILE [--check]
@@ -433,6 +435,31 @@ def syntax_cases(seed, count):
     return run_cases(cases)
 
 
+JSON_MUTATIONS = list('{}[]:,"\\ -+.eE0123456789tfnul') + ["\\u", "\\x", "\t", "\n", "é", "1e400", "true", "null"]
+
+
+def json_mutate_cases(seed, count):
+    """JSON texts of random trees with 1-3 random edits, decoded with fromJson."""
+    r = random.Random(seed)
+    base = [c["input"] for c in random_cases(seed, max(count // 4, 10))]
+    cases = []
+    for i in range(count):
+        text = r.choice(base)
+        for _ in range(r.randint(1, 3)):
+            if not text:
+                break
+            pos = r.randrange(len(text))
+            op = r.random()
+            if op < 0.4:
+                text = text[:pos] + r.choice(JSON_MUTATIONS) + text[pos:]
+            elif op < 0.7:
+                text = text[:pos] + text[pos + 1:]
+            else:
+                text = text[:pos] + r.choice(JSON_MUTATIONS) + text[pos + 1:]
+        cases.append({"name": "jsonmutate-%d-%d" % (seed, i), "kind": "json", "input": text})
+    return run_cases(cases)
+
+
 def write_or_check(path, cases, check):
     data = json.dumps(cases, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if check:
@@ -462,6 +489,11 @@ def main(argv):
             c["kind"] = "values"
             c["result"] = run_values_case(c["input"])
         write_or_check(os.path.join(FIXTURES, "values.json"), cases, check)
+    elif cmd == "jsonmutate":
+        seed = int(argv[argv.index("--seed") + 1])
+        count = int(argv[argv.index("--count") + 1])
+        out = argv[argv.index("--out") + 1]
+        write_or_check(out, json_mutate_cases(seed, count), check)
     elif cmd == "syntax":
         seed = int(argv[argv.index("--seed") + 1])
         count = int(argv[argv.index("--count") + 1])
