@@ -110,7 +110,7 @@ pub(crate) struct FuncEntry {
 pub struct Templates {
     name: String,
     trees: HashMap<String, Rc<Tree>>,
-    funcs: HashMap<String, FuncEntry>,
+    funcs: HashMap<String, Rc<FuncEntry>>,
     missing_key: MissingKey,
     left_delim: String,
     right_delim: String,
@@ -138,10 +138,10 @@ impl Templates {
         for (name, b, sig) in builtins::all() {
             t.funcs.insert(
                 name.to_string(),
-                FuncEntry {
+                Rc::new(FuncEntry {
                     sig,
                     imp: FuncImpl::Builtin(b),
-                },
+                }),
             );
         }
         t
@@ -157,10 +157,10 @@ impl Templates {
     pub fn register_pure(&mut self, name: &str, sig: Signature, f: PureFn) {
         self.funcs.insert(
             name.to_string(),
-            FuncEntry {
+            Rc::new(FuncEntry {
                 sig,
                 imp: FuncImpl::Pure(f),
-            },
+            }),
         );
     }
 
@@ -168,10 +168,10 @@ impl Templates {
     pub fn register_ctx(&mut self, name: &str, sig: Signature, f: CtxFn) {
         self.funcs.insert(
             name.to_string(),
-            FuncEntry {
+            Rc::new(FuncEntry {
                 sig,
                 imp: FuncImpl::Ctx(f),
-            },
+            }),
         );
     }
 

@@ -72,7 +72,7 @@ pub struct Token {
     pub start: usize,
     pub end: usize,
     /// The token's text; for errors, the message; for text, the text after trimming.
-    pub val: String,
+    pub val: std::rc::Rc<str>,
 }
 
 impl Token {
@@ -80,7 +80,7 @@ impl Token {
     pub fn describe(&self) -> String {
         match self.kind {
             TokenKind::Eof => "EOF".into(),
-            TokenKind::Error => self.val.clone(),
+            TokenKind::Error => self.val.to_string(),
             k if k.is_keyword() => format!("<{}>", self.val),
             _ => {
                 if self.val.chars().count() > 10 {
@@ -214,7 +214,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn emit(&mut self, kind: TokenKind) {
-        let val = self.input[self.start..self.pos].to_string();
+        let val: std::rc::Rc<str> = std::rc::Rc::from(&self.input[self.start..self.pos]);
         self.items.push(Token {
             kind,
             start: self.start,
@@ -233,7 +233,7 @@ impl<'a> Lexer<'a> {
             kind: TokenKind::Error,
             start: self.start,
             end: self.pos.max(self.start),
-            val: msg,
+            val: msg.into(),
         });
         State::Done
     }
@@ -692,7 +692,7 @@ mod tests {
     fn kinds(s: &str) -> Vec<(TokenKind, String)> {
         lex(s, &LexOptions::default())
             .into_iter()
-            .map(|t| (t.kind, t.val))
+            .map(|t| (t.kind, t.val.to_string()))
             .collect()
     }
 

@@ -61,7 +61,7 @@ pub fn parse(
         max_stack: opts.max_stack,
         stack_base: crate::eval::stack_addr(),
         tree_set: Vec::new(),
-        action_line: 0,
+        action_pos: None,
     };
     let root = p.parse_top()?;
     let tree = Tree {
@@ -88,7 +88,8 @@ struct Parser<'f> {
     max_stack: usize,
     stack_base: usize,
     tree_set: Vec<Tree>,
-    action_line: usize,
+    /// Where the action being parsed starts (for "unclosed action started at ...").
+    action_pos: Option<usize>,
 }
 
 type PResult<T> = Result<T, Error>;
@@ -171,11 +172,9 @@ impl<'f> Parser<'f> {
         if token.kind == TokenKind::Error {
             let mut extra = String::new();
             let line = self.line_of(token.start);
-            if self.action_line != 0 && self.action_line != line {
-                extra = format!(
-                    " in action started at {}:{}",
-                    self.parse_name, self.action_line
-                );
+            let action_line = self.action_pos.map(|p| self.line_of(p));
+            if let Some(action_line) = action_line.filter(|l| *l != line) {
+                extra = format!(" in action started at {}:{}", self.parse_name, action_line);
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -308,13 +307,13 @@ impl<'f> Parser<'f> {
         let t = self.next_non_space();
         match t.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text {
-                text: Rc::from(t.val.as_str()),
+                text: t.val.clone(),
                 span: Span::new(t.start, t.end),
             })),
             TokenKind::LeftDelim => {
-                self.action_line = self.line_of(t.start);
+                self.action_pos = Some(t.start);
                 let r = self.action(t.start);
-                self.action_line = 0;
+                self.action_pos = None;
                 r
             }
             _ => Err(self.unexpected(&t, "input")),
@@ -538,13 +537,13 @@ impl<'f> Parser<'f> {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
                     pipe.decl.push(var_expr(&v));
-                    self.vars.push(v.val.clone());
+                    self.vars.push(v.val.to_string());
                     break;
                 }
-                TokenKind::Char if next.val == "," => {
+                TokenKind::Char if &*next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(var_expr(&v));
-                    self.vars.push(v.val.clone());
+                    self.vars.push(v.val.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
@@ -707,21 +706,21 @@ impl<'f> Parser<'f> {
                         span,
                     ));
                 }
-                e(ExprKind::Identifier(t.val.clone()))
+                e(ExprKind::Identifier(t.val.to_string()))
             }
             TokenKind::Dot => e(ExprKind::Dot),
             TokenKind::Nil => e(ExprKind::Nil),
             TokenKind::Variable => {
-                if !self.vars.contains(&t.val) {
+                if !self.vars.iter().any(|v| **v == *t.val) {
                     return Err(self.errorf_at(
                         format!("undefined variable {}", crate::format::quote(&t.val)),
                         span,
                     ));
                 }
-                e(ExprKind::Variable(vec![t.val.clone()]))
+                e(ExprKind::Variable(vec![t.val.to_string()]))
             }
             TokenKind::Field => e(ExprKind::Field(vec![t.val[1..].to_string()])),
-            TokenKind::Bool => e(ExprKind::Bool(t.val == "true")),
+            TokenKind::Bool => e(ExprKind::Bool(&*t.val == "true")),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 let n = new_number(&t.val, t.kind).map_err(|m| self.errorf_at(m, span))?;
                 e(ExprKind::Number(Box::new(n)))
@@ -741,7 +740,7 @@ impl<'f> Parser<'f> {
             TokenKind::String | TokenKind::RawString => {
                 let s = unquote(&t.val).map_err(|m| self.errorf_at(m, span))?;
                 e(ExprKind::String {
-                    quoted: t.val.clone(),
+                    quoted: t.val.to_string(),
                     text: Rc::from(s.as_str()),
                 })
             }
@@ -780,7 +779,7 @@ fn var_expr(t: &Token) -> Expr {
     Expr {
         pos: t.start,
         span: Span::new(t.start, t.end),
-        kind: ExprKind::Variable(vec![t.val.clone()]),
+        kind: ExprKind::Variable(vec![t.val.to_string()]),
     }
 }
 
