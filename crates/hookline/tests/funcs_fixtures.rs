@@ -75,10 +75,11 @@ fn lex(s: &str) -> Result<Vec<Tok>, String> {
                         'r' => st.push('\r'),
                         '\\' => st.push('\\'),
                         '"' => st.push('"'),
-                        'u' => {
-                            let h: String = c[i + 1..i + 5].iter().collect();
+                        'u' | 'U' => {
+                            let n = if c[i] == 'u' { 4 } else { 8 };
+                            let h: String = c[i + 1..i + 1 + n].iter().collect();
                             st.push(char::from_u32(u32::from_str_radix(&h, 16).unwrap()).unwrap());
-                            i += 4;
+                            i += n;
                         }
                         o => return Err(format!("escape \\{o}")),
                     }
@@ -291,6 +292,25 @@ impl Eval<'_> {
                 _ => v,
             })
         };
+        let arity_err = || {
+            let n = sig.params.len();
+            if sig.variadic.is_some() {
+                EvalErr(format!(
+                    "wrong number of args for {name}: want at least {n} got {}",
+                    args.len()
+                ))
+            } else {
+                EvalErr(format!(
+                    "wrong number of args for {name}: want {n} got {}",
+                    args.len()
+                ))
+            }
+        };
+        if args.len() < sig.params.len()
+            || (sig.variadic.is_none() && args.len() > sig.params.len())
+        {
+            return Err(arity_err());
+        }
         let mut vals = Vec::new();
         for (i, a) in args.iter().enumerate() {
             let p = if i < sig.params.len() {

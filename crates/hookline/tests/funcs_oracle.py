@@ -90,8 +90,11 @@ def make_chart(d, body):
 
 def run_helm(helm, d):
     env = dict(os.environ, TZ="UTC")
-    p = subprocess.run([helm, "template", "t", d, "--debug"], capture_output=True, text=True, env=env)
-    return p.returncode, p.stdout, p.stderr
+    p = subprocess.run([helm, "template", "t", d, "--debug"], capture_output=True, env=env)
+    # Go strings are bytes: a byte-sliced multi-byte character (trunc, substr) is invalid
+    # UTF-8, which Hookline renders as U+FFFD.
+    dec = lambda b: b.decode("utf-8", "replace")
+    return p.returncode, dec(p.stdout), dec(p.stderr)
 
 
 ERR_RE = re.compile(r"executing \"[^\"]*\" at <.*?>: (.*)", re.S)

@@ -140,8 +140,21 @@ fn underscore_ok(s: &str) -> bool {
 
 /// `strconv.ParseFloat(s, 64)` for the forms charts use (decimal, exponent, inf/nan);
 /// out-of-range values are errors as in Go. Hex floats and underscores are not accepted.
-pub fn parse_go_float(s: &str) -> Option<f64> {
-    let t = s.trim_start_matches(['+', '-']);
+pub fn parse_go_float(s0: &str) -> Option<f64> {
+    let owned;
+    let mut s = s0;
+    if s.contains('_') {
+        if !underscore_ok(s) {
+            return None;
+        }
+        owned = s.replace('_', "");
+        s = &owned;
+    }
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        let v = parse_hex_float(h)?;
+        return Some(if s.starts_with('-') { -v } else { v });
+    }
     let lower = t.to_ascii_lowercase();
     let special = matches!(lower.as_str(), "inf" | "infinity" | "nan");
     if !special
@@ -159,6 +172,27 @@ pub fn parse_go_float(s: &str) -> Option<f64> {
         return None;
     }
     Some(f)
+}
+
+/// The part of a Go hex float literal after `0x` (`1.8p3`); the `p` exponent is required.
+fn parse_hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = h.split_once(['p', 'P'])?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut v = 0f64;
+    for c in int_part.chars() {
+        v = v * 16.0 + c.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac_part.chars() {
+        v += c.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    let r = v * 2f64.powi(exp);
+    r.is_finite().then_some(r)
 }
 
 /// cast's `trimZeroDecimal`: "12.00" → "12".

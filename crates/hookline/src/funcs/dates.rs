@@ -166,7 +166,7 @@ impl GoTime {
             rest = suffix;
             let pad = |n: i64, w: usize| format!("{:0w$}", n, w = w);
             match std {
-                Std::Year => out.push_str(&pad(p.year.rem_euclid(100), 2)),
+                Std::Year => out.push_str(&pad(p.year.abs() % 100, 2)),
                 Std::LongYear => {
                     if p.year < 0 {
                         out.push_str(&format!("-{:04}", -p.year));
@@ -469,6 +469,12 @@ pub fn parse_time(layout: &str, value: &str, loc: &Zone) -> Result<GoTime, Strin
         }
         Some((v[..n].parse().ok()?, &v[n..]))
     }
+    let range_err = |what: &str| {
+        format!(
+            "parsing time {}: {what} out of range",
+            super::strings::go_quote(value)
+        )
+    };
     while !lay.is_empty() {
         let (prefix, std, rest) = next_std_chunk(lay);
         *cur.borrow_mut() = (val.to_string(), prefix.to_string());
@@ -524,6 +530,9 @@ pub fn parse_time(layout: &str, value: &str, loc: &Zone) -> Result<GoTime, Strin
             Std::NumMonth | Std::ZeroMonth => {
                 let (n, r) =
                     num(val, if std == Std::ZeroMonth { 2 } else { 1 }, 2).ok_or_else(err)?;
+                if !(1..=12).contains(&n) {
+                    return Err(range_err("month"));
+                }
                 month = n as u32;
                 val = r;
             }
@@ -539,21 +548,33 @@ pub fn parse_time(layout: &str, value: &str, loc: &Zone) -> Result<GoTime, Strin
             Std::UnderYearDay | Std::ZeroYearDay => {
                 let v = val.trim_start_matches(' ');
                 let (n, r) = num(v, 1, 3).ok_or_else(err)?;
+                if n > 365 {
+                    return Err(range_err("day-of-year"));
+                }
                 yday = Some(n as u32);
                 val = r;
             }
             Std::Hour | Std::Hour12 | Std::ZeroHour12 => {
                 let (n, r) = num(val, if std == Std::Hour12 { 1 } else { 2 }, 2).ok_or_else(err)?;
+                if (std == Std::Hour && n >= 24) || (std != Std::Hour && n > 12) {
+                    return Err(range_err("hour"));
+                }
                 hour = n as u32;
                 val = r;
             }
             Std::Minute | Std::ZeroMinute => {
                 let (n, r) = num(val, if std == Std::Minute { 1 } else { 2 }, 2).ok_or_else(err)?;
+                if n >= 60 {
+                    return Err(range_err("minute"));
+                }
                 min = n as u32;
                 val = r;
             }
             Std::Second | Std::ZeroSecond => {
                 let (n, r) = num(val, if std == Std::Second { 1 } else { 2 }, 2).ok_or_else(err)?;
+                if n >= 60 {
+                    return Err(range_err("second"));
+                }
                 sec = n as u32;
                 val = r;
                 // Go accepts a fractional second after seconds even if the layout has none.

@@ -168,7 +168,16 @@ pub fn atoi(a: &[Value]) -> R {
     let s = str_arg(a, 0);
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     let ok = !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit());
-    let n = if ok { s.parse::<i64>().unwrap_or(0) } else { 0 };
+    // on overflow strconv.Atoi returns the clamped value with its error; Sprig keeps it
+    let n = if !ok {
+        0
+    } else if let Ok(n) = s.parse::<i64>() {
+        n
+    } else if s.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
     Ok(Value::Int(n))
 }
 

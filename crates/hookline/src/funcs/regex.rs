@@ -20,85 +20,205 @@ use super::conv::{byte_slice, int_arg, str_arg, string_list};
 
 type R = Result<Value, FuncError>;
 
-/// Rewrite Go syntax to the regex crate's, keeping Go's ASCII classes.
-fn translate(pat: &str) -> String {
+const POSIX_CLASSES: [&str; 14] = [
+    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+    "space", "upper", "word", "xdigit",
+];
+
+fn go_err(code: &str, expr: &str) -> String {
+    format!("error parsing regexp: {code}: `{expr}`")
+}
+
+/// Go's `{n}`, `{n,}`, `{n,m}` at the start of `s`: (length, min, max) or None when the
+/// brace is a literal.
+fn go_repeat(s: &str) -> Option<(usize, i64, i64)> {
+    let b = s.as_bytes();
+    let num = |mut i: usize| -> Option<(i64, usize)> {
+        let st = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == st || (i - st >= 2 && b[st] == b'0') {
+            return None;
+        }
+        Some((s[st..i].parse::<i64>().unwrap_or(i64::MAX).min(100_000), i))
+    };
+    let (min, mut i) = num(1)?;
+    let mut max = min;
+    if b.get(i) == Some(&b',') {
+        i += 1;
+        if b.get(i) == Some(&b'}') {
+            max = -1;
+        } else {
+            let (m, j) = num(i)?;
+            max = m;
+            i = j;
+        }
+    }
+    if b.get(i) != Some(&b'}') {
+        return None;
+    }
+    Some((i + 1, min, max))
+}
+
+/// Rewrite Go syntax to the regex crate's, keeping Go's ASCII classes, and report the Go
+/// parse errors the regex crate would not (nested repetition, repeat counts over 1000,
+/// unknown POSIX classes, trailing backslash). Duplicate group names, legal in Go, are
+/// renamed (the first one keeps the name, as Go's `Expand` uses the first).
+fn translate(pat: &str) -> Result<String, String> {
     let mut out = String::with_capacity(pat.len() + 16);
-    let mut chars = pat.chars().peekable();
-    let mut in_class = 0usize; // nesting depth of [...]
+    let mut in_class = false;
     let mut class_start = false;
-    while let Some(c) = chars.next() {
+    let mut last_repeat: Option<usize> = None;
+    let mut names: Vec<String> = Vec::new();
+    let b = pat.as_bytes();
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = match pat[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        let clen = c.len_utf8();
         if c == '\\' {
-            let Some(n) = chars.next() else {
-                out.push('\\');
-                break;
+            let Some(n) = pat[i + 1..].chars().next() else {
+                return Err(go_err("trailing backslash at end of expression", ""));
             };
+            last_repeat = None;
             class_start = false;
-            let (inside, outside): (&str, &str) = match n {
-                'd' => ("0-9", "[0-9]"),
-                'D' => ("[^0-9]", "[^0-9]"),
-                'w' => ("0-9A-Za-z_", "[0-9A-Za-z_]"),
-                'W' => ("[^0-9A-Za-z_]", "[^0-9A-Za-z_]"),
-                's' => ("\\t\\n\\x0C\\r ", "[\\t\\n\\x0C\\r ]"),
-                'S' => ("[^\\t\\n\\x0C\\r ]", "[^\\t\\n\\x0C\\r ]"),
-                'b' if in_class == 0 => ("", "(?-u:\\b)"),
-                'B' if in_class == 0 => ("", "(?-u:\\B)"),
-                _ => {
+            let repl: Option<(&str, &str)> = match n {
+                'd' => Some(("0-9", "[0-9]")),
+                'D' => Some(("[^0-9]", "[^0-9]")),
+                'w' => Some(("0-9A-Za-z_", "[0-9A-Za-z_]")),
+                'W' => Some(("[^0-9A-Za-z_]", "[^0-9A-Za-z_]")),
+                's' => Some(("\\t\\n\\x0C\\r ", "[\\t\\n\\x0C\\r ]")),
+                'S' => Some(("[^\\t\\n\\x0C\\r ]", "[^\\t\\n\\x0C\\r ]")),
+                'b' if !in_class => Some(("", "(?-u:\\b)")),
+                'B' if !in_class => Some(("", "(?-u:\\B)")),
+                _ => None,
+            };
+            match repl {
+                Some((inside, outside)) => out.push_str(if in_class { inside } else { outside }),
+                None => {
                     out.push('\\');
                     out.push(n);
+                }
+            }
+            i += 1 + n.len_utf8();
+            continue;
+        }
+        if in_class {
+            if c == '[' && pat[i..].starts_with("[:") {
+                if let Some(end) = pat[i + 2..].find(":]") {
+                    let name = &pat[i + 2..i + 2 + end];
+                    let bare = name.strip_prefix('^').unwrap_or(name);
+                    if !POSIX_CLASSES.contains(&bare) {
+                        return Err(go_err(
+                            "invalid character class range",
+                            &pat[i..i + 4 + end],
+                        ));
+                    }
+                    out.push_str(&pat[i..i + 4 + end]);
+                    i += 4 + end;
+                    class_start = false;
                     continue;
                 }
-            };
-            out.push_str(if in_class > 0 { inside } else { outside });
-            continue;
-        }
-        if in_class > 0 {
-            if c == '[' && chars.peek() == Some(&':') {
-                // POSIX class [:alpha:] inside a class: copy through to the closing ":]"
-                out.push('[');
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == ']' {
-                        break;
-                    }
-                }
-                class_start = false;
-                continue;
             }
             if c == '[' {
-                // a literal '[' inside a class in Go; nested class syntax in Rust
                 out.push_str("\\[");
-                class_start = false;
-                continue;
-            }
-            if c == ']' && !class_start {
-                in_class -= 1;
+            } else if c == ']' && !class_start {
+                in_class = false;
                 out.push(']');
-                continue;
-            }
-            if (c == '&' || c == '~' || c == '-') && chars.peek() == Some(&c) {
-                // Rust class set operators `&&`, `~~`, `--` are literals in Go
+            } else if matches!(c, '&' | '~' | '-') && pat[i + 1..].starts_with(c) {
+                // Rust's class set operators `&&`, `~~`, `--` are literals in Go
                 out.push('\\');
                 out.push(c);
-                class_start = false;
-                continue;
-            }
-            if c == '^' && class_start {
+            } else if c == '^' && class_start {
                 out.push('^');
+                i += 1;
                 continue;
+            } else {
+                out.push(c);
             }
             class_start = false;
-            out.push(c);
+            i += clen;
             continue;
         }
-        if c == '[' {
-            in_class += 1;
-            class_start = true;
-            out.push('[');
-            continue;
+        match c {
+            '[' => {
+                in_class = true;
+                class_start = true;
+                last_repeat = None;
+                out.push('[');
+                i += 1;
+            }
+            '*' | '+' | '?' => {
+                let mut end = i + 1;
+                if b.get(end) == Some(&b'?') {
+                    end += 1;
+                }
+                if let Some(st) = last_repeat {
+                    return Err(go_err("invalid nested repetition operator", &pat[st..end]));
+                }
+                last_repeat = Some(i);
+                out.push_str(&pat[i..end]);
+                i = end;
+            }
+            '{' => match go_repeat(&pat[i..]) {
+                Some((len, min, max)) => {
+                    let mut end = i + len;
+                    if min > 1000 || max > 1000 || (max >= 0 && min > max) {
+                        return Err(go_err("invalid repeat count", &pat[i..end]));
+                    }
+                    if b.get(end) == Some(&b'?') {
+                        end += 1;
+                    }
+                    if let Some(st) = last_repeat {
+                        return Err(go_err("invalid nested repetition operator", &pat[st..end]));
+                    }
+                    last_repeat = Some(i);
+                    out.push_str(&pat[i..end]);
+                    i = end;
+                }
+                None => {
+                    out.push_str("\\{");
+                    last_repeat = None;
+                    i += 1;
+                }
+            },
+            '(' if pat[i..].starts_with("(?P<") || pat[i..].starts_with("(?<") => {
+                let start = if pat[i..].starts_with("(?P<") {
+                    i + 4
+                } else {
+                    i + 3
+                };
+                last_repeat = None;
+                match pat[start..].find('>') {
+                    Some(e) => {
+                        let name = &pat[start..start + e];
+                        let mut new_name = name.to_string();
+                        if names.iter().any(|n| n == name) {
+                            new_name = format!("{name}__dup{}", names.len());
+                        }
+                        names.push(name.to_string());
+                        out.push_str(&pat[i..start]);
+                        out.push_str(&new_name);
+                        out.push('>');
+                        i = start + e + 1;
+                    }
+                    None => {
+                        out.push_str(&pat[i..]);
+                        i = b.len();
+                    }
+                }
+            }
+            _ => {
+                last_repeat = None;
+                out.push(c);
+                i += clen;
+            }
         }
-        out.push(c);
     }
-    out
+    Ok(out)
 }
 
 /// Go's `strconv.Quote`-or-backquote as `regexp.MustCompile`'s panic uses it.
@@ -143,21 +263,43 @@ fn go_compile_error(pat: &str, rust_err: &str) -> String {
                     op[..len].to_string(),
                 )
             }
-            K::EscapeUnrecognized | K::EscapeUnexpectedEof => {
+            K::EscapeUnrecognized | K::EscapeUnexpectedEof | K::UnsupportedBackreference => {
                 ("invalid escape sequence", frag.to_string())
             }
             K::RepetitionCountInvalid => ("invalid repeat count", frag.to_string()),
             K::ClassRangeInvalid => ("invalid character class range", frag.to_string()),
             K::GroupNameDuplicate { .. } => ("duplicate capture group name", frag.to_string()),
-            K::GroupNameInvalid | K::GroupNameEmpty | K::GroupNameUnexpectedEof => {
-                ("invalid named capture", frag.to_string())
+            K::GroupNameUnexpectedEof => {
+                let st = pat[..span.start.offset].rfind("(?").unwrap_or(0);
+                ("invalid named capture", pat[st..].to_string())
             }
-            K::FlagUnrecognized | K::FlagDuplicate { .. } | K::FlagRepeatedNegation { .. } => {
-                ("invalid or unsupported Perl syntax", frag.to_string())
+            K::GroupNameInvalid | K::GroupNameEmpty => {
+                let st = pat[..span.start.offset].rfind("(?").unwrap_or(0);
+                let end = pat[st..].find('>').map(|e| st + e + 1).unwrap_or(pat.len());
+                ("invalid named capture", pat[st..end].to_string())
+            }
+            K::FlagUnrecognized
+            | K::FlagDuplicate { .. }
+            | K::FlagRepeatedNegation { .. }
+            | K::FlagUnexpectedEof
+            | K::FlagDanglingNegation => {
+                let st = pat[..span.start.offset].rfind("(?").unwrap_or(0);
+                (
+                    "invalid or unsupported Perl syntax",
+                    pat.get(st..span.end.offset.max(st))
+                        .unwrap_or("")
+                        .to_string(),
+                )
             }
             _ => return format!("error parsing regexp: {rust_err}"),
         };
         return format!("error parsing regexp: {code}: `{expr}`");
+    }
+    // Errors found while translating the syntax tree (e.g. unknown Unicode classes).
+    if let Err(regex_syntax::Error::Translate(e)) = regex_syntax::Parser::new().parse(pat) {
+        let span = e.span();
+        let frag = pat.get(span.start.offset..span.end.offset).unwrap_or(pat);
+        return format!("error parsing regexp: invalid character class range: `{frag}`");
     }
     format!("error parsing regexp: {rust_err}")
 }
@@ -171,7 +313,7 @@ pub fn compile(pat: &str) -> Result<Rc<Regex>, String> {
     if let Some(r) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
         return Ok(r);
     }
-    let re = Regex::new(&translate(pat))
+    let re = Regex::new(&translate(pat)?)
         .map(Rc::new)
         .map_err(|e| go_compile_error(pat, &e.to_string()))?;
     CACHE.with(|c| {

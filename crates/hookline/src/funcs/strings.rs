@@ -35,6 +35,10 @@ pub(crate) fn to_upper_rune(c: char) -> char {
 }
 
 pub(crate) fn to_lower_rune(c: char) -> char {
+    if c == '\u{130}' {
+        // the one unconditional SpecialCasing lower-case entry; its simple mapping is 'i'
+        return 'i';
+    }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(u), None) => u,
@@ -55,6 +59,13 @@ fn to_title_rune(c: char) -> char {
 
 fn is_upper(c: char) -> bool {
     c.is_uppercase() && to_lower_rune(c) != c
+}
+
+/// Go's `unicode.IsTitle` (category Lt).
+fn is_title(c: char) -> bool {
+    matches!(c as u32,
+        0x1C5 | 0x1C8 | 0x1CB | 0x1F2 | 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF
+        | 0x1FBC | 0x1FCC | 0x1FFC)
 }
 
 fn is_lower(c: char) -> bool {
@@ -194,18 +205,28 @@ pub fn trim_prefix(a: &[Value]) -> R {
     s(st.strip_prefix(pre).unwrap_or(st))
 }
 
+/// goutils `DeleteWhiteSpace`: it walks the string's bytes as if each were a rune, so when
+/// anything is removed, every non-ASCII byte comes back as its Latin-1 character (Go's quirk,
+/// kept); when nothing is removed the string is returned unchanged.
 pub fn nospace(a: &[Value]) -> R {
-    s(str_arg(a, 0)
-        .chars()
+    let st = str_arg(a, 0);
+    let kept: String = st
+        .bytes()
+        .map(|b| b as char)
         .filter(|c| !is_space(*c))
-        .collect::<String>())
+        .collect();
+    if kept.chars().count() == st.len() {
+        return s(st);
+    }
+    s(kept)
 }
 
-/// goutils `Initials`.
+/// goutils `Initials`: byte-wise like `nospace` (a non-ASCII initial comes out as the Latin-1
+/// character of its first byte, as in Go).
 pub fn initials(a: &[Value]) -> R {
     let mut gap = true;
     let mut out = String::new();
-    for c in str_arg(a, 0).chars() {
+    for c in str_arg(a, 0).bytes().map(|b| b as char) {
         if is_space(c) {
             gap = true;
         } else if gap {
@@ -222,7 +243,7 @@ pub fn swapcase(a: &[Value]) -> R {
     let out: String = str_arg(a, 0)
         .chars()
         .map(|c| {
-            if is_upper(c) {
+            if is_upper(c) || is_title(c) {
                 ws = false;
                 to_lower_rune(c)
             } else if is_lower(c) {
@@ -551,19 +572,21 @@ pub fn to_pascal_case(st: &str) -> String {
     let mut buf = String::new();
     let mut first_upper = false;
     let mut r0 = '\0';
-    let mut found = false;
+    let mut any = false;
     for c in chars.by_ref() {
+        any = true;
+        r0 = c;
         if !is_connector(c) {
             first_upper = is_upper(c);
             r0 = to_upper_rune(c);
-            found = true;
             break;
         }
         buf.push(c);
     }
     let rest: Vec<char> = chars.collect();
     if rest.is_empty() {
-        if found {
+        // xstrings writes the last rune again even when it was a connector ("-" gives "--")
+        if any {
             buf.push(r0);
         }
         return buf;
