@@ -122,7 +122,7 @@ fn expr(r: &mut Rng, depth: usize) -> String {
         "(list 1 2)",
         "(dict \"a\" 1)",
     ];
-    if depth == 0 || r.next() % 3 == 0 {
+    if depth == 0 || r.next().is_multiple_of(3) {
         return r.pick(&atoms).to_string();
     }
     let f = r.pick(&[
@@ -148,7 +148,7 @@ fn expr(r: &mut Rng, depth: usize) -> String {
     let n = (r.next() % 3) as usize;
     let args: Vec<String> = (0..n).map(|_| expr(r, depth - 1)).collect();
     let call = format!("({f} {})", args.join(" "));
-    if r.next() % 4 == 0 {
+    if r.next().is_multiple_of(4) {
         format!("{call} | {}", r.pick(&["len", "print", "upper", "not"]))
     } else {
         call
