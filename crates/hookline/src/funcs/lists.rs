@@ -5,7 +5,7 @@
 
 use gotemplate::{FuncError, Value};
 
-use super::conv::{arg, int_arg, is_empty, reflect_kind, slice_items, to_int};
+use super::conv::{arg, float_to_i64, int_arg, is_empty, reflect_kind, slice_items, to_int};
 
 type R = Result<Value, FuncError>;
 
@@ -34,19 +34,41 @@ pub fn prepend(a: &[Value]) -> R {
     Ok(Value::list(l))
 }
 
+/// Sprig's `chunk`, with its float arithmetic: `size <= 0` gives an empty list or the
+/// panics Go's `make` and `reflect` raise.
 pub fn chunk(a: &[Value]) -> R {
     let size = int_arg(a, 0);
     let l = items_or(arg(a, 1), "Cannot chunk type")?;
-    if size <= 0 {
-        // Go computes float64(l-1)/0 = ±Inf and then panics making a slice of that length.
-        return Err(FuncError(
-            "runtime error: makeslice: len out of range".into(),
-        ));
+    let len = l.len() as i64;
+    let makeslice = || FuncError("runtime error: makeslice: len out of range".into());
+    let cs = float_to_i64(((len as f64 - 1.0) / size as f64).floor() + 1.0);
+    if cs < 0 || cs > len.max(1) {
+        return Err(makeslice());
     }
-    let out: Vec<Value> = l
-        .chunks(size as usize)
-        .map(|c| Value::list(c.to_vec()))
-        .collect();
+    let mut out = Vec::with_capacity(cs as usize);
+    for i in 0..cs {
+        let mut clen = size;
+        if i == cs - 1 {
+            clen = float_to_i64((len as f64 % size as f64).floor());
+            if clen == 0 {
+                clen = size;
+            }
+        }
+        if clen < 0 {
+            return Err(makeslice());
+        }
+        let mut part = Vec::new();
+        for j in 0..clen {
+            let ix = i.wrapping_mul(size).wrapping_add(j);
+            match usize::try_from(ix).ok().and_then(|ix| l.get(ix)) {
+                Some(v) => part.push(v.clone()),
+                None => {
+                    return Err(FuncError("reflect: slice index out of range".into()));
+                }
+            }
+        }
+        out.push(Value::list(part));
+    }
     Ok(Value::list(out))
 }
 

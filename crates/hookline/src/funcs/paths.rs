@@ -213,6 +213,18 @@ fn parse_url(raw: &str) -> Result<Url, String> {
         } else {
             u.host = auth.to_string();
         }
+        // net/url's validOptionalPort
+        let after_bracket = u.host.rfind(']').map(|i| i + 1).unwrap_or(0);
+        if let Some(c) = u.host[after_bracket..].rfind(':') {
+            let port = &u.host[after_bracket + c..];
+            if !port[1..].bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "parse {}: invalid port {} after host",
+                    super::strings::go_quote(raw),
+                    super::strings::go_quote(port)
+                ));
+            }
+        }
         rest = path.to_string();
     }
     u.path = unescape(&rest);
