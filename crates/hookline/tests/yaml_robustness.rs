@@ -106,6 +106,17 @@ fn yaml_no_panics_on_random_input() {
     }
 }
 
+/// A stale simple key whose token the parser already consumed (go-yaml appends the KEY token
+/// then; helm: `yaml: line 1: did not find expected key`).
+#[test]
+fn yaml_stale_simple_key_does_not_panic() {
+    let e = yaml::from_str("v:\n- []:").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error converting YAML to JSON: yaml: line 1: did not find expected key"
+    );
+}
+
 #[test]
 fn yaml_deep_nesting_is_a_named_error() {
     let deep = "[".repeat(100_000);

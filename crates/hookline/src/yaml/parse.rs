@@ -208,10 +208,13 @@ impl Scanner {
         self.mark.line += 1;
     }
 
+    /// go-yaml's `yaml_insert_token`: at `pos` after the queue head, or appended when `pos` is
+    /// `None` (Go's negative position, which also happens for a stale simple key whose token
+    /// was already consumed).
     fn insert_token(&mut self, pos: Option<usize>, t: Token) {
         match pos {
-            None => self.tokens.push(t),
-            Some(p) => self.tokens.insert(self.head + p, t),
+            Some(p) if self.head + p <= self.tokens.len() => self.tokens.insert(self.head + p, t),
+            _ => self.tokens.push(t),
         }
     }
 
@@ -357,7 +360,7 @@ impl Scanner {
                 start: mark,
                 end: mark,
             };
-            let pos = number.map(|n| n - self.tokens_parsed);
+            let pos = number.and_then(|n| n.checked_sub(self.tokens_parsed));
             self.insert_token(pos, t);
         }
         Ok(())
@@ -571,7 +574,7 @@ impl Scanner {
                 start: sk.mark,
                 end: sk.mark,
             };
-            self.insert_token(Some(sk.token_number - self.tokens_parsed), t);
+            self.insert_token(sk.token_number.checked_sub(self.tokens_parsed), t);
             self.roll_indent(
                 sk.mark.column,
                 Some(sk.token_number),
