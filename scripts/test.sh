@@ -23,6 +23,9 @@ stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p hookline -p hookline-web --target wasm32-unknown-unknown -- -D warnings
 stage "native tests" cargo test --workspace --exclude hookline-web
+stage "hookline binary" cargo build -p hookline-cli
+stage "differential vs helm" scripts/diff-helm.sh
+stage "corpus" scripts/corpus.sh
 stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown
 stage "trunk build --release" scripts/build-site.sh
 stage "browser tests" node --test --test-concurrency=1 tests/e2e/
