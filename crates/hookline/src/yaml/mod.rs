@@ -59,6 +59,15 @@
 //! 10000; the lower bound keeps recursion safe on wasm stacks); alias expansion follows
 //! go-yaml's ratio rule (`document contains excessive aliasing`).
 //!
+//! Known differences (all outside what a deterministic Helm run produces, or documented):
+//! * keys whose `keyList.Less` order is not transitive (`a10`/`a1b`/`a9`, digit runs that
+//!   overflow int64) sort in a fixed order; Helm's order depends on Go's random map order.
+//! * with rejected map keys (`~: x`, uint64 keys) in several maps, the shallowest is reported;
+//!   Helm reports whichever its random map iteration meets first. The `%#v` text of a rejected
+//!   key's value prints merge keys (`<<`) unexpanded.
+//! * nesting limits are 300 (load) / [`MAX_MARSHAL_DEPTH`] (dump), not go-yaml's 10000.
+//! * [`from_str_typed`] keeps uint64 values above `i64::MAX` as floats.
+//!
 //! JSON lives in [`crate::json`].
 
 mod emit;
