@@ -273,6 +273,17 @@ fn parse_cluster_object(v: &Yaml) -> Result<ClusterObject, ScenarioError> {
     }
 }
 
+/// What a wait or an API call can return in a step.
+pub const OUTCOMES: &[&str] = &[
+    "succeeded",
+    "failed",
+    "timeout",
+    "create-error",
+    "interrupted",
+    "ready",
+    "not-ready",
+];
+
 fn parse_step(v: &Yaml) -> Result<StepSpec, ScenarioError> {
     let m = match v {
         Yaml::Mapping(m) => m,
@@ -335,10 +346,20 @@ fn parse_step(v: &Yaml) -> Result<StepSpec, ScenarioError> {
                 Yaml::Null => {}
                 Yaml::Mapping(om) => {
                     for (ok, ov) in om {
-                        s.outcomes.insert(
-                            scalar_string(ok, "outcome key")?.trim().to_string(),
-                            scalar_string(ov, "outcome")?.trim().to_string(),
-                        );
+                        let key = scalar_string(ok, "outcome key")?.trim().to_string();
+                        let value = scalar_string(ov, "outcome")?.trim().to_string();
+                        if !OUTCOMES.contains(&value.as_str()) {
+                            return err(format!(
+                                "outcome {value:?} for {key} is not one of {}",
+                                OUTCOMES.join(", ")
+                            ));
+                        }
+                        if !key.contains('/') {
+                            return err(format!(
+                                "outcome key {key:?} must be Kind/name or event:Kind/name"
+                            ));
+                        }
+                        s.outcomes.insert(key, value);
                     }
                 }
                 _ => return err("outcomes must be a mapping of Kind/name to outcome"),
@@ -518,6 +539,10 @@ mod tests {
         assert!(Scenario::parse("steps:\n  - flags: [x]\n").is_err());
         assert!(Scenario::parse("bogus: 1").is_err());
         assert!(Scenario::parse("steps:\n  - op: install\n    timeout: soon\n").is_err());
+        assert!(
+            Scenario::parse("steps:\n  - op: install\n    outcomes: {Job/x: exploded}\n").is_err()
+        );
+        assert!(Scenario::parse("steps:\n  - op: install\n    outcomes: {x: failed}\n").is_err());
     }
 
     #[test]
