@@ -136,7 +136,7 @@ impl GoTime {
     }
 
     fn parts(&self) -> Parts {
-        let local = self.secs + self.zone.offset as i64;
+        let local = self.secs.saturating_add(self.zone.offset as i64);
         let days = local.div_euclid(86400);
         let rem = local.rem_euclid(86400) as u32;
         let (year, month, day) = civil_from_days(days);
@@ -709,7 +709,9 @@ pub fn parse_time(layout: &str, value: &str, loc: &Zone) -> Result<GoTime, Strin
             }
         ));
     }
-    let local = days_from_civil(year, month, day) * 86400 + (hour * 3600 + min * 60 + sec) as i64;
+    let local = days_from_civil(year, month, day)
+        .saturating_mul(86400)
+        .saturating_add((hour * 3600 + min * 60 + sec) as i64);
     let zone = match (offset, zone_name) {
         (Some(o), Some(n)) => Zone { name: n, offset: o },
         (Some(o), None) => {
@@ -734,7 +736,7 @@ pub fn parse_time(layout: &str, value: &str, loc: &Zone) -> Result<GoTime, Strin
         (None, None) => loc.clone(),
     };
     Ok(GoTime {
-        secs: local - zone.offset as i64,
+        secs: local.saturating_sub(zone.offset as i64),
         nsec,
         zone,
     })
@@ -990,12 +992,21 @@ impl Object for TimeObject {
                     Some(Value::Int(n)) | Some(Value::Int64(n)) => *n,
                     _ => 0,
                 };
-                let total_m = p.year * 12 + (p.month as i64 - 1) + g(1) + g(0) * 12;
+                let total_m = p
+                    .year
+                    .saturating_mul(12)
+                    .saturating_add(p.month as i64 - 1)
+                    .saturating_add(g(1))
+                    .saturating_add(g(0).saturating_mul(12));
                 let (y, m) = (total_m.div_euclid(12), total_m.rem_euclid(12) as u32 + 1);
-                let days = days_from_civil(y, m, 1) + p.day as i64 - 1 + g(2);
-                let local = days * 86400 + (p.hour * 3600 + p.min * 60 + p.sec) as i64;
+                let days = days_from_civil(y.clamp(-1 << 40, 1 << 40), m, 1)
+                    .saturating_add(p.day as i64 - 1)
+                    .saturating_add(g(2));
+                let local = days
+                    .saturating_mul(86400)
+                    .saturating_add((p.hour * 3600 + p.min * 60 + p.sec) as i64);
                 TimeObject::value(GoTime {
-                    secs: local - t.zone.offset as i64,
+                    secs: local.saturating_sub(t.zone.offset as i64),
                     nsec: t.nsec,
                     zone: t.zone.clone(),
                 })

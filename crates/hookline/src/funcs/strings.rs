@@ -313,17 +313,29 @@ pub fn indent_str(spaces: i64, v: &str) -> String {
     format!("{pad}{}", v.replace('\n', &format!("\n{pad}")))
 }
 
-pub fn indent(a: &[Value]) -> R {
-    if int_arg(a, 0) < 0 {
+/// Checks `indent`'s count: negative panics in Go; an output over [`REPEAT_LIMIT_BYTES`] is
+/// refused (Go would allocate it).
+fn indent_check(spaces: i64, v: &str) -> Result<(), FuncError> {
+    if spaces < 0 {
         return Err(FuncError("strings: negative Repeat count".into()));
     }
+    let lines = v.bytes().filter(|&b| b == b'\n').count() as u128 + 1;
+    let total = spaces as u128 * lines + v.len() as u128;
+    if total > REPEAT_LIMIT_BYTES as u128 {
+        return Err(FuncError(format!(
+            "indent: result would be {total} bytes, more than the limit of {REPEAT_LIMIT_BYTES}"
+        )));
+    }
+    Ok(())
+}
+
+pub fn indent(a: &[Value]) -> R {
+    indent_check(int_arg(a, 0), str_arg(a, 1))?;
     s(indent_str(int_arg(a, 0), str_arg(a, 1)))
 }
 
 pub fn nindent(a: &[Value]) -> R {
-    if int_arg(a, 0) < 0 {
-        return Err(FuncError("strings: negative Repeat count".into()));
-    }
+    indent_check(int_arg(a, 0), str_arg(a, 1))?;
     s(format!("\n{}", indent_str(int_arg(a, 0), str_arg(a, 1))))
 }
 
