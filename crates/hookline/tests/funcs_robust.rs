@@ -8,6 +8,8 @@ use std::rc::Rc;
 use gotemplate::{Map, Value};
 use hookline::funcs::{env_functions, sprig_functions, FuncEnv};
 
+type Fun = Rc<dyn Fn(&[Value]) -> Result<Value, gotemplate::FuncError>>;
+
 fn samples() -> Vec<Value> {
     let mut m = Map::new();
     m.insert("a".into(), Value::Int(1));
@@ -51,7 +53,7 @@ fn slow(name: &str) -> bool {
 #[test]
 fn no_function_panics() {
     let env = Rc::new(RefCell::new(FuncEnv::default()));
-    let mut all: Vec<(&'static str, usize, Rc<dyn Fn(&[Value]) -> _>)> = Vec::new();
+    let mut all: Vec<(&'static str, usize, Fun)> = Vec::new();
     for (n, s, f) in sprig_functions() {
         all.push((
             n,
@@ -74,7 +76,7 @@ fn no_function_panics() {
         } else {
             samples.iter().collect()
         };
-        let arity = (*arity).min(3).max(1);
+        let arity = (*arity).clamp(1, 3);
         // every sample in every position, the other positions cycling through the pool
         for pos in 0..arity {
             for (k, v) in pool.iter().enumerate() {
