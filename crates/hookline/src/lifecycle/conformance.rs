@@ -30,8 +30,8 @@
 //!
 //! Shorthand objects: `Kind/name` then `key=value` words: `hook`, `weight`, `delete`, `logs`
 //! (output-log policy), `policy` (resource-policy), `path` (template path; `crds/x.yaml` makes
-//! a CRD file), `ns`, `v` (a spec value, to make two revisions differ). `_` in a value is a
-//! space.
+//! a CRD file), `ns`, `v` (a spec value, to make two revisions differ), `restart` (a Pod's
+//! restartPolicy, default Never). `_` in a value is a space.
 
 use serde_yaml::{Mapping, Value};
 
@@ -66,6 +66,7 @@ pub fn shorthand_doc(spec: &str) -> Result<String, String> {
     let mut ns = None;
     let mut ann: Vec<(String, String)> = Vec::new();
     let mut v = "1".to_string();
+    let mut restart = "Never".to_string();
     for p in parts {
         let (k, val) = p.split_once('=').unwrap_or((p, ""));
         let val = val.replace('_', " ");
@@ -78,6 +79,7 @@ pub fn shorthand_doc(spec: &str) -> Result<String, String> {
             "path" => path = val,
             "ns" => ns = Some(val),
             "v" => v = val,
+            "restart" => restart = val,
             other => return Err(format!("unknown shorthand key {other} in {spec:?}")),
         }
     }
@@ -100,6 +102,10 @@ pub fn shorthand_doc(spec: &str) -> Result<String, String> {
         }
     }
     s.push_str(&format!("spec:\n  v: {v:?}\n"));
+    if kind == "Pod" {
+        // Hook Pods need restartPolicy Never to finish (the default, Always, never does).
+        s.push_str(&format!("  restartPolicy: {restart}\n"));
+    }
     Ok(s)
 }
 

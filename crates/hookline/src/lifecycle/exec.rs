@@ -57,6 +57,19 @@ fn group_kind(api_version: &str, kind: &str) -> String {
     }
 }
 
+/// A Pod manifest's `spec.restartPolicy`, or "absent".
+fn pod_restart_policy(content: &str) -> String {
+    serde_yaml::from_str::<serde_yaml::Value>(content)
+        .ok()
+        .and_then(|v| {
+            v.get("spec")
+                .and_then(|s| s.get("restartPolicy"))
+                .and_then(|p| p.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "absent".to_string())
+}
+
 /// The error a failed or timed-out hook wait returns.
 fn wait_error(helm: HelmVersion, kind: &str, ns: &str, name: &str, result: &str) -> String {
     match (helm, result) {
@@ -285,8 +298,12 @@ impl Sim<'_> {
             }
 
             // Wait (WatchUntilReady, H4 :110-120).
+            // A Pod whose restartPolicy is Always (the Kubernetes default) never reaches
+            // Succeeded or Failed, and OnFailure never reaches Failed: the kubelet restarts the
+            // container, so Helm waits until the timeout (spec §5 "Retries").
+            let mut restart_note = None;
             let result = if waits_on(&h.kind) {
-                match reused {
+                let r = match reused {
                     Some(RunState::Succeeded) => "succeeded".to_string(),
                     Some(RunState::Failed) => "failed".to_string(),
                     _ => match outcome.as_deref() {
@@ -295,6 +312,26 @@ impl Sim<'_> {
                         Some("interrupted") => "interrupted".into(),
                         _ => "succeeded".into(),
                     },
+                };
+                let policy = if h.kind == "Pod" {
+                    pod_restart_policy(&h.doc.content)
+                } else {
+                    String::new()
+                };
+                match (h.kind.as_str(), r.as_str(), policy.as_str()) {
+                    ("Pod", "succeeded" | "failed", p @ ("Always" | "absent")) => {
+                        restart_note = Some(if p == "absent" {
+                            "no restartPolicy means Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout".to_string()
+                        } else {
+                            "restartPolicy Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout".to_string()
+                        });
+                        "timeout".to_string()
+                    }
+                    ("Pod", "failed", "OnFailure") => {
+                        restart_note = Some("restartPolicy OnFailure: the kubelet restarts the failed container, so the Pod never reaches Failed and Helm waits until the timeout".to_string());
+                        "timeout".to_string()
+                    }
+                    _ => r,
                 }
             } else {
                 "ready".to_string()
@@ -329,6 +366,10 @@ impl Sim<'_> {
                         .strip_prefix("ttlSecondsAfterFinished:")
                         .is_some_and(|v| v.trim().trim_matches('"') == "0")
                 });
+            let wait_why = match restart_note {
+                Some(n) => format!("{wait_why}; {n}"),
+                None => wait_why,
+            };
             let wait_why = if ttl_zero {
                 format!("{wait_why}; ttlSecondsAfterFinished: 0 makes the Job controller delete it as soon as it finishes")
             } else {
