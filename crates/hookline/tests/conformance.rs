@@ -279,3 +279,15 @@ fn the_wasm_run_lists_every_case_file() {
         );
     }
 }
+
+/// Huge timeouts saturate instead of overflowing.
+#[test]
+fn worst_case_saturates() {
+    let sc = Scenario::parse(
+        "steps:\n  - op: install\n    timeout: 18446744073709551615\n    flags: [wait]\n",
+    )
+    .expect("scenario");
+    let m = "kind: Job\nmetadata:\n  name: a\n  annotations:\n    helm.sh/hook: pre-install,post-install\n---\nkind: ConfigMap\nmetadata:\n  name: c\n";
+    let plan = simulate_manifest(&sc, m);
+    assert_eq!(plan.steps[0].worst_case_seconds, u64::MAX);
+}

@@ -143,7 +143,7 @@ impl Sim<'_> {
         // H3 always waits for hook deletions (hooks.go:147-172); H4 waits through the
         // strategy's waiter, and hookOnly's WaitForDelete does nothing (statuswait.go:290-292).
         if o.hook_delete_waits(self.helm) {
-            cx.worst += o.timeout;
+            cx.worst = cx.worst.saturating_add(o.timeout);
         }
     }
 
@@ -379,7 +379,7 @@ impl Sim<'_> {
             w.result = Some(result.clone());
             cx.actions.push(w);
             if waits_on(&h.kind) && reused.is_none() {
-                cx.worst += o.hook_timeout(self.helm);
+                cx.worst = cx.worst.saturating_add(o.hook_timeout(self.helm));
             }
             if let Some(obj) = self.cluster.objects.get_mut(&key) {
                 obj.run = match result.as_str() {

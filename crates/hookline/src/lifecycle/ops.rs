@@ -703,7 +703,7 @@ impl<'a> Sim<'a> {
     ) -> Result<(), Stop> {
         // One wait with one timeout; an empty list returns at once.
         if docs.iter().any(|d| d.kind != "Job" || o.wait_for_jobs) {
-            cx.worst += o.timeout;
+            cx.worst = cx.worst.saturating_add(o.timeout);
         }
         let mut errs = Vec::new();
         let mut interrupted = None;
@@ -915,7 +915,7 @@ impl<'a> Sim<'a> {
             }
             // The fixed 60s CRD wait: H3 always; H4 through the strategy (hookOnly: none).
             if created_any && (self.helm == HelmVersion::V3 || o.strategy != Strategy::HookOnly) {
-                cx.worst += 60;
+                cx.worst = cx.worst.saturating_add(60);
             }
         }
         let resources = real_docs(&out.manifests.resources);
@@ -1480,7 +1480,7 @@ impl<'a> Sim<'a> {
         }
         // Wait for deletion: H3 only with --wait; H4 through the strategy (:161-163 [134-140]).
         if o.resource_waits(self.helm) && deleted_any {
-            cx.worst += o.timeout;
+            cx.worst = cx.worst.saturating_add(o.timeout);
         }
         let mut errs = Vec::new();
         if !o.no_hooks {
