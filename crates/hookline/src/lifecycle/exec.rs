@@ -102,6 +102,37 @@ fn wait_error(helm: HelmVersion, kind: &str, ns: &str, name: &str, result: &str)
 }
 
 impl Sim<'_> {
+    /// `helm test --logs` (`GetPodLogs`, H4 pkg/action/release_testing.go:121-148; H3
+    /// :108-145): the logs of a Pod named after each test hook, by weight; the first hook
+    /// without such a Pod (deleted, never run, or not a Pod) ends it with an error.
+    pub(crate) fn test_logs(&mut self, cx: &mut Cx<'_>, selected: &[&Hook]) -> Option<String> {
+        for h in selected {
+            let key = self.key("Pod", h.doc.namespace.as_deref(), &h.name);
+            let mut a = Self::hook_action(
+                "test",
+                "logs",
+                h,
+                match self.helm {
+                    HelmVersion::V4 => "helm test --logs: Helm 4 prints the logs after the tests, before the deferred hook deletions (pkg/cmd/release_testing.go:69-107)".into(),
+                    HelmVersion::V3 => "helm test --logs: Helm 3 reads the Pod named after each test hook after the hooks ran and were deleted by their policies (issue 9098)".into(),
+                },
+            );
+            if !self.cluster.objects.contains_key(&key) {
+                let not_found = format!("pods {:?} not found", h.name);
+                a.error = Some(not_found.clone());
+                cx.actions.push(a);
+                return Some(match self.helm {
+                    HelmVersion::V4 => format!("unable to get pod {}: {not_found}", h.name),
+                    HelmVersion::V3 => {
+                        format!("unable to get pod logs for {}: {not_found}", h.name)
+                    }
+                });
+            }
+            cx.actions.push(a);
+        }
+        None
+    }
+
     fn hook_key(&self, h: &Hook) -> (String, String, String) {
         self.key(&h.kind, h.doc.namespace.as_deref(), &h.name)
     }
@@ -404,6 +435,10 @@ impl Sim<'_> {
                     // then the earlier hooks' hook-succeeded deletions in forward order, then
                     // the error.
                     Self::logs_action(cx, phase, h, "hook-failed");
+                    if run.logs_before_shutdown {
+                        // helm test --logs (H4): the deletions wait for the deferred shutdown.
+                        cx.log_error = self.test_logs(cx, &selected);
+                    }
                     self.delete_by_policy(
                         cx,
                         o,
@@ -435,16 +470,7 @@ impl Sim<'_> {
             }
         }
         if run.logs_before_shutdown {
-            for h in &selected {
-                if waits_on(&h.kind) {
-                    cx.actions.push(Self::hook_action(
-                        phase,
-                        "logs",
-                        h,
-                        "helm test --logs: Helm 4 prints the logs before the deferred hook deletions (release_testing.go)".into(),
-                    ));
-                }
-            }
+            cx.log_error = self.test_logs(cx, &selected);
         }
         // Success: walk the hooks in reverse; logs then hook-succeeded deletion (H4 :150-164;
         // H3 :121-130).

@@ -140,6 +140,8 @@ pub(crate) struct Cx<'s> {
     pub first_written: Option<u32>,
     pub purged: bool,
     pub notes: Option<String>,
+    /// `helm test --logs` failed to read a Pod.
+    pub log_error: Option<String>,
 }
 
 impl<'s> Cx<'s> {
@@ -151,6 +153,7 @@ impl<'s> Cx<'s> {
             first_written: None,
             purged: false,
             notes: None,
+            log_error: None,
         }
     }
 
@@ -1546,30 +1549,19 @@ impl<'a> Sim<'a> {
             logs_before_shutdown: self.helm == HelmVersion::V4 && o.logs,
         };
         let res = self.exec_hooks(cx, &to, &hooks, HookEvent::Test, run);
-        if self.helm == HelmVersion::V3 && o.logs && res.is_ok() {
-            // H3 reads the logs of a Pod named after each test hook after the hooks ran
-            // (release_testing.go:111-144): deleted or non-Pod hooks fail.
-            for h in crate::hooks::for_event(&hooks, HookEvent::Test) {
-                let key = self.key("Pod", h.doc.namespace.as_deref(), &h.name);
-                let mut a = Action {
-                    phase: "test".into(),
-                    verb: "logs".into(),
-                    kind: h.kind.clone(),
-                    name: h.name.clone(),
-                    weight: Some(h.weight),
-                    why: Some("helm test --logs (Helm 3) reads the Pod named after the hook, after the deletions".into()),
-                    ..Action::default()
-                };
-                if !self.cluster.objects.contains_key(&key) {
-                    let e = format!("pods {:?} not found", h.name);
-                    a.error = Some(e.clone());
-                    cx.actions.push(a);
-                    return Err(Stop::Err(format!("unable to get pod logs: {e}")));
-                }
-                cx.actions.push(a);
-            }
+        if self.helm == HelmVersion::V3 && o.logs && !matches!(res, Err(Stop::Interrupted(_))) {
+            let selected = crate::hooks::for_event(&hooks, HookEvent::Test);
+            cx.log_error = self.test_logs(cx, &selected);
         }
-        res
+        match (res, cx.log_error.take()) {
+            (Err(Stop::Interrupted(i)), _) => Err(Stop::Interrupted(i)),
+            (res, None) => res,
+            // H3 returns the log error instead of the test error (cmd/helm/release_testing.go).
+            (_, Some(le)) if self.helm == HelmVersion::V3 => Err(Stop::Err(le)),
+            // H4 joins them (errors.Join(runErr, err)).
+            (Ok(()), Some(le)) => Err(Stop::Err(le)),
+            (Err(Stop::Err(e)), Some(le)) => Err(Stop::Err(format!("{e}\n{le}"))),
+        }
     }
 }
 
