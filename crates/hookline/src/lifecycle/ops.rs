@@ -195,7 +195,8 @@ const OPS: &[&str] = &["install", "upgrade", "rollback", "uninstall", "test"];
 
 /// Flags Helm accepts that change nothing the simulator models.
 fn flag_ignored(op: &str, flag: &str) -> bool {
-    let common = matches!(flag, "debug" | "timeout" | "description");
+    let common = matches!(flag, "debug" | "timeout")
+        || (flag == "description" && matches!(op, "install" | "upgrade" | "uninstall"));
     common
         || match op {
             "install" | "upgrade" => matches!(
@@ -255,6 +256,7 @@ fn flag_allowed(op: &str, flag: &str, helm: HelmVersion) -> bool {
                     | "take-ownership"
                     | "force"
             ) || (v4 && flag == "rollback-on-failure")
+                || (!v4 && flag == "recreate-pods")
         }
         "rollback" => {
             matches!(
