@@ -311,3 +311,77 @@ fn invariants_hold_when_hooks_fail() {
         }
     }
 }
+
+/// The hook splitter agrees with the corpus' hooks.tsv (written from the real helm output):
+/// the same hook documents with the same events, weights and delete policies.
+#[test]
+fn hooks_match_the_corpus_hook_tables() {
+    let Some(dir) = corpus_dir() else {
+        println!("skipped: no shared/corpus directory");
+        return;
+    };
+    let Some(charts) = charts() else { return };
+    let mut errs = Vec::new();
+    let mut compared = 0;
+    for (name, files) in &charts {
+        let Ok(tsv) = std::fs::read_to_string(dir.join(name).join("hooks.tsv")) else {
+            continue;
+        };
+        let mut want: Vec<String> = Vec::new();
+        for line in tsv.lines().skip(1) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 9 {
+                continue;
+            }
+            let events: Vec<&str> = c[5]
+                .split(',')
+                .map(|e| HookEvent::parse(e).map(|e| e.as_str()).unwrap_or("?"))
+                .collect();
+            want.push(format!(
+                "{} {}/{} [{}] w={} d=[{}]",
+                c[1],
+                c[2],
+                c[3],
+                events.join(","),
+                c[7],
+                c[8]
+            ));
+        }
+        let Ok(out) = render_files(files, HelmVersion::V4) else {
+            errs.push(format!("{name}: the splitter rejects the real helm output"));
+            continue;
+        };
+        let mut got: Vec<String> = out
+            .manifests
+            .hooks
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} {}/{} [{}] w={} d=[{}]",
+                    h.doc.path,
+                    h.kind,
+                    h.name,
+                    h.events
+                        .iter()
+                        .map(|e| e.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    h.weight,
+                    h.delete_policies
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            })
+            .collect();
+        want.sort();
+        got.sort();
+        compared += want.len();
+        if want != got {
+            errs.push(format!("{name}:\n  want {want:#?}\n  got  {got:#?}"));
+        }
+    }
+    println!("{compared} hooks compared");
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+}
