@@ -60,6 +60,7 @@ pub fn engine() -> Templates {
             Value::Int(i) | Value::Int64(i) => *i as f64,
             Value::Float(f) => *f,
             Value::String(s) => s.trim().parse().unwrap_or(0.0),
+            Value::Bool(b) => f64::from(u8::from(*b)),
             _ => 0.0,
         }))
     });
