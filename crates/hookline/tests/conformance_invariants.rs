@@ -38,12 +38,23 @@ fn charts() -> Option<Vec<(String, Vec<RenderedFile>)>> {
         .collect();
     entries.sort();
     for e in entries {
-        let f = e.join("expected.yaml");
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
         let name = e.file_name().unwrap().to_string_lossy().into_owned();
-        out.push((name, split_template_output(&text, "expected.yaml")));
+        // The chart's default render and every variant (--include-crds, upgrades, ...).
+        let mut cases = vec![(name.clone(), e.clone())];
+        if let Ok(vs) = std::fs::read_dir(e.join("variants")) {
+            let mut vs: Vec<PathBuf> = vs.filter_map(|v| v.ok().map(|v| v.path())).collect();
+            vs.sort();
+            for v in vs {
+                let vname = v.file_name().unwrap().to_string_lossy().into_owned();
+                cases.push((format!("{name}/variants/{vname}"), v));
+            }
+        }
+        for (case, path) in cases {
+            let Ok(text) = std::fs::read_to_string(path.join("expected.yaml")) else {
+                continue;
+            };
+            out.push((case, split_template_output(&text, "expected.yaml")));
+        }
     }
     Some(out)
 }

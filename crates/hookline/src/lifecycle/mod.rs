@@ -73,8 +73,23 @@ pub struct FixedRender {
     cache: Vec<(HelmVersion, Result<RenderOutput, String>)>,
 }
 
-fn is_crd_path(path: &str) -> bool {
-    path.starts_with("crds/") || path.contains("/crds/")
+/// A file in a chart's `crds/` directory: `chart/crds/x.yaml`, `chart/charts/sub/crds/x.yaml`
+/// (or a bare `crds/x.yaml`), but not the templates of a subchart that happens to be named
+/// `crds` (`chart/charts/crds/templates/x.yaml`).
+pub fn is_crd_path(path: &str) -> bool {
+    let seg: Vec<&str> = path.split('/').collect();
+    if seg.len() == 2 && seg[0] == "crds" {
+        return true;
+    }
+    let mut root = 0;
+    while root + 2 < seg.len() {
+        match seg[root + 1] {
+            "crds" => return true,
+            "charts" => root += 2,
+            _ => return false,
+        }
+    }
+    false
 }
 
 impl FixedRender {
@@ -179,6 +194,22 @@ pub fn simulate(scenario: &Scenario, render: &mut dyn Render) -> Plan {
         namespace: scenario.namespace.clone(),
         helm: scenario.helm,
         steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_crd_path;
+
+    #[test]
+    fn crd_paths() {
+        assert!(is_crd_path("chart/crds/a.yaml"));
+        assert!(is_crd_path("crds/a.yaml"));
+        assert!(is_crd_path("chart/charts/sub/crds/a.yaml"));
+        assert!(!is_crd_path("chart/templates/crds/a.yaml"));
+        assert!(!is_crd_path("kps/charts/crds/templates/upgrade/job.yaml"));
+        assert!(is_crd_path("kps/charts/crds/crds/a.yaml"));
+        assert!(!is_crd_path("chart/templates/a.yaml"));
     }
 }
 
