@@ -189,7 +189,7 @@ impl Plan {
     /// A plain-text timeline for terminals.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "release {} in namespace {} — Helm {} semantics\n",
+            "Release {:?} in namespace {:?} — Helm {} semantics\n",
             self.release,
             self.namespace,
             self.helm.as_str()
