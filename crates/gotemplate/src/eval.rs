@@ -732,7 +732,14 @@ impl<'e> State<'e> {
     }
 
     fn walk_range_inner<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, b: &'t Branch) -> R<()> {
-        let val = self.eval_pipeline(fr, dot, &b.pipe)?;
+        let mut val = self.eval_pipeline(fr, dot, &b.pipe)?;
+        // Host types that are Go slices or maps (Helm's `.Capabilities.APIVersions`, `.Files`)
+        // range like their data.
+        if let Value::Object(o) = &val.val {
+            if matches!(o.kind_name(), "slice" | "map") {
+                val = V::concrete(o.to_data());
+            }
+        }
         let inner = self.vars.len();
         let ndecl = b.pipe.decl.len();
         // Each iteration: set the declared variables, walk, pop body variables.

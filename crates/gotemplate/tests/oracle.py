@@ -181,7 +181,7 @@ def gen_template(r, depth=2):
     for _ in range(r.randint(1, 4)):
         e = gen_expr(r, 3)
         body = gen_template(r, depth - 1) if depth > 0 else "x"
-        k = r.randint(0, 9)
+        k = r.randint(0, 15)
         out.append([
             f"[{{{{ {e} }}}}]",
             f"{{{{ if {e} }}}}<{body}>{{{{ else if {gen_expr(r, 2)} }}}}E{{{{ else }}}}N{{{{ end }}}}",
@@ -193,6 +193,13 @@ def gen_template(r, depth=2):
             f"a {{{{- {e} -}}}} b",
             f"{{{{ range .Values.l }}}}{{{{ if not . }}}}{{{{ continue }}}}{{{{ end }}}}{{{{ . }}}}{{{{ end }}}}",
             f"({{{{ printf \"%v\" {e} }}}})",
+            f"{{{{ with {e} }}}}A{{{{ else with {gen_expr(r, 1)} }}}}B{{{{ . }}}}{{{{ else }}}}C{{{{ end }}}}",
+            f"{{{{ block \"b{r.randint(0, 99)}\" {e} }}}}blk{{{{ . }}}}{{{{ end }}}}",
+            "{{/* c */}}{{- range $i, $v := .Values.l }}{{ if eq $i 2 }}{{ break }}{{ end }}"
+            "{{ $v }}\n{{- end }}",
+            "{{ tpl \"{{ .s }}-{{ .missing }}-{{ .l }}\" .Values }}",
+            f"{{{{ printf \"%s|%v\"\n  {e}\n  {gen_expr(r, 1)} }}}}",
+            "{{ $.Values.m.sub.x }}{{ range $k, $v := .Values.m }}{{ $k }}{{ end }}",
         ][k])
     return " ".join(out)
 
