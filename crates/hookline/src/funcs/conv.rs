@@ -288,6 +288,11 @@ pub fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.as_ref().clone()),
         Value::Bytes(b) => Some(b.iter().map(|&x| Value::Int(x as i64)).collect()),
+        // Named slice types such as `.Capabilities.APIVersions` (chartutil.VersionSet).
+        Value::Object(o) if o.kind_name() == "slice" => match o.to_data() {
+            Value::List(l) => Some(l.as_ref().clone()),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -104,6 +104,13 @@ fn translate(pat: &str) -> Result<String, String> {
                 }
             }
             i += 1 + n.len_utf8();
+            // In Go a `-` right after a class escape (`[\w-.]`) cannot start a range, so it is
+            // a literal; the regex crate would read a range from the escape's last character.
+            if in_class && repl.is_some() && b.get(i) == Some(&b'-') && b.get(i + 1) != Some(&b']')
+            {
+                out.push_str("\\-");
+                i += 1;
+            }
             continue;
         }
         if in_class {
