@@ -47,7 +47,7 @@ test('equal weights run by name; a weight change reorders', async () => {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
   await page.goto(server.url);
-  const editor = page.locator('#manifest');
+  const editor = page.locator('#editor');
   await editor.waitFor();
   await editor.fill([hook('charlie', 0), hook('alpha', 0), hook('bravo', 0)].join('---\n'));
   await page.waitForFunction(
@@ -68,7 +68,7 @@ test('equal weights run by name; a weight change reorders', async () => {
 test('broken YAML shows an error instead of a timeline', async () => {
   const page = await browser.context.newPage();
   await page.goto(server.url);
-  const editor = page.locator('#manifest');
+  const editor = page.locator('#editor');
   await editor.waitFor();
   await editor.fill('kind: Job\nmetadata:\n  name: [unclosed\n');
   await page.locator('#error').waitFor();

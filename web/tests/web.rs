@@ -13,7 +13,9 @@ fn core_plans_in_wasm() {
 #[wasm_bindgen_test]
 fn equal_weights_are_ordered_by_name_in_wasm() {
     let doc = |n: &str| {
-        format!("kind: Job\nmetadata:\n  name: {n}\n  annotations:\n    helm.sh/hook: pre-install\n")
+        format!(
+            "kind: Job\nmetadata:\n  name: {n}\n  annotations:\n    helm.sh/hook: pre-install\n"
+        )
     };
     let text = [doc("zeta"), doc("alpha"), doc("mid")].join("---\n");
     let plan = hookline_web::plan_manifest(&text, hookline::HelmVersion::V4).unwrap();

@@ -1,0 +1,362 @@
+//! The page: shared state (a small `Copy` context of signals), the layout, live update with
+//! debounce, autosave, opening share links, and the embed view.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::compare::Compare;
+use crate::editor::Editor;
+use crate::files::{load_files, Files};
+use crate::gallery::Gallery;
+use crate::model::{compute, next_outcome, Computed, Workspace};
+use crate::scenario::Scenario;
+use crate::settings::Settings;
+use crate::share::{self, Exports, SharePanel};
+use crate::timeline::{summary, Rendered, Timeline};
+use crate::{js, storage, EXAMPLE};
+
+/// How long typing must pause before the plan is recomputed.
+const DEBOUNCE_MS: u64 = 200;
+
+/// The state every component reaches through `expect_context`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// What the user edits, updated on every keystroke.
+    pub ws: RwSignal<Workspace>,
+    /// The workspace the current result was computed from (debounced).
+    pub committed: RwSignal<Workspace>,
+    pub result: Memo<Computed>,
+    /// Messages for the polite live region.
+    pub live: RwSignal<String>,
+    pub embed: bool,
+}
+
+impl Ctx {
+    /// Replace the whole workspace (an example, a folder, a link) and recompute at once.
+    pub fn load(&self, ws: Workspace) {
+        self.ws.set(ws.clone());
+        self.committed.set(ws);
+    }
+
+    /// Recompute now instead of after the debounce (clicks, selects).
+    pub fn commit_now(&self) {
+        let ws = self.ws.get_untracked();
+        if self.committed.with_untracked(|c| *c != ws) {
+            self.committed.set(ws);
+        }
+    }
+
+    pub fn announce(&self, message: String) {
+        self.live.set(message);
+    }
+
+    /// A click on a hook card: succeeded → failed → timeout → succeeded, written to the
+    /// step's `outcomes` as `phase:Kind/name`; focus returns to the card's button.
+    pub fn cycle_outcome(&self, step: usize, phase: &str, kind: &str, name: &str, focus_key: &str) {
+        let key = format!("{phase}:{kind}/{name}");
+        let plain = format!("{kind}/{name}");
+        let mut now = None;
+        self.ws.update(|w| {
+            if let Some(s) = w.scenario.steps.get_mut(step) {
+                let current = s.outcomes.get(&key).or(s.outcomes.get(&plain)).cloned();
+                s.outcomes.remove(&plain);
+                match next_outcome(current.as_deref()) {
+                    Some(n) => {
+                        s.outcomes.insert(key.clone(), n.to_string());
+                        now = Some(n);
+                    }
+                    None => {
+                        s.outcomes.remove(&key);
+                    }
+                }
+            }
+        });
+        self.commit_now();
+        self.announce(format!(
+            "Step {}: {kind} {name} now {} in {phase}.",
+            step + 1,
+            now.unwrap_or("succeeds")
+        ));
+        let selector = format!("[data-focus-key=\"{focus_key}\"]");
+        request_animation_frame(move || {
+            js::focus_selector(&selector);
+        });
+    }
+}
+
+/// What a first visit shows: one manifest with hooks on both sides of its resources.
+pub fn default_workspace() -> Workspace {
+    Workspace::single_manifest(EXAMPLE)
+}
+
+fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A notice shown above the page (a link that could not be opened, a replaced draft).
+#[derive(Clone, Debug, PartialEq)]
+struct Notice {
+    text: String,
+    error: bool,
+    can_restore: bool,
+}
+
+/// The first workspace: a share link in the fragment wins over the autosaved draft.
+fn initial(embed: bool) -> (Workspace, Option<Notice>) {
+    let hash = window().location().hash().unwrap_or_default();
+    let draft = || storage::load().unwrap_or_else(default_workspace);
+    if hash.len() <= 1 {
+        return (draft(), None);
+    }
+    let opened = hookline::share::decode(&hash).and_then(|s| share::workspace_of(&s));
+    match opened {
+        Ok(ws) => {
+            if embed {
+                return (ws, None);
+            }
+            // The link has been read: drop it from the address so a reload shows the
+            // (autosaved) work, and keep the previous draft restorable.
+            let had_draft = storage::load().is_some_and(|d| d != ws);
+            if had_draft {
+                storage::stash_draft();
+            }
+            storage::save(&ws);
+            if let Ok(h) = window().history() {
+                let search = window().location().search().unwrap_or_default();
+                let _ = h.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("{}{search}", share::base_url())),
+                );
+            }
+            (
+                ws,
+                Some(Notice {
+                    text: "Opened a shared link.".into(),
+                    error: false,
+                    can_restore: had_draft,
+                }),
+            )
+        }
+        Err(e) => (
+            draft(),
+            Some(Notice {
+                text: format!(
+                    "The shared link could not be opened: {e}. Your own work is shown instead."
+                ),
+                error: true,
+                can_restore: false,
+            }),
+        ),
+    }
+}
+
+fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
+    let (ws0, notice) = initial(embed);
+    let ws = RwSignal::new(ws0.clone());
+    let committed = RwSignal::new(ws0);
+    let result = Memo::new(move |_| committed.with(compute));
+    let ctx = Ctx {
+        ws,
+        committed,
+        result,
+        live: RwSignal::new(String::new()),
+        embed,
+    };
+    provide_context(ctx);
+
+    // Debounce: every edit restarts the timer; the plan follows when typing pauses.
+    let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    Effect::new(move |_| {
+        let snapshot = ws.get();
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if committed.with_untracked(|c| *c != snapshot) {
+                    committed.set(snapshot);
+                }
+            },
+            Duration::from_millis(DEBOUNCE_MS),
+        )
+        .ok();
+        timer.set_value(handle);
+    });
+    // Autosave what was computed (never in embeds).
+    if !embed {
+        Effect::new(move |_| committed.with(storage::save));
+    }
+    (ctx, notice)
+}
+
+#[component]
+fn Output() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let tab = RwSignal::new(match query_param("view").as_deref() {
+        Some("rendered") => "rendered",
+        Some("compare") => "compare",
+        _ => "timeline",
+    });
+    let summary_text = move || {
+        ctx.result.with(|r| match &r.plan {
+            Some(p) => summary(p),
+            None => format!("{} problem(s) stop the plan.", r.diagnostics.len()),
+        })
+    };
+    let tabs = [
+        ("timeline", "Timeline"),
+        ("rendered", "Rendered manifests"),
+        ("compare", "Helm 3 vs Helm 4"),
+    ];
+    view! {
+        <section class="output" aria-labelledby="output-title">
+            <div class="output-bar">
+                <h2 id="output-title">"What Helm does"</h2>
+                <div class="tabs" role="group" aria-label="View">
+                    {tabs
+                        .into_iter()
+                        .map(|(id, label)| {
+                            view! {
+                                <button
+                                    class="tab"
+                                    id=format!("tab-{id}")
+                                    aria-pressed=move || (tab.get() == id).to_string()
+                                    on:click=move |_| tab.set(id)
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <Exports/>
+            </div>
+            <p class="summary" aria-live="polite" id="summary">{summary_text}</p>
+            <div id="timeline" class="timeline" hidden=move || tab.get() != "timeline">
+                <Timeline/>
+            </div>
+            {move || (tab.get() == "rendered").then(|| view! { <div id="rendered"><Rendered/></div> })}
+            {move || (tab.get() == "compare").then(|| view! { <Compare/> })}
+        </section>
+    }
+}
+
+#[component]
+fn NoticeBar(notice: RwSignal<Option<Notice>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        notice.get().map(|n| {
+            let restore = n.can_restore.then(|| {
+                view! {
+                    <button
+                        id="restore-draft"
+                        class="secondary"
+                        on:click=move |_| {
+                            if let Some(d) = storage::stashed_draft() {
+                                ctx.load(d);
+                                notice.set(None);
+                            }
+                        }
+                    >
+                        "Restore my previous draft"
+                    </button>
+                }
+            });
+            view! {
+                <div id="notice" class=if n.error { "notice bad" } else { "notice" } role=if n.error { "alert" } else { "status" }>
+                    <span>{if n.error { "⚠ " } else { "ℹ " }}{n.text.clone()}</span>
+                    {restore}
+                    <button class="icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>"✕"</button>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let embed = query_param("embed").is_some_and(|v| v == "1" || v == "true");
+    let (ctx, notice) = provide_state(embed);
+    let notice = RwSignal::new(notice);
+    if embed {
+        return view! { <Embed/> }.into_any();
+    }
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        load_files(ctx, js::read_drop(&ev));
+    };
+    view! {
+        <div class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <a class="skip" href="#output-title">"Skip to the timeline"</a>
+            <header class="top">
+                <div class="brand">
+                    <h1>"Hookline"</h1>
+                    <p class="tagline">"What helm install, upgrade, rollback, uninstall and test do with your chart's hooks."</p>
+                </div>
+                <div class="top-actions">
+                    <Gallery/>
+                    <SharePanel/>
+                </div>
+            </header>
+            <NoticeBar notice=notice/>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || ctx.live.get()}</p>
+            <main class="layout">
+                <section class="pane chart-pane" aria-labelledby="chart-title">
+                    <h2 id="chart-title">"Chart"</h2>
+                    <Files/>
+                    <Editor/>
+                    <Settings/>
+                </section>
+                <section class="pane run-pane" aria-label="Scenario and timeline">
+                    <Scenario/>
+                    <Output/>
+                </section>
+            </main>
+            <footer>
+                "Runs entirely in your browser: nothing you type is sent anywhere. Autosaved on this device."
+            </footer>
+        </div>
+    }
+    .into_any()
+}
+
+/// `?embed=1`: a compact read-only view for an iframe, timeline first, with a link that
+/// opens the same state in the full playground.
+#[component]
+fn Embed() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let open_link = move || {
+        let hash = window().location().hash().unwrap_or_default();
+        if hash.len() > 1 {
+            format!("{}{hash}", share::base_url())
+        } else {
+            ctx.committed.with(share::link_for)
+        }
+    };
+    let summary_text = move || {
+        ctx.result
+            .with(|r| r.plan.as_ref().map(summary).unwrap_or_default())
+    };
+    view! {
+        <div class="embed">
+            <header class="embed-bar">
+                <strong>"Hookline"</strong>
+                <span class="summary">{summary_text}</span>
+                <a id="open-in-hookline" href=open_link target="_blank" rel="noopener">
+                    "Open in Hookline ↗"
+                </a>
+            </header>
+            <main id="timeline" class="timeline">
+                <Timeline readonly=true/>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,451 @@
+//! The playground's state as plain Rust (no signals): the workspace the user edits, the
+//! scenario builder's model, and what one run of the core produces for the views.
+
+use std::collections::BTreeMap;
+
+use hookline::playground::{self, Input, RenderedFileView};
+use hookline::{HelmVersion, Plan, RenderedFile};
+use serde::{Deserialize, Serialize};
+
+/// Everything the user can change; saved to localStorage and carried by share links.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Workspace {
+    /// Chart files by chart-relative path.
+    pub files: BTreeMap<String, String>,
+    /// The file open in the editor.
+    pub open: String,
+    /// Extra values (YAML, like `-f`).
+    pub values: String,
+    /// `--set` lines, one per line.
+    pub set: String,
+    pub release: String,
+    pub namespace: String,
+    pub kube_version: String,
+    /// `v3` or `v4`.
+    pub helm: String,
+    pub scenario: ScenarioModel,
+    /// The gallery example the chart came from (share links then carry only the edits).
+    pub gallery: Option<String>,
+}
+
+/// The scenario builder's model; serialises to the scenario file format (issue #5).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScenarioModel {
+    /// Objects on the cluster before step 1 (`Kind/name` strings or mappings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Vec<serde_json::Value>,
+    pub steps: Vec<StepModel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StepModel {
+    /// Stable identity for keyed lists (not saved).
+    #[serde(skip)]
+    pub id: u32,
+    pub op: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub timeout: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<String>,
+    /// `phase:Kind/name` (or `Kind/name`) → succeeded | failed | timeout | ...
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub outcomes: BTreeMap<String, String>,
+    /// A rendered manifest for this step only (gallery examples use it to change the chart
+    /// between steps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+}
+
+impl Default for StepModel {
+    fn default() -> Self {
+        StepModel {
+            id: 0,
+            op: "install".into(),
+            flags: Vec::new(),
+            timeout: String::new(),
+            revision: None,
+            set: Vec::new(),
+            filter: Vec::new(),
+            outcomes: BTreeMap::new(),
+            manifest: None,
+        }
+    }
+}
+
+pub const OPS: [&str; 5] = ["install", "upgrade", "rollback", "uninstall", "test"];
+
+/// The flags the builder offers for each command (the core rejects the rest as Helm does).
+pub fn flags_for(op: &str) -> &'static [&'static str] {
+    match op {
+        "install" => &[
+            "atomic",
+            "wait",
+            "wait-for-jobs",
+            "no-hooks",
+            "replace",
+            "skip-crds",
+        ],
+        "upgrade" => &[
+            "install",
+            "atomic",
+            "wait",
+            "wait-for-jobs",
+            "no-hooks",
+            "cleanup-on-fail",
+            "reuse-values",
+            "reset-values",
+        ],
+        "rollback" => &["wait", "wait-for-jobs", "no-hooks", "cleanup-on-fail"],
+        "uninstall" => &["keep-history", "wait", "no-hooks"],
+        "test" => &["logs"],
+        _ => &[],
+    }
+}
+
+/// The order the outcome of a hook's wait cycles through when its card is clicked.
+pub fn next_outcome(current: Option<&str>) -> Option<&'static str> {
+    match current {
+        None | Some("succeeded") => Some("failed"),
+        Some("failed") => Some("timeout"),
+        _ => None,
+    }
+}
+
+impl ScenarioModel {
+    /// Give every step a fresh stable id (after loading).
+    pub fn renumber(&mut self) {
+        for (i, s) in self.steps.iter_mut().enumerate() {
+            s.id = i as u32 + 1;
+        }
+    }
+
+    pub fn next_id(&self) -> u32 {
+        self.steps.iter().map(|s| s.id).max().unwrap_or(0) + 1
+    }
+
+    pub fn index_of(&self, id: u32) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+
+    /// The scenario file text (YAML), as `hookline plan --scenario` reads it.
+    pub fn to_yaml(&self) -> String {
+        serde_yaml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A gallery preset file: the scenario plus the settings it needs.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Preset {
+    pub release: Option<String>,
+    pub namespace: Option<String>,
+    pub helm: Option<String>,
+    pub cluster: Vec<serde_json::Value>,
+    pub steps: Vec<StepModel>,
+}
+
+impl Preset {
+    pub fn parse(text: &str) -> Preset {
+        serde_yaml::from_str(text).unwrap_or_default()
+    }
+}
+
+impl Workspace {
+    /// A workspace holding one pasted manifest.
+    pub fn single_manifest(text: &str) -> Workspace {
+        let mut files = BTreeMap::new();
+        files.insert("manifest.yaml".to_string(), text.to_string());
+        let mut scenario = ScenarioModel {
+            cluster: Vec::new(),
+            steps: vec![StepModel::default()],
+        };
+        scenario.renumber();
+        Workspace {
+            files,
+            open: "manifest.yaml".into(),
+            helm: "v4".into(),
+            scenario,
+            ..Workspace::default()
+        }
+    }
+
+    pub fn helm_version(&self) -> HelmVersion {
+        HelmVersion::parse(&self.helm).unwrap_or_default()
+    }
+
+    /// The chart's name from Chart.yaml (for `# Source:` headers).
+    pub fn chart_name(&self) -> Option<String> {
+        let chart = self.files.get("Chart.yaml")?;
+        chart.lines().find_map(|l| {
+            l.strip_prefix("name:")
+                .map(|v| v.trim().trim_matches('"').trim_matches('\'').to_string())
+        })
+    }
+
+    /// Make the state consistent after loading it from anywhere.
+    pub fn normalise(mut self) -> Workspace {
+        if self.helm.is_empty() {
+            self.helm = "v4".into();
+        }
+        if !self.files.contains_key(&self.open) {
+            self.open = first_file(&self.files);
+        }
+        if self.scenario.steps.is_empty() {
+            self.scenario.steps.push(StepModel::default());
+        }
+        self.scenario.renumber();
+        self
+    }
+}
+
+/// The file to open by default: the first template, else the first file.
+pub fn first_file(files: &BTreeMap<String, String>) -> String {
+    files
+        .keys()
+        .find(|p| p.starts_with("templates/") && !p.contains("/_"))
+        .or_else(|| files.keys().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The core's input for this workspace (optionally under the other Helm's semantics).
+pub fn build_input(ws: &Workspace, helm: Option<HelmVersion>) -> Input {
+    Input {
+        files: ws.files.clone(),
+        values: ws.values.clone(),
+        set: ws
+            .set
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        scenario: ws.scenario.to_yaml(),
+        release: non_empty(&ws.release),
+        namespace: non_empty(&ws.namespace),
+        helm: Some(helm.unwrap_or_else(|| ws.helm_version())),
+        kube_version: non_empty(&ws.kube_version),
+    }
+}
+
+/// A problem placed on a line of a workspace file (or `scenario` / `values`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diag {
+    pub file: String,
+    /// 1-based; 0 when unknown.
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+/// What the timeline needs to know about a hook beyond the plan's actions.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct HookInfo {
+    /// The delete policies in force.
+    pub policies: Vec<String>,
+    /// True when no annotation was given and before-hook-creation applies by default.
+    pub default_policy: bool,
+    pub path: String,
+}
+
+/// One run of the core, ready for the views.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Computed {
+    pub plan: Option<Plan>,
+    pub rendered: Vec<RenderedFileView>,
+    pub diagnostics: Vec<Diag>,
+    /// Hooks by (kind, name).
+    pub hooks: BTreeMap<(String, String), HookInfo>,
+    /// Milliseconds the core took.
+    pub millis: u32,
+}
+
+impl Computed {
+    pub fn is_hook(&self, kind: &str, name: &str) -> bool {
+        self.hooks
+            .contains_key(&(kind.to_string(), name.to_string()))
+    }
+}
+
+/// Run the core and prepare its output.
+pub fn compute(ws: &Workspace) -> Computed {
+    let out = playground::run(&build_input(ws, None));
+    let files: Vec<RenderedFile> = out
+        .rendered
+        .iter()
+        .map(|f| RenderedFile {
+            path: f.path.clone(),
+            content: f.content.clone(),
+        })
+        .collect();
+    let mut hooks = BTreeMap::new();
+    if let Ok(r) = hookline::render_files(&files, ws.helm_version()) {
+        for h in &r.manifests.hooks {
+            hooks.insert(
+                (h.kind.clone(), h.name.clone()),
+                HookInfo {
+                    policies: h
+                        .effective_delete_policies()
+                        .iter()
+                        .map(|p| p.as_str().to_string())
+                        .collect(),
+                    default_policy: h.delete_policies.is_empty(),
+                    path: h.doc.path.clone(),
+                },
+            );
+        }
+    }
+    let diagnostics = out
+        .diagnostics
+        .iter()
+        .map(|d| locate(d, &ws.files))
+        .collect();
+    Computed {
+        plan: out.plan,
+        rendered: out.rendered,
+        diagnostics,
+        hooks,
+        millis: 0,
+    }
+}
+
+/// The workspace file a core path names (`chart/templates/x.yaml` → `templates/x.yaml`).
+fn workspace_path(path: &str, files: &BTreeMap<String, String>) -> Option<String> {
+    if files.contains_key(path) {
+        return Some(path.to_string());
+    }
+    files
+        .keys()
+        .find(|p| path.ends_with(&format!("/{p}")))
+        .cloned()
+}
+
+/// `line N column M` in a YAML error message.
+fn line_col(msg: &str) -> Option<(u32, u32)> {
+    let i = msg.find("line ")?;
+    let rest = &msg[i + 5..];
+    let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let line = n.parse().ok()?;
+    let col = rest
+        .find("column ")
+        .and_then(|j| {
+            let c: String = rest[j + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            c.parse().ok()
+        })
+        .unwrap_or(1);
+    Some((line, col))
+}
+
+/// Put a diagnostic on its file, line and column. The core reports manifest errors as
+/// `YAML parse error on PATH: ... line N column M` with N counted within the document; the
+/// document is found by parsing each one with the core's own splitter.
+fn locate(d: &hookline::playground::Diagnostic, files: &BTreeMap<String, String>) -> Diag {
+    let mut diag = Diag {
+        file: d.file.clone(),
+        line: d.line,
+        col: d.col,
+        message: d.message.clone(),
+    };
+    if let Some(p) = workspace_path(&d.file, files) {
+        diag.file = p;
+    }
+    if d.line > 0 {
+        return diag;
+    }
+    let Some(rest) = d.message.strip_prefix("YAML parse error on ") else {
+        return diag;
+    };
+    let Some((path, cause)) = rest.split_once(": ") else {
+        return diag;
+    };
+    let Some(file) = workspace_path(path, files) else {
+        return diag;
+    };
+    diag.file = file.clone();
+    let content = &files[&file];
+    // Documents start after lines beginning with `---`.
+    let mut start = 0u32;
+    let mut docs: Vec<(u32, String)> = Vec::new();
+    let mut cur = String::new();
+    for (i, l) in content.split('\n').enumerate() {
+        if l.starts_with("---") {
+            docs.push((start, std::mem::take(&mut cur)));
+            start = i as u32 + 1;
+        } else {
+            cur.push_str(l);
+            cur.push('\n');
+        }
+    }
+    docs.push((start, cur));
+    let failing = docs
+        .iter()
+        .enumerate()
+        .find(|(i, (_, text))| hookline::manifest::parse_head(path, *i, text).is_err())
+        .map(|(_, d)| d.0);
+    let offset = failing.unwrap_or(0);
+    let (l, c) = line_col(cause).unwrap_or((1, 1));
+    diag.line = offset + l;
+    diag.col = c;
+    diag
+}
+
+/// Helm 3 and Helm 4 plans of the same workspace.
+pub fn compare(ws: &Workspace) -> (Option<Plan>, Option<Plan>) {
+    let v3 = playground::run(&build_input(ws, Some(HelmVersion::V3))).plan;
+    let v4 = playground::run(&build_input(ws, Some(HelmVersion::V4))).plan;
+    (v3, v4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_land_on_the_file_line() {
+        let ws = Workspace::single_manifest(
+            "kind: ConfigMap\nmetadata:\n  name: a\n---\nkind: Job\nmetadata:\n  name: [x\n",
+        );
+        let c = compute(&ws);
+        assert_eq!(c.diagnostics.len(), 1, "{:?}", c.diagnostics);
+        let d = &c.diagnostics[0];
+        assert_eq!(d.file, "manifest.yaml");
+        assert!(d.line >= 5, "{d:?}");
+    }
+
+    #[test]
+    fn outcomes_cycle() {
+        assert_eq!(next_outcome(None), Some("failed"));
+        assert_eq!(next_outcome(Some("failed")), Some("timeout"));
+        assert_eq!(next_outcome(Some("timeout")), None);
+    }
+
+    #[test]
+    fn scenario_yaml_is_read_by_the_core() {
+        let mut s = ScenarioModel::default();
+        s.steps.push(StepModel::default());
+        s.steps.push(StepModel {
+            op: "upgrade".into(),
+            flags: vec!["atomic".into()],
+            ..StepModel::default()
+        });
+        let parsed = hookline::Scenario::parse(&s.to_yaml()).unwrap();
+        assert_eq!(parsed.steps.len(), 2);
+    }
+}

@@ -1,0 +1,249 @@
+//! Share links (issue #7): the whole workspace in the URL fragment through the core's codec
+//! (`#h1.` + base64url(deflate(canonical JSON))), gallery charts as id + content hash + edits;
+//! the share panel with the link's length and warnings; embed code; Markdown and JSON
+//! exports of the plan.
+
+use std::collections::BTreeMap;
+
+use hookline::share::{self, ChartSource, FileContent, ShareError, ShareState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Ctx;
+use crate::gallery;
+use crate::js;
+use crate::model::{ScenarioModel, Workspace};
+
+/// Past these lengths chat tools (2,000) and proxies or servers (8,000) cut links.
+pub const CHAT_LIMIT: usize = 2_000;
+pub const PROXY_LIMIT: usize = 8_000;
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The state a link carries for this workspace.
+pub fn state_of(ws: &Workspace, step: Option<u32>) -> ShareState {
+    let current: BTreeMap<String, FileContent> = ws
+        .files
+        .iter()
+        .map(|(p, t)| (p.clone(), FileContent::Text(t.clone())))
+        .collect();
+    let chart = match ws.gallery.as_deref().and_then(gallery::find) {
+        Some(ex) => {
+            let original = ex.share_files();
+            ChartSource::Gallery {
+                id: ex.id.to_string(),
+                hash: share::content_hash(&original),
+                edits: share::gallery_edits(&original, &current),
+            }
+        }
+        None => ChartSource::Files { files: current },
+    };
+    ShareState {
+        chart,
+        values: ws.values.clone(),
+        set: ws
+            .set
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        release: opt(&ws.release),
+        namespace: opt(&ws.namespace),
+        helm: Some(ws.helm.clone()),
+        kube_version: opt(&ws.kube_version),
+        scenario: serde_json::to_value(&ws.scenario).ok(),
+        step,
+    }
+}
+
+/// The workspace a link stands for.
+pub fn workspace_of(state: &ShareState) -> Result<Workspace, ShareError> {
+    let files = share::resolve_files(state, &|id| gallery::find(id).map(|e| e.share_files()))?;
+    let files = files
+        .into_iter()
+        .filter_map(|(p, c)| match c {
+            FileContent::Text(t) => Some((p, t)),
+            FileContent::Binary { .. } => None,
+        })
+        .collect();
+    let scenario: ScenarioModel = match &state.scenario {
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| ShareError::Invalid(format!("the scenario: {e}")))?,
+        None => ScenarioModel::default(),
+    };
+    let gallery = match &state.chart {
+        ChartSource::Gallery { id, .. } => Some(id.clone()),
+        ChartSource::Files { .. } => None,
+    };
+    Ok(Workspace {
+        files,
+        values: state.values.clone(),
+        set: state.set.join("\n"),
+        release: state.release.clone().unwrap_or_default(),
+        namespace: state.namespace.clone().unwrap_or_default(),
+        kube_version: state.kube_version.clone().unwrap_or_default(),
+        helm: state.helm.clone().unwrap_or_default(),
+        scenario,
+        gallery,
+        ..Workspace::default()
+    }
+    .normalise())
+}
+
+/// The page's address without query or fragment.
+pub fn base_url() -> String {
+    let loc = window().location();
+    format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    )
+}
+
+pub fn fragment_for(ws: &Workspace) -> String {
+    share::encode(&state_of(ws, None))
+}
+
+pub fn link_for(ws: &Workspace) -> String {
+    format!("{}#{}", base_url(), fragment_for(ws))
+}
+
+pub fn embed_code(ws: &Workspace) -> String {
+    format!(
+        "<iframe src=\"{}?embed=1#{}\" title=\"Hookline: what Helm does with this chart's hooks\" width=\"100%\" height=\"600\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-popups\"></iframe>",
+        base_url(),
+        fragment_for(ws)
+    )
+}
+
+fn copy(ctx: Ctx, text: String, what: &'static str) {
+    spawn_local(async move {
+        let ok = wasm_bindgen_futures::JsFuture::from(js::copy_text(&text))
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        ctx.announce(if ok {
+            format!("{what} copied to the clipboard.")
+        } else {
+            format!("Could not copy the {what}; select it and copy by hand.")
+        });
+    });
+}
+
+/// Markdown of the plan with the link, ready for a pull request comment.
+pub fn markdown(ctx: Ctx) -> Option<String> {
+    let ws = ctx.committed.get_untracked();
+    let plan = ctx.result.with_untracked(|r| r.plan.clone())?;
+    let summary = crate::timeline::summary(&plan);
+    Some(format!(
+        "{}\n{summary}\n\n[Open this plan in Hookline]({})\n",
+        plan.to_markdown().trim_end(),
+        link_for(&ws)
+    ))
+}
+
+#[component]
+pub fn SharePanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let open = RwSignal::new(false);
+    let link = Memo::new(move |_| {
+        if open.get() {
+            ctx.committed.with(link_for)
+        } else {
+            String::new()
+        }
+    });
+    let length = move || link.with(|l| l.chars().count());
+    view! {
+        <div class="share">
+            <button
+                id="share-button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="share-panel"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "Share"
+            </button>
+            <div id="share-panel" class="share-panel" hidden=move || !open.get()>
+                <label for="share-link">"Link to this chart, scenario and settings"</label>
+                <input id="share-link" type="text" readonly prop:value=move || link.get()/>
+                <p id="share-length">
+                    {move || format!("{} characters", length())}
+                    {move || {
+                        let n = length();
+                        if n > PROXY_LIMIT {
+                            " — ⚠ over 8,000: some servers and proxies refuse links this long. Download a .hookline file instead."
+                        } else if n > CHAT_LIMIT {
+                            " — ⚠ over 2,000: chat tools may cut it."
+                        } else {
+                            " — fits a chat message."
+                        }
+                    }}
+                </p>
+                <div class="share-actions">
+                    <button id="copy-link" on:click=move |_| copy(ctx, link.get_untracked(), "Link")>
+                        "Copy link"
+                    </button>
+                    <button
+                        id="copy-embed"
+                        class="secondary"
+                        on:click=move |_| copy(ctx, ctx.committed.with_untracked(embed_code), "Embed code")
+                    >
+                        "Copy embed code"
+                    </button>
+                    <button
+                        id="download-hookline"
+                        class="secondary"
+                        on:click=move |_| {
+                            let frag = ctx.committed.with_untracked(fragment_for);
+                            js::download("chart.hookline", &frag, "text/plain");
+                        }
+                    >
+                        "Download .hookline file"
+                    </button>
+                </div>
+                <p class="hint">
+                    "Everything is in the part after #, which browsers never send to a server."
+                </p>
+            </div>
+        </div>
+    }
+}
+
+/// Export buttons for the plan.
+#[component]
+pub fn Exports() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <div class="exports" role="group" aria-label="Export the plan">
+            <button
+                id="copy-markdown"
+                class="secondary"
+                on:click=move |_| {
+                    if let Some(md) = markdown(ctx) {
+                        copy(ctx, md, "Markdown");
+                    }
+                }
+            >
+                "Copy as Markdown"
+            </button>
+            <button
+                id="download-json"
+                class="secondary"
+                on:click=move |_| {
+                    if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
+                        let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
+                        js::download("hookline-plan.json", &json, "application/json");
+                    }
+                }
+            >
+                "Download JSON"
+            </button>
+        </div>
+    }
+}
