@@ -197,6 +197,12 @@ pub fn simulate(scenario: &Scenario, render: &mut dyn Render) -> Plan {
     }
 }
 
+/// Convenience: simulate a scenario over one fixed manifest text.
+pub fn simulate_manifest(scenario: &Scenario, manifest: &str) -> Plan {
+    let mut r = FixedRender::from_text(manifest);
+    simulate(scenario, &mut r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_crd_path;
@@ -211,10 +217,4 @@ mod tests {
         assert!(is_crd_path("kps/charts/crds/crds/a.yaml"));
         assert!(!is_crd_path("chart/templates/a.yaml"));
     }
-}
-
-/// Convenience: simulate a scenario over one fixed manifest text.
-pub fn simulate_manifest(scenario: &Scenario, manifest: &str) -> Plan {
-    let mut r = FixedRender::from_text(manifest);
-    simulate(scenario, &mut r)
 }
