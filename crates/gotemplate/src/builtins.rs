@@ -1,6 +1,6 @@
 //! Go's builtin template functions (`text/template/funcs.go`), with Go's error texts.
 
-use crate::eval::V;
+use crate::eval::{GoVersion, V};
 use crate::format;
 use crate::func::{Param, Signature};
 use crate::value::Value;
@@ -64,7 +64,20 @@ fn vals(args: &[V]) -> Vec<Value> {
     args.iter().map(|v| v.val.clone()).collect()
 }
 
-pub(crate) fn call(b: Builtin, args: &[V], callee: &str) -> Result<Value, String> {
+pub(crate) fn call(b: Builtin, args: &[V], callee: &str, go: GoVersion) -> Result<Value, String> {
+    let r = call_inner(b, args, callee);
+    if go < GoVersion::Go1_24 {
+        // Go before 1.24 did not name the types.
+        if let Err(e) = &r {
+            if e.starts_with("incompatible types for comparison: ") {
+                return Err("incompatible types for comparison".into());
+            }
+        }
+    }
+    r
+}
+
+fn call_inner(b: Builtin, args: &[V], callee: &str) -> Result<Value, String> {
     match b {
         Builtin::And | Builtin::Or => Ok(args.last().map(|v| v.val.clone()).unwrap_or_default()),
         Builtin::Not => Ok(Value::Bool(!args[0].val.is_true())),

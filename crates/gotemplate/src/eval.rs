@@ -31,6 +31,20 @@ pub enum MissingKey {
     Error,
 }
 
+/// Which Go release's `text/template` to follow where they differ (the engine follows the
+/// newest by default; Helm v3.17 is built with Go 1.23, Helm v4 with Go 1.25).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum GoVersion {
+    /// Go 1.23: no `range` over integers ("range can't iterate over 3"), comparison errors
+    /// without types ("incompatible types for comparison").
+    Go1_23,
+    /// Go 1.24 and later: `range` over integers, "incompatible types for comparison: float64
+    /// and int".
+    #[default]
+    Go1_24,
+}
+
 /// Resource limits. Each one ends execution with a clear error instead of a hang or a crash.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -112,6 +126,7 @@ pub struct Templates {
     trees: HashMap<String, Rc<Tree>>,
     funcs: HashMap<String, Rc<FuncEntry>>,
     missing_key: MissingKey,
+    go: GoVersion,
     left_delim: String,
     right_delim: String,
     limits: Limits,
@@ -131,6 +146,7 @@ impl Templates {
             trees: HashMap::new(),
             funcs: HashMap::new(),
             missing_key: MissingKey::default(),
+            go: GoVersion::default(),
             left_delim: "{{".into(),
             right_delim: "}}".into(),
             limits: Limits::default(),
@@ -192,6 +208,15 @@ impl Templates {
 
     pub fn missing_key(&self) -> MissingKey {
         self.missing_key
+    }
+
+    /// Follow an older Go release where `text/template` changed (see [`GoVersion`]).
+    pub fn set_go_version(&mut self, go: GoVersion) {
+        self.go = go;
+    }
+
+    pub fn go_version(&self) -> GoVersion {
+        self.go
     }
 
     pub fn limits(&self) -> &Limits {
@@ -473,13 +498,13 @@ fn values(argv: Vec<V>) -> Vec<Value> {
 }
 
 #[inline(never)]
-fn call_builtin(b: Builtin, argv: &[V], args: &[Expr]) -> Result<Value, FuncError> {
+fn call_builtin(b: Builtin, argv: &[V], args: &[Expr], go: GoVersion) -> Result<Value, FuncError> {
     let callee = if b == Builtin::Call {
         args.first().map(|a| a.to_string()).unwrap_or_default()
     } else {
         String::new()
     };
-    builtins::call(b, argv, &callee).map_err(FuncError)
+    builtins::call(b, argv, &callee, go).map_err(FuncError)
 }
 
 #[inline(never)]
@@ -790,7 +815,7 @@ impl<'e> State<'e> {
                 }
                 return Ok(());
             }
-            Value::Int(n) | Value::Int64(n) => {
+            Value::Int(n) | Value::Int64(n) if self.set.go >= GoVersion::Go1_24 => {
                 if ndecl > 1 {
                     return Err(self.err(
                         fr,
@@ -1151,7 +1176,7 @@ impl<'e> State<'e> {
         };
         self.last_nested = None;
         let result = match &entry.imp {
-            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args),
+            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, self.set.go),
             FuncImpl::Pure(f) => f(&values(argv)),
             FuncImpl::Ctx(f) => {
                 let f = f.clone();

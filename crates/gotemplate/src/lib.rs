@@ -99,6 +99,10 @@
 //!
 //! **Host objects.** [`Object`] values have fields and methods (`.Files.Get "x"`).
 //!
+//! **Go versions.** The engine follows Go 1.24+ (Helm v4 is built with Go 1.25);
+//! [`Templates::set_go_version`]`(`[`GoVersion::Go1_23`]`)` reproduces Helm v3.17's Go 1.23
+//! (no `range` over integers, comparison errors without type names).
+//!
 //! # Limits
 //!
 //! [`Limits`] turns runaway input into errors: template call depth (Go's
@@ -123,6 +127,6 @@ pub mod parser;
 pub mod value;
 
 pub use error::{Error, ErrorKind};
-pub use eval::{Ctx, CtxFn, Limits, MissingKey, Templates};
+pub use eval::{Ctx, CtxFn, GoVersion, Limits, MissingKey, Templates};
 pub use func::{FuncError, Param, PureFn, Signature};
 pub use value::{Map, MapRef, Object, Value};

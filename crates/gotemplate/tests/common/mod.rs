@@ -219,6 +219,9 @@ pub fn run_case(c: &Case) -> String {
     top.insert("Values".into(), yaml_to_value(&values));
     let data = Value::map(top);
     let mut t = engine();
+    if std::env::var("GOTEMPLATE_GO").as_deref() == Ok("1.23") {
+        t.set_go_version(gotemplate::GoVersion::Go1_23);
+    }
     // The fixture runner gives each case a 512 MiB thread, so Go's own depth limit (100000
     // nested templates) is reached before the stack budget.
     t.limits_mut().max_stack = 480 << 20;
