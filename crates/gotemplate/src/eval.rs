@@ -1,6 +1,6 @@
 //! The evaluator: Go's `text/template/exec.go` as a tree walker, and the template set.
 //!
-//! Values flow as [`V`]: a [`Value`] plus whether its static Go type is `interface{}` (a map
+//! Values flow as `V`: a [`Value`] plus whether its static Go type is `interface{}` (a map
 //! element, a slice element, a range element). Go's error texts depend on that distinction:
 //! `.Values.a.b` with `a` missing is "nil pointer evaluating interface {}.b", while the same
 //! field on a nil variable silently yields no value.

@@ -6,7 +6,7 @@
 //! # Pieces
 //!
 //! * [`lexer`] → [`parser`] → [`ast`] (every node carries a [`ast::Span`] and Go's position)
-//!   → [`eval`] (a tree walker). [`format`] is Go's `fmt` (`print`, `printf`, `%v` output,
+//!   → [`eval`] (a tree walker). [`format`](mod@format) is Go's `fmt` (`print`, `printf`, `%v` output,
 //!   `strconv.FormatFloat`), reusable by hosts (`toJson` needs Go's float formatting).
 //! * [`Value`] is what a template sees through `interface{}`; `int`, `int64` and `float64`
 //!   stay apart because Go's comparisons and conversions tell them apart.
