@@ -180,7 +180,9 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         s(&[String, Any]),
         Rc::new(|ctx: &mut Ctx<'_, '_>, a: &[Value]| {
             let text = str_arg(a, 0);
-            match ctx.execute_string(&text, &arg(a, 1)) {
+            // Helm 3 and 4 both parse the text as a template named after the set ("gotpl"):
+            // `t.New(parent.Name()).Parse(tpl)` in tplFun.
+            match ctx.execute_string_named("gotpl", &text, &arg(a, 1)) {
                 Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
                 Err(e) if e.kind() == gotemplate::ErrorKind::Parse => Err(FuncError(format!(
                     "cannot parse template {}: {e}",
