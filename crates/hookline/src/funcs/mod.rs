@@ -4,6 +4,8 @@
 //! * [`sprig_functions`]: the functions that need only their arguments.
 //! * [`env_functions`]: the ones that need randomness or a clock, as closures over a
 //!   caller-controlled [`FuncEnv`] (seed and "now"), so renders are reproducible.
+//! * [`sprig_function_names`]: every registered name (201: Sprig's 211 minus `env`,
+//!   `expandenv` and the 8 JSON functions).
 //!
 //! Not here: the JSON/YAML/TOML functions (`toJson`, `fromJson`, `toPrettyJson`,
 //! `toRawJson`, `mustFromJson`, `mustToJson`, `mustToPrettyJson`, `mustToRawJson`, `toYaml`...)
@@ -11,12 +13,48 @@
 //! `lookup` (see [`required`] for the message logic). `env` and `expandenv` are removed by
 //! Helm.
 //!
-//! Limits that Sprig does not have (Go would try and exhaust memory): `until`, `untilStep`
-//! and `seq` produce at most [`RANGE_LIMIT`] elements, `repeat` and the random strings at most
-//! [`REPEAT_LIMIT_BYTES`] bytes; beyond that the call fails with an error naming the limit.
+//! # Verification
 //!
-//! Go strings may hold any bytes, ours are UTF-8: where Go slices bytes (`trunc`, `substr`,
-//! `abbrev`, `wrap`, `regex*` results) a cut through a multi-byte character becomes U+FFFD.
+//! `tests/fixtures/funcs/*.txt` holds ~1050 cases whose expected output was produced by the
+//! real `helm template` (v4.1.4) with `crates/hookline/tests/funcs_oracle.py`, which also
+//! re-checks them; `funcs_fixtures.rs` and `funcs_engine.rs` run them against this module
+//! (directly, and through the gotemplate engine). Cases marked `@known` are documented
+//! deviations.
+//!
+//! # Exactness
+//!
+//! Exact (helm-verified, including error texts): the string, list, dict (`merge` /
+//! `mergeOverwrite` follow mergo v1.0.1 case by case), math (spf13/cast v1.7.0 conversions,
+//! shopspring decimal for the `*f` functions), defaults/reflection, encoding/hash, regex (Go
+//! RE2 syntax and matching rules, Go's parse errors for the common mistakes), semver
+//! (Masterminds v3.4.0 constraint rules incl. prereleases), path and date-formatting
+//! functions; `bcrypt` (bit-exact for a given salt), `decryptAES`, `derivePassword`,
+//! `buildCustomCert`.
+//!
+//! Approximate:
+//! * random and clock functions (`randAlphaNum`..., `uuidv4`, `shuffle`, `now`, `genCA`...)
+//!   draw from [`FuncEnv`]: same alphabets, lengths, formats and certificate structure as
+//!   Sprig (checked with openssl), not Go's values;
+//! * `keys`/`values` return sorted order (Go: random);
+//! * results that are `[]string` / `map[string]string` in Go are plain lists/maps here, so
+//!   `typeOf` says `[]interface {}` / `map[string]interface {}`;
+//! * `dateInZone`/`htmlDateInZone` know only UTC and `Local` ([`FuncEnv::local`]); other IANA
+//!   names fall back to UTC; `toDate` parses the common layout elements;
+//! * `urlParse`/`urlJoin` follow net/url for ordinary URLs, escaping corner cases may differ;
+//! * Go strings may hold any bytes, ours are UTF-8: where Go slices bytes (`trunc`, `substr`,
+//!   `abbrev`, `wrap`, `initials`, `nospace`) or decodes bytes (`b64dec`, `b32dec`,
+//!   `decryptAES`), invalid UTF-8 becomes U+FFFD;
+//! * `addf`... use an exact 128-bit decimal and fall back to float64 beyond it;
+//! * struct-typed parameters (`sprig.certificate`, `time.Time`) are checked by the function,
+//!   so a wrong argument's error gets an `error calling NAME: ` prefix.
+//!
+//! Limited: `genPrivateKey "dsa"` (returns an error text), certificates signed by non-RSA CA
+//! keys, `getHostByName` (no network: fails as Go does on a lookup failure).
+//!
+//! Limits that Sprig does not have (Go would try and exhaust memory): `until`, `untilStep`
+//! and `seq` produce at most [`RANGE_LIMIT`] elements, `repeat`, `indent` and the random
+//! strings at most [`REPEAT_LIMIT_BYTES`] bytes; beyond that the call fails with an error
+//! naming the limit.
 
 pub mod conv;
 pub mod crypto;
