@@ -280,6 +280,7 @@ pub const OUTCOMES: &[&str] = &[
     "timeout",
     "create-error",
     "interrupted",
+    "cancelled",
     "ready",
     "not-ready",
 ];

@@ -60,8 +60,13 @@ fn api_version(kind: &str) -> &'static str {
 /// `Kind/name key=value ...` → one rendered document with its `# Source:` line.
 pub fn shorthand_doc(spec: &str) -> Result<String, String> {
     let mut parts = spec.split_whitespace();
-    let obj = parts.next().unwrap_or("ConfigMap/x");
-    let (kind, name) = obj.split_once('/').unwrap_or(("ConfigMap", obj));
+    let obj = parts.next().unwrap_or_default();
+    let Some((kind, name)) = obj.split_once('/') else {
+        // Usually a comma inside a YAML flow sequence split one shorthand in two.
+        return Err(format!(
+            "shorthand {spec:?} does not start with Kind/name (use a block list when values have commas)"
+        ));
+    };
     let mut path = "all.yaml".to_string();
     let mut ns = None;
     let mut ann: Vec<(String, String)> = Vec::new();

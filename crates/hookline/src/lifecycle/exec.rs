@@ -341,6 +341,7 @@ impl Sim<'_> {
                         Some("failed") => "failed".into(),
                         Some("timeout") => "timeout".into(),
                         Some("interrupted") => "interrupted".into(),
+                        Some("cancelled") => "cancelled".into(),
                         _ => "succeeded".into(),
                     },
                 };
@@ -424,6 +425,12 @@ impl Sim<'_> {
                 self.cluster.objects.remove(&key);
             }
             match result.as_str() {
+                "cancelled" => {
+                    return Err(Stop::Cancelled(format!(
+                        "waiting for {} hook {}/{}",
+                        phase, h.kind, h.name
+                    )))
+                }
                 "interrupted" => {
                     return Err(Stop::Interrupted(format!(
                         "waiting for {} hook {}/{}",

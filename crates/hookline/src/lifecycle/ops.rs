@@ -24,6 +24,10 @@ pub(crate) enum Stop {
     Err(String),
     /// The helm process was killed (outcome `interrupted`) while doing this.
     Interrupted(String),
+    /// helm got SIGINT/SIGTERM (outcome `cancelled`) while doing this: install and upgrade
+    /// cancel their context and fail the release with "context canceled" (H4 install.go:479-499,
+    /// upgrade.go:442-452); the other commands have no signal handling and just exit.
+    Cancelled(String),
 }
 
 impl From<String> for Stop {
@@ -424,6 +428,10 @@ impl<'a> Sim<'a> {
             Err(Stop::Interrupted(what)) => Some(format!(
                 "interrupted while {what}: the helm process was killed, so the release record stays {status}"
             )),
+            Err(Stop::Cancelled(what)) => Some(format!(
+                "cancelled while {what}: helm {} has no signal handling, so the process exits and the release record stays {status}",
+                spec.op
+            )),
         };
         Step {
             op: spec.op.clone(),
@@ -722,6 +730,7 @@ impl<'a> Sim<'a> {
                 ("Job", None | Some("succeeded") | Some("ready")) => "succeeded",
                 (_, Some("not-ready" | "timeout" | "failed")) => "not-ready",
                 (_, Some("interrupted")) => "interrupted",
+                (_, Some("cancelled")) => "cancelled",
                 _ => "ready",
             };
             let mut a = Self::res_action(phase, "wait", d);
@@ -738,8 +747,11 @@ impl<'a> Sim<'a> {
                 }
             }
             match result {
-                "interrupted" => {
-                    interrupted = Some(format!("waiting for {}/{} to be ready", d.kind, d.name));
+                "interrupted" | "cancelled" => {
+                    interrupted = Some((
+                        result == "cancelled",
+                        format!("waiting for {}/{} to be ready", d.kind, d.name),
+                    ));
                     break;
                 }
                 "not-ready" | "failed" => {
@@ -757,8 +769,10 @@ impl<'a> Sim<'a> {
                 _ => {}
             }
         }
-        if let Some(i) = interrupted {
-            return Err(Stop::Interrupted(i));
+        match interrupted {
+            Some((true, w)) => return Err(Stop::Cancelled(w)),
+            Some((false, w)) => return Err(Stop::Interrupted(w)),
+            None => {}
         }
         if errs.is_empty() {
             return Ok(());
@@ -997,6 +1011,8 @@ impl<'a> Sim<'a> {
                 Ok(())
             }
             Err(Stop::Interrupted(w)) => Err(Stop::Interrupted(w)),
+            // SIGINT/SIGTERM: the context is cancelled and the release fails.
+            Err(Stop::Cancelled(_)) => self.fail_install(cx, o, version, "context canceled".into()),
             Err(Stop::Err(e)) => self.fail_install(cx, o, version, e),
         }
     }
@@ -1207,6 +1223,10 @@ impl<'a> Sim<'a> {
                         format!("pre-upgrade hooks failed: {e}"),
                     )
                 }
+                // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
+                Err(Stop::Cancelled(_)) => {
+                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
+                }
                 Err(i) => return Err(i),
             }
         }
@@ -1220,6 +1240,10 @@ impl<'a> Sim<'a> {
             match self.wait_resources(cx, o, "upgrade", &target) {
                 Ok(()) => {}
                 Err(Stop::Err(e)) => return self.fail_upgrade(cx, o, version, &created, e),
+                // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
+                Err(Stop::Cancelled(_)) => {
+                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
+                }
                 Err(i) => return Err(i),
             }
         }
@@ -1235,6 +1259,10 @@ impl<'a> Sim<'a> {
                         &created,
                         format!("post-upgrade hooks failed: {e}"),
                     )
+                }
+                // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
+                Err(Stop::Cancelled(_)) => {
+                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
                 }
                 Err(i) => return Err(i),
             }
@@ -1551,12 +1579,16 @@ impl<'a> Sim<'a> {
             logs_before_shutdown: self.helm == HelmVersion::V4 && o.logs,
         };
         let res = self.exec_hooks(cx, &to, &hooks, HookEvent::Test, run);
-        if self.helm == HelmVersion::V3 && o.logs && !matches!(res, Err(Stop::Interrupted(_))) {
+        if self.helm == HelmVersion::V3
+            && o.logs
+            && !matches!(res, Err(Stop::Interrupted(_) | Stop::Cancelled(_)))
+        {
             let selected = crate::hooks::for_event(&hooks, HookEvent::Test);
             cx.log_error = self.test_logs(cx, &selected);
         }
         match (res, cx.log_error.take()) {
             (Err(Stop::Interrupted(i)), _) => Err(Stop::Interrupted(i)),
+            (Err(Stop::Cancelled(i)), _) => Err(Stop::Cancelled(i)),
             (res, None) => res,
             // H3 returns the log error instead of the test error (cmd/helm/release_testing.go).
             (_, Some(le)) if self.helm == HelmVersion::V3 => Err(Stop::Err(le)),
