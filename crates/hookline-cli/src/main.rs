@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod link;
+mod lint;
 mod template;
 
 use hookline::{simulate, split_template_output, FixedRender, HelmVersion, Scenario};
@@ -43,6 +44,7 @@ fn run(args: &[String]) -> Result<String, String> {
             template::Outcome::Err(e) => Err(e),
         },
         "plan" => plan(rest),
+        "lint" => lint::dispatch(rest),
         "link" => link::run(rest),
         "--version" | "version" => Ok(format!("hookline {}\n", env!("CARGO_PKG_VERSION"))),
         "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),

@@ -2,12 +2,14 @@
 //! does with them across install, upgrade, rollback, uninstall and test. No I/O, no threads,
 //! no clock: the same code runs natively and in the browser.
 
+pub mod argocd;
 pub mod chart;
 pub mod funcs;
 pub mod hooks;
 pub mod json;
 pub mod kind_order;
 pub mod lifecycle;
+pub mod lint;
 pub mod manifest;
 pub mod plan;
 pub mod playground;
