@@ -279,6 +279,7 @@ pub const OUTCOMES: &[&str] = &[
     "failed",
     "timeout",
     "create-error",
+    "delete-error",
     "interrupted",
     "cancelled",
     "ready",

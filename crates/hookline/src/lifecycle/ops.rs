@@ -1487,6 +1487,7 @@ impl<'a> Sim<'a> {
         let helm = self.helm;
         docs.sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Uninstall, helm));
         let mut deleted_any = false;
+        let mut delete_failed = false;
         for d in &docs {
             let key = self.doc_key(d);
             match d.annotations.get(crate::RESOURCE_POLICY) {
@@ -1504,12 +1505,33 @@ impl<'a> Sim<'a> {
                     cx.actions.push(a);
                 }
                 None => {
+                    if cx
+                        .resource_outcome("uninstall", &d.kind, &d.name)
+                        .as_deref()
+                        == Some("delete-error")
+                    {
+                        // Delete errors are collected over the whole list; then any error other
+                        // than NotFound returns at once: no post-delete hooks, the record stays
+                        // uninstalling (H4 :150-154 [123-127]).
+                        let mut a = Self::res_action("uninstall", "delete", d);
+                        a.error = Some(format!(
+                            "{} {:?} is forbidden: simulated delete error (outcome delete-error)",
+                            resource_name(&d.api_version, &d.kind),
+                            d.name
+                        ));
+                        cx.actions.push(a);
+                        delete_failed = true;
+                        continue;
+                    }
                     if self.cluster.objects.remove(&key).is_some() {
                         deleted_any = true;
                         cx.actions.push(Self::res_action("uninstall", "delete", d));
                     }
                 }
             }
+        }
+        if delete_failed {
+            return Err(Stop::Err(format!("failed to delete release: {release}")));
         }
         // Wait for deletion: H3 only with --wait; H4 through the strategy (:161-163 [134-140]).
         if o.resource_waits(self.helm) && deleted_any {
