@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
 use crate::hooks::{self, Hook};
 use crate::kind_order::{self, KindOrder};
 use crate::plan::HelmVersion;
@@ -45,26 +43,6 @@ pub struct SortedManifests {
     pub resources: Vec<Resource>,
     /// Documents dropped because their `helm.sh/hook` names an unknown event.
     pub dropped: Vec<Document>,
-}
-
-#[derive(Deserialize, Default)]
-struct SimpleHead {
-    #[serde(rename = "apiVersion", default)]
-    api_version: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    metadata: Option<Metadata>,
-}
-
-#[derive(Deserialize, Default)]
-struct Metadata {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    namespace: Option<String>,
-    #[serde(default)]
-    annotations: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
 /// An error Helm reports while splitting: `YAML parse error on PATH: CAUSE`.
@@ -110,52 +88,42 @@ pub fn split_documents(text: &str) -> Vec<String> {
     docs.into_iter().filter(|d| !d.is_empty()).collect()
 }
 
+/// `metadata.namespace` (Helm's `SimpleHead` leaves it out; the simulator needs it to name
+/// objects in other namespaces).
+fn metadata_namespace(content: &str) -> Option<String> {
+    if !content.contains("namespace") {
+        return None;
+    }
+    let gotemplate::Value::Map(doc) = crate::yaml::from_str(content).ok()? else {
+        return None;
+    };
+    let meta = doc.borrow().get("metadata").cloned()?;
+    let gotemplate::Value::Map(meta) = meta else {
+        return None;
+    };
+    let ns = meta.borrow().get("namespace").cloned();
+    match ns {
+        Some(gotemplate::Value::String(s)) if !s.is_empty() => Some(s.to_string()),
+        _ => None,
+    }
+}
+
 /// Decode a document's `SimpleHead` (apiVersion, kind, metadata name/namespace/annotations).
 pub fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, ManifestError> {
-    let head: SimpleHead = if content.trim().is_empty() {
-        SimpleHead::default()
-    } else {
-        match serde_yaml::from_str::<Option<SimpleHead>>(content) {
-            Ok(h) => h.unwrap_or_default(),
-            Err(e) => {
-                return Err(ManifestError {
-                    path: path.to_string(),
-                    message: e.to_string(),
-                })
-            }
-        }
-    };
+    // sigs.k8s.io/yaml into `SimpleHead` (manifest.go:28-35): scalars meant for string fields
+    // are converted to strings (an unquoted `helm.sh/hook-weight: 5` is "5", as the real Helm
+    // 3.17 and 4.1 render it); only lists and maps where a string belongs fail.
+    let head = crate::yaml::simple_head(content, "util.SimpleHead").map_err(|e| ManifestError {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
     let meta = head.metadata.unwrap_or_default();
-    // Helm decodes annotations as map[string]string through JSON (sigs.k8s.io/yaml,
-    // manifest.go:28-35): an unquoted number or bool fails the whole render.
-    let mut annotations = BTreeMap::new();
-    for (k, v) in meta.annotations.unwrap_or_default() {
-        let value = match v {
-            serde_yaml::Value::String(s) => s,
-            serde_yaml::Value::Null => String::new(),
-            other => {
-                let go_type = match other {
-                    serde_yaml::Value::Number(_) => "number",
-                    serde_yaml::Value::Bool(_) => "bool",
-                    serde_yaml::Value::Sequence(_) => "array",
-                    _ => "object",
-                };
-                return Err(ManifestError {
-                    path: path.to_string(),
-                    message: format!(
-                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {go_type} into Go struct field .metadata.annotations of type string"
-                    ),
-                });
-            }
-        };
-        annotations.insert(k, value);
-    }
     Ok(Document {
-        api_version: head.api_version.unwrap_or_default(),
-        kind: head.kind.unwrap_or_default(),
-        name: meta.name.unwrap_or_default(),
-        namespace: meta.namespace,
-        annotations,
+        api_version: head.api_version,
+        kind: head.kind,
+        name: meta.name,
+        namespace: metadata_namespace(content),
+        annotations: meta.annotations.unwrap_or_default(),
         content: content.to_string(),
         path: path.to_string(),
         index,
@@ -239,14 +207,20 @@ mod tests {
     }
 
     #[test]
-    fn unquoted_number_annotation_is_a_parse_error() {
-        let files = vec![RenderedFile {
+    fn unquoted_scalars_in_annotations_are_strings_but_lists_fail() {
+        // Helm 3.17.3 and 4.1.4 both render `helm.sh/hook-weight: 5` (checked with the real
+        // binaries, tests/fixtures/differential/err-unquoted-weight).
+        let doc = |v: &str| {
+            vec![RenderedFile {
             path: "c/templates/j.yaml".into(),
-            content:
-                "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook-weight: 5\n"
-                    .into(),
-        }];
-        let err = split_rendered(&files, KindOrder::Install, HelmVersion::V4).unwrap_err();
+            content: format!(
+                "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: {v}\n"
+            ),
+        }]
+        };
+        let sorted = split_rendered(&doc("5"), KindOrder::Install, HelmVersion::V4).unwrap();
+        assert_eq!(sorted.hooks[0].weight, 5);
+        let err = split_rendered(&doc("[1]"), KindOrder::Install, HelmVersion::V4).unwrap_err();
         assert!(err
             .to_string()
             .starts_with("YAML parse error on c/templates/j.yaml"));
