@@ -67,7 +67,8 @@ pub struct Limits {
     /// Measured in Chromium on a release build: 1000 bare nested `include`s (3 units each) and
     /// Go's wasm limit of 1000 nested `{{template}}` calls (2 units each) fit; runaway
     /// recursion through `if`/`range`/`tpl` ends with this error instead of the browser's
-    /// "Maximum call stack size exceeded". Debug wasm builds have bigger frames.
+    /// "Maximum call stack size exceeded". Debug wasm builds have much bigger frames: there
+    /// the default is 900 units (about 300 nested `include`s).
     pub max_nesting: usize,
 }
 
@@ -83,7 +84,10 @@ impl Default for Limits {
             max_steps: 50_000_000,
             max_output: 64 << 20,
             max_stack: DEFAULT_STACK_BUDGET,
-            max_nesting: if cfg!(target_arch = "wasm32") {
+            max_nesting: if cfg!(all(target_arch = "wasm32", debug_assertions)) {
+                // Unoptimised wasm has much bigger frames.
+                900
+            } else if cfg!(target_arch = "wasm32") {
                 3300
             } else {
                 1_000_000
