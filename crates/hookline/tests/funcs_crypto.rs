@@ -289,3 +289,28 @@ fn private_keys_have_gos_pem_types() {
         "parsing private key: no PEM data in input"
     );
 }
+
+#[test]
+fn reset_replays_the_stream_and_keys_are_memoised() {
+    let env = Rc::new(RefCell::new(FuncEnv::new(9, NOW)));
+    let f: HashMap<&'static str, EnvFn> = env_functions(env.clone())
+        .into_iter()
+        .map(|(n, _, f)| (n, f))
+        .collect();
+    let first = f["genCA"](&[s("a"), Value::Int(1)]).unwrap();
+    let r1 = f["randAlphaNum"](&[Value::Int(8)]).unwrap();
+    env.borrow_mut().reset();
+    let t = std::time::Instant::now();
+    let again = f["genCA"](&[s("a"), Value::Int(1)]).unwrap();
+    let r2 = f["randAlphaNum"](&[Value::Int(8)]).unwrap();
+    assert_eq!(field(&first, "Cert"), field(&again, "Cert"));
+    assert_eq!(field(&first, "Key"), field(&again, "Key"));
+    assert_eq!(
+        r1, r2,
+        "the stream continues exactly as after generating the key"
+    );
+    assert!(t.elapsed().as_secs() < 5, "memoised key should be quick");
+    // without reset the stream moves on
+    let third = f["genCA"](&[s("a"), Value::Int(1)]).unwrap();
+    assert_ne!(field(&first, "Key"), field(&third, "Key"));
+}

@@ -341,9 +341,11 @@ mod imp {
     }
 
     fn gen_rsa(env: &mut FuncEnv, bits: usize) -> Result<Key, String> {
-        RsaPrivateKey::new(env.rng(), bits)
-            .map(|k| Key::Rsa(Box::new(k)))
-            .map_err(|e| e.to_string())
+        let what = if bits == 2048 { "rsa2048" } else { "rsa4096" };
+        env.memoised(what, |env| {
+            RsaPrivateKey::new(env.rng(), bits).map_err(|e| e.to_string())
+        })
+        .map(|k| Key::Rsa(Box::new(k)))
     }
 
     fn ec_point(k: &p256::SecretKey) -> Vec<u8> {

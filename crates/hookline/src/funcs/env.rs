@@ -23,7 +23,16 @@ use super::dates::{self, as_time, duration_round, duration_string, GoTime, TimeO
 /// A function that needs the environment.
 pub type EnvFn = Rc<dyn Fn(&[Value]) -> Result<Value, FuncError>>;
 
+/// A memo of expensive random objects (RSA keys): `(seed, stream position, what)` to the
+/// object and the stream position after it.
+type Memo = std::collections::HashMap<(u64, u128, &'static str), (Rc<dyn std::any::Any>, u128)>;
+
 /// The caller-controlled source of randomness and time for one render (or one session).
+///
+/// The random stream continues across calls; call [`FuncEnv::reset`] before a render to get
+/// the same output as the previous render with the same seed. Generated RSA keys are memoised
+/// by stream position, so re-rendering a chart that calls `genCA` does not pay for key
+/// generation again.
 pub struct FuncEnv {
     /// Seed of the random stream. Changing it restarts the stream.
     pub seed: u64,
@@ -32,6 +41,7 @@ pub struct FuncEnv {
     /// Go's `time.Local`: Helm uses the machine's zone; the default here is UTC.
     pub local: Zone,
     rng: Option<(u64, ChaCha20Rng)>,
+    memo: Memo,
 }
 
 impl FuncEnv {
@@ -41,7 +51,37 @@ impl FuncEnv {
             now: now_unix_nanos,
             local: Zone::utc(),
             rng: None,
+            memo: Memo::new(),
         }
+    }
+
+    /// Restart the random stream from `seed` (the memo of generated keys is kept).
+    pub fn reset(&mut self) {
+        self.rng = None;
+    }
+
+    /// `make()` an expensive random object, or reuse the one made before at the same point
+    /// of the same stream (advancing the stream exactly as making it would).
+    pub fn memoised<T: Clone + 'static, E>(
+        &mut self,
+        what: &'static str,
+        make: impl FnOnce(&mut FuncEnv) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let key = (self.seed, self.rng().get_word_pos(), what);
+        if let Some((obj, after)) = self.memo.get(&key) {
+            if let Some(v) = obj.downcast_ref::<T>() {
+                let (v, after) = (v.clone(), *after);
+                self.rng().set_word_pos(after);
+                return Ok(v);
+            }
+        }
+        let v = make(self)?;
+        let after = self.rng().get_word_pos();
+        if self.memo.len() >= 64 {
+            self.memo.clear();
+        }
+        self.memo.insert(key, (Rc::new(v.clone()), after));
+        Ok(v)
     }
 
     /// The random stream (restarted when `seed` changed).
