@@ -11,7 +11,7 @@ use gotemplate::Value;
 use super::{Finding, HookRef, LintOptions, Severity, Span};
 use crate::chart::Chart;
 use crate::funcs::FuncEnv;
-use crate::hooks::{self, Hook};
+use crate::hooks::{self, Hook, HookEvent};
 use crate::kind_order::{self, KindOrder};
 use crate::manifest::{split_documents, Document, RenderedFile};
 use crate::plan::HelmVersion;
@@ -25,6 +25,9 @@ pub struct Model {
     /// Hooks in stored (kind-sorted) order, as `SortManifests` returns them.
     pub hooks: Vec<Hook>,
     pub resources: Vec<Document>,
+    /// Regular resources rendered only by `helm upgrade` (`.Release.IsUpgrade`): new in the
+    /// revision, so missing while the pre-upgrade hooks run.
+    pub upgrade_only: Vec<Document>,
     /// Unknown-event documents (dropped by Helm).
     pub dropped: Vec<Document>,
     /// Each hook's name in a second render with another seed and clock, by (path, index).
@@ -50,8 +53,14 @@ fn render_files(
     opts: &LintOptions,
     seed: u64,
     now: i64,
+    upgrade: bool,
 ) -> Result<Rendered, Box<Finding>> {
     let mut req = TemplateRequest::new(&opts.release, &opts.namespace, opts.helm);
+    if upgrade {
+        // As `helm upgrade` renders revision 2 (pkg/action/upgrade.go: IsUpgrade, last+1).
+        req.is_upgrade = true;
+        req.revision = 2;
+    }
     req.kube_version = opts.kube_version.clone();
     req.api_versions = opts.api_versions.clone();
     let ropts = render::render_options(&req).map_err(|m| render_error(m, None, 0, 0))?;
@@ -166,10 +175,43 @@ impl Model {
         values: &gotemplate::Map,
         opts: &LintOptions,
     ) -> Result<Model, Box<Finding>> {
-        let (files, sources) = render_files(chart, values, opts, SEED_A, NOW_A)?;
-        let first = split(&files, opts.helm);
+        let (files, sources) = render_files(chart, values, opts, SEED_A, NOW_A, false)?;
+        let mut first = split(&files, opts.helm);
+        // What `helm upgrade` renders (.Release.IsUpgrade): hooks that exist only there join
+        // the model, and regular resources that exist only there are new in the revision.
+        let mut upgrade_only = Vec::new();
+        if let Ok((files_u, _)) = render_files(chart, values, opts, SEED_A, NOW_A, true) {
+            let up = split(&files_u, opts.helm);
+            for h in up.hooks {
+                let known = first.hooks.iter().any(|x| {
+                    (x.kind == h.kind && x.name == h.name)
+                        || (x.doc.path == h.doc.path
+                            && x.doc.index == h.doc.index
+                            && x.kind == h.kind)
+                });
+                let upgrade_event = h
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, HookEvent::PreUpgrade | HookEvent::PostUpgrade));
+                if !known && upgrade_event {
+                    first.hooks.push(h);
+                }
+            }
+            for r in up.resources {
+                if !first
+                    .resources
+                    .iter()
+                    .any(|x| x.kind == r.kind && x.name == r.name)
+                {
+                    upgrade_only.push(r);
+                }
+            }
+            first.hooks.sort_by(|a, b| {
+                kind_order::compare(&a.kind, &b.kind, KindOrder::Install, opts.helm)
+            });
+        }
         let mut second_names = BTreeMap::new();
-        if let Ok((files_b, _)) = render_files(chart, values, opts, SEED_B, NOW_B) {
+        if let Ok((files_b, _)) = render_files(chart, values, opts, SEED_B, NOW_B, false) {
             for h in split(&files_b, opts.helm).hooks {
                 second_names.insert((h.doc.path.clone(), h.doc.index), h.name.clone());
             }
@@ -180,6 +222,7 @@ impl Model {
             wait: opts.wait,
             hooks: first.hooks,
             resources: first.resources,
+            upgrade_only,
             dropped: first.dropped,
             second_names,
             sources,

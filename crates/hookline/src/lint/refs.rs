@@ -282,8 +282,18 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
                         && m.ns_of(&x.doc) == ns
                         && !std::ptr::eq(*x, h)
                 });
+                let new_on_upgrade = m
+                    .upgrade_only
+                    .iter()
+                    .find(|d| d.kind == r.kind && d.name == r.name && m.ns_of(d) == ns);
                 let (severity, why) = match (resource, hook) {
-                    (None, None) => continue, // not part of this release: nothing to say
+                    (None, None) => match (new_on_upgrade, e) {
+                        (Some(_), HookEvent::PreUpgrade) => (
+                            Severity::Error,
+                            "it is a regular resource rendered only on upgrade (.Release.IsUpgrade), so it is new in the revision, and Helm creates new resources only after the pre-upgrade hooks".to_string(),
+                        ),
+                        _ => continue, // not part of this release: nothing to say
+                    },
                     (Some(d), _) => match e {
                         HookEvent::PreInstall => (
                             Severity::Error,
