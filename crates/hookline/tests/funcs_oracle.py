@@ -140,9 +140,10 @@ def main():
             expr, exp = sc
             if expr.startswith("@nohelm "):
                 continue
+            prefix = ""
             if expr.startswith("@known "):
-                expr = expr[len("@known "):]
-            cases.append((fn, i, expr, unescape(exp)))
+                prefix, expr = "@known ", expr[len("@known "):]
+            cases.append((fn, i, expr, unescape(exp), prefix))
 
     ok_cases = [c for c in cases if not c[3].startswith("ERROR: ")]
     err_cases = [c for c in cases if c[3].startswith("ERROR: ")]
@@ -183,14 +184,14 @@ def main():
                 results[key] = val
 
     passed = failed = 0
-    for fn, i, expr, exp in cases:
+    for fn, i, expr, exp, prefix in cases:
         got = results.get((fn, i))
         if got is None:
             failed += 1
             print(f"{os.path.relpath(fn, ROOT)}:{i + 1}: no result for {expr}")
             continue
         if args.record:
-            lines_by_file[fn][i] = f"{expr}{SEP}{escape(got)}"
+            lines_by_file[fn][i] = f"{prefix}{expr}{SEP}{escape(got)}"
             passed += 1
         elif got == exp:
             passed += 1
