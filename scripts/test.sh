@@ -27,6 +27,8 @@ stage "hookline binary" cargo build -p hookline-cli
 stage "differential vs helm" scripts/diff-helm.sh
 stage "corpus" scripts/corpus.sh
 stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown
+# Release build: Helm's include depth of 1000 must fit the browser's stack as shipped.
+stage "engine depth in wasm" cargo test --release -p gotemplate --target wasm32-unknown-unknown --test wasm
 stage "trunk build --release" scripts/build-site.sh
 stage "browser tests" node --test --test-concurrency=1 tests/e2e/
 
