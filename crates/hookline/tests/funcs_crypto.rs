@@ -280,9 +280,33 @@ fn private_keys_have_gos_pem_types() {
             "{text}"
         );
     }
-    // a CA with an EC key given by the chart cannot be signed by hookline (RSA only)
-    let r = f["genCAWithKey"](&[s("x"), Value::Int(1), ec]);
-    assert!(r.is_err());
+    // an EC CA (SEC 1 key) signs with ECDSA-SHA256, and its leaves verify
+    let ca = f["genCAWithKey"](&[s("ec-ca"), Value::Int(1), ec.clone()]).unwrap();
+    assert_eq!(field(&ca, "Key"), ec.as_str().unwrap());
+    let leaf = f["genSignedCert"](&[s("leaf"), Value::Nil, Value::Nil, Value::Int(1), ca.clone()])
+        .unwrap();
+    if let Some(text) = openssl(&["x509", "-noout", "-text"], &field(&ca, "Cert")) {
+        assert!(text.contains("ecdsa-with-SHA256"), "{text}");
+        assert!(text.contains("id-ecPublicKey"), "{text}");
+        let dir = std::env::temp_dir().join(format!("hookline-funcs-ec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca_path = dir.join("ca.pem");
+        std::fs::write(&ca_path, field(&ca, "Cert")).unwrap();
+        let out = openssl(
+            &[
+                "verify",
+                "-no_check_time",
+                "-CAfile",
+                ca_path.to_str().unwrap(),
+            ],
+            &field(&leaf, "Cert"),
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(out.contains("OK"), "{out}");
+    }
+    // Ed25519 keys are not supported by the WithKey variants
+    assert!(f["genCAWithKey"](&[s("x"), Value::Int(1), s(ed)]).is_err());
     let r = f["genCAWithKey"](&[s("x"), Value::Int(1), s("nonsense")]);
     assert_eq!(
         r.unwrap_err().0,

@@ -8,9 +8,10 @@
 //! serials, salts, IVs) and "now" come from the caller's [`FuncEnv`], so the bytes are
 //! reproducible but of course not Go's.
 //!
-//! Limits: certificates can be signed by RSA keys only; `WithKey` variants accept RSA
-//! (PKCS#1 or PKCS#8) and P-256 EC keys as the certified key; `genPrivateKey "dsa"` is not
-//! supported (DSA parameter generation) and returns an error text as Sprig does for failures.
+//! Limits: keys may be RSA (PKCS#1 or PKCS#8) or P-256 EC (SEC 1 or PKCS#8), for the
+//! certified key and the signing CA alike; Ed25519 and DSA keys given to the `WithKey`
+//! variants are rejected, and `genPrivateKey "dsa"` is not supported (DSA parameter
+//! generation): it returns an error text as Sprig does for failures.
 //! Everything here needs the `crypto` cargo feature (on by default); without it the names
 //! are registered and fail with a clear error.
 
@@ -237,6 +238,7 @@ mod imp {
         0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B,
     ];
     const OID_EC: &[u8] = &[0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
+    const OID_ECDSA_SHA256: &[u8] = &[0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
     const OID_P256: &[u8] = &[0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
     const OID_KU: &[u8] = &[0x06, 0x03, 0x55, 0x1D, 0x0F];
     const OID_EKU: &[u8] = &[0x06, 0x03, 0x55, 0x1D, 0x25];
@@ -394,8 +396,12 @@ mod imp {
     fn parse_private_key_pem(s: &str) -> Result<Key, String> {
         let (typ, der) = pem_decode(s).ok_or("no PEM data in input")?;
         if typ == "PRIVATE KEY" {
-            return RsaPrivateKey::from_pkcs8_der(&der)
-                .map(|k| Key::Rsa(Box::new(k)))
+            if let Ok(k) = RsaPrivateKey::from_pkcs8_der(&der) {
+                return Ok(Key::Rsa(Box::new(k)));
+            }
+            use p256::pkcs8::DecodePrivateKey as _;
+            return p256::SecretKey::from_pkcs8_der(&der)
+                .map(Key::Ec)
                 .map_err(|e| format!("decoding PEM as PKCS#8: {e}"));
         }
         let Some(kind) = typ.strip_suffix(" PRIVATE KEY") else {
@@ -558,9 +564,6 @@ mod imp {
         parent: Option<(&[u8], &[u8])>,
         signer: &Key,
     ) -> Result<Vec<u8>, String> {
-        let Key::Rsa(signer) = signer else {
-            return Err("error creating certificate: hookline signs with RSA keys only".into());
-        };
         let serial = env.bytes(16);
         let now = env.now.div_euclid(1_000_000_000);
         let not_after = now.saturating_add(t.days.saturating_mul(86400));
@@ -603,7 +606,11 @@ mod imp {
             exts.push(ext(OID_SAN, empty_subject, &tlv(0x30, &names)));
         }
         let ext_refs: Vec<&[u8]> = exts.iter().map(Vec::as_slice).collect();
-        let sigalg = seq(&[OID_SHA256_RSA, NULL]);
+        // Go picks the signature algorithm from the signer's key
+        let sigalg = match signer {
+            Key::Rsa(_) => seq(&[OID_SHA256_RSA, NULL]),
+            Key::Ec(_) => seq(&[OID_ECDSA_SHA256]),
+        };
         let tbs = seq(&[
             &[0xA0, 0x03, 0x02, 0x01, 0x02],
             &uint(&serial),
@@ -614,9 +621,18 @@ mod imp {
             &spki,
             &tlv(0xA3, &seq(&ext_refs)),
         ]);
-        let sig = signer
-            .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&tbs))
-            .map_err(|e| format!("error creating certificate: {e}"))?;
+        let sig = match signer {
+            Key::Rsa(k) => k
+                .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(&tbs))
+                .map_err(|e| format!("error creating certificate: {e}"))?,
+            Key::Ec(k) => {
+                use p256::ecdsa::signature::Signer as _;
+                // RFC 6979 (deterministic); Go's ECDSA signatures are randomised
+                let sk = p256::ecdsa::SigningKey::from(k);
+                let sig: p256::ecdsa::Signature = sk.sign(&tbs);
+                sig.to_der().as_bytes().to_vec()
+            }
+        };
         Ok(seq(&[&tbs, &sigalg, &bit_string(&sig)]))
     }
 
