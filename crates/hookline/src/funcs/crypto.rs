@@ -399,7 +399,6 @@ mod imp {
             if let Ok(k) = RsaPrivateKey::from_pkcs8_der(&der) {
                 return Ok(Key::Rsa(Box::new(k)));
             }
-            use p256::pkcs8::DecodePrivateKey as _;
             return p256::SecretKey::from_pkcs8_der(&der)
                 .map(Key::Ec)
                 .map_err(|e| format!("decoding PEM as PKCS#8: {e}"));
