@@ -261,6 +261,11 @@ test('works at 360 px wide', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
   await screenshot(page, 'mobile-360');
+  // Viewport-sized shots too (the full page is very tall at this width).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(root, 'tests/e2e/out/mobile-360-top.png') });
+  await page.locator('.step >> nth=2').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(root, 'tests/e2e/out/mobile-360-timeline.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
