@@ -286,7 +286,16 @@ impl Model {
     /// document's template (preferring the document's own `---` section) containing the first
     /// needle found; then the chart's partials; else the rendered document.
     pub fn span(&self, doc: &Document, needles: &[&str]) -> Span {
-        let needles: Vec<&str> = needles.iter().copied().filter(|n| !n.is_empty()).collect();
+        // A key-like needle is tried as a YAML key (`name:`) first, then as plain text.
+        let mut expanded: Vec<String> = Vec::new();
+        for n in needles.iter().filter(|n| !n.is_empty()) {
+            let key_like = !n.ends_with(':') && !n.contains([' ', '{', '"']);
+            if key_like {
+                expanded.push(format!("{n}:"));
+            }
+            expanded.push(n.to_string());
+        }
+        let needles: Vec<&str> = expanded.iter().map(String::as_str).collect();
         let at = |file: &str, (line, col): (usize, usize)| Span {
             file: file.to_string(),
             line,
@@ -385,18 +394,38 @@ fn find_in_define(src: &str, start: usize, needle: &str) -> Option<(usize, usize
         if i > start && line.contains("{{") && line.contains("define") {
             break;
         }
-        if let Some(c) = line.find(needle) {
-            return Some((i + 1, line[..c].chars().count() + 1));
+        if let Some(c) = match_line(line, needle) {
+            return Some((i + 1, c));
         }
     }
     None
 }
 
+/// The 1-based column where `needle` is on `line`. A needle ending in `:` is a YAML key: it
+/// matches only at the start of the line's content (after indentation, `- ` and quotes).
+fn match_line(line: &str, needle: &str) -> Option<usize> {
+    let col = |c: usize| line[..c].chars().count() + 1;
+    if let Some(key) = needle.strip_suffix(':') {
+        let trimmed = line.trim_start();
+        let mut start = line.len() - trimmed.len();
+        let mut rest = trimmed;
+        if let Some(r) = rest.strip_prefix("- ") {
+            start += 2 + (r.len() - r.trim_start().len());
+            rest = r.trim_start();
+        }
+        let unquoted = rest.trim_start_matches(['"', '\'']);
+        let after = unquoted.strip_prefix(key)?;
+        let after = after.trim_start_matches(['"', '\'']);
+        return after.starts_with(':').then(|| col(start));
+    }
+    line.find(needle).map(col)
+}
+
 /// 1-based (line, col) of the first occurrence of `needle`.
 fn find_in(src: &str, needle: &str) -> Option<(usize, usize)> {
     for (i, line) in src.lines().enumerate() {
-        if let Some(c) = line.find(needle) {
-            return Some((i + 1, line[..c].chars().count() + 1));
+        if let Some(c) = match_line(line, needle) {
+            return Some((i + 1, c));
         }
     }
     None
@@ -418,8 +447,8 @@ fn find_in_section(src: &str, index: usize, needle: &str) -> Option<(usize, usiz
             seen_content = true;
         }
         if section == index {
-            if let Some(c) = line.find(needle) {
-                return Some((i + 1, line[..c].chars().count() + 1));
+            if let Some(c) = match_line(line, needle) {
+                return Some((i + 1, c));
             }
         }
     }
