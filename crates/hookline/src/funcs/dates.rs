@@ -51,6 +51,129 @@ impl Zone {
     }
 }
 
+#[derive(Clone, Copy)]
+enum DstRule {
+    None,
+    /// US since 2007: second Sunday of March 02:00 to first Sunday of November 02:00 local.
+    Us,
+    /// EU since 1996: last Sunday of March to last Sunday of October, 01:00 UTC.
+    Eu,
+    /// South-east Australia since 2008: first Sunday of October 02:00 to first Sunday of
+    /// April 03:00 local.
+    AuSouth,
+}
+
+/// (IANA name, standard offset, standard abbreviation, summer abbreviation, rule)
+const ZONES: &[(&str, i32, &str, &str, DstRule)] = &[
+    ("UTC", 0, "UTC", "", DstRule::None),
+    ("Etc/UTC", 0, "UTC", "", DstRule::None),
+    ("GMT", 0, "GMT", "", DstRule::None),
+    ("Etc/GMT", 0, "GMT", "", DstRule::None),
+    ("America/New_York", -5 * 3600, "EST", "EDT", DstRule::Us),
+    ("America/Toronto", -5 * 3600, "EST", "EDT", DstRule::Us),
+    ("America/Chicago", -6 * 3600, "CST", "CDT", DstRule::Us),
+    ("America/Denver", -7 * 3600, "MST", "MDT", DstRule::Us),
+    ("America/Phoenix", -7 * 3600, "MST", "", DstRule::None),
+    ("America/Los_Angeles", -8 * 3600, "PST", "PDT", DstRule::Us),
+    ("America/Vancouver", -8 * 3600, "PST", "PDT", DstRule::Us),
+    ("America/Sao_Paulo", -3 * 3600, "-03", "", DstRule::None),
+    ("Europe/London", 0, "GMT", "BST", DstRule::Eu),
+    ("Europe/Lisbon", 0, "WET", "WEST", DstRule::Eu),
+    ("Europe/Berlin", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Paris", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Amsterdam", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Brussels", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Madrid", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Rome", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Vienna", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Zurich", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Stockholm", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Oslo", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Copenhagen", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Warsaw", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Prague", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Budapest", 3600, "CET", "CEST", DstRule::Eu),
+    ("Europe/Helsinki", 2 * 3600, "EET", "EEST", DstRule::Eu),
+    ("Europe/Athens", 2 * 3600, "EET", "EEST", DstRule::Eu),
+    ("Europe/Bucharest", 2 * 3600, "EET", "EEST", DstRule::Eu),
+    ("Europe/Moscow", 3 * 3600, "MSK", "", DstRule::None),
+    ("Asia/Dubai", 4 * 3600, "+04", "", DstRule::None),
+    ("Asia/Kolkata", 5 * 3600 + 1800, "IST", "", DstRule::None),
+    ("Asia/Calcutta", 5 * 3600 + 1800, "IST", "", DstRule::None),
+    ("Asia/Shanghai", 8 * 3600, "CST", "", DstRule::None),
+    ("Asia/Singapore", 8 * 3600, "+08", "", DstRule::None),
+    ("Asia/Hong_Kong", 8 * 3600, "HKT", "", DstRule::None),
+    ("Asia/Tokyo", 9 * 3600, "JST", "", DstRule::None),
+    ("Asia/Seoul", 9 * 3600, "KST", "", DstRule::None),
+    (
+        "Australia/Sydney",
+        10 * 3600,
+        "AEST",
+        "AEDT",
+        DstRule::AuSouth,
+    ),
+    (
+        "Australia/Melbourne",
+        10 * 3600,
+        "AEST",
+        "AEDT",
+        DstRule::AuSouth,
+    ),
+    ("Australia/Brisbane", 10 * 3600, "AEST", "", DstRule::None),
+];
+
+/// Unix seconds of `nth` (1-based; 0 = last) Sunday of `month` at `secs` into the day.
+fn sunday(year: i64, month: u32, nth: u32, day_secs: i64) -> i64 {
+    let days = if nth == 0 {
+        let next = if month == 12 {
+            days_from_civil(year + 1, 1, 1)
+        } else {
+            days_from_civil(year, month + 1, 1)
+        };
+        let last = next - 1;
+        last - (last + 4).rem_euclid(7)
+    } else {
+        let first = days_from_civil(year, month, 1);
+        let to_sun = (7 - (first + 4).rem_euclid(7)) % 7;
+        first + to_sun + 7 * (nth as i64 - 1)
+    };
+    days * 86400 + day_secs
+}
+
+/// Go's `time.LoadLocation(name)` for a set of common zones with their current rules (US
+/// rules since 2007, EU since 1996, Australia since 2008; earlier dates may differ from the
+/// zone database). `None` for unknown names (Sprig then uses UTC).
+pub fn zone_at(name: &str, utc: i64) -> Option<Zone> {
+    let &(_, off, std, dst, rule) = ZONES.iter().find(|z| z.0 == name)?;
+    let year = civil_from_days(utc.saturating_add(off as i64).div_euclid(86400)).0;
+    let off64 = off as i64;
+    let summer = match rule {
+        DstRule::None => false,
+        DstRule::Us => {
+            let start = sunday(year, 3, 2, 2 * 3600) - off64;
+            let end = sunday(year, 11, 1, 2 * 3600) - off64 - 3600;
+            utc >= start && utc < end
+        }
+        DstRule::Eu => utc >= sunday(year, 3, 0, 3600) && utc < sunday(year, 10, 0, 3600),
+        DstRule::AuSouth => {
+            let start = sunday(year, 10, 1, 2 * 3600) - off64;
+            let end = sunday(year, 4, 1, 3 * 3600) - off64 - 3600;
+            utc >= start || utc < end
+        }
+    };
+    Some(if summer {
+        Zone {
+            name: dst.into(),
+            offset: off + 3600,
+        }
+    } else {
+        Zone {
+            name: std.into(),
+            offset: off,
+        }
+    })
+}
+
 /// Go's `time.Time`: an instant plus the zone it is displayed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoTime {

@@ -167,13 +167,6 @@ fn date_arg(env: &FuncEnv, v: &Value) -> GoTime {
     }
 }
 
-fn load_location(env: &FuncEnv, name: &str) -> Zone {
-    match name {
-        "Local" => env.local.clone(),
-        _ => Zone::utc(),
-    }
-}
-
 fn time_arg(v: &Value, fname: &str) -> Result<GoTime, FuncError> {
     as_time(v).ok_or_else(|| {
         let got = if v.is_nil() {
@@ -188,8 +181,16 @@ fn time_arg(v: &Value, fname: &str) -> Result<GoTime, FuncError> {
     })
 }
 
+/// `t.In(time.LoadLocation(zone))`, UTC for unknown zones as Sprig does.
 fn date_in_zone(env: &FuncEnv, layout: &str, date: &Value, zone: &str) -> R {
-    let t = date_arg(env, date).in_zone(load_location(env, zone));
+    let t = date_arg(env, date);
+    let z = match zone {
+        "Local" => env.local.clone(),
+        // LoadLocation("") is UTC
+        "" => Zone::utc(),
+        name => dates::zone_at(name, t.secs).unwrap_or_else(Zone::utc),
+    };
+    let t = t.in_zone(z);
     Ok(Value::from(t.format(layout)))
 }
 

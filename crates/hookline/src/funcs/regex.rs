@@ -85,6 +85,18 @@ fn translate(pat: &str) -> Result<String, String> {
             };
             last_repeat = None;
             class_start = false;
+            if n == 'Q' && !in_class {
+                // \Q...\E: a quoted literal (Go supports it, the regex crate does not)
+                let body_start = i + 2;
+                let (lit, next) = match pat[body_start..].find("\\E") {
+                    Some(e) => (&pat[body_start..body_start + e], body_start + e + 2),
+                    None => (&pat[body_start..], b.len()),
+                };
+                // literal characters one by one: a following `+` applies to the last one
+                out.push_str(&regex::escape(lit));
+                i = next;
+                continue;
+            }
             let repl: Option<(&str, &str)> = match n {
                 'd' => Some(("0-9", "[0-9]")),
                 'D' => Some(("[^0-9]", "[^0-9]")),
