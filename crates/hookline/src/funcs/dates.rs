@@ -2,9 +2,9 @@
 //! formatting and parsing (`2006-01-02 15:04:05`), `time.Duration` printing and
 //! `time.ParseDuration`.
 //!
-//! Time zones: only UTC, the caller's `Local` (see [`super::FuncEnv`]) and fixed offsets are
-//! known; `dateInZone` with another IANA name falls back to UTC, as Go does for unknown names
-//! (real Helm would use the zone database).
+//! Time zones: UTC, the caller's `Local` (see [`super::FuncEnv`]) and the common IANA zones
+//! of [`zone_at`] are known; `dateInZone` with another name falls back to UTC, as Go does
+//! for names missing from the zone database.
 
 use std::any::Any;
 use std::rc::Rc;

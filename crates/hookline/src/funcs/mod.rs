@@ -15,7 +15,7 @@
 //!
 //! # Verification
 //!
-//! `tests/fixtures/funcs/*.txt` holds ~1050 cases whose expected output was produced by the
+//! `tests/fixtures/funcs/*.txt` holds ~1100 cases whose expected output was produced by the
 //! real `helm template` (v4.1.4) with `crates/hookline/tests/funcs_oracle.py`, which also
 //! re-checks them; `funcs_fixtures.rs` and `funcs_engine.rs` run them against this module
 //! (directly, and through the gotemplate engine). Cases marked `@known` are documented
@@ -38,8 +38,10 @@
 //! * `keys`/`values` return sorted order (Go: random);
 //! * results that are `[]string` / `map[string]string` in Go are plain lists/maps here, so
 //!   `typeOf` says `[]interface {}` / `map[string]interface {}`;
-//! * `dateInZone`/`htmlDateInZone` know only UTC and `Local` ([`FuncEnv::local`]); other IANA
-//!   names fall back to UTC; `toDate` parses the common layout elements;
+//! * `dateInZone`/`htmlDateInZone` know `Local` ([`FuncEnv::local`], UTC by default) and ~40
+//!   common IANA zones with their current DST rules ([`dates::zone_at`]); other names fall
+//!   back to UTC (Go does that only for names missing from the zone database); `toDate`
+//!   parses the common layout elements;
 //! * `urlParse`/`urlJoin` follow net/url for ordinary URLs, escaping corner cases may differ;
 //! * Go strings may hold any bytes, ours are UTF-8: where Go slices bytes (`trunc`, `substr`,
 //!   `abbrev`, `wrap`, `initials`, `nospace`) or decodes bytes (`b64dec`, `b32dec`,
