@@ -124,3 +124,49 @@ pub fn dispatch(args: &[String]) -> Result<String, String> {
     }
     Ok(o.stdout)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rule: &str, kind: &str) -> String {
+        format!(
+            "{}/../../tests/fixtures/lint/{rule}/{kind}",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    }
+
+    #[test]
+    fn errors_set_the_flag_and_formats_work() {
+        let o = run(&[fixture("HL005", "bad")]).expect("lint");
+        assert!(
+            o.errors && o.stdout.contains("error[HL005]"),
+            "{}",
+            o.stdout
+        );
+        let o = run(&[fixture("HL005", "good"), "--format=json".into()]).expect("lint");
+        assert!(!o.errors);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+        assert_eq!(v["findings"].as_array().map(Vec::len), Some(0));
+        let o = run(&[fixture("HL002", "bad"), "--format".into(), "sarif".into()]).expect("lint");
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("sarif");
+        assert_eq!(v["runs"][0]["results"][0]["ruleId"], "HL002");
+        let o = run(&[
+            fixture("HL011", "bad"),
+            "--helm".into(),
+            "v3".into(),
+            "--argocd".into(),
+        ])
+        .expect("lint");
+        assert!(o.stdout.contains("HL011") && o.stdout.contains("Argo CD v3.4.7"));
+    }
+
+    #[test]
+    fn bad_usage_is_an_error() {
+        assert!(run(&[]).is_err());
+        assert!(run(&[fixture("HL005", "bad"), "--format".into(), "xml".into()]).is_err());
+        assert!(run(&[fixture("HL005", "bad"), "--helm".into(), "v2".into()]).is_err());
+        assert!(run(&["/nonexistent/chart".into()]).is_err());
+        assert!(run(&[fixture("HL005", "bad"), "--bogus".into()]).is_err());
+    }
+}
