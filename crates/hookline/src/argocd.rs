@@ -263,9 +263,23 @@ pub struct ArgoWave {
     pub resources: usize,
 }
 
+/// How Argo CD maps one Helm hook (for the hook's card in a timeline).
+#[derive(Clone, Debug, Serialize)]
+pub struct HookMapping {
+    pub kind: String,
+    pub name: String,
+    /// Template path and document index, as in [`crate::lint::HookRef`].
+    pub path: String,
+    pub index: usize,
+    pub helm_events: Vec<String>,
+    pub argo: ArgoMapping,
+}
+
 /// The side-by-side view and the differences.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Comparison {
+    /// Every Helm hook with its Argo CD mapping, in Helm's stored order.
+    pub hooks: Vec<HookMapping>,
     pub helm: Vec<HelmRun>,
     pub argo: Vec<ArgoWave>,
     pub differences: Vec<String>,
@@ -317,10 +331,18 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
                 m.is_hook,
             ));
         }
+        c.hooks.push(HookMapping {
+            kind: h.kind.clone(),
+            name: h.name.clone(),
+            path: h.doc.path.clone(),
+            index: h.doc.index,
+            helm_events: h.events.iter().map(|e| e.as_str().to_string()).collect(),
+            argo: m.clone(),
+        });
         mapped.push((h, m));
     }
     for d in resources {
-        let m = map_document(&d.doc_like());
+        let m = map_document(d);
         for p in &m.phases {
             tasks.push((
                 *p,
@@ -475,16 +497,6 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
     }
     d.dedup();
     c
-}
-
-trait DocLike {
-    fn doc_like(&self) -> Document;
-}
-
-impl DocLike for Document {
-    fn doc_like(&self) -> Document {
-        self.clone()
-    }
 }
 
 /// Render a chart (as lint does) and compare.
