@@ -198,14 +198,14 @@ fn hook_available(hooks: &[Hook], r: &Hook, h: &Hook, e: HookEvent) -> Result<()
             (Some(pr), Some(ph)) if pr < ph => return Ok(()),
             _ => reasons.push(if r.weight != h.weight {
                 format!(
-                    "it runs after this hook in {} (weight {} > {})",
+                    "it runs after this hook in {} (weight {} > {}); a copy left by an earlier run may hide this, never on the first run",
                     e.as_str(),
                     r.weight,
                     h.weight
                 )
             } else {
                 format!(
-                    "it runs after this hook in {} (equal weight {}; name '{}' > '{}')",
+                    "it runs after this hook in {} (equal weight {}; name '{}' > '{}'); a copy left by an earlier run may hide this, never on the first run",
                     e.as_str(),
                     r.weight,
                     r.name,
