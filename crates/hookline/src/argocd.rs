@@ -301,14 +301,12 @@ fn label(kind: &str, name: &str) -> String {
     format!("{kind}/{name}")
 }
 
-/// Compare Helm's and Argo CD's runs of a rendered chart (hooks as `SortManifests` split them,
-/// regular resources).
-pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Comparison {
-    let _ = helm;
-    let mut c = Comparison::default();
+/// Helm's hook runs per event, in execution order.
+fn helm_runs(hooks: &[Hook]) -> Vec<HelmRun> {
+    let mut out = Vec::new();
     for e in HELM_EVENTS {
         for h in for_event(hooks, e) {
-            c.helm.push(HelmRun {
+            out.push(HelmRun {
                 event: e.as_str().to_string(),
                 weight: h.weight,
                 kind: h.kind.clone(),
@@ -316,6 +314,17 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
             });
         }
     }
+    out
+}
+
+/// Compare Helm's and Argo CD's runs of a rendered chart (hooks as `SortManifests` split them,
+/// regular resources).
+pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Comparison {
+    let _ = helm;
+    let mut c = Comparison {
+        helm: helm_runs(hooks),
+        ..Comparison::default()
+    };
     // Argo tasks: (phase, wave, kind rank, name, label, is_hook)
     let mut tasks: Vec<(Phase, i64, usize, String, String, bool)> = Vec::new();
     let mut mapped: Vec<(&Hook, ArgoMapping)> = Vec::new();
@@ -376,8 +385,13 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
             }
         }
     }
-    // Differences.
+    // Differences: per hook where the reason is the hook's own, grouped by kind otherwise.
     let d = &mut c.differences;
+    let mut groups: Vec<(&'static str, Vec<String>)> = Vec::new();
+    let mut add = |key: &'static str, l: &str| match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, v)) => v.push(l.to_string()),
+        None => groups.push((key, vec![l.to_string()])),
+    };
     for (h, m) in &mapped {
         let l = label(&h.kind, &h.name);
         let has = |e: HookEvent| h.events.contains(&e);
@@ -396,51 +410,66 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
         if !m.ignored.is_empty() {
             d.push(format!("{l}: Argo CD ignores {}.", m.ignored.join(", ")));
         }
-        if has(HookEvent::PreInstall) != has(HookEvent::PreUpgrade)
-            && m.phases.contains(&Phase::PreSync)
+        if m.phases.contains(&Phase::PreSync)
+            && has(HookEvent::PreInstall) != has(HookEvent::PreUpgrade)
         {
-            d.push(if has(HookEvent::PreInstall) {
-                format!("{l} is pre-install only in Helm (first install); Argo CD runs it as PreSync on every sync.")
-            } else {
-                format!("{l} is pre-upgrade only in Helm; Argo CD also runs it on the first sync (PreSync cannot tell install from upgrade).")
-            });
+            add(
+                if has(HookEvent::PreInstall) {
+                    "pre-install-only"
+                } else {
+                    "pre-upgrade-only"
+                },
+                &l,
+            );
         }
-        if has(HookEvent::PostInstall) != has(HookEvent::PostUpgrade)
-            && m.phases.contains(&Phase::PostSync)
+        if m.phases.contains(&Phase::PostSync)
+            && has(HookEvent::PostInstall) != has(HookEvent::PostUpgrade)
         {
-            d.push(if has(HookEvent::PostInstall) {
-                format!(
-                    "{l} is post-install only in Helm; Argo CD runs it as PostSync on every sync."
-                )
-            } else {
-                format!("{l} is post-upgrade only in Helm; Argo CD also runs it on the first sync.")
-            });
+            add(
+                if has(HookEvent::PostInstall) {
+                    "post-install-only"
+                } else {
+                    "post-upgrade-only"
+                },
+                &l,
+            );
         }
         if m.phases.contains(&Phase::PostSync) {
-            d.push(format!("{l} (PostSync) starts only after every Sync resource is Healthy; Helm runs post-install/post-upgrade right after creating resources unless --wait is given."));
+            add("postsync-health", &l);
         }
-        let known_helm: Vec<&DeletePolicy> = h
+        let known_helm = h
             .delete_policies
             .iter()
-            .filter(|p| !matches!(p, DeletePolicy::Other(_)))
-            .collect();
-        if !h.delete_policies.is_empty() && known_helm.is_empty() && m.is_hook {
-            d.push(format!("{l}: Helm applies no delete policy (the annotation has only unknown values); Argo CD falls back to BeforeHookCreation."));
+            .any(|p| !matches!(p, DeletePolicy::Other(_)));
+        if !h.delete_policies.is_empty() && !known_helm && m.is_hook {
+            add("unknown-policy", &l);
         }
         if h.has_policy(&DeletePolicy::HookSucceeded)
             && m.phases
                 .iter()
                 .any(|p| matches!(p, Phase::PreSync | Phase::PostSync))
         {
-            d.push(format!("{l}: hook-succeeded deletes it when all hooks of the event succeed in Helm, but only when the whole sync operation has succeeded in Argo CD."));
+            add("hook-succeeded", &l);
         }
         if m.phases
             .iter()
             .any(|p| matches!(p, Phase::PreDelete | Phase::PostDelete))
         {
-            d.push(format!("{l} runs as {} only when the Argo CD Application itself is deleted, created together with the other delete hooks (no weight order); removing it from the chart or pruning does not run it.",
-                m.phases.iter().filter(|p| matches!(p, Phase::PreDelete | Phase::PostDelete)).map(|p| p.as_str()).collect::<Vec<_>>().join("/")));
+            add("delete-hooks", &l);
         }
+    }
+    for (key, hooks) in groups {
+        let list = hooks.join(", ");
+        d.push(match key {
+            "pre-install-only" => format!("pre-install only in Helm (first install), PreSync on every sync in Argo CD: {list}."),
+            "pre-upgrade-only" => format!("pre-upgrade only in Helm, but Argo CD also runs them on the first sync (PreSync cannot tell install from upgrade): {list}."),
+            "post-install-only" => format!("post-install only in Helm, PostSync on every sync in Argo CD: {list}."),
+            "post-upgrade-only" => format!("post-upgrade only in Helm, but Argo CD also runs them on the first sync: {list}."),
+            "postsync-health" => format!("PostSync starts only after every Sync resource is Healthy; Helm runs post-install/post-upgrade right after creating the resources unless --wait is given: {list}."),
+            "unknown-policy" => format!("delete-policy annotation with only unknown values: Helm deletes them never, Argo CD falls back to BeforeHookCreation: {list}."),
+            "hook-succeeded" => format!("hook-succeeded deletes at the end of the hook's event in Helm, only when the whole sync operation has succeeded in Argo CD: {list}."),
+            _ => format!("PreDelete/PostDelete run only when the Argo CD Application itself is deleted, all created together (no weight order); removing them from the chart or pruning does not run them: {list}."),
+        });
     }
     // Order within PreSync / PostSync vs Helm's install order.
     for (phase, event) in [
@@ -502,7 +531,29 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
 /// Render a chart (as lint does) and compare.
 pub fn compare_chart(chart: &Chart, values: &gotemplate::Map, opts: &LintOptions) -> Comparison {
     match Model::build(chart, values, opts) {
-        Ok(m) => compare(&m.hooks, &m.resources, opts.helm),
+        Ok(m) => {
+            // Argo CD renders with `helm template` (never --is-upgrade): hooks that exist
+            // only in an upgrade render never reach it.
+            let is_upgrade_only = |h: &Hook| {
+                m.upgrade_only_hooks
+                    .contains(&(h.kind.clone(), h.name.clone()))
+            };
+            let hooks: Vec<Hook> = m
+                .hooks
+                .iter()
+                .filter(|h| !is_upgrade_only(h))
+                .cloned()
+                .collect();
+            let mut c = compare(&hooks, &m.resources, opts.helm);
+            c.helm = helm_runs(&m.hooks);
+            for (kind, name) in &m.upgrade_only_hooks {
+                c.differences.insert(
+                    0,
+                    format!("{kind}/{name} is rendered only when .Release.IsUpgrade is true: Argo CD (helm template) never renders it, so it never runs."),
+                );
+            }
+            c
+        }
         Err(f) => Comparison {
             differences: vec![format!("the chart does not render: {}", f.message)],
             ..Comparison::default()

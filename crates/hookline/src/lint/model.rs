@@ -28,6 +28,8 @@ pub struct Model {
     /// Regular resources rendered only by `helm upgrade` (`.Release.IsUpgrade`): new in the
     /// revision, so missing while the pre-upgrade hooks run.
     pub upgrade_only: Vec<Document>,
+    /// (kind, name) of the hooks rendered only by `helm upgrade` (they are in `hooks`).
+    pub upgrade_only_hooks: Vec<(String, String)>,
     /// Unknown-event documents (dropped by Helm).
     pub dropped: Vec<Document>,
     /// Each hook's name in a second render with another seed and clock, by (path, index).
@@ -180,6 +182,7 @@ impl Model {
         // What `helm upgrade` renders (.Release.IsUpgrade): hooks that exist only there join
         // the model, and regular resources that exist only there are new in the revision.
         let mut upgrade_only = Vec::new();
+        let mut upgrade_only_hooks = Vec::new();
         if let Ok((files_u, _)) = render_files(chart, values, opts, SEED_A, NOW_A, true) {
             let up = split(&files_u, opts.helm);
             for h in up.hooks {
@@ -194,6 +197,7 @@ impl Model {
                     .iter()
                     .any(|e| matches!(e, HookEvent::PreUpgrade | HookEvent::PostUpgrade));
                 if !known && upgrade_event {
+                    upgrade_only_hooks.push((h.kind.clone(), h.name.clone()));
                     first.hooks.push(h);
                 }
             }
@@ -223,6 +227,7 @@ impl Model {
             hooks: first.hooks,
             resources: first.resources,
             upgrade_only,
+            upgrade_only_hooks,
             dropped: first.dropped,
             second_names,
             sources,
