@@ -165,6 +165,23 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
                 hook: Model::hook_ref(h),
             });
         }
+        // HL011, a test hook that is not a Pod: `helm test --logs` reads a pod named after it
+        // (H3 release_testing.go:111-144; H4 v4.2.4 the same; main skips non-Pod hooks).
+        if h.events.contains(&HookEvent::Test) && matches!(h.kind.as_str(), "Job" | "CronJob") {
+            out.push(Finding {
+                rule: "HL011",
+                name: "test-hook-deleted-before-logs",
+                severity: Severity::Info,
+                span: m.span(&h.doc, &["helm.sh/hook"]),
+                message: format!(
+                    "{}/{}: a test hook that is not a Pod: helm test --logs looks for a pod named {:?} and fails",
+                    h.kind, h.name, h.name
+                ),
+                explanation: "helm test --logs fetches the logs of a Pod with the hook's name (helm/helm #9264); a Job's pods have generated names, so the logs step errors with \"unable to get pod logs\" (Helm 3 and Helm 4 up to v4.2.4).".to_string(),
+                fix: "Make test hooks Pods with restartPolicy: Never, or do not use --logs.".to_string(),
+                hook: Model::hook_ref(h),
+            });
+        }
         // HL012
         if h.kind == "CustomResourceDefinition" {
             out.push(Finding {
