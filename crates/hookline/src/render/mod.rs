@@ -8,6 +8,7 @@ pub mod chart_render;
 pub mod errors;
 mod helm_funcs;
 pub mod output;
+pub mod selftest;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
