@@ -201,6 +201,7 @@ fn plan_link(
         namespace: None,
         helm: None,
         kube_version: state.kube_version.clone(),
+        lint: false,
     };
     let out = hookline::playground::run_with_scenario(&input, scenario.clone());
     out.plan.ok_or_else(|| {

@@ -33,6 +33,9 @@ pub struct Input {
     pub namespace: Option<String>,
     pub helm: Option<HelmVersion>,
     pub kube_version: Option<String>,
+    /// Also lint the chart (renders it three more times: as an install, an upgrade and with
+    /// another seed), filling [`Output::findings`].
+    pub lint: bool,
 }
 
 /// A problem to show on a line of a file.
@@ -54,6 +57,9 @@ pub struct Output {
     /// (path and content).
     pub rendered: Vec<RenderedFileView>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `hookline lint` findings, when [`Input::lint`] asked for them.
+    #[serde(skip_deserializing)]
+    pub findings: Vec<crate::lint::Finding>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +215,18 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
     let mut renderer = ChartRenderer::new(std::rc::Rc::new(chart), base);
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
+    if input.lint {
+        let opts = crate::lint::LintOptions {
+            release: scenario.release.clone(),
+            namespace: scenario.namespace.clone(),
+            helm: scenario.helm,
+            wait: false,
+            kube_version: input.kube_version.clone().filter(|v| !v.trim().is_empty()),
+            api_versions: Vec::new(),
+        };
+        out.findings =
+            crate::lint::lint(&renderer.chart, &renderer.base_values, &opts).findings;
+    }
     if let Some(r) = &renderer.first_render {
         out.rendered = r
             .files
