@@ -81,14 +81,15 @@ test('time to first timeline', async () => {
   await page.waitForFunction(() => document.querySelectorAll('.step .card').length >= 240);
   const big = (await page.evaluate(() => performance.now())) - t0;
   const cards = await page.locator('.step .card').count();
-  // Typing in a large file: time from a keystroke to the updated timeline (debounce included).
+  // An edit in a large chart: time from the input event to the updated timeline
+  // (the 200 ms debounce included).
   await page.locator('#file-list [data-path="templates/part-000.yaml"]').click();
+  const text = (await page.locator('#editor').inputValue()).replace('name: hook-000', 'name: hook-000-renamed');
   const t1 = await page.evaluate(() => performance.now());
-  await page.locator('#editor').press('Control+Home');
-  await page.locator('#editor').type('{');
-  await page.waitForFunction(() => document.querySelector('#error'));
+  await page.locator('#editor').fill(text);
+  await page.waitForFunction(() => document.querySelector('.card[data-name="hook-000-renamed"]'));
   const edit = (await page.evaluate(() => performance.now())) - t1;
-  const result = { pageLoadToFirstTimelineMs: Math.round(onLoad), bigChartToTimelineMs: Math.round(big), bigChartCards: cards, keystrokeToUpdateMs: Math.round(edit) };
+  const result = { pageLoadToFirstTimelineMs: Math.round(onLoad), bigChartToTimelineMs: Math.round(big), bigChartCards: cards, editToUpdateMs: Math.round(edit) };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'perf.json'), JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));

@@ -156,6 +156,7 @@ test('every gallery example loads and plans', async () => {
     assert.equal(await page.locator('#error').count(), 0, id);
     assert.ok((await page.locator(`.card[data-name="${hook}"]`).count()) > 0, `${id}: no card for ${hook}`);
     assert.ok((await page.locator('#file-list [data-path="Chart.yaml"]').count()) === 1, id);
+    assert.ok((await page.locator('#about-example').innerText()).length > 20, id);
     await screenshot(page, `gallery-${id}`);
   }
   assert.deepEqual(errors, []);

@@ -54,7 +54,7 @@ test('a link opens the same timeline; it is copied to the clipboard', async () =
   assert.match(length, new RegExp(`^${link.length} characters`));
   // A gallery chart travels as id + hash + edits: short.
   assert.ok(link.length < 2000, `link is ${link.length} chars`);
-  await screenshot(page, 'share-panel');
+  await page.screenshot({ path: new URL('./out/share-panel.png', import.meta.url).pathname });
   await page.locator('#copy-link').click();
   await page.waitForFunction(() => document.querySelector('[role=status]')?.textContent.includes('copied'));
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);

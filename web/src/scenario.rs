@@ -240,8 +240,27 @@ pub fn Scenario() -> impl IntoView {
         });
         ctx.commit_now();
     };
+    let about = move || {
+        ctx.ws.with(|w| {
+            w.gallery
+                .as_deref()
+                .and_then(crate::gallery::find)
+                .map(|ex| (ex.title, ex.summary))
+        })
+    };
     view! {
         <section class="scenario" id="scenario" aria-labelledby="scenario-title">
+            {move || {
+                about()
+                    .map(|(title, summary)| {
+                        view! {
+                            <div class="about" id="about-example">
+                                <strong>{format!("Example: {title}. ")}</strong>
+                                {summary}
+                            </div>
+                        }
+                    })
+            }}
             <h2 id="scenario-title">"Scenario"</h2>
             <p class="hint">
                 "The helm commands to run, in order. Click a Job or Pod hook in the timeline to make its wait fail or time out."
