@@ -5,6 +5,7 @@
 pub mod argocd;
 pub mod chart;
 pub mod funcs;
+pub mod fuzzing;
 pub mod hooks;
 pub mod json;
 pub mod kind_order;
