@@ -188,37 +188,46 @@ pub fn Files() -> impl IntoView {
     view! {
         <nav class="files" aria-label="Chart files">
             <ul id="file-list" class="file-list">
-                <For
-                    each=move || paths.get()
-                    key=|p| p.clone()
-                    children=move |p| {
-                        let (dir, base) = file_label(&p);
-                        let p2 = p.clone();
-                        let p3 = p.clone();
-                        let p4 = p.clone();
-                        view! {
-                            <li>
-                                <button
-                                    class="file"
-                                    data-path=p.clone()
-                                    aria-current=move || (open.get() == p2).then_some("true")
-                                    on:click=move |_| {
-                                        let p = p3.clone();
-                                        ctx.ws.update(|w| w.open = p);
-                                    }
-                                >
-                                    <span class="dir">{dir}</span>
-                                    <span class="base">{base}</span>
-                                    {move || {
-                                        with_errors
-                                            .with(|e| e.contains(&p4))
-                                            .then(|| view! { <span class="badge bad">" ✗ error"</span> })
-                                    }}
-                                </button>
-                            </li>
-                        }
-                    }
-                />
+                {move || {
+                    // A tree: a heading per directory (paths are sorted), files under it.
+                    let mut last_dir = String::new();
+                    paths
+                        .get()
+                        .into_iter()
+                        .map(|p| {
+                            let (dir, base) = file_label(&p);
+                            let depth = p.matches('/').count();
+                            let heading = (dir != last_dir && !dir.is_empty())
+                                .then(|| view! { <li class="dir-row" aria-hidden="true">{dir.clone()}</li> });
+                            last_dir = dir.clone();
+                            let p2 = p.clone();
+                            let p3 = p.clone();
+                            let p4 = p.clone();
+                            view! {
+                                {heading}
+                                <li style=format!("padding-left: {}rem", depth as f32 * 0.8)>
+                                    <button
+                                        class="file"
+                                        data-path=p.clone()
+                                        aria-label=p.clone()
+                                        aria-current=move || (open.get() == p2).then_some("true")
+                                        on:click=move |_| {
+                                            let p = p3.clone();
+                                            ctx.ws.update(|w| w.open = p);
+                                        }
+                                    >
+                                        <span class="base">{base}</span>
+                                        {move || {
+                                            with_errors
+                                                .with(|e| e.contains(&p4))
+                                                .then(|| view! { <span class="badge bad">" ✗ error"</span> })
+                                        }}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <div class="file-actions">
                 <label for="file-path">"Path"</label>
