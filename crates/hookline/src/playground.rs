@@ -224,8 +224,7 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
             kube_version: input.kube_version.clone().filter(|v| !v.trim().is_empty()),
             api_versions: Vec::new(),
         };
-        out.findings =
-            crate::lint::lint(&renderer.chart, &renderer.base_values, &opts).findings;
+        out.findings = crate::lint::lint(&renderer.chart, &renderer.base_values, &opts).findings;
     }
     if let Some(r) = &renderer.first_render {
         out.rendered = r
