@@ -343,7 +343,7 @@ impl Metadata {
         if self.version.is_empty() {
             return Err("validation: chart.metadata.version is required".into());
         }
-        if semver::Version::parse(&self.version).is_none() {
+        if semver::Version::parse(&self.version).is_err() {
             return Err(format!(
                 "validation: chart.metadata.version {} is invalid",
                 crate::values::strvals::go_quote(&self.version)

@@ -89,7 +89,7 @@ impl KubeVersion {
         match helm {
             HelmVersion::V3 => {
                 let v = super::semver::Version::parse(version)
-                    .ok_or_else(|| "Invalid Semantic Version".to_string())?;
+                    .map_err(|_| "Invalid Semantic Version".to_string())?;
                 let mut s = format!("v{}.{}.{}", v.major, v.minor, v.patch);
                 if !v.pre.is_empty() {
                     s.push('-');
