@@ -217,11 +217,12 @@ pub fn render_options(req: &TemplateRequest) -> Result<crate::chart::RenderOptio
         opts.release = crate::chart::ReleaseOptions::upgrade(&req.release_name, &req.namespace);
     }
     opts.release.revision = req.revision;
+    // The `--kube-version` / `--api-versions` flag handling of `helm template` (error text,
+    // comma-separated lists) lives with the capabilities.
     if let Some(v) = &req.kube_version {
-        opts.capabilities.kube_version = crate::chart::KubeVersion::parse(v, req.helm)?;
+        opts.capabilities.set_kube_version_flag(v, req.helm)?;
     }
-    opts.capabilities
-        .add_api_versions(req.api_versions.iter().cloned());
+    opts.capabilities.add_api_versions_flags(&req.api_versions);
     Ok(opts)
 }
 
