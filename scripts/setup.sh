@@ -17,9 +17,9 @@ T0=$(now_ms)
 step() { printf '== setup: %s\n' "$*"; }
 took() { local d=$(( $(now_ms) - $1 )); printf '   (%d.%03ds)\n' $((d/1000)) $((d%1000)); }
 
-step "apt packages (chromium, chromium-driver, brotli, unzip)"; t=$(now_ms)
+step "apt packages (chromium, chromium-driver, brotli, unzip, zsh, fish)"; t=$(now_ms)
 missing=()
-for p in chromium chromium-driver brotli unzip; do
+for p in chromium chromium-driver brotli unzip zsh fish; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then

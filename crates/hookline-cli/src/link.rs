@@ -5,18 +5,31 @@ use std::path::Path;
 
 use hookline::share::{encode, ChartSource, FileContent, ShareState};
 
-pub const USAGE: &str = "usage: hookline link CHART [--scenario FILE] [-f VALUES] [--set K=V]...
-                     [--release NAME] [--namespace NS] [--helm v3|v4] [--kube-version V]
-                     [--base URL]
+pub const USAGE: &str = "usage: hookline link CHART [flags]
 
-Print a link that opens the chart and the scenario in the Hookline playground, for a pull
-request or a chat. Everything travels in the URL fragment, which browsers never send to the
-server. --base is the playground's address (default: $HOOKLINE_URL, else
-http://127.0.0.1:8080/, where `make run` serves it).
+Print a link that opens the chart (a directory) and the scenario in the Hookline playground,
+for a pull request or a chat. Everything travels in the URL fragment, which browsers never send
+to the server; `hookline plan LINK` plans what a link shows.
+
+flags:
+      --scenario FILE       the scenario file (YAML), carried by the link
+  -f, --values FILE         extra values (repeatable; the files are joined)
+      --set K=V             --set lines (repeatable)
+      --release NAME        release name
+  -n, --namespace NS        release namespace
+      --helm v3|v4          Helm 3 or Helm 4 semantics
+      --kube-version V      Kubernetes version for .Capabilities
+      --base URL            the playground's address (default: $HOOKLINE_URL, else
+                            http://127.0.0.1:8080/, where `make run` serves it)
+
+A warning goes to stderr when the link is longer than 2,000 characters (chat tools cut such
+links) or 8,000 (servers and proxies refuse them; the playground's share panel offers a
+.hookline file instead). The exit code is 1 when the chart or a file cannot be read.
 
 examples:
-  hookline link ./mychart --scenario upgrade.yaml
-  hookline link ./mychart --scenario upgrade.yaml --base https://example.org/hookline/";
+  hookline link public/examples/backup-job --scenario public/examples/backup-job/scenario.yaml
+  hookline link ./mychart --scenario upgrade.yaml --base https://example.org/hookline/
+  hookline plan \"$(hookline link ./mychart --scenario upgrade.yaml)\" --format markdown";
 
 /// Every file of a chart directory (relative paths, `/`-separated), skipping VCS metadata.
 pub fn read_chart_dir(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
@@ -126,14 +139,25 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let fragment = encode(&state);
     let base = base.split('#').next().unwrap_or("").to_string();
     let link = format!("{base}#{fragment}");
-    let mut out = format!("{link}\n");
-    if link.len() > 8000 {
-        out.push_str(&format!(
-            "warning: the link is {} characters long; chat tools and proxies often cut links past 8,000\n",
-            link.len()
-        ));
+    // The warning goes to stderr so `$(hookline link ...)` stays a clean link.
+    if let Some(w) = length_warning(link.len()) {
+        eprintln!("warning: {w}");
     }
-    Ok(out)
+    Ok(format!("{link}\n"))
+}
+
+/// The share panel's warnings: chat tools cut links past 2,000 characters, proxies and servers
+/// past 8,000.
+pub fn length_warning(chars: usize) -> Option<String> {
+    if chars > 8_000 {
+        Some(format!("the link is {chars} characters long; servers and proxies often refuse links past 8,000"))
+    } else if chars > 2_000 {
+        Some(format!(
+            "the link is {chars} characters long; chat tools may cut links past 2,000"
+        ))
+    } else {
+        None
+    }
 }
 
 /// A YAML value as JSON (the share state stores the scenario structurally).

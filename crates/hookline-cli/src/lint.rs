@@ -21,7 +21,15 @@ flags:
   -n, --namespace NS            release namespace (default \"default\")
       --wait                    installs and upgrades use --wait (silences HL015)
       --kube-version V          Kubernetes version for .Capabilities
-      --argocd                  also show the hooks as Argo CD would run them, next to Helm";
+      --argocd                  also show the hooks as Argo CD would run them, next to Helm
+
+exit codes: 0 when no finding is an error (warnings and infos do not count), 1 when one is,
+or when the chart or a values file cannot be used.
+
+examples:
+  hookline lint public/examples/backup-job
+  hookline lint ./mychart -f prod-values.yaml --format sarif > hookline.sarif
+  hookline lint ./mychart --argocd";
 
 /// What to print, and whether lint found errors.
 pub struct Outcome {

@@ -2,20 +2,52 @@
 
 use std::process::ExitCode;
 
+mod completions;
 mod link;
 mod lint;
+mod plan;
 mod template;
 
-use hookline::{simulate, split_template_output, FixedRender, HelmVersion, Scenario};
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-const USAGE: &str = "usage: hookline plan INPUT [--scenario FILE] [--release NAME] [--namespace NS]
-                     [--helm v3|v4] [--format text|json|markdown]
+const USAGE: &str = "usage: hookline COMMAND [ARGS...]
 
-INPUT is a rendered manifest file (multi-document YAML, e.g. `helm template` output; its
-`# Source:` comments give each document its template path; files under crds/ are the chart's
-CRDs). Without --scenario the scenario is one `install`. Command-line options override the
-scenario file. A step that fails the way Helm would fail is still a successful plan: the exit
-code is non-zero only when the input or the scenario cannot be used.";
+See what helm install, upgrade, rollback, uninstall and test will do with a chart's hooks.
+Nothing here talks to a cluster: charts are rendered by Hookline's own engine and Helm's
+lifecycle is simulated.
+
+commands:
+  template      render a chart exactly as `helm template` does
+  plan          simulate a scenario (install, upgrade, ...) and print the timeline
+  lint          check a chart's hooks for pitfalls (rules HL000-HL015)
+  link          print a share link that opens a chart and a scenario in the playground
+  completions   print a shell completion script (bash, zsh or fish)
+  help [COMMAND]
+                this text, or a command's flags and examples (also COMMAND --help)
+  --version     print the version
+
+exit codes (for CI):
+  0  success. A plan whose step fails the way Helm would fail is still a success; lint found
+     no error-level finding (warnings do not change the exit code)
+  1  failure: lint found an error-level finding, or the input cannot be used (an unreadable
+     chart, values file, scenario or link, a render error, an unknown command or flag);
+     the reason is printed on stderr, starting with \"Error:\"
+
+examples:
+  hookline template my-release public/examples/backup-job --set image.tag=v2
+  hookline plan public/examples/backup-job --scenario public/examples/backup-job/scenario.yaml
+  hookline lint public/examples/backup-job --format sarif > hookline.sarif
+  hookline link public/examples/backup-job --base https://example.org/hookline/
+  hookline completions bash > ~/.local/share/bash-completion/completions/hookline";
+
+/// Every subcommand with its help text (help, completions and the tests read this list).
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("template", template::USAGE),
+    ("plan", plan::USAGE),
+    ("lint", lint::USAGE),
+    ("link", link::USAGE),
+    ("completions", completions::USAGE),
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +66,17 @@ fn main() -> ExitCode {
     }
 }
 
+fn help(topic: Option<&str>) -> Result<String, String> {
+    match topic {
+        None => Ok(format!("{USAGE}\n")),
+        Some(t) => COMMANDS
+            .iter()
+            .find(|(name, _)| *name == t)
+            .map(|(_, usage)| format!("{usage}\n"))
+            .ok_or_else(|| format!("unknown command {t:?}\n\n{USAGE}")),
+    }
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     let Some((cmd, rest)) = args.split_first() else {
         return Err(USAGE.to_string());
@@ -43,235 +86,12 @@ fn run(args: &[String]) -> Result<String, String> {
             template::Outcome::Ok(s) => Ok(s),
             template::Outcome::Err(e) => Err(e),
         },
-        "plan" => plan(rest),
+        "plan" => plan::run(rest),
         "lint" => lint::dispatch(rest),
         "link" => link::run(rest),
-        "--version" | "version" => Ok(format!("hookline {}\n", env!("CARGO_PKG_VERSION"))),
-        "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),
-        other => Err(format!("unknown command {other:?}\n{USAGE}")),
-    }
-}
-
-fn value<'a>(it: &mut std::slice::Iter<'a, String>, flag: &str) -> Result<&'a String, String> {
-    it.next().ok_or_else(|| format!("{flag} needs a value"))
-}
-
-fn plan(args: &[String]) -> Result<String, String> {
-    let mut input = None;
-    let mut scenario_file = None;
-    let mut release = None;
-    let mut namespace = None;
-    let mut helm = None;
-    let mut format = "text".to_string();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        let mut take = |name: &str| -> Result<String, String> {
-            match &inline {
-                Some(v) => Ok(v.clone()),
-                None => value(&mut it, name).cloned(),
-            }
-        };
-        match flag {
-            "--scenario" | "-s" => scenario_file = Some(take("--scenario")?),
-            "--release" => release = Some(take("--release")?),
-            "--namespace" | "-n" => namespace = Some(take("--namespace")?),
-            "--helm" => {
-                let v = take("--helm")?;
-                helm = Some(
-                    HelmVersion::parse(&v).ok_or(format!("--helm takes v3 or v4, not {v:?}"))?,
-                );
-            }
-            "--format" | "-o" => format = take("--format")?,
-            "-h" | "--help" => return Ok(format!("{USAGE}\n")),
-            s if s.starts_with('-') => return Err(format!("unknown flag {s}\n{USAGE}")),
-            s => {
-                if input.is_some() {
-                    return Err(format!("unexpected argument {s:?}\n{USAGE}"));
-                }
-                input = Some(s.to_string())
-            }
-        }
-    }
-    if !matches!(format.as_str(), "text" | "json" | "markdown" | "md") {
-        return Err(format!(
-            "--format takes text, json or markdown, not {format:?}"
-        ));
-    }
-    let input = input.ok_or_else(|| USAGE.to_string())?;
-    let mut scenario = match &scenario_file {
-        Some(f) => {
-            let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
-            Scenario::parse(&text).map_err(|e| format!("{f}: {e}"))?
-        }
-        None => Scenario::default(),
-    };
-    let link = looks_like_link(&input)?;
-    if let Some(state) = &link {
-        // The link's own settings, unless the command line overrides them.
-        if scenario_file.is_none() {
-            if let Some(sc) = &state.scenario {
-                scenario = Scenario::parse(&sc.to_string())
-                    .map_err(|e| format!("the link's scenario: {e}"))?;
-            }
-        }
-        if let Some(r) = &state.release {
-            scenario.release = r.clone();
-        }
-        if let Some(n) = &state.namespace {
-            scenario.namespace = n.clone();
-        }
-        if let Some(h) = state.helm.as_deref().and_then(HelmVersion::parse) {
-            scenario.helm = h;
-        }
-    }
-    if let Some(r) = release {
-        scenario.release = r;
-    }
-    if let Some(n) = namespace {
-        scenario.namespace = n;
-    }
-    if let Some(h) = helm {
-        scenario.helm = h;
-    }
-    let path = std::path::Path::new(&input);
-    let plan = if let Some(state) = link {
-        plan_link(&state, &scenario)?
-    } else if path.is_dir() || input.ends_with(".tgz") || input.ends_with(".tar.gz") {
-        let chart = hookline::chart::load_path(path).map_err(|e| e.to_string())?;
-        let base = hookline::render::TemplateRequest::new(
-            &scenario.release,
-            &scenario.namespace,
-            scenario.helm,
-        );
-        let mut render =
-            hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
-        simulate(&scenario, &mut render)
-    } else {
-        let content =
-            std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| input.clone());
-        let mut render = FixedRender::new(split_template_output(&content, &name));
-        simulate(&scenario, &mut render)
-    };
-    match format.as_str() {
-        "text" => Ok(plan.to_text()),
-        "markdown" | "md" => Ok(plan.to_markdown()),
-        _ => serde_json::to_string_pretty(&plan)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string()),
-    }
-}
-
-/// A share link (`https://…#h1.…`, `#h1.…` or `h1.…`), decoded; `None` when the input is not
-/// a link at all (a file or directory name).
-fn looks_like_link(input: &str) -> Result<Option<hookline::share::ShareState>, String> {
-    let is_link = input.contains("#h") || input.starts_with("h1.");
-    if !is_link || std::path::Path::new(input).exists() {
-        return Ok(None);
-    }
-    hookline::share::decode(input)
-        .map(Some)
-        .map_err(|e| e.to_string())
-}
-
-/// Plan a decoded share link exactly as the playground would.
-fn plan_link(
-    state: &hookline::share::ShareState,
-    scenario: &Scenario,
-) -> Result<hookline::Plan, String> {
-    let files = hookline::share::resolve_files(state, &|_| None).map_err(|e| e.to_string())?;
-    let mut text_files = std::collections::BTreeMap::new();
-    for (path, content) in files {
-        let bytes = content.to_bytes().map_err(|e| e.to_string())?;
-        text_files.insert(path, String::from_utf8_lossy(&bytes).into_owned());
-    }
-    let input = hookline::playground::Input {
-        files: text_files,
-        values: state.values.clone(),
-        set: state.set.clone(),
-        scenario: String::new(),
-        release: None,
-        namespace: None,
-        helm: None,
-        kube_version: state.kube_version.clone(),
-        lint: false,
-    };
-    let out = hookline::playground::run_with_scenario(&input, scenario.clone());
-    out.plan.ok_or_else(|| {
-        out.diagnostics
-            .iter()
-            .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tmp(name: &str, text: &str) -> String {
-        let p = std::env::temp_dir().join(format!("hookline-cli-{}-{name}", std::process::id()));
-        std::fs::write(&p, text).unwrap();
-        p.to_string_lossy().into_owned()
-    }
-
-    const MANIFEST: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: pre-install\n";
-
-    #[test]
-    fn unusable_input_is_an_error() {
-        assert!(plan(&["/nonexistent/manifest.yaml".into()]).is_err());
-        let m = tmp("m1.yaml", MANIFEST);
-        let bad = tmp("bad.yaml", "steps: [");
-        assert!(plan(&[m.clone(), "--scenario".into(), bad]).is_err());
-        assert!(plan(&[m.clone(), "--format".into(), "xml".into()]).is_err());
-        assert!(plan(&[m, "--helm".into(), "v2".into()]).is_err());
-    }
-
-    #[test]
-    fn a_failing_step_is_a_successful_plan() {
-        let m = tmp("m2.yaml", MANIFEST);
-        let s = tmp(
-            "s2.yaml",
-            "release: demo\nsteps:\n  - op: install\n    outcomes: {Job/x: failed}\n  - op: frobnicate\n",
-        );
-        let out = plan(&[
-            m.clone(),
-            "--scenario".into(),
-            s.clone(),
-            "--format=json".into(),
-        ])
-        .expect("plan");
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(v["release"], "demo");
-        assert_eq!(v["steps"][0]["status"], "failed");
-        assert_eq!(
-            v["steps"][1]["error"],
-            "unknown command \"frobnicate\" for \"helm\""
-        );
-        // Command-line options override the scenario.
-        let out = plan(&[
-            m,
-            "--scenario".into(),
-            s,
-            "--release".into(),
-            "other".into(),
-            "--helm".into(),
-            "v3".into(),
-            "--format".into(),
-            "markdown".into(),
-        ])
-        .expect("plan");
-        assert!(
-            out.contains("release `other`") && out.contains("(Helm v3)"),
-            "{out}"
-        );
+        "completions" => completions::run(rest),
+        "--version" | "-V" | "version" => Ok(format!("hookline {VERSION}\n")),
+        "-h" | "--help" | "help" => help(rest.first().map(String::as_str)),
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
 }

@@ -32,6 +32,8 @@ flags:
       --helm v3|v4          follow Helm 3 or Helm 4 behaviour (default v4)
       --seed N              seed of random functions (randAlphaNum, genCA, ...)
 
+Like helm, it exits with 1 and prints helm's error text when the chart cannot be rendered.
+
 examples:
   hookline template my-release ./mychart -n prod -f prod-values.yaml
   hookline template ./mychart --set image.tag=v2 --show-only templates/job.yaml";
