@@ -57,6 +57,10 @@ pub struct Action {
     /// The API error when the call itself fails (e.g. "already exists").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// On a real cluster (`hookline run`): when the action finished, in milliseconds since
+    /// the run started. Absent in simulations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
 }
 
 impl Action {

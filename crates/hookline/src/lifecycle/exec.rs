@@ -6,8 +6,10 @@
 use crate::hooks::{self, DeletePolicy, Hook, HookEvent};
 use crate::plan::{Action, HelmVersion};
 
+use super::api::{ApiErrorKind, Applied, ClusterApi, NewObj, ObjRef, Propagation, WaitFor};
+use super::memory::{pod_restart_policy, ttl_zero};
 use super::ops::{Cx, Opts, Sim, Stop};
-use super::state::{ClusterObj, RunState};
+use super::state::RunState;
 
 /// How this event's hooks are applied and waited on.
 #[derive(Clone, Copy, Debug)]
@@ -24,7 +26,7 @@ fn is_crd(h: &Hook) -> bool {
     h.kind == "CustomResourceDefinition"
 }
 
-fn waits_on(kind: &str) -> bool {
+pub(crate) fn waits_on(kind: &str) -> bool {
     // Only Jobs and Pods have a readiness that Helm waits for; every other kind is ready once
     // created (H3 pkg/kube/client.go:745-840; H4 statuswait.go + statusreaders).
     matches!(kind, "Job" | "Pod")
@@ -48,26 +50,6 @@ pub(crate) fn resource_name(api_version: &str, kind: &str) -> String {
         Some((group, _)) if !group.is_empty() => format!("{plural}.{group}"),
         _ => plural,
     }
-}
-
-fn group_kind(api_version: &str, kind: &str) -> String {
-    match api_version.split_once('/') {
-        Some((group, _)) if !group.is_empty() => format!("{kind}.{group}"),
-        _ => kind.to_string(),
-    }
-}
-
-/// A Pod manifest's `spec.restartPolicy`, or "absent".
-fn pod_restart_policy(content: &str) -> String {
-    serde_yaml::from_str::<serde_yaml::Value>(content)
-        .ok()
-        .and_then(|v| {
-            v.get("spec")
-                .and_then(|s| s.get("restartPolicy"))
-                .and_then(|p| p.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "absent".to_string())
 }
 
 /// The error a failed or timed-out hook wait returns.
@@ -101,13 +83,17 @@ fn wait_error(helm: HelmVersion, kind: &str, ns: &str, name: &str, result: &str)
     }
 }
 
-impl Sim<'_> {
+impl<C: ClusterApi> Sim<'_, C> {
     /// `helm test --logs` (`GetPodLogs`, H4 pkg/action/release_testing.go:121-148; H3
     /// :108-145): the logs of a Pod named after each test hook, by weight; the first hook
     /// without such a Pod (deleted, never run, or not a Pod) ends it with an error.
-    pub(crate) fn test_logs(&mut self, cx: &mut Cx<'_>, selected: &[&Hook]) -> Option<String> {
+    pub(crate) async fn test_logs(
+        &mut self,
+        cx: &mut Cx<'_>,
+        selected: &[&Hook],
+    ) -> Option<String> {
         for h in selected {
-            let key = self.key("Pod", h.doc.namespace.as_deref(), &h.name);
+            let r = self.obj_ref("v1", "Pod", h.doc.namespace.as_deref(), &h.name);
             let mut a = Self::hook_action(
                 "test",
                 "logs",
@@ -117,10 +103,16 @@ impl Sim<'_> {
                     HelmVersion::V3 => "helm test --logs: Helm 3 reads the Pod named after each test hook after the hooks ran and were deleted by their policies (issue 9098)".into(),
                 },
             );
-            if !self.cluster.objects.contains_key(&key) {
-                let not_found = format!("pods {:?} not found", h.name);
+            let found = match self.cluster.get(&r).await {
+                Ok(live) => Ok(live.is_some()),
+                Err(e) => Err(e.message),
+            };
+            if found != Ok(true) {
+                let not_found = found
+                    .err()
+                    .unwrap_or_else(|| format!("pods {:?} not found", h.name));
                 a.error = Some(not_found.clone());
-                cx.actions.push(a);
+                self.push(cx, a);
                 return Some(match self.helm {
                     HelmVersion::V4 => format!("unable to get pod {}: {not_found}", h.name),
                     HelmVersion::V3 => {
@@ -128,13 +120,18 @@ impl Sim<'_> {
                     }
                 });
             }
-            cx.actions.push(a);
+            self.push(cx, a);
         }
         None
     }
 
-    fn hook_key(&self, h: &Hook) -> (String, String, String) {
-        self.key(&h.kind, h.doc.namespace.as_deref(), &h.name)
+    fn hook_ref(&self, h: &Hook) -> ObjRef {
+        self.obj_ref(
+            &h.doc.api_version,
+            &h.kind,
+            h.doc.namespace.as_deref(),
+            &h.name,
+        )
     }
 
     fn hook_action(phase: &str, verb: &str, h: &Hook, why: String) -> Action {
@@ -152,7 +149,7 @@ impl Sim<'_> {
     /// Delete a hook by one policy if it has it (`deleteHookByPolicy`, H4 hooks.go:180-216).
     /// Deleting a missing object is a success (NotFound is ignored); it is listed only when
     /// the object exists.
-    fn delete_by_policy(
+    async fn delete_by_policy(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -164,23 +161,36 @@ impl Sim<'_> {
         if is_crd(h) || !h.has_policy(&policy) {
             return;
         }
-        let key = self.hook_key(h);
-        if self.cluster.objects.remove(&key).is_none() {
-            return;
-        }
-        let mut a = Self::hook_action(phase, "delete", h, why);
-        a.reason = Some(policy.as_str().to_string());
-        cx.actions.push(a);
         // H3 always waits for hook deletions (hooks.go:147-172); H4 waits through the
         // strategy's waiter, and hookOnly's WaitForDelete does nothing (statuswait.go:290-292).
-        if o.hook_delete_waits(self.helm) {
+        let waits = o.hook_delete_waits(self.helm);
+        let r = self.hook_ref(h);
+        // H4 hooks.go:193 deletes hooks with background propagation.
+        let res = self
+            .cluster
+            .delete(
+                &r,
+                Propagation::Background,
+                if waits { o.timeout } else { 0 },
+                None,
+            )
+            .await;
+        let mut a = Self::hook_action(phase, "delete", h, why);
+        a.reason = Some(policy.as_str().to_string());
+        match res {
+            Ok(false) => return,
+            Ok(true) => {}
+            Err(e) => a.error = Some(e.message),
+        }
+        self.push(cx, a);
+        if waits {
             cx.worst = cx.worst.saturating_add(o.timeout);
         }
     }
 
-    fn logs_action(cx: &mut Cx<'_>, phase: &str, h: &Hook, policy: &str) {
+    fn logs_action(&self, cx: &mut Cx<'_>, phase: &str, h: &Hook, policy: &str) {
         if waits_on(&h.kind) && h.output_log_policies.iter().any(|p| p == policy) {
-            cx.actions.push(Self::hook_action(
+            self.push(cx, Self::hook_action(
                 phase,
                 "logs",
                 h,
@@ -190,7 +200,7 @@ impl Sim<'_> {
     }
 
     /// Run every hook of `event` in `hooks` (the release's stored or freshly rendered hooks).
-    pub(crate) fn exec_hooks(
+    pub(crate) async fn exec_hooks(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -233,147 +243,115 @@ impl Sim<'_> {
                 "before-hook-creation: the previous object is deleted before the hook is created"
                     .to_string()
             };
-            self.delete_by_policy(cx, o, phase, h, DeletePolicy::BeforeHookCreation, bhc_why);
+            self.delete_by_policy(cx, o, phase, h, DeletePolicy::BeforeHookCreation, bhc_why)
+                .await;
 
             // Create (H3: POST; H4: server-side apply when the release uses it) (H4 :98-108).
-            let key = self.hook_key(h);
+            let r = self.hook_ref(h);
             let outcome = cx.hook_outcome(event, h);
             let hook_err = |e: &str| format!("warning: Hook {phase} {} failed: {e}", h.doc.path);
-            if outcome.as_deref() == Some("create-error") {
-                let e = format!(
-                    "admission webhook \"simulated\" denied the request: {} \"{}\" (outcome create-error)",
-                    resource_name(&h.doc.api_version, &h.kind),
-                    h.name
-                );
-                let mut a = Self::hook_action(phase, "create", h, why);
-                a.error = Some(e.clone());
-                cx.actions.push(a);
-                // A create failure returns at once: no hook-failed, no hook-succeeded cleanup.
-                return Err(Stop::Err(hook_err(&e)));
-            }
+            let obj = NewObj {
+                r: r.clone(),
+                content: &h.doc.content,
+                owner: None,
+                hook: true,
+                crd_file: false,
+                resource_policy: h.doc.annotations.get(crate::RESOURCE_POLICY).cloned(),
+            };
             let mut reused: Option<RunState> = None;
-            if let Some(existing) = self.cluster.objects.get(&key).cloned() {
-                if !run.ssa {
-                    let e = format!(
-                        "{} \"{}\" already exists",
-                        resource_name(&h.doc.api_version, &h.kind),
-                        h.name
-                    );
-                    let mut a = Self::hook_action(
-                        phase,
-                        "create",
-                        h,
-                        format!("{why}; an object with this name already exists and no before-hook-creation policy removed it, so the create fails (no failure cleanup runs)"),
-                    );
-                    a.error = Some("already exists".into());
-                    cx.actions.push(a);
-                    return Err(Stop::Err(hook_err(&e)));
-                }
-                // Helm 4 server-side apply: the existing object is patched in place
-                // (pkg/kube/client.go:315-347).
-                let unchanged = existing.content.trim() == h.doc.content.trim();
-                if waits_on(&h.kind) && !unchanged {
-                    let e = if h.kind == "Job" {
-                        format!(
-                            "{} \"{}\" is invalid: spec.template: Invalid value: field is immutable",
-                            group_kind(&h.doc.api_version, &h.kind),
-                            h.name
-                        )
+            if !run.ssa {
+                if let Err(e) = self.cluster.create(&obj, outcome.as_deref()).await {
+                    let why = if e.kind == ApiErrorKind::AlreadyExists {
+                        format!("{why}; an object with this name already exists and no before-hook-creation policy removed it, so the create fails (no failure cleanup runs)")
                     } else {
-                        format!(
-                            "Pod \"{}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`",
-                            h.name
-                        )
+                        why
                     };
-                    let mut a = Self::hook_action(
-                        phase,
-                        "update",
-                        h,
-                        format!("{why}; server-side apply patches the existing {} in place, and its spec changed", h.kind),
-                    );
-                    a.error = Some(e.clone());
-                    cx.actions.push(a);
-                    return Err(Stop::Err(hook_err(&e)));
+                    let mut a = Self::hook_action(phase, "create", h, why);
+                    a.error = Some(e.message.clone());
+                    self.push(cx, a);
+                    // A create failure returns at once: no hook-failed, no hook-succeeded cleanup.
+                    return Err(Stop::Err(hook_err(&e.message)));
                 }
-                let reuse_why = if unchanged && waits_on(&h.kind) {
-                    reused = existing.run;
-                    format!("{why}; server-side apply of an unchanged {} leaves the old object in place, so it is not re-run", h.kind)
-                } else {
-                    format!("{why}; server-side apply updates the existing object in place (no AlreadyExists in Helm 4 with SSA)")
-                };
-                cx.actions
-                    .push(Self::hook_action(phase, "update", h, reuse_why));
-                let obj = self.cluster.objects.get_mut(&key);
-                if let Some(obj) = obj {
-                    obj.content = h.doc.content.clone();
-                    obj.hook = true;
-                }
+                self.push(cx, Self::hook_action(phase, "create", h, why));
             } else {
-                cx.actions.push(Self::hook_action(phase, "create", h, why));
-                self.cluster.objects.insert(
-                    key.clone(),
-                    ClusterObj {
-                        kind: h.kind.clone(),
-                        namespace: key.1.clone(),
-                        name: h.name.clone(),
-                        api_version: h.doc.api_version.clone(),
-                        owner: None,
-                        hook: true,
-                        crd_file: false,
-                        preexisting: false,
-                        resource_policy: h.doc.annotations.get(crate::RESOURCE_POLICY).cloned(),
-                        content: h.doc.content.clone(),
-                        run: waits_on(&h.kind).then_some(RunState::Running),
-                    },
-                );
+                // Helm 4 server-side apply: an existing object is patched in place
+                // (pkg/kube/client.go:315-347).
+                let existing = match self.cluster.get(&r).await {
+                    Ok(l) => l,
+                    Err(e) => return Err(Stop::Err(hook_err(&e.message))),
+                };
+                match self.cluster.apply(&obj, outcome.as_deref()).await {
+                    Err(e) => {
+                        let (verb, why) = if e.kind == ApiErrorKind::Invalid {
+                            ("update", format!("{why}; server-side apply patches the existing {} in place, and its spec changed", h.kind))
+                        } else {
+                            ("create", why)
+                        };
+                        let mut a = Self::hook_action(phase, verb, h, why);
+                        a.error = Some(e.message.clone());
+                        self.push(cx, a);
+                        return Err(Stop::Err(hook_err(&e.message)));
+                    }
+                    Ok(Applied::Created) => {
+                        self.push(cx, Self::hook_action(phase, "create", h, why));
+                    }
+                    Ok(applied) => {
+                        let reuse_why = if applied == Applied::Unchanged && waits_on(&h.kind) {
+                            reused = existing.and_then(|l| l.run);
+                            format!("{why}; server-side apply of an unchanged {} leaves the old object in place, so it is not re-run", h.kind)
+                        } else {
+                            format!("{why}; server-side apply updates the existing object in place (no AlreadyExists in Helm 4 with SSA)")
+                        };
+                        self.push(cx, Self::hook_action(phase, "update", h, reuse_why));
+                    }
+                }
             }
 
             // Wait (WatchUntilReady, H4 :110-120).
             // A Pod whose restartPolicy is Always (the Kubernetes default) never reaches
             // Succeeded or Failed, and OnFailure never reaches Failed: the kubelet restarts the
             // container, so Helm waits until the timeout (spec §5 "Retries").
-            let mut restart_note = None;
-            let result = if waits_on(&h.kind) {
-                let r = match reused {
-                    Some(RunState::Succeeded) => "succeeded".to_string(),
-                    Some(RunState::Failed) => "failed".to_string(),
-                    _ => match outcome.as_deref() {
-                        Some("failed") => "failed".into(),
-                        Some("timeout") => "timeout".into(),
-                        Some("interrupted") => "interrupted".into(),
-                        Some("cancelled") => "cancelled".into(),
-                        _ => "succeeded".into(),
-                    },
-                };
-                let policy = if h.kind == "Pod" {
-                    pod_restart_policy(&h.doc.content)
-                } else {
-                    String::new()
-                };
-                match (h.kind.as_str(), r.as_str(), policy.as_str()) {
-                    ("Pod", "succeeded" | "failed", p @ ("Always" | "absent")) => {
-                        restart_note = Some(if p == "absent" {
-                            "no restartPolicy means Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout".to_string()
-                        } else {
-                            "restartPolicy Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout".to_string()
-                        });
-                        "timeout".to_string()
+            let terminal = matches!(reused, Some(RunState::Succeeded | RunState::Failed));
+            let result: &str = if !waits_on(&h.kind) {
+                "ready"
+            } else {
+                match outcome.as_deref() {
+                    // Interrupted and cancelled happen to the helm process, not the cluster.
+                    Some("interrupted") if !terminal => "interrupted",
+                    Some("cancelled") if !terminal => "cancelled",
+                    hint => {
+                        self.cluster
+                            .wait(&r, WaitFor::Hook, o.hook_timeout(self.helm), hint)
+                            .await
                     }
-                    ("Pod", "failed", "OnFailure") => {
-                        restart_note = Some("restartPolicy OnFailure: the kubelet restarts the failed container, so the Pod never reaches Failed and Helm waits until the timeout".to_string());
-                        "timeout".to_string()
-                    }
-                    _ => r,
+                }
+            };
+            // What the container did, as the scenario says, to explain a Pod that never ends.
+            let exit = match reused {
+                Some(RunState::Succeeded) => "succeeded",
+                Some(RunState::Failed) => "failed",
+                _ => match outcome.as_deref() {
+                    Some("failed") => "failed",
+                    Some("timeout") => "timeout",
+                    _ => "succeeded",
+                },
+            };
+            let restart_note = if h.kind == "Pod" && result == "timeout" {
+                match (exit, pod_restart_policy(&h.doc.content).as_str()) {
+                    ("succeeded" | "failed", "absent") => Some("no restartPolicy means Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout"),
+                    ("succeeded" | "failed", "Always") => Some("restartPolicy Always: the kubelet restarts the container whatever it exits with, so the Pod never reaches Succeeded or Failed and Helm waits until the timeout"),
+                    ("failed", "OnFailure") => Some("restartPolicy OnFailure: the kubelet restarts the failed container, so the Pod never reaches Failed and Helm waits until the timeout"),
+                    _ => None,
                 }
             } else {
-                "ready".to_string()
+                None
             };
             let wait_why = if !waits_on(&h.kind) {
                 format!(
                     "Helm waits only for Jobs and Pods; a {} is ready as soon as it is created",
                     h.kind
                 )
-            } else if reused.is_some() && !matches!(reused, Some(RunState::Running)) {
+            } else if terminal {
                 format!(
                     "the old {} already has a terminal condition, so the wait returns at once",
                     h.kind
@@ -392,12 +370,8 @@ impl Sim<'_> {
             // A Job with ttlSecondsAfterFinished: 0 is deleted by the TTL controller as soon
             // as it finishes (H3 counts a Deleted watch event as success, client.go:745-840).
             let ttl_zero = h.kind == "Job"
-                && matches!(result.as_str(), "succeeded" | "failed")
-                && h.doc.content.lines().any(|l| {
-                    l.trim()
-                        .strip_prefix("ttlSecondsAfterFinished:")
-                        .is_some_and(|v| v.trim().trim_matches('"') == "0")
-                });
+                && matches!(result, "succeeded" | "failed")
+                && ttl_zero(&h.doc.content);
             let wait_why = match restart_note {
                 Some(n) => format!("{wait_why}; {n}"),
                 None => wait_why,
@@ -408,23 +382,12 @@ impl Sim<'_> {
                 wait_why
             };
             let mut w = Self::hook_action(phase, "wait", h, wait_why);
-            w.result = Some(result.clone());
-            cx.actions.push(w);
+            w.result = Some(result.to_string());
+            self.push(cx, w);
             if waits_on(&h.kind) && reused.is_none() {
                 cx.worst = cx.worst.saturating_add(o.hook_timeout(self.helm));
             }
-            if let Some(obj) = self.cluster.objects.get_mut(&key) {
-                obj.run = match result.as_str() {
-                    "succeeded" => Some(RunState::Succeeded),
-                    "failed" => Some(RunState::Failed),
-                    "ready" => None,
-                    _ => Some(RunState::Running),
-                };
-            }
-            if ttl_zero {
-                self.cluster.objects.remove(&key);
-            }
-            match result.as_str() {
+            match result {
                 "cancelled" => {
                     return Err(Stop::Cancelled(format!(
                         "waiting for {} hook {}/{}",
@@ -441,10 +404,10 @@ impl Sim<'_> {
                     // Failure path (H4 :121-145; H3 :94-115): logs, hook-failed deletion,
                     // then the earlier hooks' hook-succeeded deletions in forward order, then
                     // the error.
-                    Self::logs_action(cx, phase, h, "hook-failed");
+                    self.logs_action(cx, phase, h, "hook-failed");
                     if run.logs_before_shutdown {
                         // helm test --logs (H4): the deletions wait for the deferred shutdown.
-                        cx.log_error = self.test_logs(cx, &selected);
+                        cx.log_error = self.test_logs(cx, &selected).await;
                     }
                     self.delete_by_policy(
                         cx,
@@ -453,7 +416,7 @@ impl Sim<'_> {
                         h,
                         DeletePolicy::HookFailed,
                         "hook-failed: deleted because its wait failed, before the error is returned".into(),
-                    );
+                    ).await;
                     for earlier in &selected[..i] {
                         self.delete_by_policy(
                             cx,
@@ -462,27 +425,27 @@ impl Sim<'_> {
                             earlier,
                             DeletePolicy::HookSucceeded,
                             format!("hook-succeeded of an earlier {phase} hook: applied in forward order because a later hook failed"),
-                        );
+                        ).await;
                     }
-                    let ns = if key.1.is_empty() {
+                    let ns = if r.namespace.is_empty() {
                         self.sc.namespace.clone()
                     } else {
-                        key.1.clone()
+                        r.namespace.clone()
                     };
                     return Err(Stop::Err(wait_error(
-                        self.helm, &h.kind, &ns, &h.name, &result,
+                        self.helm, &h.kind, &ns, &h.name, result,
                     )));
                 }
                 _ => {}
             }
         }
         if run.logs_before_shutdown {
-            cx.log_error = self.test_logs(cx, &selected);
+            cx.log_error = self.test_logs(cx, &selected).await;
         }
         // Success: walk the hooks in reverse; logs then hook-succeeded deletion (H4 :150-164;
         // H3 :121-130).
         for h in selected.iter().rev() {
-            Self::logs_action(cx, phase, h, "hook-succeeded");
+            self.logs_action(cx, phase, h, "hook-succeeded");
             self.delete_by_policy(
                 cx,
                 o,
@@ -492,7 +455,8 @@ impl Sim<'_> {
                 format!(
                     "hook-succeeded: deleted after every {phase} hook succeeded, in reverse order"
                 ),
-            );
+            )
+            .await;
         }
         Ok(())
     }

@@ -6,9 +6,15 @@
 //!
 //! Rendering is an input: the simulator asks a [`Render`] for each step's hooks and resources
 //! (or uses the step's inline `manifest:`), so it works before chart rendering exists.
+//!
+//! The cluster is an input too: the engine performs its object operations through
+//! [`ClusterApi`] (see `api.rs`). [`simulate`] runs it against the in-memory [`Cluster`];
+//! `hookline-cluster` runs the same engine ([`run`]) against a real API server.
 
+pub mod api;
 pub mod conformance;
 mod exec;
+mod memory;
 mod ops;
 mod state;
 
@@ -19,7 +25,8 @@ use crate::manifest::{split_documents, split_rendered, Document, RenderedFile, S
 use crate::plan::{HelmVersion, Plan};
 use crate::scenario::Scenario;
 
-pub use state::{Cluster, ClusterObj, Revision, Status};
+pub use api::ClusterApi;
+pub use state::{cluster_scoped, Cluster, ClusterObj, Revision, RunState, Status};
 
 /// What the simulator asks the renderer for, once per install/upgrade.
 #[derive(Clone, Debug)]
@@ -184,10 +191,23 @@ pub fn render_files(files: &[RenderedFile], helm: HelmVersion) -> Result<RenderO
 /// Run a scenario. Never panics; a step Helm would refuse or fail shows as a step with an
 /// error.
 pub fn simulate(scenario: &Scenario, render: &mut dyn Render) -> Plan {
-    let mut sim = ops::Sim::new(scenario);
+    let mut cluster = Cluster::from_scenario(scenario);
+    api::run_now(run(scenario, render, &mut cluster))
+}
+
+/// Run a scenario against a cluster: the one lifecycle engine behind [`simulate`] and the
+/// real-cluster executor. The release history stays in memory (it is not Helm's release
+/// storage); the objects live in `cluster`, which must already hold what the scenario's
+/// `cluster:` lists (see [`Cluster::from_scenario`]).
+pub async fn run<C: ClusterApi>(
+    scenario: &Scenario,
+    render: &mut dyn Render,
+    cluster: &mut C,
+) -> Plan {
+    let mut sim = ops::Sim::new(scenario, cluster);
     let mut steps = Vec::new();
     for (i, spec) in scenario.steps.iter().enumerate() {
-        steps.push(sim.run_step(i, spec, render));
+        steps.push(sim.run_step(i, spec, render).await);
     }
     Plan {
         release: scenario.release.clone(),

@@ -13,8 +13,11 @@ use crate::manifest::{split_template_output, Document};
 use crate::plan::{Action, HelmVersion, HistoryEntry, Step};
 use crate::scenario::{apply_set, merge_values, Scenario, StepSpec};
 
-use super::exec::{resource_name, HookRun};
-use super::state::{cluster_scoped, Cluster, ClusterObj, ObjKey, Revision, RunState, Status};
+use super::api::{
+    ApiErrorKind, Applied, ClusterApi, LiveObj, NewObj, ObjRef, Propagation, WaitFor,
+};
+use super::exec::HookRun;
+use super::state::{cluster_scoped, ObjKey, Revision, Status};
 use super::{render_files, Render, RenderOutput, RenderRequest};
 
 /// Why an operation stopped.
@@ -74,6 +77,8 @@ pub(crate) struct Opts {
     pub dry_run: bool,
     /// `--history-max` of upgrade and rollback (default 10, HELM_MAX_HISTORY; 0 = no limit).
     pub history_max: usize,
+    /// uninstall `--cascade` (default background).
+    pub cascade: Propagation,
 }
 
 impl Opts {
@@ -105,6 +110,7 @@ impl Opts {
             filter: Vec::new(),
             dry_run: false,
             history_max: 10,
+            cascade: Propagation::Background,
         }
     }
 
@@ -187,10 +193,10 @@ impl<'s> Cx<'s> {
     }
 }
 
-pub(crate) struct Sim<'a> {
+pub(crate) struct Sim<'a, C: ClusterApi> {
     pub sc: &'a Scenario,
     pub helm: HelmVersion,
-    pub cluster: Cluster,
+    pub cluster: &'a mut C,
     pub history: Vec<Revision>,
     sticky_manifest: Option<String>,
 }
@@ -277,7 +283,7 @@ fn flag_allowed(op: &str, flag: &str, helm: HelmVersion) -> bool {
     }
 }
 
-fn ownership_error(obj: &ClusterObj, release: &str, ns: &str) -> Option<String> {
+fn ownership_error(obj: &LiveObj, release: &str, ns: &str) -> Option<String> {
     // checkOwnership (H4 pkg/action/validate.go).
     let mut errs = Vec::new();
     match &obj.owner {
@@ -313,51 +319,21 @@ fn real_docs(docs: &[Document]) -> Vec<Document> {
         .collect()
 }
 
-impl<'a> Sim<'a> {
-    pub fn new(sc: &'a Scenario) -> Sim<'a> {
-        let mut cluster = Cluster::default();
-        let mut sim = Sim {
+impl<'a, C: ClusterApi> Sim<'a, C> {
+    pub fn new(sc: &'a Scenario, cluster: &'a mut C) -> Sim<'a, C> {
+        Sim {
             sc,
             helm: sc.helm,
-            cluster: Cluster::default(),
+            cluster,
             history: Vec::new(),
             sticky_manifest: None,
-        };
-        for o in &sc.cluster {
-            let key = sim.key(&o.kind, o.namespace.as_deref(), &o.name);
-            let owner = o.owner.as_ref().map(|r| {
-                (
-                    r.clone(),
-                    o.owner_namespace
-                        .clone()
-                        .unwrap_or_else(|| sc.namespace.clone()),
-                )
-            });
-            let run = match o.result.as_deref() {
-                Some("succeeded") | Some("complete") => Some(RunState::Succeeded),
-                Some("failed") => Some(RunState::Failed),
-                Some(_) => Some(RunState::Running),
-                None => None,
-            };
-            cluster.objects.insert(
-                key.clone(),
-                ClusterObj {
-                    kind: o.kind.clone(),
-                    namespace: key.1.clone(),
-                    name: o.name.clone(),
-                    api_version: String::new(),
-                    owner,
-                    hook: false,
-                    crd_file: false,
-                    preexisting: true,
-                    resource_policy: o.keep.then(|| "keep".to_string()),
-                    content: o.content.clone().unwrap_or_default(),
-                    run,
-                },
-            );
         }
-        sim.cluster = cluster;
-        sim
+    }
+
+    /// Record an action, with the time it happened on a real cluster.
+    pub(crate) fn push(&self, cx: &mut Cx<'_>, mut a: Action) {
+        a.at_ms = self.cluster.elapsed_ms();
+        cx.actions.push(a);
     }
 
     pub(crate) fn key(&self, kind: &str, ns: Option<&str>, name: &str) -> ObjKey {
@@ -401,9 +377,14 @@ impl<'a> Sim<'a> {
         }
     }
 
-    pub fn run_step(&mut self, index: usize, spec: &StepSpec, render: &mut dyn Render) -> Step {
+    pub async fn run_step(
+        &mut self,
+        index: usize,
+        spec: &StepSpec,
+        render: &mut dyn Render,
+    ) -> Step {
         let mut cx = Cx::new(spec);
-        let res = self.dispatch(index, spec, render, &mut cx);
+        let res = self.dispatch(index, spec, render, &mut cx).await;
         let (status, revision) = if cx.purged && self.history.is_empty() {
             ("purged".to_string(), cx.first_written)
         } else if let Some(v) = cx.first_written {
@@ -439,14 +420,14 @@ impl<'a> Sim<'a> {
             status,
             error,
             actions: cx.actions,
-            cluster: self.cluster.listing(&self.sc.namespace),
+            cluster: self.cluster.listing(&self.sc.namespace).await,
             history: self.history_entries(),
             notes: cx.notes,
             worst_case_seconds: cx.worst,
         }
     }
 
-    fn dispatch(
+    async fn dispatch(
         &mut self,
         index: usize,
         spec: &StepSpec,
@@ -500,6 +481,13 @@ impl<'a> Sim<'a> {
                 "keep-history" => o.keep_history = true,
                 "logs" => o.logs = true,
                 "dry-run" => o.dry_run = true,
+                "cascade" => {
+                    o.cascade = match value {
+                        Some("orphan") => Propagation::Orphan,
+                        Some("foreground") => Propagation::Foreground,
+                        _ => Propagation::Background,
+                    }
+                }
                 "history-max" => {
                     o.history_max = value.and_then(|v| v.trim().parse().ok()).unwrap_or(10)
                 }
@@ -601,7 +589,7 @@ impl<'a> Sim<'a> {
             return Ok(());
         }
         match op.as_str() {
-            "install" => self.install(cx, &o, vals, render, index),
+            "install" => self.install(cx, &o, vals, render, index).await,
             "upgrade" => {
                 // upgrade --install (H4 pkg/cmd/upgrade.go:123-175; H3 cmd/helm/upgrade.go:120-165).
                 let uninstalled = self
@@ -611,13 +599,13 @@ impl<'a> Sim<'a> {
                 if o.install && (self.history.is_empty() || uninstalled) {
                     let mut io = o.clone();
                     io.replace = uninstalled;
-                    return self.install(cx, &io, vals, render, index);
+                    return self.install(cx, &io, vals, render, index).await;
                 }
-                self.upgrade(cx, &o, vals, render, index)
+                self.upgrade(cx, &o, vals, render, index).await
             }
-            "rollback" => self.rollback(cx, &o),
-            "uninstall" => self.uninstall(cx, &o),
-            _ => self.test(cx, &o),
+            "rollback" => self.rollback(cx, &o).await,
+            "uninstall" => self.uninstall(cx, &o).await,
+            _ => self.test(cx, &o).await,
         }
     }
 
@@ -671,20 +659,41 @@ impl<'a> Sim<'a> {
         render.render(&req)
     }
 
-    fn new_obj(&self, key: &ObjKey, d: &Document) -> ClusterObj {
-        ClusterObj {
-            kind: d.kind.clone(),
-            namespace: key.1.clone(),
-            name: d.name.clone(),
-            api_version: d.api_version.clone(),
+    pub(crate) fn obj_ref(
+        &self,
+        api_version: &str,
+        kind: &str,
+        ns: Option<&str>,
+        name: &str,
+    ) -> ObjRef {
+        let (kind, namespace, name) = self.key(kind, ns, name);
+        ObjRef {
+            api_version: api_version.to_string(),
+            kind,
+            namespace,
+            name,
+        }
+    }
+
+    fn doc_ref(&self, d: &Document) -> ObjRef {
+        self.obj_ref(&d.api_version, &d.kind, d.namespace.as_deref(), &d.name)
+    }
+
+    /// A regular resource of this release, with Helm's ownership metadata.
+    fn new_obj<'d>(&self, d: &'d Document) -> NewObj<'d> {
+        NewObj {
+            r: self.doc_ref(d),
+            content: &d.content,
             owner: Some((self.sc.release.clone(), self.sc.namespace.clone())),
             hook: false,
             crd_file: false,
-            preexisting: false,
             resource_policy: d.annotations.get(crate::RESOURCE_POLICY).cloned(),
-            content: d.content.clone(),
-            run: (d.kind == "Job" || d.kind == "Pod").then_some(RunState::Running),
         }
+    }
+
+    /// GET; a failed call stops the command as Helm's failed GET does.
+    pub(crate) async fn live(&mut self, r: &ObjRef) -> Result<Option<LiveObj>, Stop> {
+        self.cluster.get(r).await.map_err(|e| Stop::Err(e.message))
     }
 
     fn res_action(phase: &str, verb: &str, d: &Document) -> Action {
@@ -697,17 +706,9 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn create_error(&self, d: &Document) -> String {
-        format!(
-            "failed to create resource: admission webhook \"simulated\" denied the request: {} {:?} (outcome create-error)",
-            resource_name(&d.api_version, &d.kind),
-            d.name
-        )
-    }
-
     /// Wait for regular resources (H4 statuswait.go `Wait`/`WaitWithJobs`; H3
     /// pkg/kube/wait.go). One wait, one timeout.
-    fn wait_resources(
+    async fn wait_resources(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -725,27 +726,21 @@ impl<'a> Sim<'a> {
                 continue;
             }
             let outcome = cx.resource_outcome(phase, &d.kind, &d.name);
-            let result = match (d.kind.as_str(), outcome.as_deref()) {
-                ("Job", Some("failed")) => "failed",
-                ("Job", None | Some("succeeded") | Some("ready")) => "succeeded",
-                (_, Some("not-ready" | "timeout" | "failed")) => "not-ready",
-                (_, Some("interrupted")) => "interrupted",
-                (_, Some("cancelled")) => "cancelled",
-                _ => "ready",
+            let r = self.doc_ref(d);
+            // Interrupted and cancelled are what happens to the helm process, not the cluster.
+            let result = match outcome.as_deref() {
+                Some("interrupted") => "interrupted",
+                Some("cancelled") => "cancelled",
+                hint => {
+                    self.cluster
+                        .wait(&r, WaitFor::Resource, o.timeout, hint)
+                        .await
+                }
             };
             let mut a = Self::res_action(phase, "wait", d);
             a.result = Some(result.into());
-            cx.actions.push(a);
-            let key = self.doc_key(d);
-            if d.kind == "Job" {
-                if let Some(obj) = self.cluster.objects.get_mut(&key) {
-                    obj.run = Some(if result == "failed" {
-                        RunState::Failed
-                    } else {
-                        RunState::Succeeded
-                    });
-                }
-            }
+            self.push(cx, a);
+            let key = r.key();
             match result {
                 "interrupted" | "cancelled" => {
                     interrupted = Some((
@@ -789,36 +784,48 @@ impl<'a> Sim<'a> {
     /// Apply target resources (create new, update existing), then delete the current
     /// manifest's objects that are no longer rendered unless the live object says `keep`
     /// (H4 pkg/kube/client.go:573-704). Returns the created keys, or the error with them.
-    fn update_resources(
+    async fn update_resources(
         &mut self,
         cx: &mut Cx<'_>,
         phase: &str,
         current: &[Document],
         target: &[Document],
-    ) -> Result<Vec<ObjKey>, (Vec<ObjKey>, String)> {
+    ) -> Result<Vec<ObjRef>, (Vec<ObjRef>, String)> {
         let mut created = Vec::new();
         let target_keys: BTreeSet<ObjKey> = target.iter().map(|d| self.doc_key(d)).collect();
         for d in target {
-            let key = self.doc_key(d);
+            let r = self.doc_ref(d);
             let outcome = cx.resource_outcome(phase, &d.kind, &d.name);
-            if outcome.as_deref() == Some("create-error") {
-                let e = self.create_error(d);
-                let mut a = Self::res_action(phase, "create", d);
-                a.error = Some(e.clone());
-                cx.actions.push(a);
-                return Err((created, e));
-            }
-            if let Some(obj) = self.cluster.objects.get_mut(&key) {
-                obj.content = d.content.clone();
-                obj.resource_policy = d.annotations.get(crate::RESOURCE_POLICY).cloned();
-                obj.owner = Some((self.sc.release.clone(), self.sc.namespace.clone()));
-                obj.hook = false;
-                cx.actions.push(Self::res_action(phase, "update", d));
+            let live = match self.cluster.get(&r).await {
+                Ok(l) => l,
+                Err(e) => return Err((created, e.message)),
+            };
+            let obj = self.new_obj(d);
+            let res = if live.is_some() {
+                self.cluster
+                    .apply(&obj, outcome.as_deref())
+                    .await
+                    .map(|_| "update")
             } else {
-                let obj = self.new_obj(&key, d);
-                self.cluster.objects.insert(key.clone(), obj);
-                cx.actions.push(Self::res_action(phase, "create", d));
-                created.push(key);
+                self.cluster
+                    .create(&obj, outcome.as_deref())
+                    .await
+                    .map(|_| "create")
+            };
+            match res {
+                Ok(verb) => {
+                    self.push(cx, Self::res_action(phase, verb, d));
+                    if verb == "create" {
+                        created.push(r);
+                    }
+                }
+                Err(e) => {
+                    let e = format!("failed to create resource: {}", e.message);
+                    let mut a = Self::res_action(phase, "create", d);
+                    a.error = Some(e.clone());
+                    self.push(cx, a);
+                    return Err((created, e));
+                }
             }
         }
         let mut seen = BTreeSet::new();
@@ -827,35 +834,57 @@ impl<'a> Sim<'a> {
             if target_keys.contains(&key) || !seen.insert(key.clone()) {
                 continue;
             }
-            let Some(obj) = self.cluster.objects.get(&key) else {
-                continue;
+            let r = self.doc_ref(d);
+            let live = match self.cluster.get(&r).await {
+                Ok(Some(l)) => l,
+                Ok(None) => continue,
+                Err(e) => return Err((created, e.message)),
             };
-            if obj.resource_policy.as_deref() == Some("keep") {
+            if live.resource_policy.as_deref() == Some("keep") {
                 let mut a = Self::res_action(phase, "keep", d);
                 a.reason = Some("resource-policy keep".into());
-                cx.actions.push(a);
+                self.push(cx, a);
                 continue;
             }
-            self.cluster.objects.remove(&key);
+            // H4 pkg/kube/client.go:650 deletes with background propagation.
+            let res = self
+                .cluster
+                .delete(&r, Propagation::Background, 0, None)
+                .await;
             let mut a = Self::res_action(phase, "delete", d);
             a.reason = Some("no longer rendered".into());
-            cx.actions.push(a);
+            match res {
+                Ok(false) => continue,
+                Ok(true) => {}
+                // Helm logs a failed delete of an old object and goes on (client.go:650-660).
+                Err(e) => a.error = Some(e.message),
+            }
+            self.push(cx, a);
         }
         Ok(created)
     }
 
-    fn cleanup_created(&mut self, cx: &mut Cx<'_>, phase: &str, created: &[ObjKey]) {
-        for key in created {
-            if let Some(obj) = self.cluster.objects.remove(key) {
-                cx.actions.push(Action {
-                    phase: phase.into(),
-                    verb: "delete".into(),
-                    kind: obj.kind,
-                    name: obj.name,
-                    reason: Some("cleanup-on-fail".into()),
-                    ..Action::default()
-                });
+    async fn cleanup_created(&mut self, cx: &mut Cx<'_>, phase: &str, created: &[ObjRef]) {
+        // H4 upgrade.go:536 deletes the created objects with background propagation.
+        for r in created {
+            let res = self
+                .cluster
+                .delete(r, Propagation::Background, 0, None)
+                .await;
+            let mut a = Action {
+                phase: phase.into(),
+                verb: "delete".into(),
+                kind: r.kind.clone(),
+                name: r.name.clone(),
+                reason: Some("cleanup-on-fail".into()),
+                ..Action::default()
+            };
+            match res {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => a.error = Some(e.message),
             }
+            self.push(cx, a);
         }
     }
 
@@ -877,7 +906,7 @@ impl<'a> Sim<'a> {
     // ---------------------------------------------------------------- install
 
     /// `Install.RunWithContext` (H4 pkg/action/install.go:288-598 [H3 229-523]).
-    fn install(
+    async fn install(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -906,31 +935,44 @@ impl<'a> Sim<'a> {
         if !o.skip_crds && !out.crds.is_empty() {
             let mut created_any = false;
             for crd in &out.crds {
-                let key = self.doc_key(crd);
                 let mut a = Self::res_action("crds", "create", crd);
-                if self.cluster.objects.contains_key(&key) {
-                    if ssa {
-                        a.verb = "update".into();
-                        a.why = Some("Helm 4 applies CRDs with server-side apply: an existing CRD is patched, not skipped (inference, spec §2.1.1)".into());
-                        if let Some(obj) = self.cluster.objects.get_mut(&key) {
-                            obj.content = crd.content.clone();
+                let mut obj = self.new_obj(crd);
+                obj.owner = None;
+                obj.crd_file = true;
+                if ssa {
+                    match self.cluster.apply(&obj, None).await {
+                        Ok(Applied::Created) => created_any = true,
+                        Ok(_) => {
+                            a.verb = "update".into();
+                            a.why = Some("Helm 4 applies CRDs with server-side apply: an existing CRD is patched, not skipped (inference, spec §2.1.1)".into());
                         }
-                    } else {
-                        a.verb = "skip".into();
-                        a.reason = Some("already exists".into());
-                        a.why = Some(
-                            "AlreadyExists skips the file: existing CRDs are never updated".into(),
-                        );
+                        Err(e) => {
+                            return Err(Stop::Err(format!(
+                                "failed to install CRD {}: {}",
+                                crd.path, e.message
+                            )))
+                        }
                     }
                 } else {
-                    created_any = true;
-                    let mut obj = self.new_obj(&key, crd);
-                    obj.owner = None;
-                    obj.crd_file = true;
-                    obj.run = None;
-                    self.cluster.objects.insert(key, obj);
+                    match self.cluster.create(&obj, None).await {
+                        Ok(()) => created_any = true,
+                        Err(e) if e.kind == ApiErrorKind::AlreadyExists => {
+                            a.verb = "skip".into();
+                            a.reason = Some("already exists".into());
+                            a.why = Some(
+                                "AlreadyExists skips the file: existing CRDs are never updated"
+                                    .into(),
+                            );
+                        }
+                        Err(e) => {
+                            return Err(Stop::Err(format!(
+                                "failed to install CRD {}: {}",
+                                crd.path, e.message
+                            )))
+                        }
+                    }
                 }
-                cx.actions.push(a);
+                self.push(cx, a);
             }
             // The fixed 60s CRD wait: H3 always; H4 through the strategy (hookOnly: none).
             if created_any && (self.helm == HelmVersion::V3 || o.strategy != Strategy::HookOnly) {
@@ -944,8 +986,8 @@ impl<'a> Sim<'a> {
         let mut adopt = BTreeSet::new();
         for d in &resources {
             let key = self.doc_key(d);
-            if let Some(obj) = self.cluster.objects.get(&key) {
-                match ownership_error(obj, &release, &ns) {
+            if let Some(obj) = self.live(&self.doc_ref(d)).await? {
+                match ownership_error(&obj, &release, &ns) {
                     Some(e) if !o.take_ownership => {
                         let prefix = match self.helm {
                             HelmVersion::V3 => "Unable to continue with install",
@@ -964,19 +1006,22 @@ impl<'a> Sim<'a> {
         }
         // --create-namespace (H4 install.go:428-455).
         if o.create_namespace {
-            let key = self.key("Namespace", None, &ns);
-            if !self.cluster.objects.contains_key(&key) {
-                let d = Document {
-                    api_version: "v1".into(),
-                    kind: "Namespace".into(),
-                    name: ns.clone(),
-                    ..Document::default()
-                };
-                let mut obj = self.new_obj(&key, &d);
+            let d = Document {
+                api_version: "v1".into(),
+                kind: "Namespace".into(),
+                name: ns.clone(),
+                // Helm labels the namespace with its name (H4 install.go:424-435).
+                content: format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n    name: {ns}\n"),
+                ..Document::default()
+            };
+            if self.live(&self.doc_ref(&d)).await?.is_none() {
+                let mut obj = self.new_obj(&d);
                 obj.owner = None;
-                obj.run = None;
-                self.cluster.objects.insert(key, obj);
-                cx.actions.push(Self::res_action("install", "create", &d));
+                match self.cluster.create(&obj, None).await {
+                    Ok(()) => self.push(cx, Self::res_action("install", "create", &d)),
+                    Err(e) if e.kind == ApiErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(Stop::Err(e.message)),
+                }
             }
         }
         // --replace: version = last+1; the previous revision is superseded unless failed
@@ -1004,7 +1049,10 @@ impl<'a> Sim<'a> {
         });
         cx.written(version);
         let hooks = out.manifests.hooks.clone();
-        match self.perform_install(cx, o, &hooks, &resources, &adopt, ssa) {
+        match self
+            .perform_install(cx, o, &hooks, &resources, &adopt, ssa)
+            .await
+        {
             Ok(()) => {
                 self.set_status(version, Status::Deployed, "Install complete");
                 cx.notes = out.notes;
@@ -1012,13 +1060,16 @@ impl<'a> Sim<'a> {
             }
             Err(Stop::Interrupted(w)) => Err(Stop::Interrupted(w)),
             // SIGINT/SIGTERM: the context is cancelled and the release fails.
-            Err(Stop::Cancelled(_)) => self.fail_install(cx, o, version, "context canceled".into()),
-            Err(Stop::Err(e)) => self.fail_install(cx, o, version, e),
+            Err(Stop::Cancelled(_)) => {
+                self.fail_install(cx, o, version, "context canceled".into())
+                    .await
+            }
+            Err(Stop::Err(e)) => self.fail_install(cx, o, version, e).await,
         }
     }
 
     /// `performInstall` (H4 install.go:505-576 [H3 446-503]).
-    fn perform_install(
+    async fn perform_install(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -1033,15 +1084,28 @@ impl<'a> Sim<'a> {
         };
         if !o.no_hooks {
             self.exec_hooks(cx, o, hooks, HookEvent::PreInstall, run)
+                .await
                 .map_err(|e| wrap(e, "failed pre-install: "))?;
         }
         for d in resources {
             let key = self.doc_key(d);
-            if cx.resource_outcome("install", &d.kind, &d.name).as_deref() == Some("create-error") {
-                let e = self.create_error(d);
+            let outcome = cx.resource_outcome("install", &d.kind, &d.name);
+            let obj = self.new_obj(d);
+            // Adopted objects are updated in place; the rest are created, through server-side
+            // apply when the release uses it (H4 install.go:513-525).
+            let res = if adopt.contains(&key) || ssa {
+                self.cluster
+                    .apply(&obj, outcome.as_deref())
+                    .await
+                    .map(|_| ())
+            } else {
+                self.cluster.create(&obj, outcome.as_deref()).await
+            };
+            if let Err(e) = res {
+                let e = format!("failed to create resource: {}", e.message);
                 let mut a = Self::res_action("install", "create", d);
                 a.error = Some(e.clone());
-                cx.actions.push(a);
+                self.push(cx, a);
                 return Err(Stop::Err(e));
             }
             let verb = if adopt.contains(&key) {
@@ -1057,22 +1121,21 @@ impl<'a> Sim<'a> {
                     "owned by this release".into()
                 });
             }
-            cx.actions.push(a);
-            let obj = self.new_obj(&key, d);
-            self.cluster.objects.insert(key, obj);
+            self.push(cx, a);
         }
         if o.resource_waits(self.helm) {
-            self.wait_resources(cx, o, "install", resources)?;
+            self.wait_resources(cx, o, "install", resources).await?;
         }
         if !o.no_hooks {
             self.exec_hooks(cx, o, hooks, HookEvent::PostInstall, run)
+                .await
                 .map_err(|e| wrap(e, "failed post-install: "))?;
         }
         Ok(())
     }
 
     /// `failRelease` (H4 install.go:581-598 [H3 508-523]).
-    fn fail_install(
+    async fn fail_install(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -1097,7 +1160,7 @@ impl<'a> Sim<'a> {
         if self.helm == HelmVersion::V4 {
             uo.strategy = o.strategy;
         }
-        match self.uninstall(cx, &uo) {
+        match self.uninstall(cx, &uo).await {
             Ok(()) => Err(Stop::Err(format!(
                 "release {release} failed, and has been uninstalled due to {} being set: {err}",
                 o.atomic_flag_name
@@ -1113,7 +1176,7 @@ impl<'a> Sim<'a> {
 
     /// `Upgrade.RunWithContext` / `prepareUpgrade` / `performUpgrade`
     /// (H4 pkg/action/upgrade.go:175-525 [H3 150-482]).
-    fn upgrade(
+    async fn upgrade(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
@@ -1177,8 +1240,8 @@ impl<'a> Sim<'a> {
             if current_keys.contains(&key) {
                 continue;
             }
-            if let Some(obj) = self.cluster.objects.get(&key) {
-                if let Some(e) = ownership_error(obj, &release, &ns) {
+            if let Some(obj) = self.live(&self.doc_ref(d)).await? {
+                if let Some(e) = ownership_error(&obj, &release, &ns) {
                     if !o.take_ownership {
                         let prefix = match self.helm {
                             HelmVersion::V3 => "Unable to continue with update",
@@ -1212,57 +1275,76 @@ impl<'a> Sim<'a> {
         let hooks = out.manifests.hooks.clone();
         // pre-upgrade (H4 :461-468 [420-427]).
         if !o.no_hooks {
-            match self.exec_hooks(cx, o, &hooks, HookEvent::PreUpgrade, run) {
+            match self
+                .exec_hooks(cx, o, &hooks, HookEvent::PreUpgrade, run)
+                .await
+            {
                 Ok(()) => {}
                 Err(Stop::Err(e)) => {
-                    return self.fail_upgrade(
-                        cx,
-                        o,
-                        version,
-                        &[],
-                        format!("pre-upgrade hooks failed: {e}"),
-                    )
+                    return self
+                        .fail_upgrade(
+                            cx,
+                            o,
+                            version,
+                            &[],
+                            format!("pre-upgrade hooks failed: {e}"),
+                        )
+                        .await
                 }
                 // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
                 Err(Stop::Cancelled(_)) => {
-                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
+                    return self
+                        .fail_upgrade(cx, o, version, &[], "context canceled".into())
+                        .await
                 }
                 Err(i) => return Err(i),
             }
         }
         // KubeClient.Update (H4 :471-481 [429-434]).
-        let created = match self.update_resources(cx, "upgrade", &current.manifest, &target) {
+        let created = match self
+            .update_resources(cx, "upgrade", &current.manifest, &target)
+            .await
+        {
             Ok(c) => c,
-            Err((created, e)) => return self.fail_upgrade(cx, o, version, &created, e),
+            Err((created, e)) => return self.fail_upgrade(cx, o, version, &created, e).await,
         };
         // Wait on the target objects (H4 :483-506 [446-463]).
         if o.resource_waits(self.helm) {
-            match self.wait_resources(cx, o, "upgrade", &target) {
+            match self.wait_resources(cx, o, "upgrade", &target).await {
                 Ok(()) => {}
-                Err(Stop::Err(e)) => return self.fail_upgrade(cx, o, version, &created, e),
+                Err(Stop::Err(e)) => return self.fail_upgrade(cx, o, version, &created, e).await,
                 // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
                 Err(Stop::Cancelled(_)) => {
-                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
+                    return self
+                        .fail_upgrade(cx, o, version, &[], "context canceled".into())
+                        .await
                 }
                 Err(i) => return Err(i),
             }
         }
         // post-upgrade (H4 :509-514 [466-471]).
         if !o.no_hooks {
-            match self.exec_hooks(cx, o, &hooks, HookEvent::PostUpgrade, run) {
+            match self
+                .exec_hooks(cx, o, &hooks, HookEvent::PostUpgrade, run)
+                .await
+            {
                 Ok(()) => {}
                 Err(Stop::Err(e)) => {
-                    return self.fail_upgrade(
-                        cx,
-                        o,
-                        version,
-                        &created,
-                        format!("post-upgrade hooks failed: {e}"),
-                    )
+                    return self
+                        .fail_upgrade(
+                            cx,
+                            o,
+                            version,
+                            &created,
+                            format!("post-upgrade hooks failed: {e}"),
+                        )
+                        .await
                 }
                 // SIGINT/SIGTERM: handleContext fails the release with an empty created list.
                 Err(Stop::Cancelled(_)) => {
-                    return self.fail_upgrade(cx, o, version, &[], "context canceled".into())
+                    return self
+                        .fail_upgrade(cx, o, version, &[], "context canceled".into())
+                        .await
                 }
                 Err(i) => return Err(i),
             }
@@ -1278,12 +1360,12 @@ impl<'a> Sim<'a> {
     }
 
     /// `Upgrade.failRelease` (H4 upgrade.go:528-599 [H3 485-542]).
-    fn fail_upgrade(
+    async fn fail_upgrade(
         &mut self,
         cx: &mut Cx<'_>,
         o: &Opts,
         version: u32,
-        created: &[ObjKey],
+        created: &[ObjRef],
         err: String,
     ) -> Result<(), Stop> {
         let release = self.sc.release.clone();
@@ -1293,7 +1375,7 @@ impl<'a> Sim<'a> {
             &format!("Upgrade {release:?} failed: {err}"),
         );
         if o.cleanup_on_fail && !created.is_empty() {
-            self.cleanup_created(cx, "upgrade", created);
+            self.cleanup_created(cx, "upgrade", created).await;
         }
         if !o.atomic {
             return Err(Stop::Err(err));
@@ -1322,7 +1404,7 @@ impl<'a> Sim<'a> {
             HelmVersion::V3 => ro.wait_flag = true,
             HelmVersion::V4 => ro.strategy = o.strategy,
         }
-        match self.rollback(cx, &ro) {
+        match self.rollback(cx, &ro).await {
             Ok(()) => Err(Stop::Err(format!(
                 "release {release} failed, and has been rolled back due to {} being set: {err}",
                 o.atomic_flag_name
@@ -1338,7 +1420,7 @@ impl<'a> Sim<'a> {
 
     /// `Rollback.Run` / `prepareRollback` / `performRollback`
     /// (H4 pkg/action/rollback.go:75-306 [H3 60-266]).
-    fn rollback(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+    async fn rollback(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
         let release = self.sc.release.clone();
         if o.revision < 0 {
             return Err(Stop::Err("invalid release revision".into()));
@@ -1385,24 +1467,29 @@ impl<'a> Sim<'a> {
         // pre-rollback: the target revision's hooks; a failure returns at once and the record
         // stays pending-rollback (H4 :214-220 [179-185]).
         if !o.no_hooks {
-            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PreRollback, run)?;
+            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PreRollback, run)
+                .await?;
         }
         // Update(current, target) (H4 :227-254 [192-215]).
-        if let Err((created, e)) =
-            self.update_resources(cx, "rollback", &current.manifest, &previous.manifest)
+        if let Err((created, e)) = self
+            .update_resources(cx, "rollback", &current.manifest, &previous.manifest)
+            .await
         {
             let msg = format!("Rollback {release:?} failed: {e}");
             let cur_desc = current.description.clone();
             self.set_status(current.version, Status::Superseded, &cur_desc);
             self.set_status(version, Status::Failed, &msg);
             if o.cleanup_on_fail {
-                self.cleanup_created(cx, "rollback", &created);
+                self.cleanup_created(cx, "rollback", &created).await;
             }
             return Err(Stop::Err(e));
         }
         // Wait (H4 :256-279 [227-243]).
         if o.resource_waits(self.helm) {
-            match self.wait_resources(cx, o, "rollback", &previous.manifest) {
+            match self
+                .wait_resources(cx, o, "rollback", &previous.manifest)
+                .await
+            {
                 Ok(()) => {}
                 Err(Stop::Err(e)) => {
                     self.set_status(
@@ -1417,7 +1504,8 @@ impl<'a> Sim<'a> {
         }
         // post-rollback: again stays pending-rollback on failure (H4 :282-286 [246-250]).
         if !o.no_hooks {
-            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PostRollback, run)?;
+            self.exec_hooks(cx, o, &previous.hooks, HookEvent::PostRollback, run)
+                .await?;
         }
         // Every deployed revision → superseded; the new one → deployed (H4 :288-303).
         for r in self.history.iter_mut() {
@@ -1433,7 +1521,7 @@ impl<'a> Sim<'a> {
     // ---------------------------------------------------------------- uninstall
 
     /// `Uninstall.Run` (H4 pkg/action/uninstall.go:60-220 [H3 58-190]).
-    fn uninstall(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+    async fn uninstall(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
         let release = self.sc.release.clone();
         let Some(last) = self.history.last().cloned() else {
             return Err(Stop::Err(format!(
@@ -1473,7 +1561,8 @@ impl<'a> Sim<'a> {
                     "Deletion in progress (or silently failed)",
                 );
             }
-            self.exec_hooks(cx, o, &last.hooks, HookEvent::PreDelete, run)?;
+            self.exec_hooks(cx, o, &last.hooks, HookEvent::PreDelete, run)
+                .await?;
         }
         self.set_status(
             version,
@@ -1489,12 +1578,11 @@ impl<'a> Sim<'a> {
         let mut deleted_any = false;
         let mut delete_failed = false;
         for d in &docs {
-            let key = self.doc_key(d);
             match d.annotations.get(crate::RESOURCE_POLICY) {
                 Some(p) if p.trim().to_lowercase() == "keep" => {
                     let mut a = Self::res_action("uninstall", "keep", d);
                     a.reason = Some("resource-policy keep".into());
-                    cx.actions.push(a);
+                    self.push(cx, a);
                 }
                 Some(p) => {
                     let mut a = Self::res_action("uninstall", "keep", d);
@@ -1502,30 +1590,35 @@ impl<'a> Sim<'a> {
                     a.why = Some(format!(
                         "helm.sh/resource-policy is {p:?}, not keep: Helm neither deletes nor reports it (resource_policy.go:26-46)"
                     ));
-                    cx.actions.push(a);
+                    self.push(cx, a);
                 }
                 None => {
-                    if cx
-                        .resource_outcome("uninstall", &d.kind, &d.name)
-                        .as_deref()
-                        == Some("delete-error")
-                    {
-                        // Delete errors are collected over the whole list; then any error other
-                        // than NotFound returns at once: no post-delete hooks, the record stays
-                        // uninstalling (H4 :150-154 [123-127]).
-                        let mut a = Self::res_action("uninstall", "delete", d);
-                        a.error = Some(format!(
-                            "{} {:?} is forbidden: simulated delete error (outcome delete-error)",
-                            resource_name(&d.api_version, &d.kind),
-                            d.name
-                        ));
-                        cx.actions.push(a);
-                        delete_failed = true;
-                        continue;
-                    }
-                    if self.cluster.objects.remove(&key).is_some() {
-                        deleted_any = true;
-                        cx.actions.push(Self::res_action("uninstall", "delete", d));
+                    let outcome = cx.resource_outcome("uninstall", &d.kind, &d.name);
+                    let wait = if o.resource_waits(self.helm) {
+                        o.timeout
+                    } else {
+                        0
+                    };
+                    // `--cascade` (H4 uninstall.go:286-301).
+                    let res = self
+                        .cluster
+                        .delete(&self.doc_ref(d), o.cascade, wait, outcome.as_deref())
+                        .await;
+                    match res {
+                        Ok(true) => {
+                            deleted_any = true;
+                            self.push(cx, Self::res_action("uninstall", "delete", d));
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            // Delete errors are collected over the whole list; then any error
+                            // other than NotFound returns at once: no post-delete hooks, the
+                            // record stays uninstalling (H4 :150-154 [123-127]).
+                            let mut a = Self::res_action("uninstall", "delete", d);
+                            a.error = Some(e.message);
+                            self.push(cx, a);
+                            delete_failed = true;
+                        }
                     }
                 }
             }
@@ -1539,7 +1632,10 @@ impl<'a> Sim<'a> {
         }
         let mut errs = Vec::new();
         if !o.no_hooks {
-            if let Err(e) = self.exec_hooks(cx, o, &last.hooks, HookEvent::PostDelete, run) {
+            if let Err(e) = self
+                .exec_hooks(cx, o, &last.hooks, HookEvent::PostDelete, run)
+                .await
+            {
                 match e {
                     Stop::Err(e) => errs.push(e),
                     i => return Err(i),
@@ -1571,7 +1667,7 @@ impl<'a> Sim<'a> {
     // ---------------------------------------------------------------- test
 
     /// `ReleaseTesting.Run` (H4 pkg/action/release_testing.go:64-119 [H3 59-106]).
-    fn test(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
+    async fn test(&mut self, cx: &mut Cx<'_>, o: &Opts) -> Result<(), Stop> {
         let Some(last) = self.history.last().cloned() else {
             return Err(Stop::Err("release: not found".into()));
         };
@@ -1600,13 +1696,13 @@ impl<'a> Sim<'a> {
             ssa: self.helm == HelmVersion::V4 && last.ssa,
             logs_before_shutdown: self.helm == HelmVersion::V4 && o.logs,
         };
-        let res = self.exec_hooks(cx, &to, &hooks, HookEvent::Test, run);
+        let res = self.exec_hooks(cx, &to, &hooks, HookEvent::Test, run).await;
         if self.helm == HelmVersion::V3
             && o.logs
             && !matches!(res, Err(Stop::Interrupted(_) | Stop::Cancelled(_)))
         {
             let selected = crate::hooks::for_event(&hooks, HookEvent::Test);
-            cx.log_error = self.test_logs(cx, &selected);
+            cx.log_error = self.test_logs(cx, &selected).await;
         }
         match (res, cx.log_error.take()) {
             (Err(Stop::Interrupted(i)), _) => Err(Stop::Interrupted(i)),

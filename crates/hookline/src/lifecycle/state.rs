@@ -130,6 +130,52 @@ pub fn cluster_scoped(kind: &str) -> bool {
 }
 
 impl Cluster {
+    /// The objects a scenario says exist before its first step (`cluster:`).
+    pub fn from_scenario(sc: &crate::scenario::Scenario) -> Cluster {
+        let mut cluster = Cluster::default();
+        for o in &sc.cluster {
+            let namespace = if cluster_scoped(&o.kind) {
+                String::new()
+            } else {
+                o.namespace
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| sc.namespace.clone())
+            };
+            let owner = o.owner.as_ref().map(|r| {
+                (
+                    r.clone(),
+                    o.owner_namespace
+                        .clone()
+                        .unwrap_or_else(|| sc.namespace.clone()),
+                )
+            });
+            let run = match o.result.as_deref() {
+                Some("succeeded") | Some("complete") => Some(RunState::Succeeded),
+                Some("failed") => Some(RunState::Failed),
+                Some(_) => Some(RunState::Running),
+                None => None,
+            };
+            cluster.objects.insert(
+                (o.kind.clone(), namespace.clone(), o.name.clone()),
+                ClusterObj {
+                    kind: o.kind.clone(),
+                    namespace,
+                    name: o.name.clone(),
+                    api_version: String::new(),
+                    owner,
+                    hook: false,
+                    crd_file: false,
+                    preexisting: true,
+                    resource_policy: o.keep.then(|| "keep".to_string()),
+                    content: o.content.clone().unwrap_or_default(),
+                    run,
+                },
+            );
+        }
+        cluster
+    }
+
     /// Sorted `Kind/name` (release namespace or cluster-scoped) or `Kind/namespace/name`.
     pub fn listing(&self, release_ns: &str) -> Vec<String> {
         let mut v: Vec<String> = self
