@@ -20,9 +20,17 @@ stage() { # name command...
 
 stage "setup" scripts/setup.sh
 stage "cargo fmt --check" cargo fmt --all --check
-stage "clippy" cargo clippy --workspace --all-targets -- -D warnings
+stage "clippy" cargo clippy --workspace --exclude hookline-cluster --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p hookline -p hookline-web --target wasm32-unknown-unknown -- -D warnings
-stage "native tests" cargo test --workspace --exclude hookline-web
+stage "native tests" cargo test --workspace --exclude hookline-web --exclude hookline-cluster
+# kube-rs is compiled only here: the executor of `hookline run` against the fake API server
+# (the whole conformance table over HTTP, tokio's paused clock), and the CLI with `cluster`.
+cluster_stage() {
+  cargo clippy -p hookline-cluster --all-targets -- -D warnings &&
+    cargo clippy -p hookline-cli --features cluster --all-targets -- -D warnings &&
+    cargo test -p hookline-cluster
+}
+stage "cluster executor (fake API)" cluster_stage
 stage "hookline binary" cargo build -p hookline-cli
 stage "differential vs helm" scripts/diff-helm.sh
 stage "corpus" scripts/corpus.sh

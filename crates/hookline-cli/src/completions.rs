@@ -165,6 +165,21 @@ pub const COMMANDS: &[Command] = &[
         positional: None,
     },
     Command {
+        name: "run",
+        about: "run a scenario on a real cluster and compare it with the simulation",
+        flags: &[
+            flag("scenario", Some('s'), File, "scenario file (YAML)"),
+            flag("context", None, Text, "kubeconfig context"),
+            flag("namespace", Some('n'), Text, "release namespace"),
+            flag("release", None, Text, "release name"),
+            HELM,
+            flag("yes", Some('y'), Nothing, "do not ask before acting"),
+            flag("dry-run", None, Nothing, "only show the plan"),
+            HELP,
+        ],
+        positional: None,
+    },
+    Command {
         name: "completions",
         about: "print a shell completion script",
         flags: &[HELP],
@@ -415,6 +430,7 @@ mod tests {
                         "plan" => crate::plan::run(&args),
                         "lint" => crate::lint::run(&args).map(|o| o.stdout),
                         "link" => crate::link::run(&args),
+                        "run" => crate::run::run(&args),
                         "completions" => run(&args),
                         other => panic!("{other} is not dispatched here"),
                     };

@@ -6,6 +6,7 @@ mod completions;
 mod link;
 mod lint;
 mod plan;
+mod run;
 mod template;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -13,14 +14,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const USAGE: &str = "usage: hookline COMMAND [ARGS...]
 
 See what helm install, upgrade, rollback, uninstall and test will do with a chart's hooks.
-Nothing here talks to a cluster: charts are rendered by Hookline's own engine and Helm's
-lifecycle is simulated.
+Charts are rendered by Hookline's own engine and Helm's lifecycle is simulated; only `run`
+talks to a cluster, and only after showing the plan and asking.
 
 commands:
   template      render a chart exactly as `helm template` does
   plan          simulate a scenario (install, upgrade, ...) and print the timeline
   lint          check a chart's hooks for pitfalls (rules HL000-HL015)
   link          print a share link that opens a chart and a scenario in the playground
+  run           run a scenario on a real cluster and compare it with the simulation
   completions   print a shell completion script (bash, zsh or fish)
   help [COMMAND]
                 this text, or a command's flags and examples (also COMMAND --help)
@@ -46,6 +48,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("plan", plan::USAGE),
     ("lint", lint::USAGE),
     ("link", link::USAGE),
+    ("run", run::USAGE),
     ("completions", completions::USAGE),
 ];
 
@@ -89,6 +92,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "plan" => plan::run(rest),
         "lint" => lint::dispatch(rest),
         "link" => link::run(rest),
+        "run" => run::run(rest),
         "completions" => completions::run(rest),
         "--version" | "-V" | "version" => Ok(format!("hookline {VERSION}\n")),
         "-h" | "--help" | "help" => help(rest.first().map(String::as_str)),

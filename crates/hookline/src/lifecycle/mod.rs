@@ -26,7 +26,7 @@ use crate::plan::{HelmVersion, Plan};
 use crate::scenario::Scenario;
 
 pub use api::ClusterApi;
-pub use state::{cluster_scoped, Cluster, ClusterObj, Revision, RunState, Status};
+pub use state::{cluster_scoped, display, Cluster, ClusterObj, Revision, RunState, Status};
 
 /// What the simulator asks the renderer for, once per install/upgrade.
 #[derive(Clone, Debug)]
