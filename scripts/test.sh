@@ -32,6 +32,16 @@ cluster_stage() {
 }
 stage "cluster executor (fake API)" cluster_stage
 stage "hookline binary" cargo build -p hookline-cli
+# The README's install command, into a scratch root. --target-dir keeps cargo's release build in
+# the workspace's target directory (by default `cargo install` builds in a fresh temporary one),
+# so the next run reuses it instead of compiling everything again.
+install_check() {
+  local dest; dest=$(mktemp -d)
+  cargo install --locked --quiet --path crates/hookline-cli --target-dir "${CARGO_TARGET_DIR:-target}" --root "$dest"
+  "$dest/bin/hookline" --version
+  rm -rf "$dest"
+}
+stage "cargo install (CLI)" install_check
 stage "differential vs helm" scripts/diff-helm.sh
 stage "corpus" scripts/corpus.sh
 stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown

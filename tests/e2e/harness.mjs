@@ -26,10 +26,17 @@ const TYPES = {
   '.tgz': 'application/gzip',
 };
 
-/** Serve `dist` at `base` (e.g. "/" or "/hookline/") on a free loopback port. */
-export async function serve(base = '/') {
+/**
+ * Serve `dist` at `base` (e.g. "/" or "/hookline/") on a free loopback port. `pages` maps
+ * absolute paths to extra HTML served beside the site (a documentation page that embeds it).
+ */
+export async function serve(base = '/', pages = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (Object.hasOwn(pages, url.pathname)) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages[url.pathname]);
+      return;
+    }
     if (!url.pathname.startsWith(base)) {
       res.writeHead(404).end('not found');
       return;
@@ -51,7 +58,12 @@ export async function serve(base = '/') {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${port}${base}`,
+    origin: `http://127.0.0.1:${port}`,
+    pages,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 }
 
 export const CHROMIUM_ARGS = [

@@ -321,7 +321,8 @@ pub fn App() -> impl IntoView {
                 </section>
             </main>
             <footer>
-                "Runs entirely in your browser: nothing you type is sent anywhere. Autosaved on this device."
+                "Runs entirely in your browser: nothing you type is sent anywhere. Autosaved on this device. "
+                <span id="version">{concat!("Hookline v", env!("CARGO_PKG_VERSION"))}</span>
             </footer>
         </div>
     }
@@ -345,6 +346,15 @@ fn Embed() -> impl IntoView {
         ctx.result
             .with(|r| r.plan.as_ref().map(summary).unwrap_or_default())
     };
+    // `step=N`: show that step first, once the timeline is drawn.
+    if let Some(n) = query_param("step").and_then(|v| v.parse::<u32>().ok()) {
+        Effect::new(move |_| {
+            ctx.result.track();
+            request_animation_frame(move || {
+                js::mark_step(n);
+            });
+        });
+    }
     view! {
         <div class="embed">
             <header class="embed-bar">

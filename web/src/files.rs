@@ -58,6 +58,14 @@ pub fn workspace_from_files(pairs: Vec<(String, String)>, keep: &Workspace) -> O
 pub fn load_files(ctx: Ctx, p: js_sys::Promise) {
     spawn_local(async move {
         let pairs = js::file_pairs(p).await;
+        // A `.hookline` file (the share panel's download for links too long to paste) opens
+        // as the link it holds.
+        if let [(path, text)] = pairs.as_slice() {
+            if path.ends_with(".hookline") {
+                crate::share::open_hookline(ctx, path, text);
+                return;
+            }
+        }
         let n = pairs.len();
         match workspace_from_files(pairs, &ctx.ws.get_untracked()) {
             Some(ws) => {

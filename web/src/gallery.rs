@@ -1,53 +1,19 @@
-//! The gallery of teaching examples. Each is a real (small) Helm chart under
-//! `public/examples/<id>/` with a preset scenario, embedded into the wasm with `include_str!`
-//! so share links can name it by id and content hash.
+//! The gallery of teaching examples: real (small) Helm charts under `public/examples/<id>/`
+//! with preset scenarios, compiled into the core (`hookline::gallery`) so share links can name
+//! them by id and content hash.
 
-use std::collections::BTreeMap;
-
-use hookline::share::{self, FileContent};
 use leptos::prelude::*;
 
 use crate::app::Ctx;
 use crate::model::{first_file, Preset, ScenarioModel, Workspace};
 
-pub use crate::gallery_list::EXAMPLES;
+pub use hookline::gallery::{find, Example, EXAMPLES};
 
-pub struct Example {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub summary: &'static str,
-    pub files: &'static [(&'static str, &'static str)],
-    pub scenario: &'static str,
-}
-
-pub fn find(id: &str) -> Option<&'static Example> {
-    EXAMPLES.iter().find(|e| e.id == id)
-}
-
-impl Example {
-    pub fn file_map(&self) -> BTreeMap<String, String> {
-        self.files
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect()
-    }
-
-    /// The chart as the share codec sees it (for the content hash).
-    pub fn share_files(&self) -> BTreeMap<String, FileContent> {
-        self.files
-            .iter()
-            .map(|(p, t)| (p.to_string(), FileContent::Text(t.to_string())))
-            .collect()
-    }
-
-    pub fn hash(&self) -> String {
-        share::content_hash(&self.share_files())
-    }
-
-    /// A fresh workspace holding this example and its preset scenario.
-    pub fn workspace(&self) -> Workspace {
-        let preset = Preset::parse(self.scenario);
-        let files = self.file_map();
+/// A fresh workspace holding a gallery example and its preset scenario.
+pub fn workspace(ex: &Example) -> Workspace {
+    {
+        let preset = Preset::parse(ex.scenario);
+        let files = ex.file_map();
         Workspace {
             open: first_file(&files),
             files,
@@ -58,7 +24,7 @@ impl Example {
                 cluster: preset.cluster,
                 steps: preset.steps,
             },
-            gallery: Some(self.id.to_string()),
+            gallery: Some(ex.id.to_string()),
             ..Workspace::default()
         }
         .normalise()
@@ -94,7 +60,7 @@ pub fn Gallery() -> impl IntoView {
                                     data-example=id
                                     on:click=move |_| {
                                         if let Some(ex) = find(id) {
-                                            ctx.load(ex.workspace());
+                                            ctx.load(workspace(ex));
                                             open.set(false);
                                         }
                                     }
@@ -118,7 +84,7 @@ mod tests {
     #[test]
     fn every_example_plans_without_diagnostics() {
         for ex in EXAMPLES {
-            let ws = ex.workspace();
+            let ws = workspace(ex);
             assert!(!ws.scenario.steps.is_empty(), "{}", ex.id);
             let c = crate::model::compute(&ws);
             assert!(c.diagnostics.is_empty(), "{}: {:?}", ex.id, c.diagnostics);

@@ -87,6 +87,13 @@ export function focus_selector(sel) {
   if (el) { el.focus(); return true; }
   return false;
 }
+export function mark_step(n) {
+  const el = document.querySelectorAll('#timeline .step')[n - 1];
+  if (!el) return false;
+  el.setAttribute('aria-current', 'step');
+  el.scrollIntoView({ block: 'start' });
+  return true;
+}
 export function now_ms() {
   return performance.now();
 }
@@ -103,6 +110,8 @@ extern "C" {
     pub fn insert_text(el: &web_sys::HtmlTextAreaElement, text: &str);
     pub fn focus_selector(selector: &str) -> bool;
     pub fn now_ms() -> f64;
+    /// Mark the timeline's n-th step (1-based) as current and scroll to it (embeds' `step=`).
+    pub fn mark_step(n: u32) -> bool;
 }
 
 /// Await a promise of `[[path, text], ...]`.

@@ -6,7 +6,6 @@ pub mod compare;
 pub mod editor;
 pub mod files;
 pub mod gallery;
-mod gallery_list;
 pub mod highlight;
 pub mod js;
 pub mod model;

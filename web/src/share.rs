@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use hookline::gallery;
 use hookline::share::{self, ChartSource, FileContent, ShareError, ShareState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Ctx;
-use crate::gallery;
 use crate::js;
 use crate::model::{ScenarioModel, Workspace};
 
@@ -62,7 +62,7 @@ pub fn state_of(ws: &Workspace, step: Option<u32>) -> ShareState {
 
 /// The workspace a link stands for.
 pub fn workspace_of(state: &ShareState) -> Result<Workspace, ShareError> {
-    let files = share::resolve_files(state, &|id| gallery::find(id).map(|e| e.share_files()))?;
+    let files = share::resolve_files(state, &gallery::share_files)?;
     let files = files
         .into_iter()
         .filter_map(|(p, c)| match c {
@@ -135,16 +135,23 @@ fn copy(ctx: Ctx, text: String, what: &'static str) {
     });
 }
 
-/// Markdown of the plan with the link, ready for a pull request comment.
+/// Open the text of a `.hookline` file (a link's fragment).
+pub fn open_hookline(ctx: Ctx, path: &str, text: &str) {
+    match share::decode(text).and_then(|s| workspace_of(&s)) {
+        Ok(ws) => {
+            ctx.load(ws);
+            ctx.announce(format!("Opened {path}."));
+        }
+        Err(e) => ctx.announce(format!("{path} could not be opened: {e}.")),
+    }
+}
+
+/// Markdown of the plan with the link, ready for a pull request comment (the same text as
+/// `hookline plan LINK --format markdown`).
 pub fn markdown(ctx: Ctx) -> Option<String> {
     let ws = ctx.committed.get_untracked();
     let plan = ctx.result.with_untracked(|r| r.plan.clone())?;
-    let summary = crate::timeline::summary(&plan);
-    Some(format!(
-        "{}\n{summary}\n\n[Open this plan in Hookline]({})\n",
-        plan.to_markdown().trim_end(),
-        link_for(&ws)
-    ))
+    Some(plan.to_review_markdown(Some(&link_for(&ws))))
 }
 
 #[component]
@@ -206,6 +213,22 @@ pub fn SharePanel() -> impl IntoView {
                     >
                         "Download .hookline file"
                     </button>
+                    <input
+                        id="hookline-input"
+                        class="visually-hidden"
+                        type="file"
+                        accept=".hookline"
+                        on:change=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                            {
+                                crate::files::load_files(ctx, js::read_input(&input));
+                            }
+                        }
+                    />
+                    <label for="hookline-input" class="button secondary">"Open a .hookline file…"</label>
                 </div>
                 <p class="hint">
                     "Everything is in the part after #, which browsers never send to a server."
@@ -243,6 +266,17 @@ pub fn Exports() -> impl IntoView {
                 }
             >
                 "Download JSON"
+            </button>
+            <button
+                id="download-svg"
+                class="secondary"
+                on:click=move |_| {
+                    if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
+                        js::download("hookline-timeline.svg", &plan.to_svg(), "image/svg+xml");
+                    }
+                }
+            >
+                "Download SVG"
             </button>
         </div>
     }

@@ -342,27 +342,7 @@ fn step_view(ctx: Ctx, r: &Computed, index: usize, step: &Step, readonly: bool) 
 
 /// One line that says what happened, for the live region and the embed header.
 pub fn summary(plan: &Plan) -> String {
-    let failed: Vec<String> = plan
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.error.is_some())
-        .map(|(i, s)| format!("step {} ({})", i + 1, s.op))
-        .collect();
-    let last = plan
-        .steps
-        .last()
-        .map(|s| s.status.as_str())
-        .unwrap_or("none");
-    if failed.is_empty() {
-        format!("{} step(s) ran; the release ends {last}.", plan.steps.len())
-    } else {
-        format!(
-            "{} step(s); {} failed; the release ends {last}.",
-            plan.steps.len(),
-            failed.join(", ")
-        )
-    }
+    plan.summary()
 }
 
 #[component]

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hookline::share::{encode, ChartSource, FileContent, ShareState};
+use hookline::share::{self, encode, ChartSource, FileContent, ShareState};
 
 pub const USAGE: &str = "usage: hookline link CHART [flags]
+       hookline link --example ID [CHART] [flags]
 
 Print a link that opens the chart (a directory) and the scenario in the Hookline playground,
 for a pull request or a chat. Everything travels in the URL fragment, which browsers never send
@@ -19,6 +20,10 @@ flags:
   -n, --namespace NS        release namespace
       --helm v3|v4          Helm 3 or Helm 4 semantics
       --kube-version V      Kubernetes version for .Capabilities
+      --example ID          a chart of the built-in gallery (public/examples/ID), named by id
+                            and content hash instead of carried whole: the link stays short.
+                            With a CHART directory, only its differences from the example
+                            travel; without --scenario, the example's own scenario is used
       --base URL            the playground's address (default: $HOOKLINE_URL, else
                             http://127.0.0.1:8080/, where `make run` serves it)
 
@@ -29,6 +34,7 @@ links) or 8,000 (servers and proxies refuse them; the playground's share panel o
 examples:
   hookline link public/examples/backup-job --scenario public/examples/backup-job/scenario.yaml
   hookline link ./mychart --scenario upgrade.yaml --base https://example.org/hookline/
+  hookline link --example ingress-nginx-admission --base https://example.org/hookline/
   hookline plan \"$(hookline link ./mychart --scenario upgrade.yaml)\" --format markdown";
 
 /// Every file of a chart directory (relative paths, `/`-separated), skipping VCS metadata.
@@ -80,6 +86,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut state = ShareState::default();
     let mut base =
         std::env::var("HOOKLINE_URL").unwrap_or_else(|_| "http://127.0.0.1:8080/".into());
+    let mut example = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -120,21 +127,28 @@ pub fn run(args: &[String]) -> Result<String, String> {
             "--helm" => state.helm = Some(take()?),
             "--kube-version" => state.kube_version = Some(take()?),
             "--base" => base = take()?,
+            "--example" => example = Some(take()?),
             "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             f if f.starts_with('-') => return Err(format!("unknown flag: {f}\n\n{USAGE}")),
             _ => chart = Some(a.clone()),
         }
     }
-    let chart = chart.ok_or_else(|| format!("\"hookline link\" requires a CHART\n\n{USAGE}"))?;
-    let files = read_chart_dir(Path::new(&chart))?;
-    if !files.contains_key("Chart.yaml") {
-        return Err(format!("{chart}: no Chart.yaml: not a chart directory"));
-    }
-    state.chart = ChartSource::Files {
-        files: files
-            .iter()
-            .map(|(k, v)| (k.clone(), FileContent::from_bytes(v)))
-            .collect(),
+    state.chart = match example {
+        Some(id) => gallery_source(&id, chart.as_deref(), &mut state)?,
+        None => {
+            let chart =
+                chart.ok_or_else(|| format!("\"hookline link\" requires a CHART\n\n{USAGE}"))?;
+            let files = read_chart_dir(Path::new(&chart))?;
+            if !files.contains_key("Chart.yaml") {
+                return Err(format!("{chart}: no Chart.yaml: not a chart directory"));
+            }
+            ChartSource::Files {
+                files: files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), FileContent::from_bytes(v)))
+                    .collect(),
+            }
+        }
     };
     let fragment = encode(&state);
     let base = base.split('#').next().unwrap_or("").to_string();
@@ -158,6 +172,46 @@ pub fn length_warning(chars: usize) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A gallery chart by id and content hash, with the edits that turn it into CHART (if given);
+/// without --scenario the example's preset scenario.
+fn gallery_source(
+    id: &str,
+    chart: Option<&str>,
+    state: &mut ShareState,
+) -> Result<ChartSource, String> {
+    let ex = hookline::gallery::find(id).ok_or_else(|| {
+        let ids: Vec<&str> = hookline::gallery::EXAMPLES.iter().map(|e| e.id).collect();
+        format!(
+            "--example: no gallery example {id:?}; the gallery has {}",
+            ids.join(", ")
+        )
+    })?;
+    let original = ex.share_files();
+    let edits = match chart {
+        Some(dir) => {
+            let mut files = read_chart_dir(Path::new(dir))?;
+            // A gallery directory's scenario.yaml is its preset, not a chart file.
+            files.remove("scenario.yaml");
+            let current = files
+                .iter()
+                .map(|(k, v)| (k.clone(), FileContent::from_bytes(v)))
+                .collect();
+            hookline::share::gallery_edits(&original, &current)
+        }
+        None => BTreeMap::new(),
+    };
+    if state.scenario.is_none() {
+        let preset = hookline::yaml::from_str(ex.scenario)
+            .map_err(|e| format!("the example's scenario: {e}"))?;
+        state.scenario = Some(to_json(&preset));
+    }
+    Ok(ChartSource::Gallery {
+        id: ex.id.to_string(),
+        hash: share::content_hash(&original),
+        edits,
+    })
 }
 
 /// A YAML value as JSON (the share state stores the scenario structurally).

@@ -19,9 +19,11 @@ flags:
       --release NAME           release name (default \"release\")
   -n, --namespace NS           release namespace (default \"default\")
       --helm v3|v4             follow Helm 3 or Helm 4 behaviour (default v4)
-  -o, --format text|json|markdown
-                               text (default), JSON (docs/plan.schema.json) or Markdown
-                               (a table per step, for a pull-request comment)
+  -o, --format text|json|markdown|svg
+                               text (default), JSON (docs/plan.schema.json), Markdown (a
+                               table per step and a summary, for a pull-request comment; the
+                               same text as the playground's \"Copy as Markdown\", with the
+                               link when INPUT is one) or SVG (the timeline as an image)
 
 A step that fails the way Helm would fail is still a successful plan (exit 0); the exit code
 is 1 only when the input, the link or the scenario cannot be used.
@@ -30,7 +32,8 @@ examples:
   hookline plan public/examples/backup-job --scenario public/examples/backup-job/scenario.yaml
   hookline plan ./mychart --scenario upgrade.yaml --format markdown > plan.md
   helm template my-release ./mychart > rendered.yaml && hookline plan rendered.yaml --helm v3
-  hookline plan \"$(hookline link ./mychart --scenario upgrade.yaml)\" --format json";
+  hookline plan \"$(hookline link ./mychart --scenario upgrade.yaml)\" --format json
+  hookline plan ./mychart --scenario upgrade.yaml --format svg > timeline.svg";
 
 fn value<'a>(it: &mut std::slice::Iter<'a, String>, flag: &str) -> Result<&'a String, String> {
     it.next().ok_or_else(|| format!("{flag} needs a value"))
@@ -76,9 +79,9 @@ pub fn run(args: &[String]) -> Result<String, String> {
             }
         }
     }
-    if !matches!(format.as_str(), "text" | "json" | "markdown" | "md") {
+    if !matches!(format.as_str(), "text" | "json" | "markdown" | "md" | "svg") {
         return Err(format!(
-            "--format takes text, json or markdown, not {format:?}"
+            "--format takes text, json, markdown or svg, not {format:?}"
         ));
     }
     let input = input.ok_or_else(|| USAGE.to_string())?;
@@ -118,6 +121,9 @@ pub fn run(args: &[String]) -> Result<String, String> {
         scenario.helm = h;
     }
     let path = std::path::Path::new(&input);
+    // The Markdown links back to the plan when the input was a link to it.
+    let link_url =
+        (link.is_some() && input.trim().starts_with("http")).then(|| input.trim().to_string());
     let plan = if let Some(state) = link {
         plan_link(&state, &scenario)?
     } else if path.is_dir() || input.ends_with(".tgz") || input.ends_with(".tar.gz") {
@@ -142,7 +148,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
     };
     match format.as_str() {
         "text" => Ok(plan.to_text()),
-        "markdown" | "md" => Ok(plan.to_markdown()),
+        "markdown" | "md" => Ok(plan.to_review_markdown(link_url.as_deref())),
+        "svg" => Ok(plan.to_svg()),
         _ => serde_json::to_string_pretty(&plan)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
@@ -161,28 +168,13 @@ fn looks_like_link(input: &str) -> Result<Option<hookline::share::ShareState>, S
         .map_err(|e| e.to_string())
 }
 
-/// Plan a decoded share link exactly as the playground would.
+/// Plan a decoded share link exactly as the playground would (with the scenario after the
+/// command line's overrides).
 fn plan_link(
     state: &hookline::share::ShareState,
     scenario: &Scenario,
 ) -> Result<hookline::Plan, String> {
-    let files = hookline::share::resolve_files(state, &|_| None).map_err(|e| e.to_string())?;
-    let mut text_files = std::collections::BTreeMap::new();
-    for (path, content) in files {
-        let bytes = content.to_bytes().map_err(|e| e.to_string())?;
-        text_files.insert(path, String::from_utf8_lossy(&bytes).into_owned());
-    }
-    let input = hookline::playground::Input {
-        files: text_files,
-        values: state.values.clone(),
-        set: state.set.clone(),
-        scenario: String::new(),
-        release: None,
-        namespace: None,
-        helm: None,
-        kube_version: state.kube_version.clone(),
-        lint: false,
-    };
+    let input = hookline::playground::Input::from_share(state).map_err(|e| e.to_string())?;
     let out = hookline::playground::run_with_scenario(&input, scenario.clone());
     out.plan.ok_or_else(|| {
         out.diagnostics

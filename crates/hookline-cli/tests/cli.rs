@@ -26,7 +26,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const SUBCOMMANDS: [&str; 5] = ["template", "plan", "lint", "link", "completions"];
+const SUBCOMMANDS: [&str; 6] = ["template", "plan", "lint", "link", "run", "completions"];
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
@@ -193,6 +193,6 @@ complete -C "hookline link --he""#,
         .collect();
     assert_eq!(
         words,
-        ["plan", "json", "markdown", "text", "--argocd", "--helm", "--help"]
+        ["plan", "json", "markdown", "svg", "text", "--argocd", "--helm", "--help"]
     );
 }

@@ -266,6 +266,49 @@ impl Plan {
         s
     }
 
+    /// One sentence: how many steps ran, which failed, how the release ends.
+    pub fn summary(&self) -> String {
+        let failed: Vec<String> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.error.is_some())
+            .map(|(i, s)| format!("step {} ({})", i + 1, s.op))
+            .collect();
+        let last = self
+            .steps
+            .last()
+            .map(|s| s.status.as_str())
+            .unwrap_or("none");
+        if failed.is_empty() {
+            format!("{} step(s) ran; the release ends {last}.", self.steps.len())
+        } else {
+            format!(
+                "{} step(s); {} failed; the release ends {last}.",
+                self.steps.len(),
+                failed.join(", ")
+            )
+        }
+    }
+
+    /// The Markdown for a pull-request comment, as the playground copies it and
+    /// `hookline plan --format markdown` prints it: the tables, the summary and, when the plan
+    /// came from a share link, the link.
+    pub fn to_review_markdown(&self, link: Option<&str>) -> String {
+        let mut s = format!(
+            "{}
+
+{}
+",
+            self.to_markdown().trim_end(),
+            self.summary()
+        );
+        if let Some(link) = link {
+            s.push_str(&format!("\n[Open this plan in Hookline]({link})\n"));
+        }
+        s
+    }
+
     /// Markdown: a heading and a table per step, suitable for a PR comment.
     pub fn to_markdown(&self) -> String {
         let mut s = format!(

@@ -38,6 +38,35 @@ pub struct Input {
     pub lint: bool,
 }
 
+impl Input {
+    /// What a share link stands for, as the playground opens it: the chart's files (a gallery
+    /// chart from this build's gallery, with the link's edits), values, settings and scenario.
+    pub fn from_share(state: &crate::share::ShareState) -> Result<Input, crate::share::ShareError> {
+        let files = crate::share::resolve_files(state, &crate::gallery::share_files)?;
+        let mut text_files = BTreeMap::new();
+        for (path, content) in files {
+            let bytes = content.to_bytes()?;
+            text_files.insert(path, String::from_utf8_lossy(&bytes).into_owned());
+        }
+        Ok(Input {
+            files: text_files,
+            values: state.values.clone(),
+            set: state.set.clone(),
+            // JSON is YAML: the scenario file parser reads the link's structure as it is.
+            scenario: state
+                .scenario
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            release: state.release.clone(),
+            namespace: state.namespace.clone(),
+            helm: state.helm.as_deref().and_then(HelmVersion::parse),
+            kube_version: state.kube_version.clone(),
+            lint: false,
+        })
+    }
+}
+
 /// A problem to show on a line of a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {

@@ -1,0 +1,143 @@
+// One entry per directory of public/examples/ (a test checks that none is missing).
+use super::Example;
+
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        id: "backup-job",
+        title: "The seed's pre-upgrade backup Job",
+        summary: "The article's example: a Job that runs before every upgrade (never on install), deleted when it succeeds. The third step's backup fails: the release fails and the Job is left behind.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/backup-job/Chart.yaml")),
+            ("templates/backup-job.yaml", include_str!("../../../../public/examples/backup-job/templates/backup-job.yaml")),
+            ("templates/deployment.yaml", include_str!("../../../../public/examples/backup-job/templates/deployment.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/backup-job/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/backup-job/scenario.yaml"),
+    },
+    Example {
+        id: "weights-and-ties",
+        title: "Weights, and ties decided by name",
+        summary: "Hooks sort by weight, then by name; kind only breaks a tie of equal weight and equal name (the docs say kind before name; the code disagrees).",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/weights-and-ties/Chart.yaml")),
+            ("templates/hooks.yaml", include_str!("../../../../public/examples/weights-and-ties/templates/hooks.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/weights-and-ties/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/weights-and-ties/scenario.yaml"),
+    },
+    Example {
+        id: "delete-policies",
+        title: "Each delete policy",
+        summary: "before-hook-creation (also the default), hook-succeeded and hook-failed, on a failed install and then an upgrade: which Jobs are deleted, when, and which stay.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/delete-policies/Chart.yaml")),
+            ("templates/jobs.yaml", include_str!("../../../../public/examples/delete-policies/templates/jobs.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/delete-policies/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/delete-policies/scenario.yaml"),
+    },
+    Example {
+        id: "missing-configmap",
+        title: "A pre-install Job needs a ConfigMap that does not exist yet",
+        summary: "Regular resources are created only after the pre-install hooks, so the Job's Pod cannot start and Helm waits until the timeout. The fix is in the Job's comment.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/missing-configmap/Chart.yaml")),
+            ("templates/configmap.yaml", include_str!("../../../../public/examples/missing-configmap/templates/configmap.yaml")),
+            ("templates/init-db-job.yaml", include_str!("../../../../public/examples/missing-configmap/templates/init-db-job.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/missing-configmap/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/missing-configmap/scenario.yaml"),
+    },
+    Example {
+        id: "already-exists",
+        title: "\"already exists\" on the second run",
+        summary: "A hook with only hook-succeeded fails once and stays; the next run cannot create it again (Helm 3). Compare Helm 4.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/already-exists/Chart.yaml")),
+            ("templates/schema-check.yaml", include_str!("../../../../public/examples/already-exists/templates/schema-check.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/already-exists/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/already-exists/scenario.yaml"),
+    },
+    Example {
+        id: "upgrade-rollback",
+        title: "A failed upgrade, then a rollback",
+        summary: "The pre-upgrade migration fails; the rollback runs the pre- and post-rollback hooks stored with the revision it returns to.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/upgrade-rollback/Chart.yaml")),
+            ("templates/deployment.yaml", include_str!("../../../../public/examples/upgrade-rollback/templates/deployment.yaml")),
+            ("templates/hooks.yaml", include_str!("../../../../public/examples/upgrade-rollback/templates/hooks.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/upgrade-rollback/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/upgrade-rollback/scenario.yaml"),
+    },
+    Example {
+        id: "atomic-install",
+        title: "Atomic install",
+        summary: "helm install --atomic whose post-install hook fails: Helm uninstalls the release, running its pre-delete hooks, and purges the history.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/atomic-install/Chart.yaml")),
+            ("templates/deployment.yaml", include_str!("../../../../public/examples/atomic-install/templates/deployment.yaml")),
+            ("templates/hooks.yaml", include_str!("../../../../public/examples/atomic-install/templates/hooks.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/atomic-install/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/atomic-install/scenario.yaml"),
+    },
+    Example {
+        id: "uninstall-keep",
+        title: "Uninstall keeps hooks and keep resources",
+        summary: "helm uninstall never deletes hooks (only their delete policies do) and skips resources annotated helm.sh/resource-policy: keep.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/uninstall-keep/Chart.yaml")),
+            ("templates/hooks.yaml", include_str!("../../../../public/examples/uninstall-keep/templates/hooks.yaml")),
+            ("templates/pvc.yaml", include_str!("../../../../public/examples/uninstall-keep/templates/pvc.yaml")),
+            ("templates/statefulset.yaml", include_str!("../../../../public/examples/uninstall-keep/templates/statefulset.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/uninstall-keep/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/uninstall-keep/scenario.yaml"),
+    },
+    Example {
+        id: "test-hooks",
+        title: "Test hooks",
+        summary: "helm test runs the test hooks of the latest revision; a failed test leaves the release status alone.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/test-hooks/Chart.yaml")),
+            ("templates/service.yaml", include_str!("../../../../public/examples/test-hooks/templates/service.yaml")),
+            ("templates/tests/test-connection.yaml", include_str!("../../../../public/examples/test-hooks/templates/tests/test-connection.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/test-hooks/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/test-hooks/scenario.yaml"),
+    },
+    Example {
+        id: "ingress-nginx-admission",
+        title: "ingress-nginx: admission-webhook jobs in four events",
+        summary: "Written for the gallery after ingress-nginx's pattern: RBAC hooks in pre-install, pre-upgrade, post-install and post-upgrade, created and deleted twice per operation, ordered by kind because their names tie.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/Chart.yaml")),
+            ("templates/admission-webhooks/job-patch/clusterrole.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/clusterrole.yaml")),
+            ("templates/admission-webhooks/job-patch/clusterrolebinding.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/clusterrolebinding.yaml")),
+            ("templates/admission-webhooks/job-patch/job-createSecret.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/job-createSecret.yaml")),
+            ("templates/admission-webhooks/job-patch/job-patchWebhook.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/job-patchWebhook.yaml")),
+            ("templates/admission-webhooks/job-patch/role.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/role.yaml")),
+            ("templates/admission-webhooks/job-patch/rolebinding.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/rolebinding.yaml")),
+            ("templates/admission-webhooks/job-patch/serviceaccount.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/job-patch/serviceaccount.yaml")),
+            ("templates/admission-webhooks/validating-webhook.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/admission-webhooks/validating-webhook.yaml")),
+            ("templates/controller-deployment.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/templates/controller-deployment.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/ingress-nginx-admission/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/ingress-nginx-admission/scenario.yaml"),
+    },
+    Example {
+        id: "cert-manager-startupapicheck",
+        title: "cert-manager: startupapicheck with RBAC at weight -5",
+        summary: "Written for the gallery after cert-manager's pattern: a post-install Job whose ServiceAccount, Role and RoleBinding come first at weight -5.",
+        files: &[
+            ("Chart.yaml", include_str!("../../../../public/examples/cert-manager-startupapicheck/Chart.yaml")),
+            ("templates/deployment.yaml", include_str!("../../../../public/examples/cert-manager-startupapicheck/templates/deployment.yaml")),
+            ("templates/startupapicheck-job.yaml", include_str!("../../../../public/examples/cert-manager-startupapicheck/templates/startupapicheck-job.yaml")),
+            ("templates/startupapicheck-rbac.yaml", include_str!("../../../../public/examples/cert-manager-startupapicheck/templates/startupapicheck-rbac.yaml")),
+            ("values.yaml", include_str!("../../../../public/examples/cert-manager-startupapicheck/values.yaml")),
+        ],
+        scenario: include_str!("../../../../public/examples/cert-manager-startupapicheck/scenario.yaml"),
+    },
+];
