@@ -18,6 +18,37 @@ pub type Map = BTreeMap<String, Value>;
 /// A shared, mutable map (Go maps are reference types).
 pub type MapRef = Rc<RefCell<Map>>;
 
+/// A map given a named Go type, and the name.
+type NamedMap = (std::rc::Weak<RefCell<Map>>, &'static str);
+
+thread_local! {
+    /// Maps that the host gave a named Go map type (Helm's `.Values` is `common.Values`, not
+    /// `map[string]interface {}`): `typeOf` prints the name and a function that asserts
+    /// `map[string]interface {}` on an `interface{}` argument (Sprig's `dig`) refuses them.
+    static MAP_TYPE_NAMES: RefCell<Vec<NamedMap>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Give `m` a named Go type (see `MAP_TYPE_NAMES`) until [`clear_map_type_names`].
+pub fn name_map_type(m: &MapRef, name: &'static str) {
+    MAP_TYPE_NAMES.with(|n| n.borrow_mut().push((Rc::downgrade(m), name)));
+}
+
+/// Forget every named map (a host does this before each render).
+pub fn clear_map_type_names() {
+    MAP_TYPE_NAMES.with(|n| n.borrow_mut().clear());
+}
+
+/// The named Go type of `m`, if the host gave it one.
+pub fn map_type_name(m: &MapRef) -> Option<&'static str> {
+    MAP_TYPE_NAMES.with(|n| {
+        n.borrow()
+            .iter()
+            .find(|(w, _)| std::ptr::eq(w.as_ptr(), Rc::as_ptr(m)))
+            .map(|(_, name)| *name)
+    })
+}
+
 /// A Go value behind `interface{}`.
 #[derive(Clone, Default)]
 pub enum Value {
@@ -89,7 +120,7 @@ impl Value {
             Value::String(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
             Value::List(_) => "[]interface {}".into(),
-            Value::Map(_) => "map[string]interface {}".into(),
+            Value::Map(m) => map_type_name(m).unwrap_or("map[string]interface {}").into(),
             Value::Object(o) => o.type_name().into(),
         }
     }

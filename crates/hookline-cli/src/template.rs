@@ -28,6 +28,7 @@ flags:
       --include-crds        include the chart's crds/ in the output
       --skip-tests          leave out test hooks
       --no-hooks            leave out every hook
+      --skip-schema-validation  do not check values against values.schema.json
   -s, --show-only PATH      only the templates matching PATH (repeatable)
       --helm v3|v4          follow Helm 3 or Helm 4 behaviour (default v4)
       --seed N              seed of random functions (randAlphaNum, genCA, ...)
@@ -62,6 +63,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     let mut include_crds = false;
     let mut skip_tests = false;
     let mut no_hooks = false;
+    let mut skip_schema = false;
     let mut show_only = Vec::new();
     let mut seed = 0u64;
     let mut it = args.iter();
@@ -98,6 +100,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
             "--include-crds" => include_crds = true,
             "--skip-tests" => skip_tests = true,
             "--no-hooks" => no_hooks = true,
+            "--skip-schema-validation" => skip_schema = true,
             "-s" | "--show-only" => show_only.push(take()?),
             "--helm" => {
                 let v = take()?;
@@ -146,9 +149,21 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.output.no_hooks = no_hooks;
     req.output.show_only = show_only;
     req.seed = seed;
+    req.skip_schema_validation = skip_schema;
     let rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
         let text = e.helm_text();
-        text.strip_prefix("Error: ").unwrap_or(&text).to_string()
+        let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();
+        // Helm 4 also logs this one before returning it (pkg/action/install.go:309).
+        if let (HelmVersion::V4, Some(cause)) = (
+            helm,
+            text.strip_prefix("chart dependencies processing failed: "),
+        ) {
+            eprintln!(
+                "level=ERROR msg=\"chart dependencies processing failed\" error={}",
+                slog_value(cause)
+            );
+        }
+        text
     })?;
     // Helm logs each document it drops for an unknown hook event on stderr
     // (pkg/release/v1/util/manifest_sorter.go); so does Hookline, in the same words.

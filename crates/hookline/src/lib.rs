@@ -18,6 +18,7 @@ pub mod plan_svg;
 pub mod playground;
 pub mod render;
 pub mod scenario;
+pub mod schema;
 pub mod share;
 pub mod values;
 pub mod yaml;

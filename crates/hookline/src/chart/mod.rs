@@ -212,6 +212,8 @@ pub struct RenderOptions {
     pub capabilities: Capabilities,
     /// Which Helm's data model to build (`.Chart` is a map in v4, a struct in v3).
     pub helm: HelmVersion,
+    /// `--skip-schema-validation`: do not check values against `values.schema.json`.
+    pub skip_schema_validation: bool,
 }
 
 impl RenderOptions {
@@ -222,6 +224,7 @@ impl RenderOptions {
             release: ReleaseOptions::install(release_name, namespace),
             capabilities: Capabilities::default_for(helm),
             helm,
+            skip_schema_validation: false,
         }
     }
 }
@@ -315,9 +318,16 @@ pub fn prepare_render(
     deps::process_dependencies(&mut chart, user_values, opts.helm)
         .map_err(|e| ChartError::new(format!("chart dependencies processing failed: {e}")))?;
 
-    // pkg/chart/common/util/values.go ToRenderValues (schema validation: not yet).
+    // pkg/chart/common/util/values.go ToRenderValuesWithSchemaValidation.
     let values = crate::values::coalesce::coalesce_values_for(&chart, user_values, opts.helm)
         .map_err(ChartError::new)?;
+    if !opts.skip_schema_validation {
+        crate::schema::validate_chart(&chart, &values.borrow()).map_err(|e| {
+            ChartError::new(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+            ))
+        })?;
+    }
 
     // pkg/action/action.go renderResources.
     let kv = &opts.capabilities.kube_version;
@@ -330,6 +340,7 @@ pub fn prepare_render(
         )));
     }
 
+    gotemplate::value::clear_map_type_names();
     let release = opts.release.to_value();
     let caps = Value::Object(Rc::new(objects::CapabilitiesValue::new(&opts.capabilities)));
     let mut templates = Vec::new();
@@ -378,7 +389,19 @@ fn rec_all_tpls(
         HelmVersion::V3 => c.metadata.to_value_v3(is_root),
     };
     let values = match parent {
-        Parent::Root(v) => Value::Map(v.clone()),
+        // Only the top chart's `.Values` gets the named type: a subchart's is the same map
+        // as its parent's `.Values.<name>`, which is a plain map there (Hookline types maps
+        // by identity, so one of the two views would be wrong).
+        Parent::Root(v) => {
+            gotemplate::value::name_map_type(
+                v,
+                match helm {
+                    HelmVersion::V4 => "common.Values",
+                    HelmVersion::V3 => "chartutil.Values",
+                },
+            );
+            Value::Map(v.clone())
+        }
         // values.Table("Values." + name): the parent's section for this chart, if a table.
         Parent::Child(p) => {
             let section = p.borrow().get("Values").and_then(|v| match v {

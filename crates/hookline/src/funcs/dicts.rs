@@ -213,7 +213,14 @@ pub fn deep_copy(a: &[Value]) -> R {
             "reflect: call of reflect.Value.Type on zero Value".into(),
         ));
     }
-    Ok(arg(a, 0).deep_copy())
+    let copy = arg(a, 0).deep_copy();
+    // copystructure keeps the named type of what it copies.
+    if let (Value::Map(src), Value::Map(dst)) = (arg(a, 0), &copy) {
+        if let Some(name) = gotemplate::value::map_type_name(src) {
+            gotemplate::value::name_map_type(dst, name);
+        }
+    }
+    Ok(copy)
 }
 
 fn iface_conv_err(v: &Value, want: &str) -> FuncError {
@@ -233,6 +240,11 @@ pub fn dig(a: &[Value]) -> R {
     }
     let last = &a[a.len() - 1];
     let mut dict = match last {
+        // Sprig asserts `.(map[string]interface{})`, which a named map type (Helm's
+        // `.Values`) fails.
+        Value::Map(m) if gotemplate::value::map_type_name(m).is_some() => {
+            return Err(iface_conv_err(last, "map[string]interface {}"))
+        }
         Value::Map(m) => m.clone(),
         other => return Err(iface_conv_err(other, "map[string]interface {}")),
     };

@@ -148,6 +148,8 @@ pub struct TemplateRequest {
     pub seed: u64,
     pub now_unix_nanos: i64,
     pub limits: RenderLimits,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 impl TemplateRequest {
@@ -165,6 +167,7 @@ impl TemplateRequest {
             // 2026-01-01T00:00:00Z: a fixed clock keeps renders reproducible.
             now_unix_nanos: 1_767_225_600_000_000_000,
             limits: RenderLimits::default(),
+            skip_schema_validation: false,
         }
     }
 }
@@ -217,6 +220,7 @@ pub fn render_options(req: &TemplateRequest) -> Result<crate::chart::RenderOptio
         opts.release = crate::chart::ReleaseOptions::upgrade(&req.release_name, &req.namespace);
     }
     opts.release.revision = req.revision;
+    opts.skip_schema_validation = req.skip_schema_validation;
     // The `--kube-version` / `--api-versions` flag handling of `helm template` (error text,
     // comma-separated lists) lives with the capabilities.
     if let Some(v) = &req.kube_version {
