@@ -85,6 +85,12 @@ pub const COMMANDS: &[Command] = &[
             flag("skip-tests", None, Nothing, "leave out test hooks"),
             flag("no-hooks", None, Nothing, "leave out every hook"),
             flag(
+                "skip-schema-validation",
+                None,
+                Nothing,
+                "do not check values against values.schema.json",
+            ),
+            flag(
                 "show-only",
                 Some('s'),
                 Text,
