@@ -19,6 +19,9 @@ use tokio::time::Instant;
 
 use crate::kinds::default_api_version;
 
+/// How many more times (one poll interval apart) discovery is asked about an unknown kind.
+const DISCOVERY_RETRIES: u32 = 5;
+
 /// The field manager of every server-side apply.
 pub const FIELD_MANAGER: &str = "hookline";
 
@@ -158,7 +161,18 @@ impl KubeCluster {
             None => (String::new(), api_version.clone()),
         };
         let gvk = GroupVersionKind::gvk(&group, &version, &r.kind);
-        let (ar, caps) = pinned_kind(&self.client, &gvk).await.map_err(|e| {
+        // A kind whose CRD was just created is served once the CRD is Established; Helm waits
+        // for that (H4 pkg/action/install.go:228, 60 s). Ask again for a few seconds before
+        // calling the kind unknown.
+        let mut found = pinned_kind(&self.client, &gvk).await;
+        for _ in 0..DISCOVERY_RETRIES {
+            if found.is_ok() {
+                break;
+            }
+            tokio::time::sleep(self.poll).await;
+            found = pinned_kind(&self.client, &gvk).await;
+        }
+        let (ar, caps) = found.map_err(|e| {
             // The text kubectl and Helm print for an unknown kind.
             ApiError::new(
                 ApiErrorKind::Other,
