@@ -245,9 +245,14 @@ impl Templates {
     /// body (only whitespace and comments) never replaces a non-empty one. On error nothing
     /// is added.
     pub fn add(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.add_shared(name, std::rc::Rc::from(text))
+    }
+
+    /// [`Templates::add`] of a text held as `Rc<str>`: the parse trees share it.
+    pub fn add_shared(&mut self, name: &str, text: std::rc::Rc<str>) -> Result<(), Error> {
         let funcs = &self.funcs;
         let is_func = |n: &str| funcs.contains_key(n);
-        let trees = parser::parse(name, text, &is_func, &self.parse_options())?;
+        let trees = parser::parse_shared(name, text, &is_func, &self.parse_options())?;
         for tree in trees {
             associate(&mut self.trees, tree);
         }

@@ -40,6 +40,17 @@ pub fn parse(
     is_func: &dyn Fn(&str) -> bool,
     opts: &ParseOptions,
 ) -> Result<Vec<Tree>, Error> {
+    parse_shared(name, Rc::from(text), is_func, opts)
+}
+
+/// [`parse`] of a text the caller already holds as `Rc<str>`: the trees share it (no copy).
+pub fn parse_shared(
+    name: &str,
+    shared: Rc<str>,
+    is_func: &dyn Fn(&str) -> bool,
+    opts: &ParseOptions,
+) -> Result<Vec<Tree>, Error> {
+    let text: &str = &shared;
     let lex_opts = LexOptions {
         left_delim: &opts.left_delim,
         right_delim: &opts.right_delim,
@@ -51,7 +62,7 @@ pub fn parse(
         tokens,
         idx: 0,
         hi: 0,
-        text: Rc::from(text),
+        text: shared.clone(),
         parse_name: name.to_string(),
         is_func,
         vars: vec!["$".into()],
@@ -74,8 +85,8 @@ pub fn parse(
     Ok(p.tree_set)
 }
 
-struct Parser<'f> {
-    tokens: Vec<Token>,
+struct Parser<'f, 't> {
+    tokens: Vec<Token<'t>>,
     idx: usize,
     hi: usize,
     text: Rc<str>,
@@ -100,15 +111,15 @@ enum Terminator {
     Else(usize),
 }
 
-impl<'f> Parser<'f> {
+impl<'t> Parser<'_, 't> {
     // ---- token stream ---------------------------------------------------------------
 
-    fn tok(&self, i: usize) -> &Token {
+    fn tok(&self, i: usize) -> &Token<'t> {
         let i = i.min(self.tokens.len().saturating_sub(1));
         &self.tokens[i]
     }
 
-    fn next(&mut self) -> Token {
+    fn next(&mut self) -> Token<'t> {
         let t = self.tok(self.idx).clone();
         self.hi = self
             .hi
@@ -123,7 +134,7 @@ impl<'f> Parser<'f> {
         self.idx = self.idx.saturating_sub(1);
     }
 
-    fn peek(&mut self) -> Token {
+    fn peek(&mut self) -> Token<'t> {
         let t = self.next();
         self.backup_if(&t);
         t
@@ -134,7 +145,7 @@ impl<'f> Parser<'f> {
         self.backup();
     }
 
-    fn next_non_space(&mut self) -> Token {
+    fn next_non_space(&mut self) -> Token<'t> {
         loop {
             let t = self.next();
             if t.kind != TokenKind::Space {
@@ -143,7 +154,7 @@ impl<'f> Parser<'f> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Token {
+    fn peek_non_space(&mut self) -> Token<'t> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -187,7 +198,7 @@ impl<'f> Parser<'f> {
         )
     }
 
-    fn expect(&mut self, kind: TokenKind, context: &str) -> PResult<Token> {
+    fn expect(&mut self, kind: TokenKind, context: &str) -> PResult<Token<'t>> {
         let t = self.next_non_space();
         if t.kind != kind {
             return Err(self.unexpected(&t, context));
@@ -307,7 +318,7 @@ impl<'f> Parser<'f> {
         let t = self.next_non_space();
         match t.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text {
-                text: t.val.clone(),
+                text: Rc::from(&*t.val),
                 span: Span::new(t.start, t.end),
             })),
             TokenKind::LeftDelim => {

@@ -56,11 +56,28 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(out) => {
-            print!("{out}");
-            if !out.is_empty() && !out.ends_with('\n') {
-                println!();
+            // A closed pipe (`hookline plan ... | head`) ends the output quietly instead of
+            // panicking in `print!` (Rust ignores SIGPIPE, so the write fails instead).
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let newline = !out.is_empty() && !out.ends_with('\n');
+            let written = stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| {
+                    if newline {
+                        stdout.write_all(b"\n")
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|()| stdout.flush());
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("Error: writing the output: {e}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("Error: {e}");

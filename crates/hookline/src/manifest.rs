@@ -90,11 +90,8 @@ pub fn split_documents(text: &str) -> Vec<String> {
 
 /// `metadata.namespace` (Helm's `SimpleHead` leaves it out; the simulator needs it to name
 /// objects in other namespaces).
-fn metadata_namespace(content: &str) -> Option<String> {
-    if !content.contains("namespace") {
-        return None;
-    }
-    let gotemplate::Value::Map(doc) = crate::yaml::from_str(content).ok()? else {
+fn metadata_namespace(doc: &gotemplate::Value) -> Option<String> {
+    let gotemplate::Value::Map(doc) = doc else {
         return None;
     };
     let meta = doc.borrow().get("metadata").cloned()?;
@@ -113,16 +110,19 @@ pub fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, M
     // sigs.k8s.io/yaml into `SimpleHead` (manifest.go:28-35): scalars meant for string fields
     // are converted to strings (an unquoted `helm.sh/hook-weight: 5` is "5", as the real Helm
     // 3.17 and 4.1 render it); only lists and maps where a string belongs fail.
-    let head = crate::yaml::simple_head(content, "util.SimpleHead").map_err(|e| ManifestError {
-        path: path.to_string(),
-        message: e.to_string(),
-    })?;
+    let (head, doc) =
+        crate::yaml::simple_head_and_value(content, "util.SimpleHead").map_err(|e| {
+            ManifestError {
+                path: path.to_string(),
+                message: e.to_string(),
+            }
+        })?;
     let meta = head.metadata.unwrap_or_default();
     Ok(Document {
         api_version: head.api_version,
         kind: head.kind,
         name: meta.name,
-        namespace: metadata_namespace(content),
+        namespace: metadata_namespace(&doc),
         annotations: meta.annotations.unwrap_or_default(),
         content: content.to_string(),
         path: path.to_string(),

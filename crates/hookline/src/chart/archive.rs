@@ -45,8 +45,9 @@ impl Budget {
     }
 }
 
-/// One file of a chart: a path relative to the chart root and its bytes.
-pub type BufferedFile = (String, Vec<u8>);
+/// One file of a chart: a path relative to the chart root and its bytes (shared: the chart's
+/// `raw` list and its `files`/`templates` hold the same buffer).
+pub type BufferedFile = (String, std::rc::Rc<[u8]>);
 
 fn err(msg: impl Into<String>) -> ChartError {
     ChartError::new(msg)
@@ -190,7 +191,7 @@ pub(crate) fn read_archive(
         if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
             buf.drain(..3);
         }
-        files.push((n, buf));
+        files.push((n, buf.into()));
     }
     if files.is_empty() {
         return Err(err("no files in chart archive"));

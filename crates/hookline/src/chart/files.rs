@@ -37,7 +37,7 @@ impl Files {
 
     /// `Get`: the content as a string.
     pub fn get(&self, name: &str) -> String {
-        String::from_utf8_lossy(&self.get_bytes(name)).into_owned()
+        super::lossy(&self.get_bytes(name)).into_owned()
     }
 
     /// `Glob`: the files whose names match; an invalid pattern matches everything (Helm falls
@@ -59,7 +59,7 @@ impl Files {
         let Some(data) = self.files.get(name) else {
             return Ok(Vec::new());
         };
-        let s = String::from_utf8_lossy(data);
+        let s = super::lossy(data);
         if s.is_empty() {
             return Err("runtime error: index out of range [-1]".into());
         }
@@ -78,7 +78,7 @@ impl Files {
 
     /// `AsConfig`: YAML map of base name → content.
     pub fn as_config(&self) -> String {
-        to_yaml(&self.by_basename(|v| String::from_utf8_lossy(v).into_owned()))
+        to_yaml(&self.by_basename(|v| super::lossy(v).into_owned()))
     }
 
     /// `AsSecrets`: YAML map of base name → base64 of the content.

@@ -8,7 +8,8 @@ pub const HELM_IGNORE: &str = ".helmignore";
 
 #[derive(Clone, Debug)]
 struct Pattern {
-    rule: String,
+    /// The glob, as characters (matched many times: once per file of the chart).
+    rule: Vec<char>,
     negate: bool,
     must_dir: bool,
     kind: Kind,
@@ -84,7 +85,7 @@ impl Rules {
             (rule, Kind::Base)
         };
         self.patterns.push(Pattern {
-            rule: rule.to_string(),
+            rule: rule.chars().collect(),
             negate,
             must_dir,
             kind,
@@ -97,12 +98,14 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let chars: Vec<char> = path.chars().collect();
+        let base_start = chars.iter().rposition(|&c| c == '/').map_or(0, |i| i + 1);
         for p in &self.patterns {
             let target = match p.kind {
-                Kind::Base => path.rsplit('/').next().unwrap_or(path),
-                Kind::Rooted | Kind::Structural => path,
+                Kind::Base => &chars[base_start..],
+                Kind::Rooted | Kind::Structural => &chars[..],
             };
-            let matched = go_match(&p.rule, target).unwrap_or(false);
+            let matched = match_from(&p.rule, target).unwrap_or(false);
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;

@@ -53,7 +53,7 @@ pub fn load_files_with_limits(
             )));
         }
         let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(data);
-        out.push((name, data.to_vec()));
+        out.push((name, data.into()));
     }
     // filepath.Walk order: lexical within each directory, depth first.
     out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
@@ -166,10 +166,10 @@ pub(crate) fn load_buffered(
     let mut metadata: Option<Metadata> = None;
     let mut chart = Chart::default();
     for (name, data) in &files {
-        chart.raw.push(ChartFile::new(name, data.clone()));
+        chart.raw.push(ChartFile::shared(name, data.clone()));
         if name == "Chart.yaml" {
             let md = metadata.get_or_insert_with(Metadata::default);
-            let text = String::from_utf8_lossy(data);
+            let text = super::lossy(data);
             let doc = parse_yaml_document(&text)
                 .map_err(|e| yaml_err("cannot load Chart.yaml", &format!("{path}Chart.yaml"), e))?;
             md.merge_from(&doc).map_err(|e| {
@@ -186,7 +186,7 @@ pub(crate) fn load_buffered(
     }
     let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
     for (name, data) in files {
-        let text = || String::from_utf8_lossy(&data).into_owned();
+        let text = || super::lossy(&data).into_owned();
         match name.as_str() {
             "Chart.yaml" => continue,
             "Chart.lock" | "requirements.lock" => {
@@ -197,7 +197,7 @@ pub(crate) fn load_buffered(
                 if name == "requirements.lock" {
                     let md = metadata.get_or_insert_with(Metadata::default);
                     if md.api_version == API_VERSION_V1 {
-                        chart.files.push(ChartFile::new(&name, data));
+                        chart.files.push(ChartFile::shared(&name, data));
                     }
                 }
             }
@@ -207,7 +207,7 @@ pub(crate) fn load_buffered(
                 })?;
                 chart.values = values;
             }
-            "values.schema.json" => chart.schema = Some(data),
+            "values.schema.json" => chart.schema = Some(data.to_vec()),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(Metadata::default);
                 let doc = parse_yaml_document(&text()).map_err(|e| {
@@ -225,13 +225,13 @@ pub(crate) fn load_buffered(
                     )
                 })?;
                 if md.api_version == API_VERSION_V1 {
-                    chart.files.push(ChartFile::new(&name, data));
+                    chart.files.push(ChartFile::shared(&name, data));
                 }
             }
-            n if n.starts_with("templates/") => chart.templates.push(ChartFile::new(n, data)),
+            n if n.starts_with("templates/") => chart.templates.push(ChartFile::shared(n, data)),
             n if n.starts_with("charts/") => {
                 if ext(n) == ".prov" {
-                    chart.files.push(ChartFile::new(n, data));
+                    chart.files.push(ChartFile::shared(n, data));
                     continue;
                 }
                 let fname = &n["charts/".len()..];
@@ -241,7 +241,7 @@ pub(crate) fn load_buffered(
                     .or_default()
                     .push((fname.to_string(), data));
             }
-            _ => chart.files.push(ChartFile::new(&name, data)),
+            _ => chart.files.push(ChartFile::shared(&name, data)),
         }
     }
     let Some(mut md) = metadata else {
@@ -333,7 +333,7 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
     walk(dir, "", &rules, &mut files, 0, &limits)?;
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
-    let mut out: Vec<BufferedFile> = files.into_iter().collect();
+    let mut out: Vec<BufferedFile> = files.into_iter().map(|(n, d)| (n, d.into())).collect();
     out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
     load_buffered(out, &mut budget, "")
 }

@@ -62,14 +62,28 @@ pub struct ChartFile {
 
 impl ChartFile {
     pub fn new(name: &str, data: Vec<u8>) -> ChartFile {
+        ChartFile::shared(name, Rc::from(data))
+    }
+
+    /// A file whose bytes are shared with other holders (no copy).
+    pub fn shared(name: &str, data: Rc<[u8]>) -> ChartFile {
         ChartFile {
             name: name.to_string(),
-            data: Rc::from(data),
+            data,
         }
     }
 
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.data).into_owned()
+        lossy(&self.data).into_owned()
+    }
+}
+
+/// `String::from_utf8_lossy` with a fast path: valid UTF-8 (nearly every chart file) is
+/// checked by `str::from_utf8`, which skips ASCII a word at a time.
+pub fn lossy(data: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(data) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(data),
     }
 }
 
@@ -453,7 +467,7 @@ fn rec_all_tpls(
         out.push(TemplateInput {
             name: format!("{full_path}/{}", t.name),
             base_path: format!("{full_path}/templates"),
-            source: Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            source: Rc::from(lossy(&t.data).as_ref()),
             is_partial,
             // pkg/action/action.go: any rendered file whose name ends in NOTES.txt.
             is_notes: t.name.ends_with("NOTES.txt"),

@@ -24,6 +24,10 @@ pub struct ChartRenderer {
     pub last_error: Option<TemplateError>,
     /// The first successful render (what the playground shows as "rendered manifests").
     pub first_render: Option<super::Rendered>,
+    /// Each CRD file's documents, decoded once: crds/ files are not templates, so every render
+    /// of a scenario sees the same bytes (kept by identity of the shared buffer), and decoding
+    /// large CRDs is most of a step's work.
+    crd_cache: Vec<(String, Rc<[u8]>, Vec<crate::manifest::Document>)>,
 }
 
 impl ChartRenderer {
@@ -34,6 +38,7 @@ impl ChartRenderer {
             base_values: Map::new(),
             last_error: None,
             first_render: None,
+            crd_cache: Vec::new(),
         }
     }
 }
@@ -86,14 +91,26 @@ impl Render for ChartRenderer {
         }
         let mut crds = Vec::new();
         for f in &r.crds {
-            let text = String::from_utf8_lossy(&f.data);
+            let cached = self
+                .crd_cache
+                .iter()
+                .find(|(name, data, _)| *name == f.filename && Rc::ptr_eq(data, &f.data));
+            if let Some((_, _, docs)) = cached {
+                crds.extend(docs.iter().cloned());
+                continue;
+            }
+            let text = crate::chart::lossy(&f.data);
+            let mut docs = Vec::new();
             for (index, doc) in split_documents(&text).into_iter().enumerate() {
                 let d = parse_head(&f.filename, index, &doc).map_err(|e| e.to_string())?;
                 if d.kind.is_empty() && d.name.is_empty() {
                     continue;
                 }
-                crds.push(d);
+                docs.push(d);
             }
+            crds.extend(docs.iter().cloned());
+            self.crd_cache
+                .push((f.filename.clone(), f.data.clone(), docs));
         }
         Ok(RenderOutput {
             manifests: r.sorted,

@@ -88,6 +88,14 @@ pub(crate) fn engine(
     t
 }
 
+/// Register every function Helm's templates can call (random and time functions seeded as in
+/// a default [`TemplateRequest`]): for parsing or checking templates outside a render.
+pub fn register_helm_functions(t: &mut Templates, helm: HelmVersion) {
+    let req = TemplateRequest::new("release-name", "default", helm);
+    let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
+    helm_funcs::register(t, helm, env);
+}
+
 /// Render every template of a prepared chart (Helm `engine.render`): parse all files into one
 /// namespace in Helm's order, then execute each non-partial with its chart's data.
 pub fn render(
@@ -96,9 +104,19 @@ pub fn render(
     env: Rc<RefCell<FuncEnv>>,
     limits: &RenderLimits,
 ) -> Result<Rendered, RenderError> {
+    render_with_engine(inputs, helm, env, limits).map(|(r, _)| r)
+}
+
+/// [`render`], also handing back the engine (every parse tree).
+fn render_with_engine(
+    inputs: &RenderInputs,
+    helm: HelmVersion,
+    env: Rc<RefCell<FuncEnv>>,
+    limits: &RenderLimits,
+) -> Result<(Rendered, Templates), RenderError> {
     let mut t = engine(helm, env, limits);
     for tpl in &inputs.templates {
-        t.add(&tpl.name, &tpl.source)
+        t.add_shared(&tpl.name, tpl.source.clone())
             .map_err(|e| errors::parse_error(&tpl.name, &e))?;
     }
     let mut host = HelmHost {
@@ -116,7 +134,7 @@ pub fn render(
             content: text,
         });
     }
-    Ok(out)
+    Ok((out, t))
 }
 
 fn execute_one(
@@ -127,7 +145,8 @@ fn execute_one(
 ) -> Result<String, RenderError> {
     let data = tpl.data();
     match t.execute_with(&tpl.name, &data, host) {
-        Ok(s) => Ok(s.replace("<no value>", "")),
+        Ok(s) if s.contains("<no value>") => Ok(s.replace("<no value>", "")),
+        Ok(s) => Ok(s),
         Err(e) => Err(errors::exec_error(&tpl.name, &e, helm)),
     }
 }
@@ -150,6 +169,10 @@ pub struct TemplateRequest {
     pub limits: RenderLimits,
     /// `--skip-schema-validation`.
     pub skip_schema_validation: bool,
+    /// Hand the render's intermediate state (parse trees, prepared values) back in
+    /// [`ChartRender::retained`] instead of freeing it: a command that exits right after one
+    /// render can skip the work of freeing hundreds of thousands of small allocations.
+    pub retain_intermediates: bool,
 }
 
 impl TemplateRequest {
@@ -168,6 +191,7 @@ impl TemplateRequest {
             now_unix_nanos: 1_767_225_600_000_000_000,
             limits: RenderLimits::default(),
             skip_schema_validation: false,
+            retain_intermediates: false,
         }
     }
 }
@@ -238,6 +262,8 @@ pub struct ChartRender {
     pub sorted: crate::manifest::SortedManifests,
     pub crds: Vec<crate::chart::CrdFile>,
     pub notes: Option<String>,
+    /// What [`TemplateRequest::retain_intermediates`] kept alive (empty otherwise).
+    pub retained: Vec<Rc<dyn std::any::Any>>,
 }
 
 /// Load-independent part of `helm template`/`helm install`: prepare, render, split.
@@ -250,13 +276,14 @@ pub fn render_chart(
     let inputs = crate::chart::prepare_render(chart, user_values, &opts)
         .map_err(|e| TemplateError::plain(e.to_string()))?;
     let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
-    let rendered = render(&inputs, req.helm, env, &req.limits).map_err(|e| TemplateError {
-        message: e.message,
-        during_render: true,
-        file: Some(e.file),
-        line: e.line,
-        col: e.col,
-    })?;
+    let (rendered, engine) =
+        render_with_engine(&inputs, req.helm, env, &req.limits).map_err(|e| TemplateError {
+            message: e.message,
+            during_render: true,
+            file: Some(e.file),
+            line: e.line,
+            col: e.col,
+        })?;
     let sorted = crate::manifest::split_rendered(
         &rendered.manifests(),
         crate::kind_order::KindOrder::Install,
@@ -270,11 +297,21 @@ pub fn render_chart(
         col: 0,
     })?;
     let notes = rendered.notes(inputs.chart.name());
+    let mut retained: Vec<Rc<dyn std::any::Any>> = Vec::new();
+    let crds = if req.retain_intermediates {
+        let crds = inputs.crds.clone();
+        retained.push(Rc::new(engine));
+        retained.push(Rc::new(inputs));
+        crds
+    } else {
+        inputs.crds
+    };
     Ok(ChartRender {
         rendered,
         sorted,
-        crds: inputs.crds,
+        crds,
         notes,
+        retained,
     })
 }
 

@@ -31,7 +31,7 @@ pub fn template_output(
             manifest.push_str(&format!(
                 "---\n# Source: {}\n{}\n",
                 crd.filename,
-                String::from_utf8_lossy(&crd.data)
+                crate::chart::lossy(&crd.data)
             ));
         }
     }

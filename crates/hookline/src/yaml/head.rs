@@ -68,16 +68,27 @@ fn field_of<'a>(m: &'a BTreeMap<String, Value>, name: &str) -> Vec<&'a Value> {
 /// Decode a manifest document as Helm's `SimpleHead`. `go_type` is the Go type name in Helm's
 /// error text: `util.SimpleHead` (Helm 4) or `releaseutil.SimpleHead` (Helm 3).
 pub fn simple_head(doc: &str, go_type: &str) -> Result<SimpleHead, YamlError> {
+    simple_head_and_value(doc, go_type).map(|(head, _)| head)
+}
+
+/// [`simple_head`], also returning the decoded document (integers typed as in
+/// [`from_str_typed`]) for callers that need more than the head: one parse, not two.
+pub fn simple_head_and_value(doc: &str, go_type: &str) -> Result<(SimpleHead, Value), YamlError> {
     let v = from_str_typed(doc)?;
+    let head = head_of(&v, go_type)?;
+    Ok((head, v))
+}
+
+fn head_of(v: &Value, go_type: &str) -> Result<SimpleHead, YamlError> {
     let m = match v {
         Value::Nil => return Ok(SimpleHead::default()),
-        Value::Map(m) => m.borrow().clone(),
+        Value::Map(m) => m.borrow(),
         other => {
             return Err(YamlError::new(
                 YamlErrorKind::Semantic,
                 format!(
                     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type {go_type}",
-                    json_kind(&other)
+                    json_kind(other)
                 ),
             ))
         }
@@ -85,7 +96,7 @@ pub fn simple_head(doc: &str, go_type: &str) -> Result<SimpleHead, YamlError> {
     // Keys are visited in sorted order; the first type error is the one reported.
     let mut err: Option<String> = None;
     let mut head = SimpleHead::default();
-    for (k, v) in &m {
+    for (k, v) in m.iter() {
         if k.eq_ignore_ascii_case("apiVersion") {
             head.api_version = string_field(v, "SimpleHead.apiVersion", &mut err);
         } else if k.eq_ignore_ascii_case("kind") {

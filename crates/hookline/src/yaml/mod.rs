@@ -85,7 +85,7 @@ use gotemplate::Value;
 
 use emit::{Emitter, Node};
 
-pub use head::{simple_head, HeadMetadata, SimpleHead};
+pub use head::{simple_head, simple_head_and_value, HeadMetadata, SimpleHead};
 
 pub use load::{
     from_str, from_str_all, from_str_list, from_str_map, from_str_typed, from_str_with,

@@ -188,6 +188,17 @@ impl Scanner {
         self.skip();
     }
 
+    /// `read` repeated while the characters (on this line) are not `stop`: one copy of the
+    /// run instead of a call per character (block scalars hold most of a chart's bytes).
+    fn read_run(&mut self, s: &mut String, stop: impl Fn(char) -> bool) {
+        let rest = &self.buf[self.pos.min(self.buf.len())..];
+        let n = rest.iter().position(|&c| stop(c)).unwrap_or(rest.len());
+        s.extend(&rest[..n]);
+        self.pos += n;
+        self.mark.index += n;
+        self.mark.column += n;
+    }
+
     fn read_line(&mut self, s: &mut String) {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
@@ -962,9 +973,8 @@ impl Scanner {
             s.push_str(&trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
-            while !is_breakz(self.ch(0)) {
-                self.read(&mut s);
-            }
+            // Past the end `ch` reads '\0', which `is_breakz` stops at.
+            self.read_run(&mut s, is_breakz);
             self.read_line(&mut leading_break);
             self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         }
@@ -1207,6 +1217,14 @@ impl Scanner {
                     }
                 }
                 self.read(&mut s);
+                // The characters that cannot end the scalar or need the checks above (with
+                // the blanks and breaks pending already written out) are taken as one run.
+                let flow = self.flow_level > 0;
+                self.read_run(&mut s, |c| {
+                    is_blankz(c)
+                        || c == ':'
+                        || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
+                });
                 end = self.mark;
             }
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
