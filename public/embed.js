@@ -17,6 +17,8 @@
  *   data-helm      v3 or v4 (default v4)
  *   data-release, data-namespace
  *   data-step      the step to show first (1-based)
+ *   data-view      rendered (the rendered manifests) or compare (Helm 3 beside Helm 4)
+ *                  instead of the timeline
  *   data-height    the iframe's height in pixels (default 480)
  *
  * The iframe is sandboxed with exactly "allow-scripts allow-same-origin allow-popups":
@@ -115,6 +117,8 @@
     var query = '?embed=1';
     var step = el.getAttribute('data-step');
     if (step && /^\d+$/.test(step)) query += '&step=' + step;
+    var view = el.getAttribute('data-view');
+    if (view === 'rendered' || view === 'compare') query += '&view=' + view;
     var frame = document.createElement('iframe');
     frame.src = site + query + '#' + frag;
     frame.title = el.getAttribute('title') || "Hookline: what Helm does with these hooks";

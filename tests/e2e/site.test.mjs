@@ -270,6 +270,26 @@ describe('embeds and exports', () => {
     await embed.close();
   });
 
+  test('view=compare embeds Helm 3 beside Helm 4, and opens the playground on that view', async () => {
+    const page = await browser.context.newPage();
+    await openExample(page, server.url, 'already-exists', 2);
+    const link = await shareLink(page);
+    await page.close();
+    const embed = await browser.context.newPage();
+    await embed.goto(`${server.url}?embed=1&view=compare${link.slice(link.indexOf('#'))}`);
+    await embed.locator('#compare').waitFor();
+    assert.equal(await embed.locator('#timeline').count(), 0);
+    await screenshot(embed, 'embed-compare');
+    const href = await embed.locator('#open-in-hookline').getAttribute('href');
+    assert.ok(href.startsWith(`${server.url}?view=compare#h1.`), href);
+    const full = await browser.context.newPage();
+    await full.goto(href);
+    await full.locator('#compare').waitFor();
+    assert.equal(await full.locator('#tab-compare').getAttribute('aria-pressed'), 'true');
+    await full.close();
+    await embed.close();
+  });
+
   test('the timeline exports as an SVG document with every hook', async () => {
     const page = await browser.context.newPage();
     await openExample(page, server.url, 'ingress-nginx-admission', 2);

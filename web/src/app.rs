@@ -329,17 +329,30 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
+/// The embed's `view=` (rendered or compare), if any.
+fn embed_view() -> Option<String> {
+    query_param("view").filter(|v| v == "rendered" || v == "compare")
+}
+
 /// `?embed=1`: a compact read-only view for an iframe, timeline first, with a link that
 /// opens the same state in the full playground.
 #[component]
 fn Embed() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open_link = move || {
+        // The full playground opens on the same view.
+        let query = embed_view()
+            .map(|v| format!("?view={v}"))
+            .unwrap_or_default();
         let hash = window().location().hash().unwrap_or_default();
         if hash.len() > 1 {
-            format!("{}{hash}", share::base_url())
+            format!("{}{query}{hash}", share::base_url())
         } else {
-            ctx.committed.with(share::link_for)
+            let link = ctx.committed.with(share::link_for);
+            match link.split_once('#') {
+                Some((base, frag)) => format!("{base}{query}#{frag}"),
+                None => link,
+            }
         }
     };
     let summary_text = move || {
@@ -355,6 +368,19 @@ fn Embed() -> impl IntoView {
             });
         });
     }
+    // `view=rendered|compare`: another view than the timeline.
+    let body = match embed_view().as_deref() {
+        Some("rendered") => {
+            view! { <main id="rendered" class="embed-view"><Rendered/></main> }.into_any()
+        }
+        Some("compare") => view! { <main class="embed-view"><Compare/></main> }.into_any(),
+        _ => view! {
+            <main id="timeline" class="timeline">
+                <Timeline readonly=true/>
+            </main>
+        }
+        .into_any(),
+    };
     view! {
         <div class="embed">
             <header class="embed-bar">
@@ -364,9 +390,7 @@ fn Embed() -> impl IntoView {
                     "Open in Hookline ↗"
                 </a>
             </header>
-            <main id="timeline" class="timeline">
-                <Timeline readonly=true/>
-            </main>
+            {body}
         </div>
     }
 }
