@@ -233,6 +233,34 @@ describe('embeds and exports', () => {
     await page.close();
   });
 
+  test('the tab an embed opens inherits its sandbox: the playground works, downloads do not', async () => {
+    const page = await browser.context.newPage();
+    pages['/docs/popup.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>popup</title><link rel="icon" href="data:,"></head>
+<body><iframe id="f" src="${server.url}?embed=1" sandbox="${SANDBOX}" width="800" height="400"></iframe></body></html>`;
+    await page.goto(`${docsOrigin(server)}/docs/popup.html`);
+    await page.frameLocator('#f').locator('.step').first().waitFor();
+    const [full] = await Promise.all([
+      browser.context.waitForEvent('page'),
+      page.frameLocator('#f').locator('#open-in-hookline').click(),
+    ]);
+    await full.locator('#editor').waitFor();
+    let downloads = 0;
+    full.on('download', () => downloads++);
+    await full.locator('#download-json').click();
+    await full.waitForTimeout(1500);
+    // HTML gives a popup its opener's sandbox flags (no allow-downloads) unless the iframe
+    // also has allow-popups-to-escape-sandbox; the README says so.
+    assert.equal(downloads, 0);
+    const plain = await browser.context.newPage();
+    await plain.goto(full.url());
+    await plain.locator('#editor').waitFor();
+    const [download] = await Promise.all([plain.waitForEvent('download'), plain.locator('#download-json').click()]);
+    assert.equal(download.suggestedFilename(), 'hookline-plan.json');
+    await plain.close();
+    await full.close();
+    await page.close();
+  });
+
   test('a downloaded .hookline file opens the same state again', async () => {
     const page = await browser.context.newPage();
     await openExample(page, server.url, 'upgrade-rollback', 3);
