@@ -13,9 +13,11 @@ stage() { # name command...
   local name="$1"; shift
   local t; t=$(now)
   printf '\n===== %s =====\n' "$name"
-  "$@"
+  local rc=0
+  "$@" || rc=$?
   local d=$(( $(now) - t ))
-  SUMMARY+=("$(printf '%-28s %5ds' "$name" "$d")")
+  SUMMARY+=("$(printf '%-28s %5ds%s' "$name" "$d" "$([ "$rc" -eq 0 ] || echo "  FAILED ($rc)")")")
+  return "$rc"
 }
 
 stage "setup" scripts/setup.sh
@@ -49,7 +51,11 @@ stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown
 stage "engine depth in wasm" cargo test --release -p gotemplate --target wasm32-unknown-unknown --test wasm
 stage "trunk build --release" scripts/build-site.sh
 stage "browser tests" node --test --test-concurrency=1 tests/e2e/
+# Issue #11's download budget. Last, so a size overrun does not hide the other stages' results.
+SIZE_RC=0
+stage "size budget" scripts/size-check.sh dist || SIZE_RC=$?
 
 printf '\n===== stage durations =====\n'
 printf '%s\n' "${SUMMARY[@]}"
 printf 'total %ds\n' $(( $(now) - T0 ))
+exit "$SIZE_RC"
