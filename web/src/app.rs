@@ -27,6 +27,8 @@ pub struct Ctx {
     /// The workspace the current result was computed from (debounced).
     pub committed: RwSignal<Workspace>,
     pub result: Memo<Computed>,
+    /// Bumped when the crypto module (`lazy_crypto`) has arrived: views that render track it.
+    pub crypto_loaded: RwSignal<u32>,
     /// Messages for the polite live region.
     pub live: RwSignal<String>,
     pub embed: bool,
@@ -162,11 +164,25 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
     let (ws0, notice) = initial(embed);
     let ws = RwSignal::new(ws0.clone());
     let committed = RwSignal::new(ws0);
-    let result = Memo::new(move |_| committed.with(compute));
+    let crypto_loaded = RwSignal::new(0u32);
+    let result = Memo::new(move |_| {
+        crypto_loaded.track();
+        let c = committed.with(compute);
+        if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
+            leptos::task::spawn_local(async move {
+                match crate::lazy_crypto::load().await {
+                    Ok(()) => crypto_loaded.update(|n| *n += 1),
+                    Err(e) => leptos::logging::error!("loading the crypto module: {e}"),
+                }
+            });
+        }
+        c
+    });
     let ctx = Ctx {
         ws,
         committed,
         result,
+        crypto_loaded,
         live: RwSignal::new(String::new()),
         embed,
     };

@@ -59,7 +59,10 @@ fn lines(step: Option<&Step>) -> Vec<String> {
 #[component]
 pub fn Compare() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let plans = Memo::new(move |_| ctx.committed.with(compare));
+    let plans = Memo::new(move |_| {
+        ctx.crypto_loaded.track();
+        ctx.committed.with(compare)
+    });
     move || {
         plans.with(|(v3, v4)| {
             let (Some(v3), Some(v4)) = (v3, v4) else {

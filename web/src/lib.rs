@@ -8,6 +8,7 @@ pub mod files;
 pub mod gallery;
 pub mod highlight;
 pub mod js;
+pub mod lazy_crypto;
 pub mod model;
 pub mod scenario;
 pub mod settings;
@@ -45,5 +46,6 @@ pub fn plan_manifest_json(text: &str, helm: &str) -> Result<String, JsError> {
 /// Mount the app on the page's body.
 pub fn start() {
     console_error_panic_hook::set_once();
+    lazy_crypto::install();
     leptos::mount::mount_to_body(App);
 }

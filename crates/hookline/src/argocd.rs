@@ -186,7 +186,7 @@ pub fn map_document(doc: &Document) -> ArgoMapping {
             delete_policies.push("BeforeHookCreation".to_string());
         }
     }
-    phases.sort();
+    crate::stable_sort::sort(&mut phases);
     ArgoMapping {
         is_hook,
         phases,
@@ -363,7 +363,9 @@ pub fn compare(hooks: &[Hook], resources: &[Document], helm: HelmVersion) -> Com
             ));
         }
     }
-    tasks.sort_by(|a, b| (a.0, a.1, a.2, &a.3).cmp(&(b.0, b.1, b.2, &b.3)));
+    crate::stable_sort::sort_by(&mut tasks, |a, b| {
+        (a.0, a.1, a.2, &a.3).cmp(&(b.0, b.1, b.2, &b.3))
+    });
     for t in &tasks {
         let same = c
             .argo

@@ -217,7 +217,7 @@ pub fn for_event(hooks: &[Hook], event: HookEvent) -> Vec<&Hook> {
             }
         }
     }
-    selected.sort_by(|a, b| by_weight_then_name(a, b));
+    crate::stable_sort::sort_by(&mut selected, |a, b| by_weight_then_name(a, b));
     selected
 }
 

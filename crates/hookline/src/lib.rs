@@ -20,6 +20,7 @@ pub mod render;
 pub mod scenario;
 pub mod schema;
 pub mod share;
+pub mod stable_sort;
 pub mod values;
 pub mod yaml;
 

@@ -167,7 +167,7 @@ pub fn split_rendered(
     helm: HelmVersion,
 ) -> Result<SortedManifests, ManifestError> {
     let mut files: Vec<&RenderedFile> = files.iter().collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let mut out = SortedManifests::default();
     for file in files {
         let base = file.path.rsplit('/').next().unwrap_or(&file.path);
@@ -183,10 +183,12 @@ pub fn split_rendered(
             }
         }
     }
-    out.hooks
-        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm));
-    out.resources
-        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, order, helm));
+    crate::stable_sort::sort_by(&mut out.hooks, |a, b| {
+        kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
+    });
+    crate::stable_sort::sort_by(&mut out.resources, |a, b| {
+        kind_order::compare(&a.kind, &b.kind, order, helm)
+    });
     Ok(out)
 }
 

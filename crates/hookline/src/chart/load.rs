@@ -56,7 +56,7 @@ pub fn load_files_with_limits(
         out.push((name, data.into()));
     }
     // filepath.Walk order: lexical within each directory, depth first.
-    out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
     load_buffered(out, &mut budget, "")
 }
 
@@ -334,7 +334,7 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
     let mut out: Vec<BufferedFile> = files.into_iter().map(|(n, d)| (n, d.into())).collect();
-    out.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
     load_buffered(out, &mut budget, "")
 }
 

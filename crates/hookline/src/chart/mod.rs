@@ -368,7 +368,7 @@ pub fn prepare_render(
         &mut templates,
         0,
     );
-    templates.sort_by(|a, b| {
+    crate::stable_sort::sort_by(&mut templates, |a, b| {
         let (ca, cb) = (a.name.matches('/').count(), b.name.matches('/').count());
         cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
     });

@@ -12,8 +12,9 @@
 //! certified key and the signing CA alike; Ed25519 and DSA keys given to the `WithKey`
 //! variants are rejected, and `genPrivateKey "dsa"` is not supported (DSA parameter
 //! generation): it returns an error text as Sprig does for failures.
-//! Everything here needs the `crypto` cargo feature (on by default); without it the names
-//! are registered and fail with a clear error.
+//! The implementation needs the `crypto` cargo feature (on by default); without it the names
+//! are registered and served over [`super::crypto_wire`] by whoever installs a host (the
+//! playground loads a second wasm module built with the feature), or fail with a clear error.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -138,41 +139,65 @@ pub fn env_functions(env: Rc<RefCell<FuncEnv>>) -> Vec<(&'static str, Signature,
         .collect()
 }
 
+/// Without the feature the functions are served over [`super::crypto_wire`] (by the
+/// playground's lazily loaded second module).
 #[cfg(not(feature = "crypto"))]
 mod imp {
+    use super::super::crypto_wire::call;
     use super::*;
 
-    fn off() -> Result<Value, FuncError> {
-        Err(FuncError(
-            "not available: hookline was built without the `crypto` feature".into(),
-        ))
+    pub fn build_custom_cert(a: &[Value]) -> Result<Value, FuncError> {
+        call("buildCustomCert", None, a)
     }
-    pub fn build_custom_cert(_: &[Value]) -> Result<Value, FuncError> {
-        off()
+    pub fn decrypt_aes(a: &[Value]) -> Result<Value, FuncError> {
+        call("decryptAES", None, a)
     }
-    pub fn decrypt_aes(_: &[Value]) -> Result<Value, FuncError> {
-        off()
+    pub fn derive_password(a: &[Value]) -> Result<Value, FuncError> {
+        call("derivePassword", None, a)
     }
-    pub fn derive_password(_: &[Value]) -> Result<Value, FuncError> {
-        off()
-    }
-    macro_rules! env_off {
-        ($($n:ident),*) => {$(
-            pub fn $n(_: &mut FuncEnv, _: &[Value]) -> Result<Value, FuncError> { off() }
+    macro_rules! remote {
+        ($($n:ident = $name:literal),*) => {$(
+            pub fn $n(env: &mut FuncEnv, a: &[Value]) -> Result<Value, FuncError> {
+                call($name, Some(env), a)
+            }
         )*};
     }
-    env_off!(
-        bcrypt_fn,
-        htpasswd,
-        gen_private_key,
-        gen_ca,
-        gen_ca_with_key,
-        gen_self_signed,
-        gen_self_signed_with_key,
-        gen_signed,
-        gen_signed_with_key,
-        encrypt_aes
+    remote!(
+        bcrypt_fn = "bcrypt",
+        htpasswd = "htpasswd",
+        gen_private_key = "genPrivateKey",
+        gen_ca = "genCA",
+        gen_ca_with_key = "genCAWithKey",
+        gen_self_signed = "genSelfSignedCert",
+        gen_self_signed_with_key = "genSelfSignedCertWithKey",
+        gen_signed = "genSignedCert",
+        gen_signed_with_key = "genSignedCertWithKey",
+        encrypt_aes = "encryptAES"
     );
+}
+
+/// Run a crypto function by its template name (what [`super::crypto_wire::serve`] answers
+/// with). `env` is needed by all but `buildCustomCert`, `decryptAES` and `derivePassword`.
+#[cfg(feature = "crypto")]
+pub fn run_builtin(name: &str, env: Option<&mut FuncEnv>, a: &[Value]) -> Result<Value, FuncError> {
+    match (name, env) {
+        ("buildCustomCert", _) => imp::build_custom_cert(a),
+        ("decryptAES", _) => imp::decrypt_aes(a),
+        ("derivePassword", _) => imp::derive_password(a),
+        ("bcrypt", Some(e)) => imp::bcrypt_fn(e, a),
+        ("htpasswd", Some(e)) => imp::htpasswd(e, a),
+        ("genPrivateKey", Some(e)) => imp::gen_private_key(e, a),
+        ("genCA", Some(e)) => imp::gen_ca(e, a),
+        ("genCAWithKey", Some(e)) => imp::gen_ca_with_key(e, a),
+        ("genSelfSignedCert", Some(e)) => imp::gen_self_signed(e, a),
+        ("genSelfSignedCertWithKey", Some(e)) => imp::gen_self_signed_with_key(e, a),
+        ("genSignedCert", Some(e)) => imp::gen_signed(e, a),
+        ("genSignedCertWithKey", Some(e)) => imp::gen_signed_with_key(e, a),
+        ("encryptAES", Some(e)) => imp::encrypt_aes(e, a),
+        (n, _) => Err(FuncError(format!(
+            "{n}: not a crypto function (or no environment)"
+        ))),
+    }
 }
 
 #[cfg(feature = "crypto")]

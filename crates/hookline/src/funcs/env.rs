@@ -96,6 +96,11 @@ impl FuncEnv {
             .1
     }
 
+    /// Where the random stream is (in 32-bit words from its start).
+    pub fn word_pos(&mut self) -> u128 {
+        self.rng().get_word_pos()
+    }
+
     /// `time.Now()`.
     pub fn now_time(&self) -> GoTime {
         GoTime::from_unix_nanos(self.now as i128, self.local.clone())

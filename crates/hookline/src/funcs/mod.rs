@@ -60,6 +60,7 @@
 
 pub mod conv;
 pub mod crypto;
+pub mod crypto_wire;
 pub mod dates;
 pub mod defaults;
 pub mod dicts;

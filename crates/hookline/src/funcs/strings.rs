@@ -443,7 +443,7 @@ pub fn sort_alpha(a: &[Value]) -> R {
     match v {
         Value::List(_) | Value::Bytes(_) => {
             let mut l = strslice(v);
-            l.sort();
+            crate::stable_sort::sort(&mut l);
             Ok(string_list(l))
         }
         other => Ok(string_list([strval(other)])),

@@ -169,7 +169,7 @@ pub fn render_files(files: &[RenderedFile], helm: HelmVersion) -> Result<RenderO
     }
     let manifests =
         split_rendered(&templates, KindOrder::Install, helm).map_err(|e| e.to_string())?;
-    crd_files.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::stable_sort::sort_by(&mut crd_files, |a, b| a.path.cmp(&b.path));
     let mut crds = Vec::new();
     for f in crd_files {
         for (index, text) in split_documents(&f.content).into_iter().enumerate() {

@@ -1574,7 +1574,9 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         // nor reported (resource_policy.go:26-46).
         let mut docs = last.manifest.clone();
         let helm = self.helm;
-        docs.sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Uninstall, helm));
+        crate::stable_sort::sort_by(&mut docs, |a, b| {
+            kind_order::compare(&a.kind, &b.kind, KindOrder::Uninstall, helm)
+        });
         let mut deleted_any = false;
         let mut delete_failed = false;
         for d in &docs {

@@ -183,7 +183,7 @@ impl Cluster {
             .values()
             .map(|o| display(&o.kind, &o.namespace, &o.name, release_ns))
             .collect();
-        v.sort();
+        crate::stable_sort::sort(&mut v);
         v
     }
 }

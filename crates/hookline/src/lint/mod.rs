@@ -231,7 +231,7 @@ pub fn lint(chart: &Chart, user_values: &gotemplate::Map, opts: &LintOptions) ->
         }
         Err(f) => findings.push(*f),
     }
-    findings.sort_by(|a, b| {
+    crate::stable_sort::sort_by(&mut findings, |a, b| {
         (
             &a.span.file,
             a.span.line,

@@ -119,7 +119,7 @@ struct Split {
 /// cannot decode is set aside instead of stopping the lint.
 fn split(files: &[RenderedFile], helm: HelmVersion) -> Split {
     let mut files: Vec<&RenderedFile> = files.iter().collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let go_type = match helm {
         HelmVersion::V3 => "releaseutil.SimpleHead",
         HelmVersion::V4 => "util.SimpleHead",
@@ -164,10 +164,12 @@ fn split(files: &[RenderedFile], helm: HelmVersion) -> Split {
             }
         }
     }
-    out.hooks
-        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm));
-    out.resources
-        .sort_by(|a, b| kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm));
+    crate::stable_sort::sort_by(&mut out.hooks, |a, b| {
+        kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
+    });
+    crate::stable_sort::sort_by(&mut out.resources, |a, b| {
+        kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
+    });
     out
 }
 
@@ -210,7 +212,7 @@ impl Model {
                     upgrade_only.push(r);
                 }
             }
-            first.hooks.sort_by(|a, b| {
+            crate::stable_sort::sort_by(&mut first.hooks, |a, b| {
                 kind_order::compare(&a.kind, &b.kind, KindOrder::Install, opts.helm)
             });
         }

@@ -44,7 +44,7 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             }
             // The order the docs promise: kind (install order), then name.
             let mut documented: Vec<&Hook> = group.to_vec();
-            documented.sort_by(|a, b| {
+            crate::stable_sort::sort_by(&mut documented, |a, b| {
                 kind_order::compare(&a.kind, &b.kind, KindOrder::Install, m.helm)
                     .then_with(|| a.name.cmp(&b.name))
             });

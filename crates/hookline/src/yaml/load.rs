@@ -324,7 +324,7 @@ impl Decoder<'_> {
                         items.push((rank, skey, nkey, k, v));
                     }
                 }
-                items.sort_by(|a, b| {
+                crate::stable_sort::sort_by(&mut items, |a, b| {
                     a.0.cmp(&b.0)
                         .then(a.2.partial_cmp(&b.2).unwrap_or(std::cmp::Ordering::Equal))
                         .then(a.1.cmp(&b.1))

@@ -75,7 +75,7 @@ pub(crate) fn sort_keys<T>(items: &mut Vec<(String, T)>, v3: bool) {
         .drain(..)
         .map(|it| (it.0.chars().collect(), it))
         .collect();
-    keyed.sort_by(|x, y| {
+    crate::stable_sort::sort_by(&mut keyed, |x, y| {
         if key_less_chars(&x.0, &y.0, v3) {
             Ordering::Less
         } else if key_less_chars(&y.0, &x.0, v3) {
