@@ -26,6 +26,14 @@ test('the crypto module loads only when a chart calls genCA', async () => {
   await page.locator('.step').first().waitFor();
   assert.deepEqual(fetched.filter((p) => p.includes('/lazy/')), [], 'first load fetched the crypto module');
 
+  // A chart (the first page holds a plain manifest): the gallery's backup-job.
+  await page.locator('#gallery-toggle').click();
+  await page.locator('[data-example="backup-job"]').click();
+  await page.waitForFunction(
+    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
+  );
+  await page.locator('.step').first().waitFor();
+  assert.deepEqual(fetched.filter((p) => p.includes('/lazy/')), [], 'a chart without crypto fetched the module');
   await page.locator('#file-path').fill('templates/ca.yaml');
   await page.locator('#file-new').click();
   await page.locator('#file-list [data-path="templates/ca.yaml"]').waitFor();
