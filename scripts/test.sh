@@ -24,6 +24,8 @@ stage "setup" scripts/setup.sh
 stage "cargo fmt --check" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --exclude hookline-cluster --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p hookline -p hookline-web --target wasm32-unknown-unknown -- -D warnings
+# The playground alone builds hookline without `crypto` (served by web/crypto): lint that path too.
+stage "clippy (wasm32, no crypto)" cargo clippy -p hookline-web --target wasm32-unknown-unknown -- -D warnings
 stage "native tests" cargo test --workspace --exclude hookline-web --exclude hookline-cluster
 # kube-rs is compiled only here: the executor of `hookline run` against the fake API server
 # (the whole conformance table over HTTP, tokio's paused clock), and the CLI with `cluster`.
