@@ -36,7 +36,8 @@ fn charts() -> Vec<(String, Chart)> {
     let mut out = Vec::new();
     for fixture in [
         "tests/fixtures/charts/parent",
-        "tests/fixtures/charts/recorded",
+        "tests/fixtures/charts/storefront",
+        "public/examples/upgrade-rollback",
     ] {
         let chart = load_path(&root().join(fixture)).expect("fixture chart loads");
         out.push((format!("fixture-{}", chart.name()), chart));
