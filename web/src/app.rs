@@ -31,6 +31,8 @@ pub struct Ctx {
     pub crypto_loaded: RwSignal<u32>,
     /// Messages for the polite live region.
     pub live: RwSignal<String>,
+    /// What the last file operation did (text, is an error), shown under the file tree.
+    pub file_status: RwSignal<(String, bool)>,
     pub embed: bool,
 }
 
@@ -184,9 +186,11 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         result,
         crypto_loaded,
         live: RwSignal::new(String::new()),
+        file_status: RwSignal::new((String::new(), false)),
         embed,
     };
     provide_context(ctx);
+    crate::findings::provide(ctx);
 
     // Debounce: every edit restarts the timer; the plan follows when typing pauses.
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);

@@ -11,13 +11,14 @@
 //! as CodeMirror. The cost: no code folding or autocompletion, and highlighting re-renders
 //! the visible file on each keystroke (fine for chart-sized files).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::Ctx;
-use crate::highlight::highlight;
+use crate::findings::{severity_mark, severity_rank, FindingView, Lint};
+use crate::highlight::{escape_into, highlight_marked, LineMark};
 use crate::js;
 
 /// Tab / Shift+Tab: indent or outdent the selected lines by two spaces, or insert two spaces
@@ -66,18 +67,69 @@ fn indent(ta: &web_sys::HtmlTextAreaElement, outdent: bool) {
     let _ = ta.set_selection_range(line_start as u32, (line_start + new_len) as u32);
 }
 
-fn gutter_html(lines: usize, errors: &BTreeSet<u32>) -> String {
+fn gutter_html(lines: usize, errors: &BTreeSet<u32>, marks: &BTreeMap<u32, LineMark>) -> String {
     let mut s = String::with_capacity(lines * 24);
     for n in 1..=lines as u32 {
         if errors.contains(&n) {
             s.push_str(&format!(
                 "<span class=\"g-err\" title=\"error\">✗{n}</span>\n"
             ));
+        } else if let Some(m) = marks.get(&n) {
+            let (icon, class) = severity_mark(&m.severity);
+            let mut title = String::new();
+            escape_into(&mut title, &m.note);
+            s.push_str(&format!(
+                "<span class=\"g-lint {class}\" title=\"{}\">{icon}{n}</span>\n",
+                title.replace('"', "&quot;")
+            ));
         } else {
             s.push_str(&format!("{n}\n"));
         }
     }
     s
+}
+
+/// The lint marks of one file by line: the most severe finding's column and severity, and
+/// every finding's rule and message.
+fn line_marks(found: &[FindingView]) -> BTreeMap<u32, LineMark> {
+    let mut by_line: BTreeMap<u32, Vec<&FindingView>> = BTreeMap::new();
+    for f in found.iter().filter(|f| f.line > 0) {
+        by_line.entry(f.line).or_default().push(f);
+    }
+    by_line
+        .into_iter()
+        .map(|(line, mut fs)| {
+            fs.sort_by_key(|f| severity_rank(&f.severity));
+            let note = fs
+                .iter()
+                .map(|f| format!("{} {} {}", severity_mark(&f.severity).0, f.rule, f.message))
+                .collect::<Vec<_>>()
+                .join("  ");
+            let mark = LineMark {
+                col: fs[0].col,
+                severity: fs[0].severity.clone(),
+                note,
+            };
+            (line, mark)
+        })
+        .collect()
+}
+
+/// Open `file` in the editor and put the caret on `line` and `col` (1-based; 0 = the line's
+/// start), scrolled into view. Used by the findings' links in the timeline.
+pub fn reveal(ctx: Ctx, file: &str, line: u32, col: u32) {
+    let known = ctx.ws.with_untracked(|w| w.files.contains_key(file));
+    if known && ctx.ws.with_untracked(|w| w.open != file) {
+        let f = file.to_string();
+        ctx.ws.update(|w| w.open = f);
+    }
+    if !known {
+        return;
+    }
+    // After the editor shows the file.
+    request_animation_frame(move || {
+        js::reveal_line("editor", line, col);
+    });
 }
 
 #[component]
@@ -100,10 +152,26 @@ pub fn Editor() -> impl IntoView {
     });
     let error_lines =
         Memo::new(move |_| diags.with(|d| d.iter().map(|d| d.line).collect::<BTreeSet<u32>>()));
-    let html = move || error_lines.with(|e| text.with(|t| highlight(t, e)));
+    let lint_state = use_context::<Lint>();
+    let found = Memo::new(move |_| {
+        let p = path.get();
+        lint_state
+            .map(|l| {
+                l.findings.with(|all| {
+                    all.iter()
+                        .filter(|f| f.file == p)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            })
+            .unwrap_or_default()
+    });
+    let marks = Memo::new(move |_| found.with(|f| line_marks(f)));
+    let html =
+        move || marks.with(|m| error_lines.with(|e| text.with(|t| highlight_marked(t, e, m))));
     let gutter = move || {
         let n = text.with(|t| t.split('\n').count());
-        error_lines.with(|e| gutter_html(n, e))
+        marks.with(|m| error_lines.with(|e| gutter_html(n, e, m)))
     };
     // Esc arms the escape hatch: the next Tab moves focus instead of indenting.
     let escaped = StoredValue::new(false);
@@ -128,23 +196,8 @@ pub fn Editor() -> impl IntoView {
             _ => escaped.set_value(false),
         }
     };
-    let jump = move |line: u32| {
-        let Some(el) = document()
-            .get_element_by_id("editor")
-            .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        else {
-            return;
-        };
-        let v = el.value();
-        let mut offset = 0usize;
-        for (i, l) in v.split('\n').enumerate() {
-            if i as u32 + 1 >= line {
-                break;
-            }
-            offset += l.encode_utf16().count() + 1;
-        }
-        let _ = el.focus();
-        let _ = el.set_selection_range(offset as u32, offset as u32);
+    let jump = move |line: u32, col: u32| {
+        js::reveal_line("editor", line, col);
     };
 
     view! {
@@ -195,7 +248,7 @@ pub fn Editor() -> impl IntoView {
                         .get()
                         .into_iter()
                         .map(|d| {
-                            let line = d.line;
+                            let (line, col) = (d.line, d.col);
                             let loc = if d.line > 0 {
                                 format!("line {}, column {}", d.line, d.col)
                             } else {
@@ -203,11 +256,39 @@ pub fn Editor() -> impl IntoView {
                             };
                             view! {
                                 <li class="diag">
-                                    <button class="link" on:click=move |_| jump(line)>
+                                    <button class="link" on:click=move |_| jump(line, col)>
                                         "✗ " {loc}
                                     </button>
                                     " "
                                     <span>{d.message.clone()}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <ul class="findings editor-findings" aria-label="Lint findings in this file">
+                {move || {
+                    found
+                        .get()
+                        .into_iter()
+                        .map(|f| {
+                            let (icon, class) = severity_mark(&f.severity);
+                            let (line, col) = (f.line, f.col);
+                            let loc = if f.line > 0 {
+                                format!("line {}, column {}", f.line, f.col.max(1))
+                            } else {
+                                "this file".to_string()
+                            };
+                            view! {
+                                <li class=format!("finding {class}") data-rule=f.rule.clone() data-line=f.line>
+                                    <button class="link" on:click=move |_| jump(line, col)>
+                                        {format!("{icon} {} {} · {loc}", f.severity, f.rule)}
+                                    </button>
+                                    " "
+                                    <span>{f.message.clone()}</span>
+                                    " "
+                                    <span class="finding-fix">{format!("Fix: {}", f.fix)}</span>
                                 </li>
                             }
                         })

@@ -1,5 +1,5 @@
-//! The chart's file tree: open, add, rename and delete files; open a chart folder (picker or
-//! drag and drop onto the page); start from a pasted manifest.
+//! The chart's file tree: open, add, rename and delete files; open a chart folder or a `.tgz`
+//! chart archive (pickers, or drag and drop onto the page); start from a pasted manifest.
 
 use std::collections::BTreeMap;
 
@@ -11,69 +11,139 @@ use crate::app::Ctx;
 use crate::js;
 use crate::model::{first_file, ScenarioModel, Workspace};
 
-/// A workspace from files read off the disk: a chart folder (its top directory stripped) or
-/// a lone manifest. Files that are not text are skipped.
-pub fn workspace_from_files(pairs: Vec<(String, String)>, keep: &Workspace) -> Option<Workspace> {
-    let pairs: Vec<(String, String)> = pairs
-        .into_iter()
-        .filter(|(p, t)| !p.ends_with(".tgz") && !t.contains('\u{0}'))
-        .collect();
-    if pairs.is_empty() {
-        return None;
-    }
-    // Strip the folder name the chart lives in (`mychart/Chart.yaml` → `Chart.yaml`).
+/// What opening files gave: the workspace, and the files left out (binary or too large).
+#[derive(Debug)]
+pub struct Opened {
+    pub ws: Workspace,
+    pub skipped: Vec<String>,
+    /// The archive the chart came from, if it was one.
+    pub archive: Option<String>,
+}
+
+fn is_archive(path: &str, data: &[u8]) -> bool {
+    (path.ends_with(".tgz") || path.ends_with(".tar.gz")) && data.starts_with(&[0x1f, 0x8b])
+}
+
+/// Strip the folder the files share (`mychart/Chart.yaml` → `Chart.yaml`).
+fn strip_top<T>(pairs: Vec<(String, T)>) -> Vec<(String, T)> {
     let top = |p: &str| p.split_once('/').map(|(d, _)| d.to_string());
-    let first_top = top(&pairs[0].0);
+    let first_top = pairs.first().and_then(|(p, _)| top(p));
     let strip = first_top.filter(|t| pairs.iter().all(|(p, _)| top(p).as_deref() == Some(t)));
-    let mut files = BTreeMap::new();
-    for (p, t) in pairs {
-        let path = match &strip {
-            Some(t) => p[t.len() + 1..].to_string(),
-            None => p,
-        };
-        files.insert(path, t);
+    match strip {
+        Some(t) => pairs
+            .into_iter()
+            .map(|(p, d)| (p[t.len() + 1..].to_string(), d))
+            .collect(),
+        None => pairs,
     }
+}
+
+/// A workspace from files read off the disk: a chart archive (`.tgz`), a chart folder (its
+/// top directory stripped; subchart archives in `charts/` unpacked, as the core loads them),
+/// or lone manifests. The editor holds text, so binary files are left out and listed.
+pub fn workspace_from_files(
+    pairs: Vec<(String, Option<Vec<u8>>)>,
+    keep: &Workspace,
+) -> Result<Opened, String> {
+    let mut skipped: Vec<String> = Vec::new();
+    let mut bytes: Vec<(String, Vec<u8>)> = Vec::new();
+    for (p, d) in pairs {
+        match d {
+            Some(d) => bytes.push((p, d)),
+            None => skipped.push(format!("{p} (larger than 5 MiB)")),
+        }
+    }
+    let mut archive = None;
+    let single_archive = matches!(bytes.as_slice(), [(name, data)] if is_archive(name, data));
+    let files: BTreeMap<String, Vec<u8>> = if single_archive {
+        let (name, data) = &bytes[0];
+        let base = name.rsplit('/').next().unwrap_or(name).to_string();
+        let files = hookline::chart::unpack_archive(data).map_err(|e| format!("{base}: {e}"))?;
+        archive = Some(base);
+        files
+    } else {
+        let files: BTreeMap<String, Vec<u8>> = strip_top(bytes).into_iter().collect();
+        if files.contains_key("Chart.yaml") {
+            hookline::chart::unpack_subchart_archives(files).map_err(|e| e.to_string())?
+        } else {
+            files
+        }
+    };
+    let mut text = BTreeMap::new();
+    for (p, d) in files {
+        match String::from_utf8(d) {
+            Ok(t) if !t.contains('\u{0}') => {
+                text.insert(p, t);
+            }
+            _ => skipped.push(format!("{p} (binary)")),
+        }
+    }
+    if text.is_empty() {
+        return Err("No text files found in what was opened.".into());
+    }
+    let files = text;
     if files.len() == 1 && !files.contains_key("Chart.yaml") {
         let text = files.into_values().next().unwrap_or_default();
         let mut ws = Workspace::single_manifest(&text);
         ws.scenario = keep.scenario.clone();
-        return Some(ws.normalise());
+        return Ok(Opened {
+            ws: ws.normalise(),
+            skipped,
+            archive,
+        });
     }
-    Some(
-        Workspace {
-            open: first_file(&files),
-            files,
-            scenario: ScenarioModel {
-                cluster: Vec::new(),
-                steps: keep.scenario.steps.clone(),
-            },
-            helm: keep.helm.clone(),
-            ..Workspace::default()
-        }
-        .normalise(),
-    )
+    let ws = Workspace {
+        open: first_file(&files),
+        files,
+        scenario: ScenarioModel {
+            cluster: Vec::new(),
+            steps: keep.scenario.steps.clone(),
+        },
+        helm: keep.helm.clone(),
+        ..Workspace::default()
+    }
+    .normalise();
+    Ok(Opened {
+        ws,
+        skipped,
+        archive,
+    })
 }
 
-/// Load files read by the JavaScript helpers (a drop or a folder picker).
+/// Load files read by the JavaScript helpers (a drop, the folder or the archive picker).
 pub fn load_files(ctx: Ctx, p: js_sys::Promise) {
     spawn_local(async move {
         let pairs = js::file_pairs(p).await;
         // A `.hookline` file (the share panel's download for links too long to paste) opens
         // as the link it holds.
-        if let [(path, text)] = pairs.as_slice() {
+        if let [(path, Some(bytes))] = pairs.as_slice() {
             if path.ends_with(".hookline") {
-                crate::share::open_hookline(ctx, path, text);
+                crate::share::open_hookline(ctx, path, &String::from_utf8_lossy(bytes));
                 return;
             }
         }
-        let n = pairs.len();
-        match workspace_from_files(pairs, &ctx.ws.get_untracked()) {
-            Some(ws) => {
-                ctx.load(ws);
-                ctx.announce(format!("Opened {n} file(s)."));
+        let message = match workspace_from_files(pairs, &ctx.ws.get_untracked()) {
+            Ok(o) => {
+                let n = o.ws.files.len();
+                let name = o.ws.chart_name();
+                ctx.load(o.ws);
+                let mut m = match (&o.archive, name) {
+                    (Some(a), Some(c)) => format!("Opened chart {c} from {a}: {n} file(s)."),
+                    (None, Some(c)) => format!("Opened chart {c}: {n} file(s)."),
+                    _ => format!("Opened {n} file(s)."),
+                };
+                if !o.skipped.is_empty() {
+                    m.push_str(&format!(
+                        " Left out (the editor holds text): {}.",
+                        o.skipped.join(", ")
+                    ));
+                }
+                (m, false)
             }
-            None => ctx.announce("No text files found in what was dropped.".into()),
-        }
+            Err(e) => (format!("Could not open it: {e}"), true),
+        };
+        ctx.announce(message.0.clone());
+        ctx.file_status.set(message);
     });
 }
 
@@ -105,7 +175,8 @@ pub fn Files() -> impl IntoView {
             let _ = el.set_attribute("webkitdirectory", "");
         }
     });
-    let message = RwSignal::new(String::new());
+    let status = ctx.file_status;
+    let message = move |m: String| status.set((m, false));
 
     let new_file = move |_| {
         let mut p = path_input
@@ -124,14 +195,14 @@ pub fn Files() -> impl IntoView {
             p = format!("templates/new-{n}.yaml");
         }
         if ctx.ws.with_untracked(|w| w.files.contains_key(&p)) {
-            message.set(format!("{p} already exists."));
+            message(format!("{p} already exists."));
             return;
         }
         ctx.ws.update(|w| {
             w.files.insert(p.clone(), String::new());
             w.open = p.clone();
         });
-        message.set(format!("Added {p}."));
+        message(format!("Added {p}."));
         path_input.set(String::new());
         ctx.commit_now();
     };
@@ -143,11 +214,11 @@ pub fn Files() -> impl IntoView {
             .to_string();
         let from = open.get_untracked();
         if to.is_empty() || from.is_empty() {
-            message.set("Type the new path first.".into());
+            message("Type the new path first.".into());
             return;
         }
         if ctx.ws.with_untracked(|w| w.files.contains_key(&to)) {
-            message.set(format!("{to} already exists."));
+            message(format!("{to} already exists."));
             return;
         }
         ctx.ws.update(|w| {
@@ -156,7 +227,7 @@ pub fn Files() -> impl IntoView {
                 w.open = to.clone();
             }
         });
-        message.set(format!("Renamed {from} to {to}."));
+        message(format!("Renamed {from} to {to}."));
         path_input.set(String::new());
         ctx.commit_now();
     };
@@ -169,7 +240,7 @@ pub fn Files() -> impl IntoView {
             w.files.remove(&p);
             w.open = first_file(&w.files);
         });
-        message.set(format!("Deleted {p}."));
+        message(format!("Deleted {p}."));
         ctx.commit_now();
     };
     let paste_manifest = move |_| {
@@ -177,7 +248,7 @@ pub fn Files() -> impl IntoView {
         let mut ws = Workspace::single_manifest("");
         ws.scenario = steps;
         ctx.load(ws);
-        message.set(
+        message(
             "Paste a rendered manifest (for example helm template output) into the editor.".into(),
         );
         request_animation_frame(|| {
@@ -262,12 +333,29 @@ pub fn Files() -> impl IntoView {
                     on:change=picked
                 />
                 <label for="folder-input" class="button secondary">"Open a chart folder…"</label>
+                <input
+                    id="archive-input"
+                    class="visually-hidden"
+                    type="file"
+                    accept=".tgz,.tar.gz,application/gzip"
+                    on:change=picked
+                />
+                <label for="archive-input" class="button secondary">"Open a chart archive (.tgz)…"</label>
                 <button id="paste-manifest" class="secondary" on:click=paste_manifest>
                     "Start from a pasted manifest"
                 </button>
-                <span class="hint">"or drop a chart folder onto the page"</span>
+                <span class="hint">"or drop a chart folder or .tgz onto the page"</span>
             </div>
-            <p class="status-line" role="status">{move || message.get()}</p>
+            <p
+                id="file-status"
+                class=move || if status.with(|s| s.1) { "status-line bad" } else { "status-line" }
+                role="status"
+            >
+                {move || {
+                    let (m, bad) = status.get();
+                    if bad { format!("✗ {m}") } else { m }
+                }}
+            </p>
         </nav>
     }
 }

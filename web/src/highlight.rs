@@ -3,7 +3,7 @@
 //! allocation-light, so it runs on every keystroke; the output is HTML for the `<pre>` under
 //! the editor's textarea.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
@@ -27,22 +27,114 @@ fn span(out: &mut String, class: &str, text: &str) {
     out.push_str("</span>");
 }
 
+/// A lint finding's place on a line: the word at its column is underlined and its message
+/// follows the line's end (after the text, so the textarea's caret positions are unchanged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineMark {
+    /// 1-based column in characters; 0 marks no column.
+    pub col: u32,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// Shown after the line, e.g. `⚠ HL002 the hook can be left behind`.
+    pub note: String,
+}
+
 /// Highlight a whole file. `error_lines` (1-based) get a wavy underline.
 pub fn highlight(text: &str, error_lines: &BTreeSet<u32>) -> String {
+    highlight_marked(text, error_lines, &BTreeMap::new())
+}
+
+/// [`highlight`], with lint marks on their lines (1-based).
+pub fn highlight_marked(
+    text: &str,
+    error_lines: &BTreeSet<u32>,
+    marks: &BTreeMap<u32, LineMark>,
+) -> String {
     let mut out = String::with_capacity(text.len() * 2 + 16);
+    let mut line_out = String::new();
     for (i, line) in text.split('\n').enumerate() {
-        let err = error_lines.contains(&(i as u32 + 1));
+        let n = i as u32 + 1;
+        let err = error_lines.contains(&n);
         if err {
             out.push_str("<span class=\"t-err\">");
         }
-        line_html(line, &mut out);
+        match marks.get(&n) {
+            Some(m) => {
+                line_out.clear();
+                line_html(line, &mut line_out);
+                let class = format!("t-lint t-lint-{}", m.severity);
+                out.push_str(&underline_at(&line_out, m.col, &class));
+            }
+            None => line_html(line, &mut out),
+        }
         if err {
+            out.push_str("</span>");
+        }
+        if let Some(m) = marks.get(&n) {
+            out.push_str(&format!(
+                "<span class=\"lint-note lint-note-{}\">  ",
+                m.severity
+            ));
+            escape_into(&mut out, &m.note);
             out.push_str("</span>");
         }
         out.push('\n');
     }
     // A `<pre>` drops a final newline; this keeps it as tall as the textarea's content.
     out.push(' ');
+    out
+}
+
+/// Wrap the visible text of highlighted HTML from the 1-based character `col` to the end of
+/// that word in a span of `class`. The wrap stops at the next tag, so the HTML stays nested.
+fn underline_at(html: &str, col: u32, class: &str) -> String {
+    if col == 0 {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 40);
+    let mut seen = 0u32;
+    let mut open = false;
+    let mut done = false;
+    let mut chars = html.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '<' {
+            if open {
+                out.push_str("</span>");
+                open = false;
+                done = true;
+            }
+            out.push(c);
+            for t in chars.by_ref() {
+                out.push(t);
+                if t == '>' {
+                    break;
+                }
+            }
+            continue;
+        }
+        if open && c.is_whitespace() {
+            out.push_str("</span>");
+            open = false;
+            done = true;
+        }
+        if !done && !open && seen + 1 == col {
+            out.push_str(&format!("<span class=\"{class}\">"));
+            open = true;
+        }
+        out.push(c);
+        if c == '&' {
+            for t in chars.by_ref() {
+                out.push(t);
+                if t == ';' {
+                    break;
+                }
+            }
+        }
+        seen += 1;
+    }
+    if open {
+        out.push_str("</span>");
+    }
     out
 }
 
@@ -204,6 +296,39 @@ mod tests {
         assert!(h.contains("<span class=\"t-tpl\">{{ .Release.Name }}</span>"));
         assert!(h.contains("<span class=\"t-com\"># c</span>"));
         assert!(h.contains("<span class=\"t-num\">5</span>"));
+    }
+
+    #[test]
+    fn a_lint_mark_underlines_its_word_and_follows_the_line() {
+        let mut marks = BTreeMap::new();
+        marks.insert(
+            2,
+            LineMark {
+                col: 3,
+                severity: "warning".into(),
+                note: "⚠ HL002 <fixed> name".into(),
+            },
+        );
+        let h = highlight_marked("a: 1\n  name: x & y\n", &BTreeSet::new(), &marks);
+        let line2 = h.split('\n').nth(1).unwrap();
+        assert!(
+            line2.contains(
+                "<span class=\"t-key\"><span class=\"t-lint t-lint-warning\">name</span></span>"
+            ),
+            "{line2}"
+        );
+        assert!(
+            line2.ends_with(
+                "<span class=\"lint-note lint-note-warning\">  ⚠ HL002 &lt;fixed&gt; name</span>"
+            ),
+            "{line2}"
+        );
+        // An entity counts as one character, and the underline stops at a space.
+        assert_eq!(
+            underline_at("x &amp; y", 3, "u"),
+            "x <span class=\"u\">&amp;</span> y"
+        );
+        assert_eq!(underline_at("abc", 0, "u"), "abc");
     }
 
     #[test]

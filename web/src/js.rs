@@ -18,11 +18,13 @@ async function walk(entry, prefix, out) {
     }
   }
 }
+// Bytes, not text: a chart archive (.tgz) is binary, and Rust decides what is text. Files
+// over Helm's per-file limit (5 MiB) are passed as null, so that they can be reported.
 async function texts(pairs) {
   const out = [];
   for (const [path, file] of pairs) {
-    if (file.size > 2 * 1024 * 1024) continue;
-    out.push([path, await file.text()]);
+    if (file.size > 5 * 1024 * 1024) { out.push([path, null]); continue; }
+    out.push([path, new Uint8Array(await file.arrayBuffer())]);
   }
   return out;
 }
@@ -94,14 +96,36 @@ export function mark_step(n) {
   el.scrollIntoView({ block: 'start' });
   return true;
 }
+export function reveal_line(id, line, col) {
+  const el = document.getElementById(id);
+  if (!el) return false;
+  const lines = el.value.split('\n');
+  const n = Math.max(1, Math.min(line || 1, lines.length));
+  let offset = 0;
+  for (let i = 0; i < n - 1; i++) offset += lines[i].length + 1;
+  offset += Math.min(Math.max((col || 1) - 1, 0), lines[n - 1].length);
+  el.focus({ preventScroll: true });
+  el.setSelectionRange(offset, offset);
+  // The textarea is as tall as its text; its scrolling box is the .code container.
+  const box = el.closest('.code');
+  if (box) {
+    const style = getComputedStyle(el);
+    const lh = parseFloat(style.lineHeight) || 18;
+    const top = (n - 1) * lh + (parseFloat(style.paddingTop) || 0);
+    box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    const r = box.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) box.scrollIntoView({ block: 'center' });
+  }
+  return true;
+}
 export function now_ms() {
   return performance.now();
 }
 "#)]
 extern "C" {
-    /// `[[path, text], ...]` of a dropped folder or files (folders walked recursively).
+    /// `[[path, bytes], ...]` of a dropped folder or files (folders walked recursively).
     pub fn read_drop(ev: &web_sys::DragEvent) -> js_sys::Promise;
-    /// `[[path, text], ...]` of an `<input type=file>` (folder pickers give relative paths).
+    /// `[[path, bytes], ...]` of an `<input type=file>` (folder pickers give relative paths).
     pub fn read_input(input: &web_sys::HtmlInputElement) -> js_sys::Promise;
     /// Resolves to whether the text reached the clipboard.
     pub fn copy_text(text: &str) -> js_sys::Promise;
@@ -109,13 +133,15 @@ extern "C" {
     /// Replace the selection of a textarea, keeping the browser's undo history.
     pub fn insert_text(el: &web_sys::HtmlTextAreaElement, text: &str);
     pub fn focus_selector(selector: &str) -> bool;
+    /// Caret to 1-based `line` and `col` of the textarea `id`, scrolled into view.
+    pub fn reveal_line(id: &str, line: u32, col: u32) -> bool;
     pub fn now_ms() -> f64;
     /// Mark the timeline's n-th step (1-based) as current and scroll to it (embeds' `step=`).
     pub fn mark_step(n: u32) -> bool;
 }
 
-/// Await a promise of `[[path, text], ...]`.
-pub async fn file_pairs(p: js_sys::Promise) -> Vec<(String, String)> {
+/// Await a promise of `[[path, bytes], ...]`; `None` stands for a file too large to read.
+pub async fn file_pairs(p: js_sys::Promise) -> Vec<(String, Option<Vec<u8>>)> {
     let Ok(v) = wasm_bindgen_futures::JsFuture::from(p).await else {
         return Vec::new();
     };
@@ -123,7 +149,11 @@ pub async fn file_pairs(p: js_sys::Promise) -> Vec<(String, String)> {
     arr.iter()
         .filter_map(|pair| {
             let pair = js_sys::Array::from(&pair);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            let path = pair.get(0).as_string()?;
+            let data = pair.get(1);
+            let bytes = (!data.is_null() && !data.is_undefined())
+                .then(|| js_sys::Uint8Array::new(&data).to_vec());
+            Some((path, bytes))
         })
         .collect()
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod compare;
 pub mod editor;
 pub mod files;
+pub mod findings;
 pub mod gallery;
 pub mod highlight;
 pub mod js;

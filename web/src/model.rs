@@ -52,6 +52,10 @@ pub struct StepModel {
     pub timeout: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
+    /// This step's values (like `-f`), a mapping; install and upgrade only.
+    #[serde(skip_serializing_if = "no_values")]
+    pub values: serde_json::Value,
+    /// This step's `--set` lines; install and upgrade only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -73,12 +77,58 @@ impl Default for StepModel {
             flags: Vec::new(),
             timeout: String::new(),
             revision: None,
+            values: serde_json::Value::Null,
             set: Vec::new(),
             filter: Vec::new(),
             outcomes: BTreeMap::new(),
             manifest: None,
         }
     }
+}
+
+fn no_values(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether a step's command takes values (`-f`, `--set`).
+pub fn takes_values(op: &str) -> bool {
+    matches!(op, "install" | "upgrade")
+}
+
+/// A step's values as the builder shows them (YAML; empty when there are none).
+pub fn values_text(v: &serde_json::Value) -> String {
+    if no_values(v) {
+        String::new()
+    } else {
+        serde_yaml::to_string(v).unwrap_or_default()
+    }
+}
+
+/// Parse the builder's values text the way the scenario file reads a step's `values:` (YAML,
+/// a mapping); empty text means no values.
+pub fn parse_values(text: &str) -> Result<serde_json::Value, String> {
+    if text.trim().is_empty() {
+        return Ok(serde_json::Value::Null);
+    }
+    let y: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    match y {
+        serde_yaml::Value::Null => Ok(serde_json::Value::Null),
+        serde_yaml::Value::Mapping(_) => serde_json::to_value(y).map_err(|e| e.to_string()),
+        _ => Err("values must be a mapping (key: value lines)".into()),
+    }
+}
+
+/// `--set` lines as the builder keeps them: one per line, blank lines dropped.
+pub fn set_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 pub const OPS: [&str; 5] = ["install", "upgrade", "rollback", "uninstall", "test"];
@@ -435,6 +485,29 @@ mod tests {
         assert_eq!(next_outcome(None), Some("failed"));
         assert_eq!(next_outcome(Some("failed")), Some("timeout"));
         assert_eq!(next_outcome(Some("timeout")), None);
+    }
+
+    #[test]
+    fn step_values_round_trip_through_the_scenario_file() {
+        assert_eq!(parse_values("  \n"), Ok(serde_json::Value::Null));
+        assert!(parse_values("- a\n").is_err());
+        assert!(parse_values("a: [").is_err());
+        let v = parse_values("image:\n  tag: v2\n").unwrap();
+        assert_eq!(values_text(&v), "image:\n  tag: v2\n");
+        let mut s = ScenarioModel::default();
+        s.steps.push(StepModel {
+            op: "upgrade".into(),
+            values: v,
+            set: set_lines("a=1\n\n b=2 \n"),
+            ..StepModel::default()
+        });
+        s.steps.push(StepModel::default());
+        let yaml = s.to_yaml();
+        let parsed = hookline::Scenario::parse(&yaml).unwrap();
+        assert_eq!(parsed.steps[0].values["image"]["tag"], "v2");
+        assert_eq!(parsed.steps[0].set, ["a=1", "b=2"]);
+        // A step without values writes none.
+        assert!(!yaml.contains("values: null"), "{yaml}");
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The scenario builder: a list of helm commands with their flags and, per step, the
-//! outcomes of hook waits (set by clicking hook cards in the timeline).
+//! The scenario builder: a list of helm commands with their flags, per-step values and
+//! `--set` lines (install and upgrade), and per step the outcomes of hook waits (set by
+//! clicking hook cards in the timeline).
 
 use leptos::prelude::*;
 
 use crate::app::Ctx;
-use crate::model::{flags_for, StepModel, OPS};
+use crate::model::{flags_for, parse_values, set_lines, takes_values, values_text, StepModel, OPS};
 
 fn update_step(ctx: Ctx, id: u32, f: impl FnOnce(&mut StepModel)) {
     ctx.ws.update(|w| {
@@ -13,6 +14,109 @@ fn update_step(ctx: Ctx, id: u32, f: impl FnOnce(&mut StepModel)) {
         }
     });
     ctx.commit_now();
+}
+
+/// A step's own values (YAML, like `-f`) and `--set` lines. The text being typed is kept
+/// here: the model takes it once it parses (debounced like the editor), and the text follows
+/// the model when that changes elsewhere (an example, a link).
+#[component]
+fn StepValues(id: u32) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let model = Memo::new(move |_| {
+        ctx.ws.with(|w| {
+            w.scenario
+                .index_of(id)
+                .map(|i| {
+                    let s = &w.scenario.steps[i];
+                    (i, s.values.clone(), s.set.clone())
+                })
+                .unwrap_or_default()
+        })
+    });
+    let values_buf = RwSignal::new(model.with_untracked(|m| values_text(&m.1)));
+    let set_buf = RwSignal::new(model.with_untracked(|m| m.2.join("\n")));
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        model.with(|(_, values, set)| {
+            // Our own edits parse to the model; anything else came from elsewhere.
+            if parse_values(&values_buf.get_untracked()).ok().as_ref() != Some(values) {
+                values_buf.set(values_text(values));
+                error.set(None);
+            }
+            if set_lines(&set_buf.get_untracked()) != *set {
+                set_buf.set(set.join("\n"));
+            }
+        });
+    });
+    let index = move || model.with(|m| m.0) + 1;
+    // Open at first when the step has values; after that the user decides.
+    let has_any = model.with_untracked(|m| !values_text(&m.1).is_empty() || !m.2.is_empty());
+    let update = move |f: &dyn Fn(&mut StepModel)| {
+        ctx.ws.update(|w| {
+            if let Some(i) = w.scenario.index_of(id) {
+                f(&mut w.scenario.steps[i]);
+            }
+        });
+    };
+    let values_id = format!("step-values-{id}");
+    let set_id = format!("step-set-{id}");
+    let error_id = format!("step-values-error-{id}");
+    view! {
+        <details class="step-values" open=has_any>
+            <summary>
+                {move || {
+                    let n = model.with(|m| {
+                        m.1.as_object().map(|o| o.len()).unwrap_or(0) + m.2.len()
+                    });
+                    if n == 0 {
+                        format!("Values for step {}", index())
+                    } else {
+                        format!("Values for step {} ({n} set)", index())
+                    }
+                }}
+            </summary>
+            <label for=values_id.clone()>"Values (YAML, like -f)"</label>
+            <textarea
+                id=values_id
+                class="small-code step-values-yaml"
+                rows="3"
+                spellcheck="false"
+                placeholder="image:\n  tag: v2"
+                aria-describedby=error_id.clone()
+                aria-invalid=move || error.with(|e| e.is_some()).then_some("true")
+                prop:value=move || values_buf.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    values_buf.set(text.clone());
+                    match parse_values(&text) {
+                        Ok(v) => {
+                            error.set(None);
+                            update(&|s: &mut StepModel| s.values = v.clone());
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                }
+            ></textarea>
+            <p id=error_id class="error small" role="status">
+                {move || error.get().map(|e| format!("✗ Not used until it parses: {e}"))}
+            </p>
+            <label for=set_id.clone()>"--set (one per line)"</label>
+            <textarea
+                id=set_id
+                class="small-code step-set"
+                rows="2"
+                spellcheck="false"
+                placeholder="image.tag=v2"
+                prop:value=move || set_buf.get()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    set_buf.set(text.clone());
+                    let lines = set_lines(&text);
+                    update(&|s: &mut StepModel| s.set = lines.clone());
+                }
+            ></textarea>
+        </details>
+    }
 }
 
 #[component]
@@ -61,6 +165,10 @@ fn StepEditor(id: u32) -> impl IntoView {
                                 s.op = v;
                                 let allowed = flags_for(&s.op);
                                 s.flags.retain(|f| allowed.contains(&f.as_str()));
+                                if !takes_values(&s.op) {
+                                    s.values = serde_json::Value::Null;
+                                    s.set.clear();
+                                }
                             },
                         );
                     }
@@ -178,6 +286,9 @@ fn StepEditor(id: u32) -> impl IntoView {
                     </label>
                 </Show>
             </div>
+            <Show when=move || takes_values(&op.get())>
+                <StepValues id=id/>
+            </Show>
             <ul class="outcomes" aria-label="Hook outcomes in this step">
                 {move || {
                     step.with(|s| s.as_ref().map(|s| s.1.outcomes.clone()).unwrap_or_default())

@@ -6,6 +6,13 @@ use leptos::prelude::*;
 use crate::app::Ctx;
 use crate::model::Workspace;
 
+/// The Kubernetes version Helm assumes without `--kube-version`, from the core (it differs
+/// between Helm 3 and Helm 4).
+pub fn default_kube_version(helm: &str) -> String {
+    let helm = hookline::HelmVersion::parse(helm).unwrap_or_default();
+    hookline::chart::KubeVersion::default_for(helm).version
+}
+
 /// A text field bound to one workspace string.
 fn field(ctx: Ctx, get: fn(&Workspace) -> &String) -> Memo<String> {
     Memo::new(move |_| ctx.ws.with(|w| get(w).clone()))
@@ -53,7 +60,7 @@ pub fn Settings() -> impl IntoView {
                     <input
                         id="kube-version"
                         type="text"
-                        placeholder="v1.34.0"
+                        placeholder=move || default_kube_version(&helm.get())
                         autocomplete="off"
                         spellcheck="false"
                         prop:value=move || kube.get()

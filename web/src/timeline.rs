@@ -194,6 +194,7 @@ fn hook_card(
             <ol class="acts">{c.acts.iter().map(|a| act_row(a, false)).collect_view()}</ol>
             {c.why.clone().map(|w| view! { <p class="why"><span class="why-label">"why here: "</span>{w}</p> })}
             {cleanup}
+            {crate::findings::card_findings(ctx, c.kind.clone(), c.name.clone())}
         </li>
     }
 }
@@ -348,7 +349,7 @@ pub fn summary(plan: &Plan) -> String {
 #[component]
 pub fn Timeline(#[prop(optional)] readonly: bool) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    move || {
+    let plan = move || {
         ctx.result.with(|r| match &r.plan {
             Some(plan) => view! {
                 <div class="plan" data-release=plan.release.clone()>
@@ -381,6 +382,10 @@ pub fn Timeline(#[prop(optional)] readonly: bool) -> impl IntoView {
             }
             .into_any(),
         })
+    };
+    view! {
+        <crate::findings::LintPanel/>
+        {plan}
     }
 }
 

@@ -245,15 +245,12 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
     if input.lint {
-        let opts = crate::lint::LintOptions {
-            release: scenario.release.clone(),
-            namespace: scenario.namespace.clone(),
-            helm: scenario.helm,
-            wait: false,
-            kube_version: input.kube_version.clone().filter(|v| !v.trim().is_empty()),
-            api_versions: Vec::new(),
-        };
-        out.findings = crate::lint::lint(&renderer.chart, &renderer.base_values, &opts).findings;
+        out.findings = crate::lint::lint(
+            &renderer.chart,
+            &renderer.base_values,
+            &lint_options(input, scenario),
+        )
+        .findings;
     }
     if let Some(r) = &renderer.first_render {
         out.rendered = r
@@ -277,6 +274,70 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
         ));
     }
     out.plan = Some(plan);
+}
+
+fn lint_options(input: &Input, scenario: &Scenario) -> crate::lint::LintOptions {
+    crate::lint::LintOptions {
+        release: scenario.release.clone(),
+        namespace: scenario.namespace.clone(),
+        helm: scenario.helm,
+        wait: false,
+        kube_version: input.kube_version.clone().filter(|v| !v.trim().is_empty()),
+        api_versions: Vec::new(),
+    }
+}
+
+/// The chart name a lone manifest is linted under.
+const MANIFEST_CHART: &str = "manifest";
+
+/// `hookline lint` on the input, for front ends that show the plan first and the findings
+/// when they are ready (linting renders the chart three more times than [`run`]). Each
+/// finding's span names the input's own path (`templates/job.yaml`, not Helm's template name
+/// `demo/templates/job.yaml`). Manifests without a Chart.yaml are linted as the templates of
+/// a chart, unless they hold template actions (`{{`), which [`run`] takes literally. Input
+/// problems give no findings: [`run`] reports them as diagnostics.
+pub fn lint(input: &Input) -> Vec<crate::lint::Finding> {
+    let Ok(scenario) = parse_scenario(input) else {
+        return Vec::new();
+    };
+    let is_chart = input.files.contains_key("Chart.yaml");
+    let bytes: BTreeMap<String, Vec<u8>> = if is_chart {
+        input
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
+            .collect()
+    } else {
+        if input.files.values().any(|t| t.contains("{{")) {
+            return Vec::new();
+        }
+        let mut m: BTreeMap<String, Vec<u8>> = input
+            .files
+            .iter()
+            .map(|(k, v)| (format!("templates/{k}"), v.as_bytes().to_vec()))
+            .collect();
+        m.insert(
+            "Chart.yaml".into(),
+            format!("apiVersion: v2\nname: {MANIFEST_CHART}\nversion: 0.1.0\n").into_bytes(),
+        );
+        m
+    };
+    let Ok(chart) = crate::chart::load_files(&bytes) else {
+        return Vec::new();
+    };
+    let Ok(values) = global_values(input) else {
+        return Vec::new();
+    };
+    let mut findings = crate::lint::lint(&chart, &values, &lint_options(input, &scenario)).findings;
+    for f in &mut findings {
+        let rel = chart_relative(&f.span.file);
+        f.span.file = if is_chart {
+            rel
+        } else {
+            rel.strip_prefix("templates/").unwrap_or(&rel).to_string()
+        };
+    }
+    findings
 }
 
 #[cfg(test)]
@@ -360,6 +421,47 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn lint_spans_name_the_input_paths() {
+        let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: hook-succeeded\nspec:\n  backoffLimit: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: busybox}]\n";
+        let mut files = BTreeMap::new();
+        files.insert(
+            "Chart.yaml".to_string(),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
+        );
+        files.insert("templates/job.yaml".to_string(), hook.to_string());
+        let chart = Input {
+            files,
+            ..Input::default()
+        };
+        let found = lint(&chart);
+        let f = found.iter().find(|f| f.rule == "HL002").expect("HL002");
+        assert_eq!(
+            (f.span.file.as_str(), f.span.line),
+            ("templates/job.yaml", 7)
+        );
+        assert_eq!(f.hook.as_ref().map(|h| h.name.as_str()), Some("migrate"));
+
+        // A lone manifest is linted too, on its own path.
+        let mut files = BTreeMap::new();
+        files.insert("manifest.yaml".to_string(), hook.to_string());
+        let manifest = Input {
+            files,
+            ..Input::default()
+        };
+        let found = lint(&manifest);
+        let f = found.iter().find(|f| f.rule == "HL002").expect("HL002");
+        assert_eq!((f.span.file.as_str(), f.span.line), ("manifest.yaml", 7));
+
+        // Fixed: before-hook-creation added.
+        let mut fixed = manifest.clone();
+        fixed.files.insert(
+            "manifest.yaml".into(),
+            hook.replace("hook-succeeded", "before-hook-creation,hook-succeeded"),
+        );
+        assert!(lint(&fixed).iter().all(|f| f.rule != "HL002"));
     }
 
     #[test]

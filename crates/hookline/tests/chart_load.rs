@@ -729,3 +729,105 @@ fn chart_metadata_scalars_match_helm() {
         "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field Metadata.sources of type []string"
     );
 }
+
+/// Templates, files, values and subcharts of a chart, recursively (for equality checks).
+fn chart_shape(c: &chart::Chart) -> String {
+    let mut s = format!("{} {:?}\n", c.name(), c.values);
+    for t in &c.templates {
+        s.push_str(&format!("T {} {:?}\n", t.name, t.data));
+    }
+    for f in c.files.iter().filter(|f| !f.name.ends_with(".tgz")) {
+        s.push_str(&format!("F {} {:?}\n", f.name, f.data));
+    }
+    let mut deps: Vec<String> = c.dependencies.iter().map(chart_shape).collect();
+    deps.sort();
+    for d in deps {
+        s.push_str(&format!("D [{d}]\n"));
+    }
+    s
+}
+
+#[test]
+fn chart_archives_unpack_into_plain_files() {
+    let inner = tgz(&[
+        (
+            "sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        ("sub/values.yaml", b"x: 1\n"),
+        ("sub/templates/cm.yaml", b"x: {{ .Values.x }}\n"),
+    ]);
+    let outer = tgz(&[
+        ("demo/Chart.yaml", CHART.as_bytes()),
+        ("demo/values.yaml", b"sub:\n  x: 2\n"),
+        ("demo/templates/a.yaml", b"a: 1\n"),
+        ("demo/charts/sub-1.0.0.tgz", &inner),
+        (
+            "demo/charts/other/Chart.yaml",
+            b"apiVersion: v2\nname: other\nversion: 1.0.0\n",
+        ),
+    ]);
+    let files = chart::unpack_archive(&outer).unwrap();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "Chart.yaml",
+            "charts/other/Chart.yaml",
+            "charts/sub-1.0.0/Chart.yaml",
+            "charts/sub-1.0.0/templates/cm.yaml",
+            "charts/sub-1.0.0/values.yaml",
+            "templates/a.yaml",
+            "values.yaml",
+        ]
+    );
+    // The same chart as helm loads from the archive.
+    let from_archive = load_archive(&outer).unwrap();
+    let from_files = load_files(&files).unwrap();
+    assert_eq!(chart_shape(&from_files), chart_shape(&from_archive));
+    assert_eq!(from_files.dependencies.len(), 2);
+
+    // A chart folder with a vendored archive (after `helm dependency build`), nested twice; a
+    // directory of the same name is kept apart.
+    let deeper = tgz(&[
+        (
+            "sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        (
+            "sub/charts/leaf-0.1.0.tgz",
+            &tgz(&[(
+                "leaf/Chart.yaml",
+                b"apiVersion: v2\nname: leaf\nversion: 0.1.0\n",
+            )]),
+        ),
+    ]);
+    let mut folder = files(&[
+        ("Chart.yaml", CHART),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub2\nversion: 1.0.0\n",
+        ),
+    ]);
+    folder.insert("charts/sub.tgz".into(), deeper);
+    let unpacked = chart::unpack_subchart_archives(folder).unwrap();
+    assert!(
+        unpacked.contains_key("charts/sub-tgz/charts/leaf-0.1.0/Chart.yaml"),
+        "{:?}",
+        unpacked.keys()
+    );
+    assert!(unpacked.contains_key("charts/sub/Chart.yaml"));
+    assert!(!unpacked.keys().any(|k| k.ends_with(".tgz")));
+
+    // Broken archives are refused with Helm's errors.
+    assert_eq!(
+        chart::unpack_archive(b"not gzip").unwrap_err().message,
+        "gzip: invalid header"
+    );
+    let mut bad = files(&[("Chart.yaml", CHART)]);
+    bad.insert("charts/x.tgz".into(), b"junk".to_vec());
+    assert_eq!(
+        chart::unpack_subchart_archives(bad).unwrap_err().message,
+        "error unpacking subchart charts/x.tgz: gzip: invalid header"
+    );
+}

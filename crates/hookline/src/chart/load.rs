@@ -113,6 +113,79 @@ pub fn load_archive_with_limits(data: &[u8], limits: ArchiveLimits) -> Result<Ch
     load_buffered(files, &mut budget, "")
 }
 
+/// The files of a `.tgz` chart archive laid out as a chart directory (the archive's top
+/// directory stripped), for front ends that edit a chart as plain files: every subchart
+/// archive under `charts/` is unpacked into a directory (see [`unpack_subchart_archives`]).
+///
+/// The archive is first loaded as `helm` loads it ([`load_archive`]), so a broken archive or
+/// chart is refused with Helm's error. An archive made by `helm package` loads as the same
+/// chart from these files: packaging already applied each chart's `.helmignore`.
+pub fn unpack_archive(data: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, ChartError> {
+    load_archive(data)?;
+    let mut budget = Budget::new(ArchiveLimits::default());
+    let files = read_archive(data, &mut budget)?;
+    unpack_nested(files.into_iter().collect(), &mut budget, 0)
+}
+
+/// Unpack the subchart archives of a chart's files (`charts/redis-17.3.0.tgz`, as
+/// `helm dependency build` leaves them) into directories (`charts/redis-17.3.0/...`), nested
+/// ones too, so that every file of the chart is a plain file. `helm` loads a subchart from a
+/// directory as from its archive (pkg/chart/loader/load.go `LoadFiles` reads `charts/<name>/`
+/// and `charts/<name>.tgz` alike); the directory is named after the archive without `.tgz`.
+/// Helm's archive limits apply, to every nested archive together.
+pub fn unpack_subchart_archives(
+    files: BTreeMap<String, Vec<u8>>,
+) -> Result<BTreeMap<String, Vec<u8>>, ChartError> {
+    let mut budget = Budget::new(ArchiveLimits::default());
+    unpack_nested(files, &mut budget, 0)
+}
+
+/// `charts/<name>.tgz` directly under a `charts/` directory (at any depth of subcharts).
+fn subchart_archive(path: &str) -> Option<(&str, &str)> {
+    let (dir, base) = match path.rsplit_once('/') {
+        Some((d, b)) => (d, b),
+        None => return None,
+    };
+    let is_charts_dir = dir == "charts" || dir.ends_with("/charts");
+    let stem = base.strip_suffix(".tgz")?;
+    (is_charts_dir && !stem.is_empty()).then_some((dir, stem))
+}
+
+fn unpack_nested(
+    files: BTreeMap<String, Vec<u8>>,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<BTreeMap<String, Vec<u8>>, ChartError> {
+    if depth > MAX_CHART_DEPTH {
+        return Err(ChartError::new(format!(
+            "chart nesting is deeper than the maximum of {MAX_CHART_DEPTH} subchart levels"
+        )));
+    }
+    let mut out = BTreeMap::new();
+    let mut archives = Vec::new();
+    for (path, data) in files {
+        match subchart_archive(&path) {
+            Some((dir, stem)) => archives.push((format!("{dir}/{stem}"), path.clone(), data)),
+            None => {
+                out.insert(path, data);
+            }
+        }
+    }
+    for (mut dir, path, data) in archives {
+        // A directory of that name already holds another subchart: keep both apart.
+        while out.keys().any(|k| k.starts_with(&format!("{dir}/"))) {
+            dir.push_str("-tgz");
+        }
+        let inner = read_archive(&data, budget)
+            .map_err(|e| e.wrap(format!("error unpacking subchart {path}: ")))?;
+        let inner = unpack_nested(inner.into_iter().collect(), budget, depth + 1)?;
+        for (p, d) in inner {
+            out.insert(format!("{dir}/{p}"), d);
+        }
+    }
+    Ok(out)
+}
+
 /// Reject absolute paths and `..`; drop a leading `./`; use `/` separators.
 fn normalize_path(raw: &str) -> Result<String, ChartError> {
     let p = raw.replace('\\', "/");

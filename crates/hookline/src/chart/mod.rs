@@ -45,6 +45,7 @@ pub use archive::ArchiveLimits;
 pub use files::Files;
 pub use load::{
     load_archive, load_archive_with_limits, load_files, load_files_with_limits, strip_common_root,
+    unpack_archive, unpack_subchart_archives,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use load::{load_dir, load_path};

@@ -1,0 +1,239 @@
+//! `hookline lint` findings (rules HL000–HL015) in the playground: on the hook's card in the
+//! timeline, on the template's line in the editor, and as a list above the timeline.
+//!
+//! Linting renders the chart three more times than the plan (as an install, an upgrade and
+//! with another seed), so it runs after the plan has been painted: the timeline never waits
+//! for it. Severity is spelled out and has an icon, never colour alone.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::app::Ctx;
+use crate::model::{build_input, Workspace};
+
+/// One finding as the views need it (owned, serialisable: it can cross a worker boundary).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingView {
+    /// `HL002` ...
+    pub rule: String,
+    /// `leftover-fixed-name` ...
+    pub name: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// The workspace path the finding's span names.
+    pub file: String,
+    /// 1-based line and column (in characters); 0 when the span names no line.
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    pub explanation: String,
+    pub fix: String,
+    /// The hook the finding is about: (kind, name).
+    pub hook: Option<(String, String)>,
+}
+
+impl FindingView {
+    pub fn location(&self) -> String {
+        if self.line > 0 {
+            format!("{}:{}:{}", self.file, self.line, self.col.max(1))
+        } else {
+            self.file.clone()
+        }
+    }
+}
+
+/// Lint the workspace (the core's facade does the work; nothing here knows Helm).
+pub fn lint(ws: &Workspace) -> Vec<FindingView> {
+    hookline::playground::lint(&build_input(ws, None))
+        .into_iter()
+        .map(|f| FindingView {
+            rule: f.rule.to_string(),
+            name: f.name.to_string(),
+            severity: f.severity.as_str().to_string(),
+            file: f.span.file,
+            line: u32::try_from(f.span.line).unwrap_or(0),
+            col: u32::try_from(f.span.col).unwrap_or(0),
+            message: f.message,
+            explanation: f.explanation,
+            fix: f.fix,
+            hook: f.hook.map(|h| (h.kind, h.name)),
+        })
+        .collect()
+}
+
+/// Icon and CSS class of a severity.
+pub fn severity_mark(severity: &str) -> (&'static str, &'static str) {
+    match severity {
+        "error" => ("✗", "sev-error"),
+        "warning" => ("⚠", "sev-warning"),
+        _ => ("ℹ", "sev-info"),
+    }
+}
+
+/// Errors sort before warnings before notes.
+pub fn severity_rank(severity: &str) -> u8 {
+    match severity {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    }
+}
+
+/// The findings of the last lint, and the workspace they were made for.
+#[derive(Clone, Copy)]
+pub struct Lint {
+    pub findings: RwSignal<Vec<FindingView>>,
+}
+
+/// How long the computed workspace must stay unchanged before it is linted: the plan is
+/// painted first, and a burst of edits lints once (on argo-cd, the largest corpus chart, a
+/// lint takes about 0.9 s in the browser).
+const LINT_IDLE_MS: u64 = 400;
+
+/// Provide the findings and keep them following the computed workspace: once a new plan has
+/// been shown and nothing changed for [`LINT_IDLE_MS`], lint the same workspace.
+pub fn provide(ctx: Ctx) -> Lint {
+    let lint_state = Lint {
+        findings: RwSignal::new(Vec::new()),
+    };
+    provide_context(lint_state);
+    let committed = ctx.committed;
+    Effect::new(move |_| {
+        let ws = committed.get();
+        set_timeout(
+            move || {
+                if committed.with_untracked(|c| *c != ws) {
+                    return;
+                }
+                let found = lint(&ws);
+                if lint_state.findings.with_untracked(|f| *f != found) {
+                    lint_state.findings.set(found);
+                }
+            },
+            std::time::Duration::from_millis(LINT_IDLE_MS),
+        );
+    });
+    lint_state
+}
+
+/// A finding as a list item: severity, rule, message, a link to its line, the fix, and why.
+fn finding_item(ctx: Ctx, f: FindingView, with_hook: bool) -> impl IntoView {
+    let (icon, class) = severity_mark(&f.severity);
+    let loc = f.location();
+    let (file, line, col) = (f.file.clone(), f.line, f.col);
+    let jump_label = format!("Show {} in the editor", loc);
+    let hook = with_hook
+        .then(|| f.hook.clone())
+        .flatten()
+        .map(|(k, n)| view! { <span class="finding-hook">{format!("{k}/{n}: ")}</span> });
+    view! {
+        <li class=format!("finding {class}") data-rule=f.rule.clone() data-severity=f.severity.clone()>
+            <div class="finding-head">
+                <span class="sev">{format!("{icon} {}", f.severity)}</span>
+                <code class="rule" title=f.name.clone()>{f.rule.clone()}</code>
+                <span class="finding-msg">{hook}{f.message.clone()}</span>
+            </div>
+            <p class="finding-fix"><span class="why-label">"Fix: "</span>{f.fix.clone()}</p>
+            <div class="finding-foot">
+                <button
+                    class="link jump"
+                    aria-label=jump_label
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        crate::editor::reveal(ctx, &file, line, col);
+                    }
+                >
+                    {format!("↪ {loc}")}
+                </button>
+                <details class="finding-why" on:click=|ev| ev.stop_propagation()>
+                    <summary>"Why"</summary>
+                    <p>{f.explanation.clone()}</p>
+                </details>
+            </div>
+        </li>
+    }
+}
+
+/// The findings about one hook, for its card in the timeline.
+pub fn card_findings(ctx: Ctx, kind: String, name: String) -> impl IntoView {
+    let lint_state = use_context::<Lint>();
+    move || {
+        let mut found: Vec<FindingView> = lint_state
+            .map(|l| {
+                l.findings.with(|all| {
+                    all.iter()
+                        .filter(|f| {
+                            f.hook
+                                .as_ref()
+                                .is_some_and(|(k, n)| *k == kind && *n == name)
+                        })
+                        .cloned()
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        // The worst first.
+        found.sort_by_key(|f| severity_rank(&f.severity));
+        (!found.is_empty()).then(|| {
+            view! {
+                // Clicks here must not cycle the card's outcome.
+                <ul class="findings" aria-label="Lint findings" on:click=|ev| ev.stop_propagation()>
+                    {found.into_iter().map(|f| finding_item(ctx, f, false)).collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
+/// Counts by severity, e.g. `1 error, 2 warnings`.
+pub fn counts(found: &[FindingView]) -> String {
+    let n = |s: &str| found.iter().filter(|f| f.severity == s).count();
+    let part = |count: usize, one: &str, many: &str| {
+        (count > 0).then(|| format!("{count} {}", if count == 1 { one } else { many }))
+    };
+    let parts: Vec<String> = [
+        part(n("error"), "error", "errors"),
+        part(n("warning"), "warning", "warnings"),
+        part(n("info"), "note", "notes"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(", ")
+}
+
+/// Every finding, above the timeline (those about no hook card appear only here and in the
+/// editor: an unknown hook event, for one, drops the document from the timeline).
+#[component]
+pub fn LintPanel() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let Some(lint_state) = use_context::<Lint>() else {
+        return ().into_any();
+    };
+    view! {
+        {move || {
+            let found = lint_state.findings.get();
+            if found.is_empty() {
+                return None;
+            }
+            let worst = if found.iter().any(|f| f.severity == "error") {
+                "error"
+            } else if found.iter().any(|f| f.severity == "warning") {
+                "warning"
+            } else {
+                "info"
+            };
+            let (icon, class) = severity_mark(worst);
+            let summary = format!("{icon} Lint: {} (hookline lint)", counts(&found));
+            Some(view! {
+                <details class=format!("lint-panel {class}") id="lint-panel">
+                    <summary>{summary}</summary>
+                    <ul class="findings">
+                        {found.into_iter().map(|f| finding_item(ctx, f, true)).collect_view()}
+                    </ul>
+                </details>
+            })
+        }}
+    }
+    .into_any()
+}
