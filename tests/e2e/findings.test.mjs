@@ -3,7 +3,8 @@
 // line; fixing the template removes the finding.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchErrors, screenshot } from './harness.mjs';
+import path from 'node:path';
+import { serve, launch, watchErrors, screenshot, root } from './harness.mjs';
 
 let server;
 let browser;
@@ -80,7 +81,7 @@ test('a ConfigMap needed at pre-install: the finding is on the card and the line
     document.getElementById('editor').scrollHeight,
   ]);
   assert.ok(Math.abs(hlHeight - taHeight) <= 1, `pre ${hlHeight} vs textarea ${taHeight}`);
-  await page.locator('.code').screenshot({ path: 'tests/e2e/out/lint-editor-line.png' });
+  await page.locator('.code').screenshot({ path: path.join(root, 'tests/e2e/out/lint-editor-line.png') });
 
   // The panel above the timeline counts every finding.
   assert.match(await page.locator('#lint-panel > summary').innerText(), /1 error/);
@@ -135,4 +136,54 @@ test('a pasted manifest is linted too', async () => {
   assert.equal((await page.locator('.gutter .g-lint').innerText()).trim(), '✗6');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+async function axe(page, label) {
+  await page.addScriptTag({ path: path.join(root, 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${label}: ${JSON.stringify(bad, null, 1)}`);
+}
+
+test('findings by keyboard, in dark mode and at 360 px, with no serious axe violations', async () => {
+  for (const [label, options] of [
+    ['dark', { colorScheme: 'dark' }],
+    ['mobile', { viewport: { width: 360, height: 780 } }],
+  ]) {
+    const b = await launch(options);
+    try {
+      const page = await b.context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(server.url);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.locator('.step').first().waitFor();
+      await page.locator('#gallery-toggle').click();
+      await page.locator('[data-example="missing-configmap"]').click();
+      const card = page.locator('.card[data-name="init-db"]');
+      await card.locator('.finding[data-rule="HL001"]').waitFor();
+      await card.locator('.finding[data-rule="HL001"] summary').click();
+      await page.locator('#lint-panel > summary').click();
+      if (label === 'mobile') {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+      }
+      await axe(page, label);
+      await card.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(root, `tests/e2e/out/lint-${label}.png`) });
+      // Keyboard: the finding's link is a button; Enter opens the line in the editor.
+      await card.locator('.finding[data-rule="HL001"] button.jump').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'editor');
+      assert.equal(await caretLine(page), 18);
+      await page.locator('.code').screenshot({ path: path.join(root, `tests/e2e/out/lint-editor-${label}.png`) });
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      await b.close();
+    }
+  }
 });

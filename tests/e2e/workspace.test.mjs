@@ -179,3 +179,30 @@ test('the Kubernetes version field shows the default of the chosen Helm', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a template error sits on its line and column in the editor', async () => {
+  const { page, errors } = await freshPage();
+  await loadExample(page, 'backup-job');
+  await page.locator('#file-list [data-path="templates/deployment.yaml"]').click();
+  const text = await page.locator('#editor').inputValue();
+  const lines = text.split('\n');
+  lines.splice(3, 0, 'broken: {{ .Values.nothing.deeper }}');
+  await page.locator('#editor').fill(lines.join('\n'));
+  await page.locator('.gutter .g-err').waitFor();
+  // The step that renders it fails with Helm's message.
+  assert.match(await page.locator('.step >> nth=0').innerText(), /nil pointer/);
+  assert.equal((await page.locator('.gutter .g-err').innerText()).trim(), '✗4');
+  const diag = page.locator('.diagnostics .diag');
+  assert.match(await diag.innerText(), /line 4, column \d+/);
+  assert.match(await diag.innerText(), /nil pointer/);
+  // The file tree marks the file; a click on the problem puts the caret there.
+  assert.match(await page.locator('#file-list [data-path="templates/deployment.yaml"]').innerText(), /error/);
+  await diag.locator('button').click();
+  const line = await page.evaluate(() => {
+    const el = document.getElementById('editor');
+    return el.value.slice(0, el.selectionStart).split('\n').length;
+  });
+  assert.equal(line, 4);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -135,16 +135,24 @@ fn finding_item(ctx: Ctx, f: FindingView, with_hook: bool) -> impl IntoView {
             </div>
             <p class="finding-fix"><span class="why-label">"Fix: "</span>{f.fix.clone()}</p>
             <div class="finding-foot">
-                <button
-                    class="link jump"
-                    aria-label=jump_label
-                    on:click=move |ev| {
-                        ev.stop_propagation();
-                        crate::editor::reveal(ctx, &file, line, col);
+                {if ctx.embed {
+                    // No editor in the embed: the place as text.
+                    view! { <span class="jump">{loc}</span> }.into_any()
+                } else {
+                    view! {
+                        <button
+                            class="link jump"
+                            aria-label=jump_label
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                crate::editor::reveal(ctx, &file, line, col);
+                            }
+                        >
+                            {format!("↪ {loc}")}
+                        </button>
                     }
-                >
-                    {format!("↪ {loc}")}
-                </button>
+                        .into_any()
+                }}
                 <details class="finding-why" on:click=|ev| ev.stop_propagation()>
                     <summary>"Why"</summary>
                     <p>{f.explanation.clone()}</p>
