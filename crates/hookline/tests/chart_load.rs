@@ -767,8 +767,8 @@ fn chart_archives_unpack_into_plain_files() {
             b"apiVersion: v2\nname: other\nversion: 1.0.0\n",
         ),
     ]);
-    let files = chart::unpack_archive(&outer).unwrap();
-    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    let unpacked = chart::unpack_archive(&outer).unwrap();
+    let names: Vec<&str> = unpacked.keys().map(String::as_str).collect();
     assert_eq!(
         names,
         [
@@ -783,7 +783,7 @@ fn chart_archives_unpack_into_plain_files() {
     );
     // The same chart as helm loads from the archive.
     let from_archive = load_archive(&outer).unwrap();
-    let from_files = load_files(&files).unwrap();
+    let from_files = load_files(&unpacked).unwrap();
     assert_eq!(chart_shape(&from_files), chart_shape(&from_archive));
     assert_eq!(from_files.dependencies.len(), 2);
 
