@@ -124,7 +124,11 @@ pub fn unpack_archive(data: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, ChartErr
     load_archive(data)?;
     let mut budget = Budget::new(ArchiveLimits::default());
     let files = read_archive(data, &mut budget)?;
-    unpack_nested(files.into_iter().collect(), &mut budget, 0)
+    unpack_nested(
+        files.into_iter().map(|(p, d)| (p, d.to_vec())).collect(),
+        &mut budget,
+        0,
+    )
 }
 
 /// Unpack the subchart archives of a chart's files (`charts/redis-17.3.0.tgz`, as
@@ -178,7 +182,8 @@ fn unpack_nested(
         }
         let inner = read_archive(&data, budget)
             .map_err(|e| e.wrap(format!("error unpacking subchart {path}: ")))?;
-        let inner = unpack_nested(inner.into_iter().collect(), budget, depth + 1)?;
+        let inner = inner.into_iter().map(|(p, d)| (p, d.to_vec())).collect();
+        let inner = unpack_nested(inner, budget, depth + 1)?;
         for (p, d) in inner {
             out.insert(format!("{dir}/{p}"), d);
         }
