@@ -85,6 +85,15 @@ fn as_usize(v: Option<&Value>) -> Option<usize> {
     }
 }
 
+/// The names of `reqd` (a schema's string list) that `obj` lacks, in `reqd`'s order
+/// (validator.go `findMissing`).
+fn missing(obj: &Map, reqd: Option<&Value>) -> Vec<String> {
+    strings(reqd)
+        .into_iter()
+        .filter(|p| !obj.contains_key(p))
+        .collect()
+}
+
 fn as_dec(v: Option<&Value>) -> Option<Dec> {
     Dec::from_value(v?)
 }
@@ -443,6 +452,9 @@ impl<'a> Validator<'a> {
         errors: &mut Vec<VError>,
         uneval: &mut Uneval,
     ) {
+        // The object itself, for the subschemas that see it whole (`dependencies`,
+        // `dependentSchemas`).
+        let whole = &Value::Map(obj.clone());
         let obj = obj.borrow().clone();
         if let Some(n) = as_usize(get(s, "minProperties")) {
             if obj.len() < n {
@@ -454,13 +466,9 @@ impl<'a> Validator<'a> {
                 errors.push(VError::new(at, Kind::MaxProperties(obj.len(), n)));
             }
         }
-        let required = strings(get(s, "required"));
-        let missing: Vec<String> = required
-            .into_iter()
-            .filter(|p| !obj.contains_key(p))
-            .collect();
-        if !missing.is_empty() {
-            errors.push(VError::new(at, Kind::Required(missing)));
+        let absent = missing(&obj, get(s, "required"));
+        if !absent.is_empty() {
+            errors.push(VError::new(at, Kind::Required(absent)));
         }
 
         if self.draft < 2019 {
@@ -471,24 +479,9 @@ impl<'a> Validator<'a> {
                         continue;
                     }
                     match dep {
-                        Value::List(_) => {
-                            let missing: Vec<String> = strings(Some(dep))
-                                .into_iter()
-                                .filter(|p| !obj.contains_key(p))
-                                .collect();
-                            if !missing.is_empty() {
-                                errors.push(VError::new(
-                                    at,
-                                    Kind::Dependency {
-                                        prop: pname.clone(),
-                                        missing,
-                                    },
-                                ));
-                            }
-                        }
+                        Value::List(_) => dependency(&obj, pname, Some(dep), at, errors),
                         sch => {
-                            if let Err(e) = self.validate_self(sch, &Value::Map(map_ref(&obj)), at)
-                            {
+                            if let Err(e) = self.validate_self(sch, whole, at) {
                                 errors.push(e);
                             }
                         }
@@ -579,7 +572,7 @@ impl<'a> Validator<'a> {
             let ds = ds.borrow().clone();
             for (pname, sch) in &ds {
                 if obj.contains_key(pname) {
-                    match self.validate_self(sch, &Value::Map(map_ref(&obj)), at) {
+                    match self.validate_self(sch, whole, at) {
                         Ok(u) => uneval.merge(&u),
                         Err(e) => errors.push(e),
                     }
@@ -589,21 +582,8 @@ impl<'a> Validator<'a> {
         if let Some(Value::Map(dr)) = get(s, "dependentRequired") {
             let dr = dr.borrow().clone();
             for (pname, reqd) in &dr {
-                if !obj.contains_key(pname) {
-                    continue;
-                }
-                let missing: Vec<String> = strings(Some(reqd))
-                    .into_iter()
-                    .filter(|p| !obj.contains_key(p))
-                    .collect();
-                if !missing.is_empty() {
-                    errors.push(VError::new(
-                        at,
-                        Kind::Dependency {
-                            prop: pname.clone(),
-                            missing,
-                        },
-                    ));
+                if obj.contains_key(pname) {
+                    dependency(&obj, pname, Some(reqd), at, errors);
                 }
             }
         }
@@ -648,14 +628,12 @@ impl<'a> Validator<'a> {
         // The library names items after the first `evaluated` by their index in the rest of
         // the array (validator.go `arrValidate`: `range arr[evaluated:]`); so does Hookline.
         if self.draft < 2020 {
-            let mut evaluated = 0;
             match get(s, "items") {
                 Some(Value::List(items)) => {
-                    let n = items.len().min(arr.len());
-                    for i in 0..n {
+                    let evaluated = items.len().min(arr.len());
+                    for i in 0..evaluated {
                         evaluate(self, &items[i], i, i);
                     }
-                    evaluated = n;
                     match get(s, "additionalItems") {
                         Some(Value::Bool(false)) if evaluated != arr.len() => errors.push(
                             VError::new(at, Kind::AdditionalItems(arr.len() - evaluated)),
@@ -675,7 +653,6 @@ impl<'a> Validator<'a> {
                 }
                 None => {}
             }
-            let _ = evaluated;
         } else {
             let prefix = match get(s, "prefixItems") {
                 Some(Value::List(p)) => p.clone(),
@@ -948,8 +925,24 @@ impl<'a> Validator<'a> {
     }
 }
 
-fn map_ref(m: &Map) -> MapRef {
-    Rc::new(std::cell::RefCell::new(m.clone()))
+/// `properties ... required, if ... exists` when `obj` lacks some of `reqd`.
+fn dependency(
+    obj: &Map,
+    prop: &str,
+    reqd: Option<&Value>,
+    at: &[String],
+    errors: &mut Vec<VError>,
+) {
+    let absent = missing(obj, reqd);
+    if !absent.is_empty() {
+        errors.push(VError::new(
+            at,
+            Kind::Dependency {
+                prop: prop.to_string(),
+                missing: absent,
+            },
+        ));
+    }
 }
 
 fn percent_decode(s: &str) -> Option<String> {
