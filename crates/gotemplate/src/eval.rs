@@ -83,7 +83,7 @@ impl Default for Limits {
             max_parse_depth: 1000,
             max_steps: 50_000_000,
             max_output: 64 << 20,
-            max_stack: DEFAULT_STACK_BUDGET,
+            max_stack: default_stack_budget(),
             max_nesting: if cfg!(all(target_arch = "wasm32", debug_assertions)) {
                 // Unoptimised wasm has much bigger frames.
                 900
@@ -105,6 +105,38 @@ pub const DEFAULT_STACK_BUDGET: usize = if cfg!(target_arch = "wasm32") {
 } else {
     1536 << 10
 };
+
+static STACK_BUDGET: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(DEFAULT_STACK_BUDGET);
+
+/// The stack budget [`Limits::default`] and the parser use. A host that runs the engine on a
+/// thread with a bigger stack than [`DEFAULT_STACK_BUDGET`] assumes (the CLI gives it 1 GiB, as
+/// Go gives a goroutine) sets it once, so Helm's own limits (1000 nested `include`s, Go's
+/// 100000 nested `{{template}}` calls) are the ones a chart meets, not this one.
+pub fn set_default_stack_budget(bytes: usize) {
+    STACK_BUDGET.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// See [`set_default_stack_budget`].
+pub fn default_stack_budget() -> usize {
+    STACK_BUDGET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// How a host says the user can raise one of these limits (the CLI: `--limit NAME=N`); set once
+/// by the host, appended to each limit error that is the engine's own (Go's template-depth
+/// error keeps Go's exact text).
+static RAISE_HINT: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// Set how limit errors tell the user to raise a limit (`name` is one of `steps`, `output`,
+/// `stack`, `nesting`).
+pub fn set_limit_hint(hint: fn(&str) -> String) {
+    let _ = RAISE_HINT.set(hint);
+}
+
+/// The host's words for raising limit `name` (empty when the host set none).
+pub fn limit_hint(name: &str) -> String {
+    RAISE_HINT.get().map(|h| h(name)).unwrap_or_default()
+}
 
 /// A host function that needs the engine: `include`, `tpl`, anything with state.
 pub type CtxFn = Rc<dyn Fn(&mut Ctx<'_, '_>, &[Value]) -> Result<Value, FuncError>>;
@@ -599,8 +631,9 @@ impl<'e> State<'e> {
                 fr,
                 ErrorKind::Limit,
                 format!(
-                    "exceeded maximum number of evaluation steps ({})",
-                    self.set.limits.max_steps
+                    "exceeded maximum number of evaluation steps ({}){}",
+                    self.set.limits.max_steps,
+                    limit_hint("steps")
                 ),
             ));
         }
@@ -614,8 +647,9 @@ impl<'e> State<'e> {
                 fr,
                 ErrorKind::Limit,
                 format!(
-                    "exceeded maximum nesting: stack budget of {} bytes used up",
-                    self.set.limits.max_stack
+                    "exceeded maximum nesting: stack budget of {} bytes used up{}",
+                    self.set.limits.max_stack,
+                    limit_hint("stack")
                 ),
             ));
         }
@@ -628,8 +662,9 @@ impl<'e> State<'e> {
                 fr,
                 ErrorKind::Limit,
                 format!(
-                    "exceeded maximum output size ({} bytes)",
-                    self.set.limits.max_output
+                    "exceeded maximum output size ({} bytes){}",
+                    self.set.limits.max_output,
+                    limit_hint("output")
                 ),
             ));
         }
@@ -680,8 +715,9 @@ impl<'e> State<'e> {
             fr,
             ErrorKind::Limit,
             format!(
-                "exceeded maximum nesting depth ({})",
-                self.set.limits.max_nesting
+                "exceeded maximum nesting depth ({}){}",
+                self.set.limits.max_nesting,
+                limit_hint("nesting")
             ),
         )
     }
@@ -779,6 +815,9 @@ impl<'e> State<'e> {
         // Each iteration: set the declared variables, walk, pop body variables.
         macro_rules! iterate {
             ($index:expr, $elem:expr) => {{
+                // Every iteration is a step, even with an empty body: nested ranges over
+                // long lists must meet the step budget, not spin for hours.
+                self.step(fr)?;
                 let elem: V = $elem;
                 if ndecl > 0 {
                     let n = self.vars.len();
@@ -837,7 +876,6 @@ impl<'e> State<'e> {
                 let is64 = matches!(val.val, Value::Int64(_));
                 if *n > 0 {
                     for i in 0..*n {
-                        self.step(fr)?;
                         let e = if is64 { Value::Int64(i) } else { Value::Int(i) };
                         iterate!(V::invalid(), V::concrete(e));
                     }

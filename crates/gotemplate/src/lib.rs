@@ -131,6 +131,9 @@ pub mod parser;
 pub mod value;
 
 pub use error::{Error, ErrorKind};
-pub use eval::{Ctx, CtxFn, GoVersion, Limits, MissingKey, Templates};
+pub use eval::{
+    default_stack_budget, limit_hint, set_default_stack_budget, set_limit_hint, Ctx, CtxFn,
+    GoVersion, Limits, MissingKey, Templates, DEFAULT_STACK_BUDGET,
+};
 pub use func::{FuncError, Param, PureFn, Signature};
 pub use value::{Map, MapRef, Object, Value};

@@ -27,7 +27,7 @@ impl Default for ParseOptions {
             left_delim: "{{".into(),
             right_delim: "}}".into(),
             max_depth: 1000,
-            max_stack: crate::eval::DEFAULT_STACK_BUDGET,
+            max_stack: crate::eval::default_stack_budget(),
         }
     }
 }

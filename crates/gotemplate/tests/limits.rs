@@ -151,6 +151,19 @@ fn step_budget() {
 }
 
 #[test]
+fn empty_range_bodies_count_as_steps() {
+    // A million iterations of bodies that do nothing: only the iterations can meet the budget.
+    let mut t = Templates::new();
+    t.limits_mut().max_steps = 10_000;
+    t.add("t", "{{ range . }}{{ range $ }}{{ end }}{{ end }}")
+        .unwrap();
+    let data = Value::List(std::rc::Rc::new(vec![Value::Int(1); 1000]));
+    let e = t.execute("t", &data).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.to_string().contains("evaluation steps (10000)"), "{e}");
+}
+
+#[test]
 fn output_cap() {
     let mut t = Templates::new();
     t.limits_mut().max_output = 1000;

@@ -52,6 +52,12 @@ const HELM: Flag = flag(
     "Helm 3 or Helm 4 behaviour",
 );
 const HELP: Flag = flag("help", Some('h'), Nothing, "show this command's help");
+const LIMIT: Flag = flag(
+    "limit",
+    None,
+    Text,
+    "raise a safety limit (NAME=N, see hookline help limits)",
+);
 
 pub struct Command {
     pub name: &'static str,
@@ -98,6 +104,7 @@ pub const COMMANDS: &[Command] = &[
             ),
             HELM,
             flag("seed", None, Text, "seed of the random functions"),
+            LIMIT,
             HELP,
         ],
         positional: None,
@@ -116,6 +123,7 @@ pub const COMMANDS: &[Command] = &[
                 OneOf(&["text", "json", "markdown", "svg"]),
                 "output format",
             ),
+            LIMIT,
             HELP,
         ],
         positional: None,
@@ -150,6 +158,7 @@ pub const COMMANDS: &[Command] = &[
                 Nothing,
                 "also show the hooks as Argo CD runs them",
             ),
+            LIMIT,
             HELP,
         ],
         positional: None,
@@ -187,6 +196,7 @@ pub const COMMANDS: &[Command] = &[
             HELM,
             flag("yes", Some('y'), Nothing, "do not ask before acting"),
             flag("dry-run", None, Nothing, "only show the plan"),
+            LIMIT,
             HELP,
         ],
         positional: None,

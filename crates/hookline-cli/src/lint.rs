@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hookline::chart::load_path;
+use hookline::chart::load_path_with;
 use hookline::lint::{format, lint, LintOptions};
 use hookline::values::ValueOptions;
 use hookline::HelmVersion;
@@ -22,6 +22,7 @@ flags:
       --wait                    installs and upgrades use --wait (silences HL015)
       --kube-version V          Kubernetes version for .Capabilities
       --argocd                  also show the hooks as Argo CD would run them, next to Helm
+      --limit NAME=N            raise a safety limit (see `hookline help limits`)
 
 exit codes: 0 when no finding is an error (warnings and infos do not count), 1 when one is,
 or when the chart or a values file cannot be used.
@@ -43,6 +44,7 @@ pub fn run(args: &[String]) -> Result<Outcome, String> {
     let mut opts = LintOptions::default();
     let mut fmt = "text".to_string();
     let mut argocd = false;
+    let mut limits = crate::limits::CliLimits::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -79,6 +81,7 @@ pub fn run(args: &[String]) -> Result<Outcome, String> {
             "--kube-version" => opts.kube_version = Some(take()?),
             "--wait" => opts.wait = true,
             "--argocd" => argocd = true,
+            "--limit" => limits.set(&take()?)?,
             "-h" | "--help" => {
                 return Ok(Outcome {
                     stdout: format!("{USAGE}\n"),
@@ -100,7 +103,8 @@ pub fn run(args: &[String]) -> Result<Outcome, String> {
         return Err(format!("--format takes text, json or sarif, not {fmt:?}"));
     }
     let chart_path = chart_path.ok_or_else(|| USAGE.to_string())?;
-    let chart = load_path(Path::new(&chart_path)).map_err(|e| e.to_string())?;
+    opts.limits = limits.render;
+    let chart = load_path_with(Path::new(&chart_path), limits.chart).map_err(|e| e.to_string())?;
     let user_values = vals
         .merge(&mut |path: &str| {
             std::fs::read_to_string(path).map_err(|e| format!("open {path}: {e}"))

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod completions;
+mod limits;
 mod link;
 mod lint;
 mod plan;
@@ -26,6 +27,7 @@ commands:
   completions   print a shell completion script (bash, zsh or fish)
   help [COMMAND]
                 this text, or a command's flags and examples (also COMMAND --help)
+  help limits   the safety limits and --limit NAME=N, which raises them
   --version     print the version
 
 exit codes (for CI):
@@ -54,7 +56,32 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    gotemplate::set_limit_hint(limits::hint);
+    // Helm's templates run on a goroutine whose stack grows to 1 GiB, so a chart may nest 1000
+    // includes (Helm's own limit) or more; the command runs on a thread with that much stack
+    // (only touched pages are committed), and the evaluator's budget is set to match.
+    let budget = limits::stack_budget(&args);
+    gotemplate::set_default_stack_budget(budget);
+    let worker = {
+        let args = args.clone();
+        std::thread::Builder::new()
+            .name("hookline".into())
+            .stack_size(limits::thread_stack(budget))
+            .spawn(move || run(&args))
+    };
+    let result = match worker {
+        Ok(handle) => match handle.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        // No room for such a stack (a strict overcommit policy): run here with the budget that
+        // fits a main thread.
+        Err(_) => {
+            gotemplate::set_default_stack_budget(gotemplate::DEFAULT_STACK_BUDGET);
+            run(&args)
+        }
+    };
+    match result {
         Ok(out) => {
             // A closed pipe (`hookline plan ... | head`) ends the output quietly instead of
             // panicking in `print!` (Rust ignores SIGPIPE, so the write fails instead).
@@ -89,6 +116,7 @@ fn main() -> ExitCode {
 fn help(topic: Option<&str>) -> Result<String, String> {
     match topic {
         None => Ok(format!("{USAGE}\n")),
+        Some("limits") => Ok(format!("{}\n", limits::USAGE)),
         Some(t) => COMMANDS
             .iter()
             .find(|(name, _)| *name == t)

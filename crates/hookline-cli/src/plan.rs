@@ -24,6 +24,7 @@ flags:
                                table per step and a summary, for a pull-request comment; the
                                same text as the playground's \"Copy as Markdown\", with the
                                link when INPUT is one) or SVG (the timeline as an image)
+      --limit NAME=N           raise a safety limit (see `hookline help limits`)
 
 A step that fails the way Helm would fail is still a successful plan (exit 0); the exit code
 is 1 only when the input, the link or the scenario cannot be used.
@@ -46,6 +47,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut namespace = None;
     let mut helm = None;
     let mut format = "text".to_string();
+    let mut limits = crate::limits::CliLimits::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -69,6 +71,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
                 );
             }
             "--format" | "-o" => format = take("--format")?,
+            "--limit" => limits.set(&take("--limit")?)?,
             "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             s if s.starts_with('-') => return Err(format!("unknown flag {s}\n{USAGE}")),
             s => {
@@ -92,7 +95,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         }
         None => Scenario::default(),
     };
-    let link = looks_like_link(&input)?;
+    let link = looks_like_link(&input, limits.share)?;
     if let Some(state) = &link {
         // The link's own settings, unless the command line overrides them.
         if scenario_file.is_none() {
@@ -127,12 +130,14 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let plan = if let Some(state) = link {
         plan_link(&state, &scenario)?
     } else if path.is_dir() || input.ends_with(".tgz") || input.ends_with(".tar.gz") {
-        let chart = hookline::chart::load_path(path).map_err(|e| e.to_string())?;
-        let base = hookline::render::TemplateRequest::new(
+        let chart =
+            hookline::chart::load_path_with(path, limits.chart).map_err(|e| e.to_string())?;
+        let mut base = hookline::render::TemplateRequest::new(
             &scenario.release,
             &scenario.namespace,
             scenario.helm,
         );
+        base.limits = limits.render;
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
         simulate(&scenario, &mut render)
@@ -158,12 +163,15 @@ pub fn run(args: &[String]) -> Result<String, String> {
 
 /// A share link (`https://…#h1.…`, `#h1.…` or `h1.…`), decoded; `None` when the input is not
 /// a link at all (a file or directory name).
-fn looks_like_link(input: &str) -> Result<Option<hookline::share::ShareState>, String> {
+fn looks_like_link(
+    input: &str,
+    limits: hookline::share::ShareLimits,
+) -> Result<Option<hookline::share::ShareState>, String> {
     let is_link = input.contains("#h") || input.starts_with("h1.");
     if !is_link || std::path::Path::new(input).exists() {
         return Ok(None);
     }
-    hookline::share::decode(input)
+    hookline::share::decode_with(input, limits)
         .map(Some)
         .map_err(|e| e.to_string())
 }

@@ -29,6 +29,7 @@ flags:
       --helm v3|v4             follow Helm 3 or Helm 4 behaviour (default: the scenario's)
   -y, --yes                    do not ask before acting on the cluster
       --dry-run                print the plan and what it would touch, then stop
+      --limit NAME=N           raise a safety limit (see `hookline help limits`)
 
 exit codes: 0 when the run (or dry run) completed, whatever the differences; 1 when the
 input is unusable, the cluster cannot be reached, or a real run was asked of a hookline built
@@ -50,6 +51,7 @@ pub struct Args {
     pub helm: Option<HelmVersion>,
     pub yes: bool,
     pub dry_run: bool,
+    pub limits: crate::limits::CliLimits,
 }
 
 fn parse(args: &[String]) -> Result<Option<Args>, String> {
@@ -62,6 +64,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
         helm: None,
         yes: false,
         dry_run: false,
+        limits: Default::default(),
     };
     let mut input = None;
     let mut it = args.iter();
@@ -92,6 +95,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
             }
             "--yes" | "-y" => a.yes = true,
             "--dry-run" => a.dry_run = true,
+            "--limit" => a.limits.set(&take("--limit")?)?,
             "-h" | "--help" => return Ok(None),
             s if s.starts_with('-') => return Err(format!("unknown flag {s}\n{USAGE}")),
             s => {
@@ -127,11 +131,17 @@ pub fn scenario(a: &Args) -> Result<Scenario, String> {
 }
 
 /// The chart's renderer (a fresh one per call: the real run renders again).
-pub fn renderer(input: &str, sc: &Scenario) -> Result<Box<dyn Render>, String> {
+pub fn renderer(
+    input: &str,
+    sc: &Scenario,
+    limits: &crate::limits::CliLimits,
+) -> Result<Box<dyn Render>, String> {
     let path = std::path::Path::new(input);
     if path.is_dir() || input.ends_with(".tgz") || input.ends_with(".tar.gz") {
-        let chart = hookline::chart::load_path(path).map_err(|e| e.to_string())?;
-        let base = hookline::render::TemplateRequest::new(&sc.release, &sc.namespace, sc.helm);
+        let chart =
+            hookline::chart::load_path_with(path, limits.chart).map_err(|e| e.to_string())?;
+        let mut base = hookline::render::TemplateRequest::new(&sc.release, &sc.namespace, sc.helm);
+        base.limits = limits.render.clone();
         Ok(Box::new(
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base),
         ))
@@ -212,7 +222,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         return Ok(format!("{USAGE}\n"));
     };
     let sc = scenario(&a)?;
-    let mut render = renderer(&a.input, &sc)?;
+    let mut render = renderer(&a.input, &sc, &a.limits)?;
     let simulated = simulate(&sc, render.as_mut());
     let mut out = String::from("Simulated plan:\n");
     out.push_str(&simulated.to_text());
@@ -261,7 +271,7 @@ fn real_run(a: &Args, sc: &Scenario, simulated: &Plan) -> Result<String, String>
         let client = hookline_cluster::connect(a.context.as_deref())
             .await
             .map_err(|e| format!("cannot reach the cluster: {e}"))?;
-        let mut render = renderer(&a.input, sc)?;
+        let mut render = renderer(&a.input, sc, &a.limits)?;
         let observed =
             hookline_cluster::run_on_cluster(client, sc, render.as_mut(), Some(declared)).await;
         Ok(hookline_cluster::compare::report(simulated, &observed))

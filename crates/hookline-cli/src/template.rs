@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hookline::chart::load_path;
+use hookline::chart::load_path_with;
 use hookline::render::output::template_output;
 use hookline::render::{render_chart, TemplateRequest};
 use hookline::values::ValueOptions;
@@ -32,6 +32,7 @@ flags:
   -s, --show-only PATH      only the templates matching PATH (repeatable)
       --helm v3|v4          follow Helm 3 or Helm 4 behaviour (default v4)
       --seed N              seed of random functions (randAlphaNum, genCA, ...)
+      --limit NAME=N        raise a safety limit (see `hookline help limits`)
 
 Like helm, it exits with 1 and prints helm's error text when the chart cannot be rendered.
 
@@ -66,6 +67,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     let mut skip_schema = false;
     let mut show_only = Vec::new();
     let mut seed = 0u64;
+    let mut limits = crate::limits::CliLimits::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -112,6 +114,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
                     .parse()
                     .map_err(|_| format!("--seed takes a number, not {v:?}"))?
             }
+            "--limit" => limits.set(&take()?)?,
             "-h" | "--help" => return Ok(format!("{USAGE}\n")),
             f if f.starts_with('-') && f.len() > 1 => {
                 return Err(format!("unknown flag: {f}\n\n{USAGE}"))
@@ -134,7 +137,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
             ))
         }
     };
-    let chart = load_path(Path::new(&chart_path)).map_err(|e| e.to_string())?;
+    let chart = load_path_with(Path::new(&chart_path), limits.chart).map_err(|e| e.to_string())?;
     let user_values = vals
         .merge(&mut |path: &str| {
             std::fs::read_to_string(path).map_err(|e| format!("open {path}: {}", io_reason(&e)))
@@ -149,6 +152,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.output.no_hooks = no_hooks;
     req.output.show_only = show_only;
     req.seed = seed;
+    req.limits = limits.render;
     req.skip_schema_validation = skip_schema;
     req.retain_intermediates = true;
     let rendered = render_chart(&chart, &user_values, &req).map_err(|e| {

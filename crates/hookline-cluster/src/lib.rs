@@ -31,7 +31,7 @@ pub use kinds::default_api_version;
 use std::collections::BTreeSet;
 
 use hookline::lifecycle::api::ObjRef;
-use hookline::lifecycle::{cluster_scoped, Render};
+use hookline::lifecycle::Render;
 use hookline::plan::Plan;
 use hookline::Scenario;
 
@@ -72,18 +72,10 @@ pub async fn run_on_cluster(
         },
     );
     for o in &scenario.cluster {
-        let namespace = if cluster_scoped(&o.kind) {
-            String::new()
-        } else {
-            o.namespace
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| scenario.namespace.clone())
-        };
         kube.track(ObjRef {
             api_version: String::new(),
             kind: o.kind.clone(),
-            namespace,
+            namespace: o.effective_namespace(&scenario.namespace),
             name: o.name.clone(),
         });
     }

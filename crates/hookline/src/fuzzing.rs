@@ -36,6 +36,7 @@ fn small_limits() -> RenderLimits {
             max_output: 1 << 20,
             ..Limits::default()
         },
+        funcs: Default::default(),
     }
 }
 

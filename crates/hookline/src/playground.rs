@@ -283,7 +283,7 @@ fn lint_options(input: &Input, scenario: &Scenario) -> crate::lint::LintOptions 
         helm: scenario.helm,
         wait: false,
         kube_version: input.kube_version.clone().filter(|v| !v.trim().is_empty()),
-        api_versions: Vec::new(),
+        ..Default::default()
     }
 }
 

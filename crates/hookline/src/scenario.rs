@@ -50,6 +50,21 @@ pub struct ClusterObject {
     pub content: Option<String>,
 }
 
+impl ClusterObject {
+    /// The namespace the object lives in: none for cluster-scoped kinds, else its own, else the
+    /// release's. The simulator and the cluster executor must agree on this, so it lives here.
+    pub fn effective_namespace(&self, release_namespace: &str) -> String {
+        if crate::lifecycle::cluster_scoped(&self.kind) {
+            String::new()
+        } else {
+            self.namespace
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| release_namespace.to_string())
+        }
+    }
+}
+
 /// One helm command.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepSpec {

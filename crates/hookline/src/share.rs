@@ -20,6 +20,25 @@ pub const MAX_LINK_CHARS: usize = 4 * 1024 * 1024;
 /// Inflated state larger than this is refused (decompression bombs).
 pub const MAX_STATE_BYTES: usize = 16 * 1024 * 1024;
 
+/// The size caps [`decode_with`] applies: a link is untrusted input (`--limit link=N`,
+/// `--limit link-bytes=N` on the command line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShareLimits {
+    /// Characters after the prefix, checked before anything is decoded.
+    pub link_chars: usize,
+    /// Bytes the state may inflate to (the inflater stops one byte past it).
+    pub state_bytes: usize,
+}
+
+impl Default for ShareLimits {
+    fn default() -> Self {
+        ShareLimits {
+            link_chars: MAX_LINK_CHARS,
+            state_bytes: MAX_STATE_BYTES,
+        }
+    }
+}
+
 /// A file's content: UTF-8 text, or bytes for binary files (subchart archives).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -108,10 +127,10 @@ pub struct ShareState {
 pub enum ShareError {
     NotALink,
     NewerVersion(String),
-    TooLong { chars: usize },
+    TooLong { chars: usize, limit: usize },
     BadCharacter { ch: char, position: usize },
     Truncated,
-    TooLarge,
+    TooLarge { limit: usize },
     Invalid(String),
     GalleryMissing(String),
     GalleryChanged { id: String },
@@ -122,10 +141,10 @@ impl std::fmt::Display for ShareError {
         match self {
             ShareError::NotALink => write!(f, "this is not a Hookline link: its fragment should start with #{PREFIX_V1}"),
             ShareError::NewerVersion(v) => write!(f, "this link was made by a newer version of Hookline (format {v}); update Hookline to open it"),
-            ShareError::TooLong { chars } => write!(f, "this link is too long to open ({chars} characters; the limit is {MAX_LINK_CHARS})"),
+            ShareError::TooLong { chars, limit } => write!(f, "this link is too long to open ({chars} characters; the limit is {limit}){}", gotemplate::limit_hint("link")),
             ShareError::BadCharacter { ch, position } => write!(f, "this link is damaged: unexpected character {ch:?} at position {position} (was it cut or changed when it was copied?)"),
             ShareError::Truncated => write!(f, "this link is truncated or damaged: its compressed data ends early (was it cut when it was copied?)"),
-            ShareError::TooLarge => write!(f, "this link expands to more than {} MiB; it is refused", MAX_STATE_BYTES / (1024 * 1024)),
+            ShareError::TooLarge { limit } => write!(f, "this link expands to more than {limit} bytes; it is refused{}", gotemplate::limit_hint("link-bytes")),
             ShareError::Invalid(m) => write!(f, "this link's content is not valid: {m}"),
             ShareError::GalleryMissing(id) => write!(f, "this link refers to the gallery chart {id:?}, which this version of Hookline does not have"),
             ShareError::GalleryChanged { id } => write!(f, "this link was made with another version of the gallery chart {id:?}, and that version is not available here"),
@@ -170,6 +189,11 @@ fn fragment(input: &str) -> &str {
 
 /// Decode a link (a whole URL, a fragment with or without `#`).
 pub fn decode(input: &str) -> Result<ShareState, ShareError> {
+    decode_with(input, ShareLimits::default())
+}
+
+/// [`decode`] with explicit size caps.
+pub fn decode_with(input: &str, limits: ShareLimits) -> Result<ShareState, ShareError> {
     let frag = fragment(input);
     let Some(body) = frag.strip_prefix(PREFIX_V1) else {
         if let Some((v, _)) = frag.split_once('.') {
@@ -183,8 +207,11 @@ pub fn decode(input: &str) -> Result<ShareState, ShareError> {
         }
         return Err(ShareError::NotALink);
     };
-    if body.len() > MAX_LINK_CHARS {
-        return Err(ShareError::TooLong { chars: body.len() });
+    if body.len() > limits.link_chars {
+        return Err(ShareError::TooLong {
+            chars: body.len(),
+            limit: limits.link_chars,
+        });
     }
     if let Some((position, ch)) = body
         .char_indices()
@@ -201,13 +228,14 @@ pub fn decode(input: &str) -> Result<ShareState, ShareError> {
         .decode(body)
         .map_err(|_| ShareError::Truncated)?;
     let mut out = Vec::new();
-    let limit = (MAX_STATE_BYTES + 1) as u64;
     flate2::read::DeflateDecoder::new(compressed.as_slice())
-        .take(limit)
+        .take(limits.state_bytes as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|_| ShareError::Truncated)?;
-    if out.len() > MAX_STATE_BYTES {
-        return Err(ShareError::TooLarge);
+    if out.len() > limits.state_bytes {
+        return Err(ShareError::TooLarge {
+            limit: limits.state_bytes,
+        });
     }
     if out.is_empty() {
         return Err(ShareError::Truncated);
@@ -337,7 +365,12 @@ mod tests {
         enc.write_all(&zeros).unwrap();
         let link = format!("h1.{}", URL_SAFE_NO_PAD.encode(enc.finish().unwrap()));
         assert!(link.len() < 40_000, "{}", link.len());
-        assert_eq!(decode(&link), Err(ShareError::TooLarge));
+        assert_eq!(
+            decode(&link),
+            Err(ShareError::TooLarge {
+                limit: MAX_STATE_BYTES
+            })
+        );
     }
 
     #[test]

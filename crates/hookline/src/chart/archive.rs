@@ -102,8 +102,9 @@ pub(crate) fn read_archive(
         let mut entry = entry.map_err(|e| err(e.to_string()))?;
         if budget.entries_left == 0 {
             return Err(err(format!(
-                "chart archive has more than the maximum number of entries {}",
-                budget.limits.max_entries
+                "chart archive has more than the maximum number of entries {}{}",
+                budget.limits.max_entries,
+                gotemplate::limit_hint("files")
             )));
         }
         budget.entries_left -= 1;

@@ -44,6 +44,9 @@ pub fn load_files_with_limits(
         if is_ignored(&rules, &name) {
             continue;
         }
+        if out.len() >= limits.max_entries {
+            return Err(too_many_files(&limits));
+        }
         if data.len() as u64 > limits.max_file_bytes {
             let base = name.rsplit('/').next().unwrap_or(&name);
             return Err(ChartError::new(format!(
@@ -383,20 +386,41 @@ fn ext(name: &str) -> &str {
 /// build, the core stays I/O-free there.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load_path(path: &std::path::Path) -> Result<Chart, ChartError> {
+    load_path_with(path, ArchiveLimits::default())
+}
+
+/// [`load_path`] with explicit limits.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_path_with(path: &std::path::Path, limits: ArchiveLimits) -> Result<Chart, ChartError> {
     let meta = std::fs::metadata(path).map_err(|e| ChartError::new(e.to_string()))?;
     if meta.is_dir() {
-        load_dir(path)
+        load_dir_with(path, limits)
     } else {
         let data = std::fs::read(path).map_err(|e| ChartError::new(e.to_string()))?;
-        load_archive(&data)
+        load_archive_with_limits(&data, limits)
     }
+}
+
+/// Helm reads a chart directory of any number of files; Hookline stops at
+/// [`ArchiveLimits::max_entries`] (a dropped home directory must not hang the page).
+fn too_many_files(limits: &ArchiveLimits) -> ChartError {
+    ChartError::new(format!(
+        "chart has more than the maximum number of files {}{}",
+        limits.max_entries,
+        gotemplate::limit_hint("files")
+    ))
 }
 
 /// Load a chart directory (`loader.LoadDir`): walks the tree following symbolic links (with
 /// a depth cap against cycles), skipping ignored directories as a whole.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
-    let limits = ArchiveLimits::default();
+    load_dir_with(dir, ArchiveLimits::default())
+}
+
+/// [`load_dir`] with explicit limits.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Chart, ChartError> {
     let ignore_path = dir.join(HELM_IGNORE);
     let mut rules = if ignore_path.is_file() {
         let text =
@@ -455,6 +479,9 @@ fn walk(
         }
         if rules.ignore(&name, false) {
             continue;
+        }
+        if out.len() >= limits.max_entries {
+            return Err(too_many_files(limits));
         }
         if !meta.is_file() {
             return Err(ChartError::new(format!(

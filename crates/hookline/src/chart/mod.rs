@@ -48,7 +48,7 @@ pub use load::{
     unpack_archive, unpack_subchart_archives,
 };
 #[cfg(not(target_arch = "wasm32"))]
-pub use load::{load_dir, load_path};
+pub use load::{load_dir, load_dir_with, load_path, load_path_with};
 pub use meta::{Dependency, Maintainer, Metadata};
 pub use objects::{Capabilities, KubeVersion, ReleaseOptions};
 

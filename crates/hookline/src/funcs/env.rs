@@ -140,12 +140,9 @@ fn rand_string(env: &mut FuncEnv, count: i64, alphabet: &[u8]) -> R {
     if count <= 0 {
         return Ok(Value::from(""));
     }
-    if count as usize > super::strings::REPEAT_LIMIT_BYTES {
-        return Err(FuncError(format!(
-            "random string of {count} characters exceeds the limit of {}",
-            super::strings::REPEAT_LIMIT_BYTES
-        )));
-    }
+    super::limits::check_string(count as u128, || {
+        format!("random string of {count} characters")
+    })?;
     let s: String = (0..count)
         .map(|_| alphabet[env.below(alphabet.len() as u64) as usize] as char)
         .collect();
@@ -255,12 +252,7 @@ pub fn env_functions(env: Rc<RefCell<FuncEnv>>) -> Vec<(&'static str, Signature,
                 "runtime error: makeslice: len out of range".into(),
             ));
         }
-        if n as usize > super::strings::REPEAT_LIMIT_BYTES {
-            return Err(FuncError(format!(
-                "randBytes: {n} bytes exceeds the limit of {}",
-                super::strings::REPEAT_LIMIT_BYTES
-            )));
-        }
+        super::limits::check_string(n as u128, || format!("randBytes: {n} bytes"))?;
         Ok(Value::from(super::encoding::b64_encode(
             &e.bytes(n as usize),
         )))

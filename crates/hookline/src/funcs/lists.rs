@@ -9,9 +9,8 @@ use super::conv::{arg, float_to_i64, int_arg, is_empty, reflect_kind, slice_item
 
 type R = Result<Value, FuncError>;
 
-/// Largest list `until`, `untilStep` and `seq` may produce. Sprig has no limit (Go would
-/// allocate until it runs out of memory); a template asking for more gets a clear error.
-pub const RANGE_LIMIT: usize = 1_000_000;
+/// Default largest list `until`, `untilStep` and `seq` may produce (see [`super::limits`]).
+pub const RANGE_LIMIT: usize = super::limits::DEFAULT_LIST_LEN;
 
 fn items_or(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
     let kind = reflect_kind(v).map_err(FuncError)?;
@@ -192,11 +191,7 @@ pub fn until_step_vec(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, Func
         let span = (stop as i128 - start as i128) as u128;
         span.div_ceil(step as u128)
     };
-    if count > RANGE_LIMIT as u128 {
-        return Err(FuncError(format!(
-            "list of {count} elements exceeds the limit of {RANGE_LIMIT}"
-        )));
-    }
+    super::limits::check_list(count)?;
     let mut v = Vec::with_capacity(count as usize);
     let mut i = start as i128;
     for _ in 0..count {

@@ -54,9 +54,9 @@
 //! keys, `getHostByName` (no network: fails as Go does on a lookup failure).
 //!
 //! Limits that Sprig does not have (Go would try and exhaust memory): `until`, `untilStep`
-//! and `seq` produce at most [`RANGE_LIMIT`] elements, `repeat`, `indent` and the random
-//! strings at most [`REPEAT_LIMIT_BYTES`] bytes; beyond that the call fails with an error
-//! naming the limit.
+//! and `seq` produce at most [`limits::FuncLimits::list_len`] elements, `repeat`, `indent` and
+//! the random strings at most [`limits::FuncLimits::string_bytes`] bytes; beyond that the call
+//! fails with an error naming the limit (see [`limits`]).
 
 pub mod conv;
 pub mod crypto;
@@ -66,6 +66,7 @@ pub mod defaults;
 pub mod dicts;
 pub mod encoding;
 pub mod env;
+pub mod limits;
 pub mod lists;
 pub mod math;
 pub mod paths;

@@ -14,8 +14,8 @@ fn s(v: impl Into<String>) -> R {
     Ok(Value::String(v.into().into()))
 }
 
-/// Largest string `repeat` may build (Sprig has no limit; Go would try and run out of memory).
-pub const REPEAT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+/// Default largest string `repeat` may build (see [`super::limits`]).
+pub const REPEAT_LIMIT_BYTES: usize = super::limits::DEFAULT_STRING_BYTES;
 
 // ---- Go unicode helpers -------------------------------------------------------------------
 
@@ -181,11 +181,7 @@ pub fn repeat(a: &[Value]) -> R {
         return Err(FuncError("strings: negative Repeat count".into()));
     }
     let total = (st.len() as u128) * (count as u128);
-    if total > REPEAT_LIMIT_BYTES as u128 {
-        return Err(FuncError(format!(
-            "repeat: result would be {total} bytes, more than the limit of {REPEAT_LIMIT_BYTES}"
-        )));
-    }
+    super::limits::check_string(total, || format!("repeat: result would be {total} bytes"))?;
     s(st.repeat(count as usize))
 }
 
@@ -313,7 +309,7 @@ pub fn indent_str(spaces: i64, v: &str) -> String {
     format!("{pad}{}", v.replace('\n', &format!("\n{pad}")))
 }
 
-/// Checks `indent`'s count: negative panics in Go; an output over [`REPEAT_LIMIT_BYTES`] is
+/// Checks `indent`'s count: negative panics in Go; an output over the `string` limit is
 /// refused (Go would allocate it).
 fn indent_check(spaces: i64, v: &str) -> Result<(), FuncError> {
     if spaces < 0 {
@@ -321,11 +317,7 @@ fn indent_check(spaces: i64, v: &str) -> Result<(), FuncError> {
     }
     let lines = v.bytes().filter(|&b| b == b'\n').count() as u128 + 1;
     let total = spaces as u128 * lines + v.len() as u128;
-    if total > REPEAT_LIMIT_BYTES as u128 {
-        return Err(FuncError(format!(
-            "indent: result would be {total} bytes, more than the limit of {REPEAT_LIMIT_BYTES}"
-        )));
-    }
+    super::limits::check_string(total, || format!("indent: result would be {total} bytes"))?;
     Ok(())
 }
 

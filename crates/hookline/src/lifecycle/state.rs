@@ -134,14 +134,7 @@ impl Cluster {
     pub fn from_scenario(sc: &crate::scenario::Scenario) -> Cluster {
         let mut cluster = Cluster::default();
         for o in &sc.cluster {
-            let namespace = if cluster_scoped(&o.kind) {
-                String::new()
-            } else {
-                o.namespace
-                    .clone()
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| sc.namespace.clone())
-            };
+            let namespace = o.effective_namespace(&sc.namespace);
             let owner = o.owner.as_ref().map(|r| {
                 (
                     r.clone(),

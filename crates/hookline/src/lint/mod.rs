@@ -170,6 +170,8 @@ pub struct LintOptions {
     pub wait: bool,
     pub kube_version: Option<String>,
     pub api_versions: Vec<String>,
+    /// The render's limits (`--limit` on the command line).
+    pub limits: crate::render::RenderLimits,
 }
 
 impl Default for LintOptions {
@@ -181,6 +183,7 @@ impl Default for LintOptions {
             wait: false,
             kube_version: None,
             api_versions: Vec::new(),
+            limits: Default::default(),
         }
     }
 }

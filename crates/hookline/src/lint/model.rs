@@ -15,7 +15,7 @@ use crate::hooks::{self, Hook, HookEvent};
 use crate::kind_order::{self, KindOrder};
 use crate::manifest::{split_documents, Document, RenderedFile};
 use crate::plan::HelmVersion;
-use crate::render::{self, RenderLimits, TemplateRequest};
+use crate::render::{self, TemplateRequest};
 
 /// A rendered and split chart.
 pub struct Model {
@@ -75,7 +75,7 @@ fn render_files(
         )
     })?;
     let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
-    let rendered = render::render(&inputs, opts.helm, env, &RenderLimits::default())
+    let rendered = render::render(&inputs, opts.helm, env, &opts.limits)
         .map_err(|e| render_error(e.message.clone(), Some(e.file.clone()), e.line, e.col))?;
     let sources = inputs
         .templates

@@ -30,6 +30,8 @@ pub struct RenderLimits {
     pub include_depth: usize,
     /// Engine limits (template depth, steps, output size, parse nesting).
     pub engine: Limits,
+    /// Sprig's list and string sizes (limits Sprig does not have).
+    pub funcs: crate::funcs::limits::FuncLimits,
 }
 
 impl Default for RenderLimits {
@@ -37,6 +39,7 @@ impl Default for RenderLimits {
         RenderLimits {
             include_depth: 1000,
             engine: Limits::default(),
+            funcs: Default::default(),
         }
     }
 }
@@ -114,6 +117,7 @@ fn render_with_engine(
     env: Rc<RefCell<FuncEnv>>,
     limits: &RenderLimits,
 ) -> Result<(Rendered, Templates), RenderError> {
+    let _func_limits = crate::funcs::limits::scoped(limits.funcs);
     let mut t = engine(helm, env, limits);
     for tpl in &inputs.templates {
         t.add_shared(&tpl.name, tpl.source.clone())
