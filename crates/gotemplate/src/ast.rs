@@ -63,7 +63,7 @@ impl List {
 pub enum Node {
     Text { text: Rc<str>, span: Span },
     Comment { text: String, span: Span },
-    Action(Action),
+    Action(Box<Action>),
     If(Box<Branch>),
     Range(Box<Branch>),
     With(Box<Branch>),
@@ -295,4 +295,15 @@ fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch) -> fmt::Resu
         write!(f, "{{{{else}}}}{e}")?;
     }
     f.write_str("{{end}}")
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        use super::*;
+        eprintln!("Node {} Action {} Pipe {} Command {} Expr {} ExprKind {} List {} Branch {}",
+            std::mem::size_of::<Node>(), std::mem::size_of::<Action>(), std::mem::size_of::<Pipe>(),
+            std::mem::size_of::<Command>(), std::mem::size_of::<Expr>(), std::mem::size_of::<ExprKind>(),
+            std::mem::size_of::<List>(), std::mem::size_of::<Branch>());
+    }
 }

@@ -267,6 +267,7 @@ impl<'t> Parser<'_, 't> {
             }
         }
         list.span.end = self.text.len();
+        list.nodes.shrink_to_fit();
         Ok(list)
     }
 
@@ -307,8 +308,15 @@ impl<'t> Parser<'_, 't> {
                     list.span.end = n.span().end;
                     list.nodes.push(n)
                 }
-                Item::End(p) => return Ok((list, Terminator::End(p))),
-                Item::Else(p) => return Ok((list, Terminator::Else(p))),
+                // Trees live as long as the template set: no spare capacity in them.
+                Item::End(p) => {
+                    list.nodes.shrink_to_fit();
+                    return Ok((list, Terminator::End(p)));
+                }
+                Item::Else(p) => {
+                    list.nodes.shrink_to_fit();
+                    return Ok((list, Terminator::Else(p)));
+                }
             }
         }
         Err(self.errorf("unexpected EOF"))
@@ -371,11 +379,11 @@ impl<'t> Parser<'_, 't> {
         let pos = self.peek().start;
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
         let end = self.tok(self.idx.saturating_sub(1)).end;
-        Ok(Item::Node(Node::Action(Action {
+        Ok(Item::Node(Node::Action(Box::new(Action {
             pos,
             span: Span::new(delim_start, end),
             pipe,
-        })))
+        }))))
     }
 
     fn else_control(&mut self) -> PResult<Item> {
@@ -576,6 +584,8 @@ impl<'t> Parser<'_, 't> {
             if t.kind == end {
                 pipe.span.end = t.start;
                 self.check_pipeline(&pipe, context)?;
+                pipe.cmds.shrink_to_fit();
+                pipe.decl.shrink_to_fit();
                 return Ok(pipe);
             }
             match t.kind {
@@ -652,6 +662,7 @@ impl<'t> Parser<'_, 't> {
         if cmd.args.is_empty() {
             return Err(self.errorf("empty command"));
         }
+        cmd.args.shrink_to_fit();
         Ok(cmd)
     }
 
@@ -674,10 +685,12 @@ impl<'t> Parser<'_, 't> {
         let kind = match node.kind {
             ExprKind::Field(mut ids) => {
                 ids.extend(fields);
+                ids.shrink_to_fit();
                 ExprKind::Field(ids)
             }
             ExprKind::Variable(mut ids) => {
                 ids.extend(fields);
+                ids.shrink_to_fit();
                 ExprKind::Variable(ids)
             }
             ExprKind::Bool(_)
@@ -690,7 +703,10 @@ impl<'t> Parser<'_, 't> {
                     crate::format::quote(&node.to_string())
                 )));
             }
-            _ => ExprKind::Chain(Box::new(node), fields),
+            _ => {
+                fields.shrink_to_fit();
+                ExprKind::Chain(Box::new(node), fields)
+            }
         };
         Ok(Some(Expr {
             pos: chain_pos,

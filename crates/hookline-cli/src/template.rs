@@ -155,7 +155,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.limits = limits.render;
     req.skip_schema_validation = skip_schema;
     req.retain_intermediates = true;
-    let rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
+    let mut rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
         let text = e.helm_text();
         let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();
         // Helm 4 also logs this one before returning it (pkg/action/install.go:309).
@@ -188,6 +188,9 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
             }
         }
     }
+    // The split documents hold their own text: the rendered files' memory can serve the
+    // output instead of adding to it.
+    drop(std::mem::take(&mut rendered.rendered.files));
     let out = template_output(&rendered.crds, &rendered.sorted, &req.output);
     // The process ends right after printing: freeing the chart, the parse trees and the
     // values piece by piece would only cost time (a tenth of a large chart's run).

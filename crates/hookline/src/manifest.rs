@@ -63,6 +63,14 @@ impl std::error::Error for ManifestError {}
 /// `SplitManifests` (`manifest.go`): split on `---` separators (the regex
 /// `(?:^|\s*\n)---\s*`), trim every document, drop empty ones.
 pub fn split_documents(text: &str) -> Vec<String> {
+    split_document_slices(text)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`split_documents`] as slices of `text` (no copies).
+pub fn split_document_slices(text: &str) -> Vec<&str> {
     let text = text.trim();
     let mut docs = Vec::new();
     let bytes = text.as_bytes();
@@ -72,8 +80,11 @@ pub fn split_documents(text: &str) -> Vec<String> {
         // A separator starts at the beginning of the text or after a newline (the `\s*\n`
         // before it is swallowed by the trim below).
         let at_line_start = i == 0 || bytes[i - 1] == b'\n';
-        if at_line_start && text[i..].starts_with("---") {
-            docs.push(text[start..i].trim().to_string());
+        if at_line_start && bytes[i..].starts_with(b"---") {
+            let doc = text[start..i].trim();
+            if !doc.is_empty() {
+                docs.push(doc);
+            }
             i += 3;
             // `\s*` after the dashes, greedy (it also eats the next line's indentation).
             while i < bytes.len() && (bytes[i] as char).is_ascii_whitespace() {
@@ -82,10 +93,17 @@ pub fn split_documents(text: &str) -> Vec<String> {
             start = i;
             continue;
         }
-        i += 1;
+        // Only a newline can come before a separator: skip to the next one.
+        match bytes[i..].iter().position(|&b| b == b'\n') {
+            Some(n) => i += n + 1,
+            None => break,
+        }
     }
-    docs.push(text[start..].trim().to_string());
-    docs.into_iter().filter(|d| !d.is_empty()).collect()
+    let doc = text[start..].trim();
+    if !doc.is_empty() {
+        docs.push(doc);
+    }
+    docs
 }
 
 /// `metadata.namespace` (Helm's `SimpleHead` leaves it out; the simulator needs it to name
@@ -166,7 +184,15 @@ pub fn split_rendered(
     order: KindOrder,
     helm: HelmVersion,
 ) -> Result<SortedManifests, ManifestError> {
-    let mut files: Vec<&RenderedFile> = files.iter().collect();
+    split_rendered_refs(files.iter().collect(), order, helm)
+}
+
+/// [`split_rendered`] of borrowed files (no copy of the rendered texts).
+pub fn split_rendered_refs(
+    mut files: Vec<&RenderedFile>,
+    order: KindOrder,
+    helm: HelmVersion,
+) -> Result<SortedManifests, ManifestError> {
     crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let mut out = SortedManifests::default();
     for file in files {
@@ -174,8 +200,8 @@ pub fn split_rendered(
         if base.starts_with('_') || file.content.trim().is_empty() {
             continue;
         }
-        for (index, doc) in split_documents(&file.content).into_iter().enumerate() {
-            let document = parse_head(&file.path, index, &doc)?;
+        for (index, doc) in split_document_slices(&file.content).into_iter().enumerate() {
+            let document = parse_head(&file.path, index, doc)?;
             match hooks::classify(document) {
                 hooks::Classified::Resource(r) => out.resources.push(r),
                 hooks::Classified::Hook(h) => out.hooks.push(h),

@@ -432,10 +432,12 @@ pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Cha
     };
     rules.add_defaults();
     let mut files = BTreeMap::new();
-    walk(dir, "", &rules, &mut files, 0, &limits)?;
+    let mut scratch = Vec::new();
+    walk(dir, "", &rules, &mut files, 0, &limits, &mut scratch)?;
+    drop(scratch);
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
-    let mut out: Vec<BufferedFile> = files.into_iter().map(|(n, d)| (n, d.into())).collect();
+    let mut out: Vec<BufferedFile> = files.into_iter().collect();
     crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
     load_buffered(out, &mut budget, "")
 }
@@ -445,9 +447,10 @@ fn walk(
     dir: &std::path::Path,
     rel: &str,
     rules: &Rules,
-    out: &mut BTreeMap<String, Vec<u8>>,
+    out: &mut BTreeMap<String, std::rc::Rc<[u8]>>,
     depth: usize,
     limits: &ArchiveLimits,
+    scratch: &mut Vec<u8>,
 ) -> Result<(), ChartError> {
     if depth > 64 {
         return Err(ChartError::new(format!(
@@ -474,7 +477,7 @@ fn walk(
             if rules.ignore(&name, true) {
                 continue;
             }
-            walk(&path, &name, rules, out, depth + 1, limits)?;
+            walk(&path, &name, rules, out, depth + 1, limits, scratch)?;
             continue;
         }
         if rules.ignore(&name, false) {
@@ -496,12 +499,20 @@ fn walk(
                 limits.max_file_bytes
             )));
         }
-        let mut data = std::fs::read(&path)
-            .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-        if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            data.drain(..3);
+        // Read through one reused buffer, then copy once into the shared buffer the chart
+        // keeps: a fresh buffer per file and a copy of it would touch every page twice.
+        scratch.clear();
+        {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&path)
+                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+            f.read_to_end(scratch)
+                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
         }
-        out.insert(name, data);
+        let data = scratch
+            .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+            .unwrap_or(scratch);
+        out.insert(name, std::rc::Rc::from(data));
     }
     Ok(())
 }

@@ -70,10 +70,14 @@ impl Rendered {
 
     /// The manifest files (NOTES.txt left out), as `SortManifests` takes them.
     pub fn manifests(&self) -> Vec<RenderedFile> {
+        self.manifest_refs().into_iter().cloned().collect()
+    }
+
+    /// [`Rendered::manifests`], borrowed.
+    pub fn manifest_refs(&self) -> Vec<&RenderedFile> {
         self.files
             .iter()
             .filter(|f| !f.path.ends_with("NOTES.txt"))
-            .cloned()
             .collect()
     }
 }
@@ -288,8 +292,8 @@ pub fn render_chart(
             line: e.line,
             col: e.col,
         })?;
-    let sorted = crate::manifest::split_rendered(
-        &rendered.manifests(),
+    let sorted = crate::manifest::split_rendered_refs(
+        rendered.manifest_refs(),
         crate::kind_order::KindOrder::Install,
         req.helm,
     )

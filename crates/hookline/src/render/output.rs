@@ -25,37 +25,65 @@ pub fn template_output(
     sorted: &SortedManifests,
     opts: &OutputOptions,
 ) -> Result<String, String> {
-    let mut manifest = String::new();
+    let mut out = String::new();
+    write_template_output(&mut out, crds, sorted, opts)?;
+    Ok(out)
+}
+
+/// One `---\n# Source: PATH\nCONTENT\n` document.
+fn push_doc(out: &mut String, path: &str, content: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(path);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
+}
+
+/// [`template_output`] appended to `out` (which a caller may reuse or size).
+pub fn write_template_output(
+    out: &mut String,
+    crds: &[CrdFile],
+    sorted: &SortedManifests,
+    opts: &OutputOptions,
+) -> Result<(), String> {
+    if !opts.show_only.is_empty() {
+        let mut all = String::new();
+        write_template_output(&mut all, crds, sorted, &OutputOptions {
+            show_only: Vec::new(),
+            ..opts.clone()
+        })?;
+        out.push_str(&show_only(&all, &opts.show_only)?);
+        return Ok(());
+    }
+    let size: usize = sorted
+        .resources
+        .iter()
+        .chain(sorted.hooks.iter().map(|h| &h.doc))
+        .map(|d| d.path.len() + d.content.len() + 16)
+        .sum();
+    out.reserve(size);
+    // The release manifest, trimmed (strings.TrimSpace): it starts with `---` when not empty.
+    let start = out.len();
     if opts.include_crds {
         for crd in crds {
-            manifest.push_str(&format!(
-                "---\n# Source: {}\n{}\n",
-                crd.filename,
-                crate::chart::lossy(&crd.data)
-            ));
+            push_doc(out, &crd.filename, &crate::chart::lossy(&crd.data));
         }
     }
     for r in &sorted.resources {
-        manifest.push_str(&format!("---\n# Source: {}\n{}\n", r.path, r.content));
+        push_doc(out, &r.path, &r.content);
     }
-    let mut out = String::new();
-    out.push_str(manifest.trim());
+    let trimmed_end = start + out[start..].trim_end().len();
+    out.truncate(trimmed_end);
     out.push('\n');
     if !opts.no_hooks {
         for h in &sorted.hooks {
             if opts.skip_tests && h.events.contains(&HookEvent::Test) {
                 continue;
             }
-            out.push_str(&format!(
-                "---\n# Source: {}\n{}\n",
-                h.doc.path, h.doc.content
-            ));
+            push_doc(out, &h.doc.path, &h.doc.content);
         }
     }
-    if opts.show_only.is_empty() {
-        return Ok(out);
-    }
-    show_only(&out, &opts.show_only)
+    Ok(())
 }
 
 /// `--show-only`: re-split the output and keep the documents whose `# Source: chart/PATH`

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use gotemplate::Value;
 
-use super::load::{from_str_typed, sigs_string};
+use super::load::{from_str_head, sigs_string};
 use super::{YamlError, YamlErrorKind};
 
 /// The fields Helm decodes from each manifest document.
@@ -71,10 +71,11 @@ pub fn simple_head(doc: &str, go_type: &str) -> Result<SimpleHead, YamlError> {
     simple_head_and_value(doc, go_type).map(|(head, _)| head)
 }
 
-/// [`simple_head`], also returning the decoded document (integers typed as in
-/// [`from_str_typed`]) for callers that need more than the head: one parse, not two.
+/// [`simple_head`], also returning the decoded head of the document (integers typed as in
+/// [`super::from_str_typed`]; only the root's `apiVersion`, `kind` and `metadata` entries, see
+/// [`from_str_head`]) for callers that need more than the head: one parse, not two.
 pub fn simple_head_and_value(doc: &str, go_type: &str) -> Result<(SimpleHead, Value), YamlError> {
-    let v = from_str_typed(doc)?;
+    let v = from_str_head(doc)?;
     let head = head_of(&v, go_type)?;
     Ok((head, v))
 }

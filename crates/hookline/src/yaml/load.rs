@@ -218,6 +218,13 @@ struct Decoder<'a> {
     max_depth: usize,
     /// Keep go-yaml's integer type (no JSON round trip for numbers).
     typed: bool,
+    /// Build only the top-level keys Helm's `SimpleHead` can read (see [`decode_head`]).
+    head_only: bool,
+    /// Whether the mapping being filled is the document's root (in `head_only` mode).
+    at_root: bool,
+    /// Inside a subtree that is checked but not built (every error, alias count and depth
+    /// check happens as in a full decode; no value is made).
+    shadow: usize,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -403,6 +410,40 @@ impl Decoder<'_> {
         })
     }
 
+    /// [`Self::scalar`] and [`Self::scalar_value`]'s checks without making the value.
+    /// A key's float is converted to text: only a value's NaN or infinity fails json.Marshal.
+    fn check_scalar(
+        &mut self,
+        value: &str,
+        tag: &str,
+        plain: bool,
+        is_value: bool,
+    ) -> Result<ScalarKind, YamlError> {
+        if tag.is_empty() && !plain {
+            return Ok(ScalarKind::Other);
+        }
+        if tag == resolve::BINARY_TAG {
+            return match base64_decode(value) {
+                Some(_) => Ok(ScalarKind::Other),
+                None => Err(fail("!!binary value contains invalid base64 data")),
+            };
+        }
+        Ok(match resolve::resolve_tagged(tag, value).map_err(fail)? {
+            Resolved::Null => ScalarKind::Nil,
+            Resolved::Uint(_) => ScalarKind::Uint,
+            Resolved::Float(f) => {
+                if is_value && !f.is_finite() && self.json_error.is_none() {
+                    self.json_error = Some(format!(
+                        "{PREFIX}json: unsupported value: {}",
+                        gofloat::go_special_name(f)
+                    ));
+                }
+                ScalarKind::Other
+            }
+            _ => ScalarKind::Other,
+        })
+    }
+
     fn scalar_value(&mut self, s: GoScalar) -> Value {
         match s {
             GoScalar::Nil => Value::Nil,
@@ -441,9 +482,27 @@ impl Decoder<'_> {
                 self.active.remove(&idx);
                 r
             }
+            Kind::Scalar { value, tag, plain } if self.shadow > 0 => {
+                self.check_scalar(value, tag, *plain, true)?;
+                Ok(Value::Nil)
+            }
             Kind::Scalar { value, tag, plain } => {
                 let s = self.scalar(value, tag, *plain)?;
                 Ok(self.scalar_value(s))
+            }
+            Kind::Seq(children) if self.shadow > 0 => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(YamlError::new(
+                        YamlErrorKind::TooDeep,
+                        format!("{PREFIX}yaml: exceeded max depth of {}", self.max_depth),
+                    ));
+                }
+                for &c in children {
+                    self.unmarshal(c, None)?;
+                }
+                self.depth -= 1;
+                Ok(Value::Nil)
             }
             Kind::Seq(children) => {
                 self.depth += 1;
@@ -468,9 +527,18 @@ impl Decoder<'_> {
                         format!("{PREFIX}yaml: exceeded max depth of {}", self.max_depth),
                     ));
                 }
+                // The document's root mapping, in head-only mode.
+                let is_root = self.head_only && self.shadow == 0 && self.depth == 1;
+                if is_root && into.is_none() {
+                    self.at_root = true;
+                }
                 let r = match into {
                     Some(m) => {
                         self.mapping(children, m)?;
+                        Ok(Value::Nil)
+                    }
+                    None if self.shadow > 0 => {
+                        self.mapping(children, &mut Map::new())?;
                         Ok(Value::Nil)
                     }
                     None => {
@@ -537,6 +605,17 @@ impl Decoder<'_> {
             }
         }
         match &nodes[n].kind {
+            Kind::Scalar { value, tag, plain } if self.shadow > 0 => {
+                // Only keys sigs.k8s.io/yaml rejects need their text; a decode that meets one
+                // is redone in full (see `decode_head`).
+                if matches!(
+                    self.check_scalar(value, tag, *plain, false)?,
+                    ScalarKind::Nil | ScalarKind::Uint
+                ) {
+                    self.bad_keys = true;
+                }
+                Ok(None)
+            }
             Kind::Scalar { value, tag, plain } => {
                 let s = self.scalar(value, tag, *plain)?;
                 Ok(match s {
@@ -577,14 +656,26 @@ impl Decoder<'_> {
     }
 
     fn mapping(&mut self, children: &[usize], out: &mut Map) -> Result<(), YamlError> {
+        let at_root = std::mem::replace(&mut self.at_root, false);
         for pair in children.chunks(2) {
             let (k, v) = (pair[0], pair.get(1).copied());
             let Some(v) = v else { break };
             if self.is_merge(k) {
-                self.merge(v, out)?;
+                // Entries merged into the root are root entries.
+                self.at_root = at_root;
+                let r = self.merge(v, out);
+                self.at_root = false;
+                r?;
                 continue;
             }
             let key = self.key(k, v)?;
+            if self.shadow > 0 || (at_root && !key.as_deref().is_some_and(is_head_key)) {
+                self.shadow += 1;
+                let r = self.unmarshal(v, None);
+                self.shadow -= 1;
+                r?;
+                continue;
+            }
             let value = self.unmarshal(v, None)?;
             if let Some(key) = key {
                 match key
@@ -603,6 +694,22 @@ impl Decoder<'_> {
         }
         Ok(())
     }
+}
+
+/// What [`Decoder::check_scalar`] tells of a scalar: whether it is a key sigs.k8s.io/yaml rejects.
+enum ScalarKind {
+    Nil,
+    Uint,
+    Other,
+}
+
+/// The top-level keys `SimpleHead` decodes (`encoding/json` matches field names without
+/// regard to case; a non-ASCII key is kept too, so that the head sees every candidate).
+fn is_head_key(k: &str) -> bool {
+    !k.is_ascii()
+        || k.eq_ignore_ascii_case("apiVersion")
+        || k.eq_ignore_ascii_case("kind")
+        || k.eq_ignore_ascii_case("metadata")
 }
 
 /// Prefix of the placeholder keys standing for map keys sigs.k8s.io/yaml rejects.
@@ -713,6 +820,16 @@ fn decode_root_with(
     limits: LoadLimits,
     typed: bool,
 ) -> Result<Value, YamlError> {
+    decode_root_mode(nodes, root, limits, typed, false)
+}
+
+fn decode_root_mode(
+    nodes: &[Node],
+    root: Option<usize>,
+    limits: LoadLimits,
+    typed: bool,
+    head_only: bool,
+) -> Result<Value, YamlError> {
     let Some(root) = root else {
         return Ok(Value::Nil);
     };
@@ -727,8 +844,16 @@ fn decode_root_with(
         depth: 0,
         max_depth: limits.max_depth,
         typed,
+        head_only,
+        at_root: false,
+        shadow: 0,
     };
     let v = d.unmarshal(root, None)?;
+    if d.bad_keys && head_only {
+        // Whether a rejected key is reported depends on the whole tree (a later duplicate
+        // key can discard the map holding it): decide on the full decode.
+        return decode_root_mode(nodes, Some(root), limits, typed, false);
+    }
     if d.bad_keys {
         if let Some(e) = find_bad_key(&v) {
             return Err(YamlError::new(YamlErrorKind::Semantic, e));
@@ -759,6 +884,18 @@ pub fn from_str_typed(src: &str) -> Result<Value, YamlError> {
     let limits = LoadLimits::default();
     let (b, roots) = build(src, true, limits)?;
     decode_root_with(&b.nodes, roots.first().copied().flatten(), limits, true)
+}
+
+/// [`from_str_typed`] for a reader of the manifest head only (Helm's `SimpleHead`): the
+/// whole document is parsed and checked, with the same errors as [`from_str_typed`], but
+/// only the root mapping's `apiVersion`, `kind` and `metadata` entries (matched without
+/// regard to ASCII case) are built; the other entries are left out of the returned map.
+/// Rendered manifests are mostly bodies (a large CRD's schema) that `SimpleHead` never
+/// reads: building them was most of a render's memory.
+pub fn from_str_head(src: &str) -> Result<Value, YamlError> {
+    let limits = LoadLimits::default();
+    let (b, roots) = build(src, true, limits)?;
+    decode_root_mode(&b.nodes, roots.first().copied().flatten(), limits, true, true)
 }
 
 /// sigs.k8s.io/yaml's conversion of a scalar decoded for a Go `string` field (struct fields,
