@@ -35,7 +35,12 @@ pub struct Tree {
 impl Tree {
     /// Go's `parse.IsEmptyTree` of the root.
     pub fn is_empty(&self) -> bool {
-        self.root.is_empty_tree()
+        self.root.is_empty_tree(&self.text)
+    }
+
+    /// Go's `String()` of the tree's body.
+    pub fn root_string(&self) -> String {
+        self.root.display(&self.text).to_string()
     }
 }
 
@@ -47,9 +52,10 @@ pub struct List {
 }
 
 impl List {
-    pub fn is_empty_tree(&self) -> bool {
+    /// `src`: the text of the tree the list belongs to.
+    pub fn is_empty_tree(&self, src: &str) -> bool {
         self.nodes.iter().all(|n| match n {
-            Node::Text { text, .. } => text
+            Node::Text { span } => src[span.start..span.end]
                 .trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
                 .is_empty(),
             Node::Comment { .. } => true,
@@ -61,7 +67,8 @@ impl List {
 /// An element of a list.
 #[derive(Debug)]
 pub enum Node {
-    Text { text: Rc<str>, span: Span },
+    /// Text between actions: the bytes `span` of the tree's source ([`Tree::text`]).
+    Text { span: Span },
     Comment { text: String, span: Span },
     Action(Box<Action>),
     If(Box<Branch>),
@@ -75,7 +82,7 @@ pub enum Node {
 impl Node {
     pub fn span(&self) -> Span {
         match self {
-            Node::Text { span, .. }
+            Node::Text { span }
             | Node::Comment { span, .. }
             | Node::Break { span }
             | Node::Continue { span } => *span,
@@ -88,7 +95,7 @@ impl Node {
     /// Go's `Node.Position()`.
     pub fn pos(&self) -> usize {
         match self {
-            Node::Text { span, .. }
+            Node::Text { span }
             | Node::Comment { span, .. }
             | Node::Break { span }
             | Node::Continue { span } => span.start,
@@ -256,24 +263,45 @@ impl fmt::Display for Pipe {
     }
 }
 
-impl fmt::Display for List {
+/// A list or node with the source its text nodes are in: Go's `String()` form.
+pub struct WithSource<'a, T> {
+    node: &'a T,
+    src: &'a str,
+}
+
+impl List {
+    /// Go's `String()`; `src` is the text of the tree the list belongs to.
+    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, List> {
+        WithSource { node: self, src }
+    }
+}
+
+impl Node {
+    /// Go's `String()`; `src` is the text of the tree the node belongs to.
+    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Node> {
+        WithSource { node: self, src }
+    }
+}
+
+impl fmt::Display for WithSource<'_, List> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for n in &self.nodes {
-            write!(f, "{n}")?;
+        for n in &self.node.nodes {
+            write!(f, "{}", n.display(self.src))?;
         }
         Ok(())
     }
 }
 
-impl fmt::Display for Node {
+impl fmt::Display for WithSource<'_, Node> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Node::Text { text, .. } => f.write_str(text),
+        let src = self.src;
+        match self.node {
+            Node::Text { span } => f.write_str(src.get(span.start..span.end).unwrap_or_default()),
             Node::Comment { text, .. } => f.write_str(text),
             Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
-            Node::If(b) => write_branch(f, "if", b),
-            Node::Range(b) => write_branch(f, "range", b),
-            Node::With(b) => write_branch(f, "with", b),
+            Node::If(b) => write_branch(f, "if", b, src),
+            Node::Range(b) => write_branch(f, "range", b, src),
+            Node::With(b) => write_branch(f, "with", b, src),
             Node::Template(t) => match &t.pipe {
                 None => write!(f, "{{{{template {}}}}}", crate::format::quote(&t.name)),
                 Some(p) => write!(
@@ -289,21 +317,10 @@ impl fmt::Display for Node {
     }
 }
 
-fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch) -> fmt::Result {
-    write!(f, "{{{{{name} {}}}}}{}", b.pipe, b.list)?;
+fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch, src: &str) -> fmt::Result {
+    write!(f, "{{{{{name} {}}}}}{}", b.pipe, b.list.display(src))?;
     if let Some(e) = &b.else_list {
-        write!(f, "{{{{else}}}}{e}")?;
+        write!(f, "{{{{else}}}}{}", e.display(src))?;
     }
     f.write_str("{{end}}")
-}
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        use super::*;
-        eprintln!("Node {} Action {} Pipe {} Command {} Expr {} ExprKind {} List {} Branch {}",
-            std::mem::size_of::<Node>(), std::mem::size_of::<Action>(), std::mem::size_of::<Pipe>(),
-            std::mem::size_of::<Command>(), std::mem::size_of::<Expr>(), std::mem::size_of::<ExprKind>(),
-            std::mem::size_of::<List>(), std::mem::size_of::<Branch>());
-    }
 }

@@ -606,7 +606,7 @@ impl<'e> State<'e> {
                     format!("template: {}: {}", fr.tree.name, msg),
                 )
             }
-            Cur::Node(n) => (n.pos(), n.span(), n.to_string()),
+            Cur::Node(n) => (n.pos(), n.span(), n.display(&fr.tree.text).to_string()),
             Cur::Pipe(p) => (p.pos, p.span, p.to_string()),
             Cur::Cmd(c) => (c.pos, c.span, c.to_string()),
             Cur::Expr(e) => (e.pos, e.span, e.to_string()),
@@ -728,7 +728,10 @@ impl<'e> State<'e> {
             fr.cur = Cur::Node(node);
             self.step(fr)?;
             match node {
-                Node::Text { text, .. } => self.write(fr, text)?,
+                Node::Text { span } => {
+                    let text = fr.tree.text.get(span.start..span.end).unwrap_or_default();
+                    self.write(fr, text)?
+                }
                 Node::Comment { .. } => {}
                 Node::Action(a) => {
                     let v = self.eval_pipeline(fr, dot, &a.pipe)?;

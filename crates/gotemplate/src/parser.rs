@@ -325,8 +325,8 @@ impl<'t> Parser<'_, 't> {
     fn text_or_action(&mut self) -> PResult<Item> {
         let t = self.next_non_space();
         match t.kind {
+            // The lexer's text token is the source between `start` and `end`.
             TokenKind::Text => Ok(Item::Node(Node::Text {
-                text: Rc::from(&*t.val),
                 span: Span::new(t.start, t.end),
             })),
             TokenKind::LeftDelim => {
@@ -1180,7 +1180,7 @@ mod tests {
     fn p(s: &str) -> Result<String, String> {
         let f = |n: &str| matches!(n, "printf" | "len" | "and" | "or" | "not" | "eq");
         parse("t", s, &f, &ParseOptions::default())
-            .map(|ts| ts.last().map(|t| t.root.to_string()).unwrap_or_default())
+            .map(|ts| ts.last().map(|t| t.root_string()).unwrap_or_default())
             .map_err(|e| e.to_string())
     }
 

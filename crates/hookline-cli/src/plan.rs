@@ -138,8 +138,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
             scenario.helm,
         );
         base.limits = limits.render;
+        let crds = crd_documents_ahead(&chart);
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
+        render.crd_documents_ahead = crds;
         simulate(&scenario, &mut render)
     } else {
         let content =
@@ -159,6 +161,36 @@ pub fn run(args: &[String]) -> Result<String, String> {
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
     }
+}
+
+/// The chart's crds/ files decoded on another thread while the first step renders (large
+/// CRDs take as long to decode as a render takes): the renderer asks for them when a render
+/// first lists CRDs.
+fn crd_documents_ahead(
+    chart: &hookline::chart::Chart,
+) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
+    let files: Vec<(String, Vec<u8>)> = chart
+        .crd_objects()
+        .into_iter()
+        .map(|f| (f.filename, f.data.to_vec()))
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let worker = std::thread::Builder::new()
+        // The main thread's stack size: the decoder recurses with the documents' nesting.
+        .stack_size(8 << 20)
+        .spawn(move || {
+            files
+                .into_iter()
+                .map(|(name, data)| {
+                    let docs = hookline::render::chart_render::crd_documents(&name, &data);
+                    (name, data, docs)
+                })
+                .collect::<Vec<_>>()
+        })
+        .ok()?;
+    Some(Box::new(move || worker.join().unwrap_or_default()))
 }
 
 /// A share link (`https://…#h1.…`, `#h1.…` or `h1.…`), decoded; `None` when the input is not

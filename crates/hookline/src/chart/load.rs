@@ -237,12 +237,43 @@ pub(crate) fn load_buffered(
     budget: &mut Budget,
     path: &str,
 ) -> Result<Chart, ChartError> {
+    load_buffered_texts(files, budget, path, &mut Texts::new())
+}
+
+/// Templates kept as text, by the address of the bytes they share (see [`load_buffered`]).
+type Texts = std::collections::HashMap<usize, std::rc::Rc<str>>;
+
+/// Whether a file is a template of the chart or of a subchart in it.
+fn is_template_path(name: &str) -> bool {
+    name.starts_with("templates/") || name.contains("/templates/")
+}
+
+fn load_buffered_texts(
+    files: Vec<BufferedFile>,
+    budget: &mut Budget,
+    path: &str,
+    texts: &mut Texts,
+) -> Result<Chart, ChartError> {
     // Not in Helm: a cap on subchart nesting, so that nested archives cannot exhaust the stack.
     if path.matches("charts/").count() > MAX_CHART_DEPTH {
         return Err(ChartError::new(format!(
             "chart nesting is deeper than the maximum of {MAX_CHART_DEPTH} subchart levels"
         ))
         .at(path, None, None));
+    }
+    // Templates that are valid UTF-8 are kept as text, their bytes sharing its buffer (the
+    // template engine parses text: one buffer per template instead of two).
+    // Subcharts' templates too, here, so that `raw` shares their text.
+    let mut files = files;
+    for (name, data) in files.iter_mut() {
+        if !is_template_path(name) || texts.contains_key(&(data.as_ptr() as usize)) {
+            continue;
+        }
+        if let Ok(s) = std::str::from_utf8(data) {
+            let text: std::rc::Rc<str> = std::rc::Rc::from(s);
+            *data = std::rc::Rc::from(text.clone());
+            texts.insert(data.as_ptr() as usize, text);
+        }
     }
     let mut metadata: Option<Metadata> = None;
     let mut chart = Chart::default();
@@ -309,7 +340,10 @@ pub(crate) fn load_buffered(
                     chart.files.push(ChartFile::shared(&name, data));
                 }
             }
-            n if n.starts_with("templates/") => chart.templates.push(ChartFile::shared(n, data)),
+            n if n.starts_with("templates/") => chart.templates.push(match texts.get(&(data.as_ptr() as usize)) {
+                Some(text) => ChartFile::from_text(n, text.clone()),
+                None => ChartFile::shared(n, data),
+            }),
             n if n.starts_with("charts/") => {
                 if ext(n) == ".prov" {
                     chart.files.push(ChartFile::shared(n, data));
@@ -351,13 +385,13 @@ pub(crate) fn load_buffered(
                     fname
                 )));
             }
-            read_archive(data, budget).and_then(|f| load_buffered(f, budget, &sub_path))
+            read_archive(data, budget).and_then(|f| load_buffered_texts(f, budget, &sub_path, texts))
         } else {
             let buff: Vec<BufferedFile> = files
                 .into_iter()
                 .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
                 .collect();
-            load_buffered(buff, budget, &sub_path)
+            load_buffered_texts(buff, budget, &sub_path, texts)
         };
         match loaded {
             Ok(sc) => chart.dependencies.push(sc),

@@ -55,11 +55,22 @@ pub use objects::{Capabilities, KubeVersion, ReleaseOptions};
 use crate::plan::HelmVersion;
 
 /// A file of a chart: its path relative to the chart root and its bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ChartFile {
     pub name: String,
     pub data: Rc<[u8]>,
+    /// The same bytes as text, sharing `data`'s buffer, when the loader made it so (templates
+    /// that are valid UTF-8): the template engine takes them without a copy.
+    pub text: Option<Rc<str>>,
 }
+
+impl PartialEq for ChartFile {
+    fn eq(&self, other: &ChartFile) -> bool {
+        self.name == other.name && self.data == other.data
+    }
+}
+
+impl Eq for ChartFile {}
 
 impl ChartFile {
     pub fn new(name: &str, data: Vec<u8>) -> ChartFile {
@@ -71,6 +82,16 @@ impl ChartFile {
         ChartFile {
             name: name.to_string(),
             data,
+            text: None,
+        }
+    }
+
+    /// A text file whose bytes are shared with `text` (no copy).
+    pub fn from_text(name: &str, text: Rc<str>) -> ChartFile {
+        ChartFile {
+            name: name.to_string(),
+            data: Rc::from(text.clone()),
+            text: Some(text),
         }
     }
 
@@ -468,7 +489,10 @@ fn rec_all_tpls(
         out.push(TemplateInput {
             name: format!("{full_path}/{}", t.name),
             base_path: format!("{full_path}/templates"),
-            source: Rc::from(lossy(&t.data).as_ref()),
+            source: t
+                .text
+                .clone()
+                .unwrap_or_else(|| Rc::from(lossy(&t.data).as_ref())),
             is_partial,
             // pkg/action/action.go: any rendered file whose name ends in NOTES.txt.
             is_notes: t.name.ends_with("NOTES.txt"),

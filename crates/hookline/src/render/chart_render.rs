@@ -8,10 +8,10 @@ use std::rc::Rc;
 use gotemplate::{Map, Value};
 use serde_json::Value as Json;
 
-use super::{render_chart, TemplateError, TemplateRequest};
+use super::{render_chart_reusing, TemplateError, TemplateRequest};
 use crate::chart::Chart;
 use crate::lifecycle::{Render, RenderOutput, RenderRequest};
-use crate::manifest::{parse_head, split_documents};
+use crate::manifest::{parse_head, split_document_slices, Document};
 
 /// Renders one chart for each step of a scenario.
 pub struct ChartRenderer {
@@ -28,6 +28,35 @@ pub struct ChartRenderer {
     /// of a scenario sees the same bytes (kept by identity of the shared buffer), and decoding
     /// large CRDs is most of a step's work.
     crd_cache: Vec<(String, Rc<[u8]>, Vec<crate::manifest::Document>)>,
+    /// Where the CRD files' documents come from when someone decoded them ahead (the CLI does
+    /// it on another thread while the first step renders): asked once, at the first render
+    /// that has CRDs. Each entry is a CRD file's `filename`, its bytes and what
+    /// [`crd_documents`] gave for them; an entry is used only for a file of the same name and
+    /// bytes.
+    pub crd_documents_ahead: Option<CrdDocumentsAhead>,
+    /// The last render's parse trees, reused while the templates stay the same.
+    parsed: Option<super::ParsedTemplates>,
+}
+
+/// A source of CRD documents decoded ahead of time (see [`ChartRenderer::crd_documents_ahead`]).
+pub type CrdDocumentsAhead = Box<dyn FnOnce() -> Vec<CrdDocuments>>;
+
+/// A CRD file's `filename`, bytes and documents (or the error decoding them).
+pub type CrdDocuments = (String, Vec<u8>, Result<Vec<Document>, String>);
+
+/// The documents of a crds/ file as a render's CRD list holds them (Helm decodes each file
+/// when it installs the CRDs; documents without kind and name are left out).
+pub fn crd_documents(filename: &str, data: &[u8]) -> Result<Vec<Document>, String> {
+    let text = crate::chart::lossy(data);
+    let mut docs = Vec::new();
+    for (index, doc) in split_document_slices(&text).into_iter().enumerate() {
+        let d = parse_head(filename, index, doc).map_err(|e| e.to_string())?;
+        if d.kind.is_empty() && d.name.is_empty() {
+            continue;
+        }
+        docs.push(d);
+    }
+    Ok(docs)
 }
 
 impl ChartRenderer {
@@ -39,6 +68,8 @@ impl ChartRenderer {
             last_error: None,
             first_render: None,
             crd_cache: Vec::new(),
+            crd_documents_ahead: None,
+            parsed: None,
         }
     }
 }
@@ -77,7 +108,7 @@ impl Render for ChartRenderer {
             _ => Map::new(),
         };
         let values = crate::values::merge_maps(self.base_values.clone(), step_values);
-        let r = match render_chart(&self.chart, &values, &t) {
+        let r = match render_chart_reusing(&self.chart, &values, &t, Some(&mut self.parsed)) {
             Ok(r) => r,
             Err(e) => {
                 let msg = e.message.clone();
@@ -89,6 +120,21 @@ impl Render for ChartRenderer {
         if self.first_render.is_none() {
             self.first_render = Some(r.rendered.clone());
         }
+        if !r.crds.is_empty() {
+            if let Some(ahead) = self.crd_documents_ahead.take() {
+                for (filename, bytes, docs) in ahead() {
+                    // Errors are left to the decode below, which reports them in order.
+                    let file = r
+                        .crds
+                        .iter()
+                        .find(|f| f.filename == filename && *f.data == *bytes);
+                    let (Ok(docs), Some(f)) = (docs, file) else {
+                        continue;
+                    };
+                    self.crd_cache.push((filename, f.data.clone(), docs));
+                }
+            }
+        }
         let mut crds = Vec::new();
         for f in &r.crds {
             let cached = self
@@ -99,15 +145,7 @@ impl Render for ChartRenderer {
                 crds.extend(docs.iter().cloned());
                 continue;
             }
-            let text = crate::chart::lossy(&f.data);
-            let mut docs = Vec::new();
-            for (index, doc) in split_documents(&text).into_iter().enumerate() {
-                let d = parse_head(&f.filename, index, &doc).map_err(|e| e.to_string())?;
-                if d.kind.is_empty() && d.name.is_empty() {
-                    continue;
-                }
-                docs.push(d);
-            }
+            let docs = crd_documents(&f.filename, &f.data)?;
             crds.extend(docs.iter().cloned());
             self.crd_cache
                 .push((f.filename.clone(), f.data.clone(), docs));

@@ -122,11 +122,33 @@ fn render_with_engine(
     limits: &RenderLimits,
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
+    let t = parse_all(inputs, helm, env, limits)?;
+    let out = execute_all(inputs, &t, helm, limits)?;
+    Ok((out, t))
+}
+
+/// Helm's parse of every template into one set (pkg/engine/engine.go `render`).
+fn parse_all(
+    inputs: &RenderInputs,
+    helm: HelmVersion,
+    env: Rc<RefCell<FuncEnv>>,
+    limits: &RenderLimits,
+) -> Result<Templates, RenderError> {
     let mut t = engine(helm, env, limits);
     for tpl in &inputs.templates {
         t.add_shared(&tpl.name, tpl.source.clone())
             .map_err(|e| errors::parse_error(&tpl.name, &e))?;
     }
+    Ok(t)
+}
+
+/// Execute every non-partial template of a parsed set, in Helm's order.
+fn execute_all(
+    inputs: &RenderInputs,
+    t: &Templates,
+    helm: HelmVersion,
+    limits: &RenderLimits,
+) -> Result<Rendered, RenderError> {
     let mut host = HelmHost {
         included: HashMap::new(),
         include_limit: limits.include_depth,
@@ -136,13 +158,39 @@ fn render_with_engine(
         if tpl.is_partial {
             continue;
         }
-        let text = execute_one(&t, tpl, &mut host, helm)?;
+        let text = execute_one(t, tpl, &mut host, helm)?;
         out.files.push(RenderedFile {
             path: tpl.name.clone(),
             content: text,
         });
     }
-    Ok((out, t))
+    Ok(out)
+}
+
+/// A parsed template set kept between renders of one chart (a scenario's steps): when the next
+/// render has the same templates (names and texts, in the same order) for the same Helm version
+/// and limits, their parse trees are reused. Only the data differs between such renders
+/// (`.Release`, `.Values`, `.Capabilities`), and Helm's parse does not depend on it: the
+/// result is the one a fresh parse gives. The random and time functions start afresh.
+pub struct ParsedTemplates {
+    key: Vec<(String, Rc<str>)>,
+    helm: HelmVersion,
+    limits: String,
+    engine: Templates,
+    env: Rc<RefCell<FuncEnv>>,
+}
+
+impl ParsedTemplates {
+    fn matches(&self, inputs: &RenderInputs, helm: HelmVersion, limits: &str) -> bool {
+        self.helm == helm
+            && self.limits == limits
+            && self.key.len() == inputs.templates.len()
+            && self
+                .key
+                .iter()
+                .zip(&inputs.templates)
+                .all(|((name, source), t)| *name == t.name && **source == *t.source)
+    }
 }
 
 fn execute_one(
@@ -280,18 +328,49 @@ pub fn render_chart(
     user_values: &gotemplate::Map,
     req: &TemplateRequest,
 ) -> Result<ChartRender, TemplateError> {
+    render_chart_reusing(chart, user_values, req, None)
+}
+
+/// [`render_chart`] that reuses the parse trees of the previous render kept in `parsed` when
+/// they are of the same templates (see [`ParsedTemplates`]), and keeps this render's there.
+pub fn render_chart_reusing(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+    mut parsed: Option<&mut Option<ParsedTemplates>>,
+) -> Result<ChartRender, TemplateError> {
     let opts = render_options(req).map_err(TemplateError::plain)?;
     let inputs = crate::chart::prepare_render(chart, user_values, &opts)
         .map_err(|e| TemplateError::plain(e.to_string()))?;
-    let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
-    let (rendered, engine) =
-        render_with_engine(&inputs, req.helm, env, &req.limits).map_err(|e| TemplateError {
-            message: e.message,
-            during_render: true,
-            file: Some(e.file),
-            line: e.line,
-            col: e.col,
-        })?;
+    let func_limits = crate::funcs::limits::scoped(req.limits.funcs);
+    let during_render = |e: RenderError| TemplateError {
+        message: e.message,
+        during_render: true,
+        file: Some(e.file),
+        line: e.line,
+        col: e.col,
+    };
+    let limits_key = format!("{:?}", req.limits);
+    let reused = parsed
+        .as_deref_mut()
+        .and_then(Option::take)
+        .filter(|p| p.matches(&inputs, req.helm, &limits_key));
+    let (engine, env) = match reused {
+        Some(p) => {
+            *p.env.borrow_mut() = FuncEnv::new(req.seed, req.now_unix_nanos);
+            (p.engine, p.env)
+        }
+        None => {
+            let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
+            let engine =
+                parse_all(&inputs, req.helm, env.clone(), &req.limits).map_err(during_render)?;
+            (engine, env)
+        }
+    };
+    let rendered =
+        execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
+    // The function limits hold while templates are parsed and executed, as in [`render`].
+    drop(func_limits);
     let sorted = crate::manifest::split_rendered_refs(
         rendered.manifest_refs(),
         crate::kind_order::KindOrder::Install,
@@ -306,7 +385,20 @@ pub fn render_chart(
     })?;
     let notes = rendered.notes(inputs.chart.name());
     let mut retained: Vec<Rc<dyn std::any::Any>> = Vec::new();
-    let crds = if req.retain_intermediates {
+    let crds = if let Some(slot) = parsed {
+        *slot = Some(ParsedTemplates {
+            key: inputs
+                .templates
+                .iter()
+                .map(|t| (t.name.clone(), t.source.clone()))
+                .collect(),
+            helm: req.helm,
+            limits: limits_key,
+            engine,
+            env,
+        });
+        inputs.crds
+    } else if req.retain_intermediates {
         let crds = inputs.crds.clone();
         retained.push(Rc::new(engine));
         retained.push(Rc::new(inputs));
