@@ -68,15 +68,24 @@ impl List {
 #[derive(Debug)]
 pub enum Node {
     /// Text between actions: the bytes `span` of the tree's source ([`Tree::text`]).
-    Text { span: Span },
-    Comment { text: String, span: Span },
+    Text {
+        span: Span,
+    },
+    Comment {
+        text: String,
+        span: Span,
+    },
     Action(Box<Action>),
     If(Box<Branch>),
     Range(Box<Branch>),
     With(Box<Branch>),
     Template(Box<TemplateCall>),
-    Break { span: Span },
-    Continue { span: Span },
+    Break {
+        span: Span,
+    },
+    Continue {
+        span: Span,
+    },
 }
 
 impl Node {

@@ -340,10 +340,14 @@ fn load_buffered_texts(
                     chart.files.push(ChartFile::shared(&name, data));
                 }
             }
-            n if n.starts_with("templates/") => chart.templates.push(match texts.get(&(data.as_ptr() as usize)) {
-                Some(text) => ChartFile::from_text(n, text.clone()),
-                None => ChartFile::shared(n, data),
-            }),
+            n if n.starts_with("templates/") => {
+                chart
+                    .templates
+                    .push(match texts.get(&(data.as_ptr() as usize)) {
+                        Some(text) => ChartFile::from_text(n, text.clone()),
+                        None => ChartFile::shared(n, data),
+                    })
+            }
             n if n.starts_with("charts/") => {
                 if ext(n) == ".prov" {
                     chart.files.push(ChartFile::shared(n, data));
@@ -385,7 +389,8 @@ fn load_buffered_texts(
                     fname
                 )));
             }
-            read_archive(data, budget).and_then(|f| load_buffered_texts(f, budget, &sub_path, texts))
+            read_archive(data, budget)
+                .and_then(|f| load_buffered_texts(f, budget, &sub_path, texts))
         } else {
             let buff: Vec<BufferedFile> = files
                 .into_iter()

@@ -367,8 +367,7 @@ pub fn render_chart_reusing(
             (engine, env)
         }
     };
-    let rendered =
-        execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
+    let rendered = execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
     // The function limits hold while templates are parsed and executed, as in [`render`].
     drop(func_limits);
     let sorted = crate::manifest::split_rendered_refs(

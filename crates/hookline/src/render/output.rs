@@ -48,10 +48,15 @@ pub fn write_template_output(
 ) -> Result<(), String> {
     if !opts.show_only.is_empty() {
         let mut all = String::new();
-        write_template_output(&mut all, crds, sorted, &OutputOptions {
-            show_only: Vec::new(),
-            ..opts.clone()
-        })?;
+        write_template_output(
+            &mut all,
+            crds,
+            sorted,
+            &OutputOptions {
+                show_only: Vec::new(),
+                ..opts.clone()
+            },
+        )?;
         out.push_str(&show_only(&all, &opts.show_only)?);
         return Ok(());
     }

@@ -895,7 +895,13 @@ pub fn from_str_typed(src: &str) -> Result<Value, YamlError> {
 pub fn from_str_head(src: &str) -> Result<Value, YamlError> {
     let limits = LoadLimits::default();
     let (b, roots) = build(src, true, limits)?;
-    decode_root_mode(&b.nodes, roots.first().copied().flatten(), limits, true, true)
+    decode_root_mode(
+        &b.nodes,
+        roots.first().copied().flatten(),
+        limits,
+        true,
+        true,
+    )
 }
 
 /// sigs.k8s.io/yaml's conversion of a scalar decoded for a Go `string` field (struct fields,
