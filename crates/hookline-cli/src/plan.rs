@@ -163,34 +163,57 @@ pub fn run(args: &[String]) -> Result<String, String> {
     }
 }
 
-/// The chart's crds/ files decoded on another thread while the first step renders (large
-/// CRDs take as long to decode as a render takes): the renderer asks for them when a render
-/// first lists CRDs.
+/// The chart's crds/ files decoded on other threads while the first step renders (large
+/// CRDs take longer to decode than a render takes): the renderer asks for them when a render
+/// first lists CRDs. Two workers, each with about half of the bytes.
 fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
-    let files: Vec<(String, Vec<u8>)> = chart
+    use hookline::render::chart_render::{crd_documents, CrdDocuments};
+    let mut files: Vec<(usize, String, Vec<u8>)> = chart
         .crd_objects()
         .into_iter()
-        .map(|f| (f.filename, f.data.to_vec()))
+        .enumerate()
+        .map(|(i, f)| (i, f.filename, f.data.to_vec()))
         .collect();
     if files.is_empty() {
         return None;
     }
-    let worker = std::thread::Builder::new()
-        // The main thread's stack size: the decoder recurses with the documents' nesting.
-        .stack_size(8 << 20)
-        .spawn(move || {
-            files
-                .into_iter()
-                .map(|(name, data)| {
-                    let docs = hookline::render::chart_render::crd_documents(&name, &data);
-                    (name, data, docs)
-                })
-                .collect::<Vec<_>>()
-        })
-        .ok()?;
-    Some(Box::new(move || worker.join().unwrap_or_default()))
+    // Largest first, each to the lighter of the two workers.
+    files.sort_by_key(|f| std::cmp::Reverse(f.2.len()));
+    let mut bins: [(usize, Vec<(usize, String, Vec<u8>)>); 2] = [(0, Vec::new()), (0, Vec::new())];
+    for f in files {
+        let bin = if bins[0].0 <= bins[1].0 { 0 } else { 1 };
+        bins[bin].0 += f.2.len();
+        bins[bin].1.push(f);
+    }
+    let mut workers = Vec::new();
+    for (_, bin) in bins {
+        if bin.is_empty() {
+            continue;
+        }
+        let worker = std::thread::Builder::new()
+            // The main thread's stack size: the decoder recurses with the documents' nesting.
+            .stack_size(8 << 20)
+            .spawn(move || {
+                bin.into_iter()
+                    .map(|(i, name, data)| {
+                        let docs = crd_documents(&name, &data);
+                        (i, (name, data, docs))
+                    })
+                    .collect::<Vec<(usize, CrdDocuments)>>()
+            })
+            .ok()?;
+        workers.push(worker);
+    }
+    Some(Box::new(move || {
+        let mut all: Vec<(usize, CrdDocuments)> = workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, d)| d).collect()
+    }))
 }
 
 /// A share link (`https://…#h1.…`, `#h1.…` or `h1.…`), decoded; `None` when the input is not

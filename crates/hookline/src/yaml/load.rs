@@ -218,7 +218,7 @@ struct Decoder<'a> {
     max_depth: usize,
     /// Keep go-yaml's integer type (no JSON round trip for numbers).
     typed: bool,
-    /// Build only the top-level keys Helm's `SimpleHead` can read (see [`decode_head`]).
+    /// Build only the top-level keys Helm's `SimpleHead` can read (see [`from_str_head`]).
     head_only: bool,
     /// Whether the mapping being filled is the document's root (in `head_only` mode).
     at_root: bool,
@@ -607,7 +607,7 @@ impl Decoder<'_> {
         match &nodes[n].kind {
             Kind::Scalar { value, tag, plain } if self.shadow > 0 => {
                 // Only keys sigs.k8s.io/yaml rejects need their text; a decode that meets one
-                // is redone in full (see `decode_head`).
+                // is redone in full (see `decode_root_mode`).
                 if matches!(
                     self.check_scalar(value, tag, *plain, false)?,
                     ScalarKind::Nil | ScalarKind::Uint
