@@ -170,7 +170,9 @@ fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
     use hookline::render::chart_render::{crd_documents, CrdDocuments};
-    let mut files: Vec<(usize, String, Vec<u8>)> = chart
+    // (position in the chart's CRD list, file name, bytes)
+    type CrdFile = (usize, String, Vec<u8>);
+    let mut files: Vec<CrdFile> = chart
         .crd_objects()
         .into_iter()
         .enumerate()
@@ -181,7 +183,7 @@ fn crd_documents_ahead(
     }
     // Largest first, each to the lighter of the two workers.
     files.sort_by_key(|f| std::cmp::Reverse(f.2.len()));
-    let mut bins: [(usize, Vec<(usize, String, Vec<u8>)>); 2] = [(0, Vec::new()), (0, Vec::new())];
+    let mut bins: [(usize, Vec<CrdFile>); 2] = [(0, Vec::new()), (0, Vec::new())];
     for f in files {
         let bin = if bins[0].0 <= bins[1].0 { 0 } else { 1 };
         bins[bin].0 += f.2.len();
