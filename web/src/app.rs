@@ -9,26 +9,35 @@ use crate::compare::Compare;
 use crate::editor::Editor;
 use crate::files::{load_files, Files};
 use crate::gallery::Gallery;
-use crate::model::{compute, next_outcome, Computed, Workspace};
+use crate::model::{next_outcome, Computed, Workspace};
 use crate::scenario::Scenario;
 use crate::settings::Settings;
 use crate::share::{self, Exports, SharePanel};
 use crate::timeline::{summary, Rendered, Timeline};
+use crate::worker::{self, Answer, Job, Outcome};
 use crate::{js, storage, EXAMPLE};
 
 /// How long typing must pause before the plan is recomputed.
 const DEBOUNCE_MS: u64 = 200;
+
+/// How long a run must take before the page says it is rendering (shorter runs would only
+/// flicker).
+const SLOW_MS: u64 = 400;
 
 /// The state every component reaches through `expect_context`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     /// What the user edits, updated on every keystroke.
     pub ws: RwSignal<Workspace>,
-    /// The workspace the current result was computed from (debounced).
+    /// The workspace the current result is computed from (debounced).
     pub committed: RwSignal<Workspace>,
-    pub result: Memo<Computed>,
-    /// Bumped when the crypto module (`lazy_crypto`) has arrived: views that render track it.
-    pub crypto_loaded: RwSignal<u32>,
+    /// The latest finished run (its diagnostics go on the editor's lines).
+    pub result: RwSignal<Computed>,
+    /// The latest run that produced a plan: shown, marked out of date, while a newer run has
+    /// failed or was stopped, so an error never takes the user's timeline away.
+    pub last_good: RwSignal<Option<Computed>>,
+    /// A run of the committed workspace is queued or running in the render worker.
+    pub busy: RwSignal<bool>,
     /// Messages for the polite live region.
     pub live: RwSignal<String>,
     /// What the last file operation did (text, is an error), shown under the file tree.
@@ -166,31 +175,48 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
     let (ws0, notice) = initial(embed);
     let ws = RwSignal::new(ws0.clone());
     let committed = RwSignal::new(ws0);
-    let crypto_loaded = RwSignal::new(0u32);
-    let result = Memo::new(move |_| {
-        crypto_loaded.track();
-        let c = committed.with(compute);
-        if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
-            leptos::task::spawn_local(async move {
-                match crate::lazy_crypto::load().await {
-                    Ok(()) => crypto_loaded.update(|n| *n += 1),
-                    Err(e) => leptos::logging::error!("loading the crypto module: {e}"),
-                }
-            });
-        }
-        c
-    });
+    let result = RwSignal::new(Computed::default());
+    let last_good = RwSignal::new(None);
+    let busy = RwSignal::new(false);
     let ctx = Ctx {
         ws,
         committed,
         result,
-        crypto_loaded,
+        last_good,
+        busy,
         live: RwSignal::new(String::new()),
         file_status: RwSignal::new((String::new(), false)),
         embed,
     };
     provide_context(ctx);
     crate::findings::provide(ctx);
+
+    // Every committed workspace goes to the render worker; answers may arrive out of date
+    // (an older run finishing while a newer one waits) and are shown until the newest lands.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let snapshot = committed.get();
+        let gen = generation.get_value() + 1;
+        generation.set_value(gen);
+        busy.set(true);
+        worker::submit(Job::Compute(snapshot), move |outcome| {
+            let c = match outcome {
+                Outcome::Done(Answer::Computed(c)) => c,
+                Outcome::Done(Answer::Compared(..)) => return,
+                Outcome::Stopped(message) => Computed {
+                    stopped: Some(message),
+                    ..Computed::default()
+                },
+            };
+            if c.plan.is_some() && !c.failed() {
+                last_good.try_set(Some(c.clone()));
+            }
+            result.try_set(c);
+            if generation.try_get_value() == Some(gen) {
+                busy.try_set(false);
+            }
+        });
+    });
 
     // Debounce: every edit restarts the timer; the plan follows when typing pauses.
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
@@ -226,18 +252,58 @@ fn Output() -> impl IntoView {
         _ => "timeline",
     });
     let summary_text = move || {
-        ctx.result.with(|r| match &r.plan {
-            Some(p) => summary(p),
-            None => format!("{} problem(s) stop the plan.", r.diagnostics.len()),
+        let stale = ctx.last_good.with(Option::is_some);
+        ctx.result.with(|r| {
+            let why = match (&r.plan, &r.stopped) {
+                (_, Some(_)) => "Rendering stopped.".to_string(),
+                (Some(p), None) if !r.failed() => return summary(p),
+                (None, None) if !r.failed() => return "Rendering…".to_string(),
+                _ => format!("{} problem(s) stop the plan.", r.diagnostics.len()),
+            };
+            if stale {
+                format!("{why} The timeline below is out of date.")
+            } else {
+                why
+            }
         })
     };
+    // "Rendering…" and a Stop button, once a run has taken long enough to notice.
+    let slow = RwSignal::new(false);
+    let busy_spells = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let spell = busy_spells.get_value() + 1;
+        busy_spells.set_value(spell);
+        if ctx.busy.get() {
+            set_timeout(
+                move || {
+                    if busy_spells.try_get_value() == Some(spell) {
+                        let _ = slow.try_set(true);
+                    }
+                },
+                Duration::from_millis(SLOW_MS),
+            );
+        } else {
+            slow.set(false);
+        }
+    });
     let tabs = [
         ("timeline", "Timeline"),
         ("rendered", "Rendered manifests"),
         ("compare", "Helm 3 vs Helm 4"),
     ];
     view! {
-        <section class="output" aria-labelledby="output-title">
+        <section
+            class="output"
+            aria-labelledby="output-title"
+            data-busy=move || ctx.busy.get().to_string()
+            data-runner=move || {
+                ctx.busy.track();
+                match worker::runner() {
+                    worker::Runner::Worker => "worker",
+                    worker::Runner::Page => "page",
+                }
+            }
+        >
             <div class="output-bar">
                 <h2 id="output-title">"What Helm does"</h2>
                 <div class="tabs" role="group" aria-label="View">
@@ -260,6 +326,18 @@ fn Output() -> impl IntoView {
                 <Exports/>
             </div>
             <p class="summary" aria-live="polite" id="summary">{summary_text}</p>
+            {move || slow.get().then(|| view! {
+                <p class="run-status" id="run-status">
+                    <span>{format!("⏳ Rendering… (stopped automatically after {} s)", worker::WATCHDOG_MS / 1000)}</span>
+                    <button
+                        id="stop-render"
+                        class="secondary"
+                        on:click=move |_| worker::stop(Some("you stopped it."))
+                    >
+                        "Stop"
+                    </button>
+                </p>
+            })}
             <div id="timeline" class="timeline" hidden=move || tab.get() != "timeline">
                 <Timeline/>
             </div>

@@ -1,0 +1,32 @@
+// The render worker: instantiates the page's own WebAssembly.Module (sent by the page, so
+// it is neither fetched nor compiled again) through the same wasm-bindgen glue, then runs
+// jobs (JSON in, JSON out) until the page terminates it. The app's `main` runs on start-up
+// too and returns at once: there is no window to mount on.
+let ready = null;
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.init) {
+    ready = import(msg.init.glue).then(async (glue) => {
+      await glue.default({ module_or_path: msg.init.module });
+      return glue;
+    });
+    ready.catch((e) => self.postMessage({ fatal: `start-up failed: ${e && e.message ? e.message : e}` }));
+    return;
+  }
+  ready.then(async (glue) => {
+    let reply;
+    try {
+      let out = glue.runJob(msg.job);
+      if (out === undefined || out === null) {
+        // The render called a crypto function: fetch that module, then render again.
+        await glue.loadCrypto();
+        out = glue.runJob(msg.job);
+      }
+      reply = { id: msg.id, out };
+    } catch (e) {
+      reply = { id: msg.id, error: e && e.message ? e.message : String(e) };
+    }
+    self.postMessage(reply);
+  }, () => {});
+};
