@@ -521,7 +521,7 @@ mod tests {
             .iter()
             .find(|e| e.id == "delete-policies")
             .unwrap();
-        let c = compute(&ex.workspace());
+        let c = compute(&crate::gallery::workspace(ex));
         assert!(!c.hooks.is_empty());
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Computed>(&json).unwrap(), c);
