@@ -123,8 +123,8 @@ test('embed mode is read-only and its "Open in Hookline" link carries the state'
   await page.close();
 });
 
-test('the embed works inside a sandboxed iframe', async () => {
-  const { page } = await fresh();
+test('the embed works inside a sandboxed iframe, rendering in the worker', async () => {
+  const { page, errors } = await fresh();
   const link = await shareLink(page);
   const hash = link.slice(link.indexOf('#'));
   await page.setContent(
@@ -133,6 +133,11 @@ test('the embed works inside a sandboxed iframe', async () => {
   const frame = page.frameLocator('#f');
   await frame.locator('.step').first().waitFor();
   assert.ok((await frame.locator('.card').count()) > 0);
+  // The render worker starts inside the sandbox too (same-origin scripts may start workers).
+  await frame.locator('.embed[data-busy="false"]').waitFor();
+  assert.equal(await frame.locator('.embed').getAttribute('data-runner'), 'worker');
+  assert.ok(Number(await frame.locator('.embed').getAttribute('data-workers')) >= 1);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

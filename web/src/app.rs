@@ -202,7 +202,7 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         worker::submit(Job::Compute(snapshot), move |outcome| {
             let c = match outcome {
                 Outcome::Done(Answer::Computed(c)) => c,
-                Outcome::Done(Answer::Compared(..)) => return,
+                Outcome::Done(_) => return,
                 Outcome::Stopped(message) => Computed {
                     stopped: Some(message),
                     ..Computed::default()
@@ -303,6 +303,16 @@ fn Output() -> impl IntoView {
                     worker::Runner::Page => "page",
                 }
             }
+            // The render worker's nesting limit and how many were started (a stopped or
+            // crashed one is replaced): for the browser tests.
+            data-nesting=move || {
+                ctx.busy.track();
+                worker::render_worker_state().0.map(|n| n.to_string())
+            }
+            data-workers=move || {
+                ctx.busy.track();
+                worker::render_worker_state().1.to_string()
+            }
         >
             <div class="output-bar">
                 <h2 id="output-title">"What Helm does"</h2>
@@ -332,7 +342,7 @@ fn Output() -> impl IntoView {
                     <button
                         id="stop-render"
                         class="secondary"
-                        on:click=move |_| worker::stop(Some("you stopped it."))
+                        on:click=move |_| worker::stop("you stopped it.")
                     >
                         "Stop"
                     </button>
@@ -480,7 +490,21 @@ fn Embed() -> impl IntoView {
         .into_any(),
     };
     view! {
-        <div class="embed">
+        <div
+            class="embed"
+            data-busy=move || ctx.busy.get().to_string()
+            data-runner=move || {
+                ctx.busy.track();
+                match worker::runner() {
+                    worker::Runner::Worker => "worker",
+                    worker::Runner::Page => "page",
+                }
+            }
+            data-workers=move || {
+                ctx.busy.track();
+                worker::render_worker_state().1.to_string()
+            }
+        >
             <header class="embed-bar">
                 <strong>"Hookline"</strong>
                 <span class="summary">{summary_text}</span>

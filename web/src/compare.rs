@@ -66,7 +66,7 @@ pub fn Compare() -> impl IntoView {
         worker::submit(Job::Compare(ws), move |outcome| {
             let value = match outcome {
                 Outcome::Done(Answer::Compared(v3, v4)) => Ok((v3, v4)),
-                Outcome::Done(Answer::Computed(_)) => return,
+                Outcome::Done(_) => return,
                 Outcome::Stopped(message) => Err(message),
             };
             plans.try_set(Some(value));

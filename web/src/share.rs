@@ -242,11 +242,15 @@ pub fn SharePanel() -> impl IntoView {
 #[component]
 pub fn Exports() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // Until the render worker's first answer there is no plan to export: the buttons say so
+    // by being disabled instead of doing nothing.
+    let no_plan = move || ctx.result.with(|r| r.plan.is_none());
     view! {
         <div class="exports" role="group" aria-label="Export the plan">
             <button
                 id="copy-markdown"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(md) = markdown(ctx) {
                         copy(ctx, md, "Markdown");
@@ -258,6 +262,7 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-json"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
                         let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
@@ -270,6 +275,7 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-svg"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
                         js::download("hookline-timeline.svg", &plan.to_svg(), "image/svg+xml");

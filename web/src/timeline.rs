@@ -454,34 +454,28 @@ pub fn Timeline(#[prop(optional)] readonly: bool) -> impl IntoView {
             })
         })
     };
-    // Helm's own answer to the broken chart (its steps fail on the render error): in full
-    // when there is nothing older to show, else one click away.
+    // Helm's own answer to the broken chart (its steps fail on the render error, with Helm's
+    // message): what Helm does with the chart as it is now, so it comes first, in full, above
+    // the older timeline.
     let failed_plan = move || {
         if !failed.get() {
             return None;
         }
         ctx.result.with(|r| {
             let plan = r.plan.as_ref()?;
-            Some(if has_good.get() {
-                view! {
-                    <details class="failed-plan" id="failed-plan">
-                        <summary>"What helm would do with the chart as it is now (its steps fail)"</summary>
-                        {plan_view(ctx, r, plan, readonly)}
-                    </details>
-                }
-                .into_any()
-            } else {
-                plan_view(ctx, r, plan, readonly).into_any()
+            Some(view! {
+                <div class="failed-plan" id="failed-plan">
+                    {plan_view(ctx, r, plan, readonly)}
+                </div>
             })
         })
     };
     view! {
         <crate::findings::LintPanel/>
-        {current} {panel} {stale} {failed_plan}
+        {current} {panel} {failed_plan} {stale}
     }
 }
 
-/// The rendered manifests, per file, with `# Source:` headers as `helm template` prints them.
 #[component]
 pub fn Rendered() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
