@@ -4,7 +4,8 @@
 // render keeps the last good timeline on screen, marked out of date.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchErrors, screenshot, loadExample, settled } from './harness.mjs';
+import path from 'node:path';
+import { serve, launch, watchErrors, screenshot, loadExample, settled, outDir } from './harness.mjs';
 
 let server;
 let subpath;
@@ -344,3 +345,47 @@ test('300 nested includes render in the worker; endless recursion is reported, n
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const [scheme, width] of [
+  ['light', 360],
+  ['dark', 360],
+]) {
+  test(`the out-of-date timeline and the Stop message fit ${width} px in ${scheme} mode`, async () => {
+    const page = await browser.context.newPage({});
+    await page.setViewportSize({ width, height: 800 });
+    await page.emulateMedia({ colorScheme: scheme });
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await loadExample(page, 'backup-job');
+    await page.locator('#file-list [data-path="templates/backup-job.yaml"]').click();
+    const good = await page.locator('#editor').inputValue();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // A problem: the error panel, then the old timeline, marked.
+    await page.locator('#editor').fill(good.replace('{{ .Release.Name }}-nginx"', '{{ .Release.Name | nosuchfunc }}-nginx"'));
+    await page.locator('#stale-timeline').waitFor();
+    await settled(page);
+    assert.equal(await overflow(), 0, 'the page scrolls sideways');
+    // What the phone shows: the viewport, scrolled to the part in question.
+    const view = (name) => page.screenshot({ path: path.join(outDir, `${name}-${scheme}-${width}.png`) });
+    await page.locator('#summary').evaluate((e) => e.scrollIntoView());
+    await view('stale-timeline');
+    await page.locator('#stale-timeline').evaluate((e) => e.scrollIntoView());
+    await view('stale-timeline-below');
+    // A long run: "Rendering…" with the Stop button, then the stop, said in words.
+    await page.locator('#editor').fill(RUNAWAY + good);
+    await page.locator('#stop-render').waitFor();
+    assert.equal(await overflow(), 0, 'the page scrolls sideways');
+    await page.locator('#summary').evaluate((e) => e.scrollIntoView());
+    await view('rendering-stop-button');
+    await page.locator('#stop-render').click();
+    await page.locator('#error[data-stopped="true"]').waitFor();
+    await settled(page);
+    assert.equal(await overflow(), 0, 'the page scrolls sideways');
+    await page.locator('#summary').evaluate((e) => e.scrollIntoView());
+    await view('rendering-stopped');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -338,7 +338,7 @@ fn Output() -> impl IntoView {
             <p class="summary" aria-live="polite" id="summary">{summary_text}</p>
             {move || slow.get().then(|| view! {
                 <p class="run-status" id="run-status">
-                    <span>{format!("⏳ Rendering… (stopped automatically after {} s)", worker::WATCHDOG_MS / 1000)}</span>
+                    <span>{format!("Rendering… (stopped automatically after {} s)", worker::WATCHDOG_MS / 1000)}</span>
                     <button
                         id="stop-render"
                         class="secondary"

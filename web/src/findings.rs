@@ -246,7 +246,7 @@ pub fn LintPanel() -> impl IntoView {
                 view! {
                     <p class="lint-stopped" id="lint-stopped" role="status">
                         <span aria-hidden="true">"⚠ "</span>
-                        {format!("Lint: {message}")}
+                        {message}
                     </p>
                 }
             })

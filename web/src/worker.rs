@@ -481,6 +481,11 @@ fn stop_lane(lane: Lane, by_user: Option<&str>) {
     let doing = r.kind.doing();
     let message = match by_user {
         Some(why) => format!("{doing} stopped after {secs:.1} s: {why}"),
+        None if r.kind == Kind::Lint => format!(
+            "{doing} stopped after {} s: the chart was still rendering. No findings until it \
+             renders in time.",
+            WATCHDOG_MS / 1000
+        ),
         None => format!(
             "{doing} stopped after {} s: the chart was still rendering. A loop that runs \
              very long, or templates that include each other without end, can do this. \
