@@ -15,7 +15,7 @@ use crate::settings::Settings;
 use crate::share::{self, Exports, SharePanel};
 use crate::timeline::{summary, Rendered, Timeline};
 use crate::worker::{self, Answer, Job, Outcome};
-use crate::{js, storage, EXAMPLE};
+use crate::{js, storage, view_settings, EXAMPLE};
 
 /// How long typing must pause before the plan is recomputed.
 const DEBOUNCE_MS: u64 = 200;
@@ -43,6 +43,12 @@ pub struct Ctx {
     /// What the last file operation did (text, is an error), shown under the file tree.
     pub file_status: RwSignal<(String, bool)>,
     pub embed: bool,
+    /// The selected step of the timeline (0-based): share links carry it.
+    pub step: RwSignal<Option<u32>>,
+    /// View settings, kept in the query string (`view_settings`): a forced theme, and the
+    /// output pane's view.
+    pub theme: RwSignal<Option<&'static str>>,
+    pub view: RwSignal<&'static str>,
 }
 
 impl Ctx {
@@ -103,16 +109,6 @@ pub fn default_workspace() -> Workspace {
     Workspace::single_manifest(EXAMPLE)
 }
 
-fn query_param(name: &str) -> Option<String> {
-    let search = window().location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 /// A notice shown above the page (a link that could not be opened, a replaced draft).
 #[derive(Clone, Debug, PartialEq)]
 struct Notice {
@@ -121,18 +117,20 @@ struct Notice {
     can_restore: bool,
 }
 
-/// The first workspace: a share link in the fragment wins over the autosaved draft.
-fn initial(embed: bool) -> (Workspace, Option<Notice>) {
+/// The first workspace: a share link in the fragment wins over the autosaved draft. Also the
+/// link's selected step.
+fn initial(embed: bool) -> (Workspace, Option<Notice>, Option<u32>) {
     let hash = window().location().hash().unwrap_or_default();
     let draft = || storage::load().unwrap_or_else(default_workspace);
     if hash.len() <= 1 {
-        return (draft(), None);
+        return (draft(), None, None);
     }
-    let opened = hookline::share::decode(&hash).and_then(|s| share::workspace_of(&s));
+    let opened =
+        hookline::share::decode(&hash).and_then(|s| share::workspace_of(&s).map(|ws| (ws, s.step)));
     match opened {
-        Ok(ws) => {
+        Ok((ws, step)) => {
             if embed {
-                return (ws, None);
+                return (ws, None, step);
             }
             // The link has been read: drop it from the address so a reload shows the
             // (autosaved) work, and keep the previous draft restorable.
@@ -156,6 +154,7 @@ fn initial(embed: bool) -> (Workspace, Option<Notice>) {
                     error: false,
                     can_restore: had_draft,
                 }),
+                step,
             )
         }
         Err(e) => (
@@ -167,12 +166,13 @@ fn initial(embed: bool) -> (Workspace, Option<Notice>) {
                 error: true,
                 can_restore: false,
             }),
+            None,
         ),
     }
 }
 
 fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
-    let (ws0, notice) = initial(embed);
+    let (ws0, notice, step) = initial(embed);
     let ws = RwSignal::new(ws0.clone());
     let committed = RwSignal::new(ws0);
     let result = RwSignal::new(Computed::default());
@@ -187,8 +187,36 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         live: RwSignal::new(String::new()),
         file_status: RwSignal::new((String::new(), false)),
         embed,
+        step: RwSignal::new(step),
+        theme: RwSignal::new(view_settings::theme_from(
+            view_settings::query_param("theme").as_deref(),
+        )),
+        view: RwSignal::new(view_settings::view_from(
+            view_settings::query_param("view").as_deref(),
+        )),
     };
     provide_context(ctx);
+    // View settings: the theme applies at once; the full page keeps them in its address.
+    Effect::new(move |_| view_settings::apply_theme(ctx.theme.get()));
+    if !embed {
+        Effect::new(move |_| {
+            let (theme, view) = (ctx.theme.get(), ctx.view.get());
+            view_settings::update_address(theme, view);
+        });
+        // A link's selected step: shown once its timeline is drawn.
+        if let Some(n) = step {
+            let shown = StoredValue::new(false);
+            Effect::new(move |_| {
+                let drawn = ctx.result.with(|r| r.plan.is_some());
+                if drawn && !shown.get_value() {
+                    shown.set_value(true);
+                    request_animation_frame(move || {
+                        js::mark_step(n + 1);
+                    });
+                }
+            });
+        }
+    }
     crate::findings::provide(ctx);
 
     // Every committed workspace goes to the render worker; answers may arrive out of date
@@ -246,11 +274,7 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
 #[component]
 fn Output() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let tab = RwSignal::new(match query_param("view").as_deref() {
-        Some("rendered") => "rendered",
-        Some("compare") => "compare",
-        _ => "timeline",
-    });
+    let tab = ctx.view;
     let summary_text = move || {
         let stale = ctx.last_good.with(Option::is_some);
         ctx.result.with(|r| {
@@ -391,7 +415,7 @@ fn NoticeBar(notice: RwSignal<Option<Notice>>) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let embed = query_param("embed").is_some_and(|v| v == "1" || v == "true");
+    let embed = view_settings::query_param("embed").is_some_and(|v| v == "1" || v == "true");
     let (ctx, notice) = provide_state(embed);
     let notice = RwSignal::new(notice);
     if embed {
@@ -412,6 +436,26 @@ pub fn App() -> impl IntoView {
                 <div class="top-actions">
                     <Gallery/>
                     <SharePanel/>
+                    <label class="theme-pick">
+                        <span class="visually-hidden">"Theme"</span>
+                        <select
+                            id="theme"
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                ctx.theme.set(view_settings::theme_from(Some(v.as_str())));
+                            }
+                        >
+                            <option value="system" selected=move || ctx.theme.get().is_none()>
+                                "◐ System theme"
+                            </option>
+                            <option value="light" selected=move || ctx.theme.get() == Some("light")>
+                                "☀ Light"
+                            </option>
+                            <option value="dark" selected=move || ctx.theme.get() == Some("dark")>
+                                "☾ Dark"
+                            </option>
+                        </select>
+                    </label>
                 </div>
             </header>
             <NoticeBar notice=notice/>
@@ -439,7 +483,7 @@ pub fn App() -> impl IntoView {
 
 /// The embed's `view=` (rendered or compare), if any.
 fn embed_view() -> Option<String> {
-    query_param("view").filter(|v| v == "rendered" || v == "compare")
+    view_settings::query_param("view").filter(|v| v == "rendered" || v == "compare")
 }
 
 /// `?embed=1`: a compact read-only view for an iframe, timeline first, with a link that
@@ -449,18 +493,18 @@ fn Embed() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open_link = move || {
         // The full playground opens on the same view.
-        let query = embed_view()
-            .map(|v| format!("?view={v}"))
-            .unwrap_or_default();
+        let query = view_settings::query(
+            ctx.theme.get(),
+            embed_view().as_deref().unwrap_or("timeline"),
+        );
         let hash = window().location().hash().unwrap_or_default();
         if hash.len() > 1 {
             format!("{}{query}{hash}", share::base_url())
         } else {
-            let link = ctx.committed.with(share::link_for);
-            match link.split_once('#') {
-                Some((base, frag)) => format!("{base}{query}#{frag}"),
-                None => link,
-            }
+            let frag = ctx
+                .committed
+                .with(|ws| share::fragment_for(ws, ctx.step.get()));
+            format!("{}{query}#{frag}", share::base_url())
         }
     };
     let summary_text = move || {
@@ -468,7 +512,11 @@ fn Embed() -> impl IntoView {
             .with(|r| r.plan.as_ref().map(summary).unwrap_or_default())
     };
     // `step=N`: show that step first, once the timeline is drawn.
-    if let Some(n) = query_param("step").and_then(|v| v.parse::<u32>().ok()) {
+    // Without `step=`, the link's selected step.
+    let first_step = view_settings::query_param("step")
+        .and_then(|v| v.parse::<u32>().ok())
+        .or_else(|| ctx.step.get_untracked().map(|i| i + 1));
+    if let Some(n) = first_step {
         Effect::new(move |_| {
             ctx.result.track();
             request_animation_frame(move || {

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod share;
 pub mod storage;
 pub mod timeline;
+pub mod view_settings;
 pub mod worker;
 
 use hookline::kind_order::KindOrder;

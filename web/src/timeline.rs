@@ -304,9 +304,34 @@ fn step_view(ctx: Ctx, r: &Computed, index: usize, step: &Step, readonly: bool) 
         .is_empty()
         .then(|| view! { <li class="muted">"(nothing)"</li> });
     view! {
-        <section class=format!("step {}", if failed { "failed" } else { "" }) data-op=step.op.clone() data-index=index>
+        <section
+            class=format!("step {}", if failed { "failed" } else { "" })
+            data-op=step.op.clone()
+            data-index=index
+            aria-current=move || (!readonly && ctx.step.get() == Some(index as u32)).then_some("step")
+        >
             <h2>
-                <span>{title}</span>
+                {if readonly {
+                    view! { <span>{title}</span> }.into_any()
+                } else {
+                    // Selecting a step: share links open on it.
+                    let selected = move || ctx.step.get() == Some(index as u32);
+                    view! {
+                        <button
+                            class="step-select"
+                            aria-pressed=move || selected().to_string()
+                            title="Select this step: share links open on it"
+                            on:click=move |_| {
+                                ctx.step.update(|s| {
+                                    *s = if *s == Some(index as u32) { None } else { Some(index as u32) };
+                                })
+                            }
+                        >
+                            {title}
+                        </button>
+                    }
+                        .into_any()
+                }}
                 " "
                 <span class=format!("status {}", if failed { "bad" } else { class })>{status}</span>
             </h2>
