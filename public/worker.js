@@ -23,8 +23,11 @@ self.onmessage = (event) => {
     try {
       let out = glue.runJob(msg.job);
       if (out === undefined || out === null) {
-        // The render called a crypto function: fetch that module, then render again.
+        // The render called a crypto function: fetch that module, then render again. The
+        // page restarts its watchdog for the second run (fetching is not runaway work).
+        self.postMessage({ id: msg.id, loading: true });
         await glue.loadCrypto();
+        self.postMessage({ id: msg.id, loaded: true });
         out = glue.runJob(msg.job);
       }
       reply = { id: msg.id, out };

@@ -591,6 +591,36 @@ fn on_message(lane: Lane, data: JsValue) {
         return;
     }
     let id = get("id").and_then(|v| v.as_f64()).map(|v| v as u32);
+    if get("loading").is_some_and(|v| v.is_truthy()) {
+        // The crypto module is being fetched for the job: no watchdog meanwhile.
+        with(lane, |c| {
+            if let (Some(r), Some(w)) = (c.running.as_mut(), web_sys::window()) {
+                if Some(r.id) == id {
+                    w.clear_timeout_with_handle(r.watchdog);
+                    r.watchdog = 0;
+                }
+            }
+        });
+        return;
+    }
+    if get("loaded").is_some_and(|v| v.is_truthy()) {
+        // The job runs again with the module: a full watchdog period for that run.
+        let rearm = with(lane, |c| {
+            c.running.as_mut().filter(|r| Some(r.id) == id).map(|r| {
+                r.started = now();
+                r.id
+            })
+        });
+        if let Some(job) = rearm {
+            let handle = set_watchdog(lane, job);
+            with(lane, |c| {
+                if let Some(r) = c.running.as_mut().filter(|r| r.id == job) {
+                    r.watchdog = handle;
+                }
+            });
+        }
+        return;
+    }
     if let Some(out) = get("out").and_then(|v| v.as_string()) {
         finish(lane, id, |kind| {
             match serde_json::from_str::<Answer>(&out) {
