@@ -112,3 +112,19 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Wait until the timeline shows the committed workspace: the render worker has answered. */
+export async function settled(page) {
+  await page.waitForFunction(() => document.querySelector('.output[data-busy="false"]'));
+}
+
+/** Open a gallery example and wait for its timeline. */
+export async function loadExample(page, id) {
+  await page.locator('#gallery-toggle').click();
+  await page.locator(`[data-example="${id}"]`).click();
+  await page.waitForFunction(
+    (id) => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
+    id,
+  );
+  await settled(page);
+}

@@ -146,7 +146,55 @@ test('time to first timeline', async () => {
   await page.locator('#editor').fill(text);
   await page.waitForFunction(() => document.querySelector('.card[data-name="hook-000-renamed"]'));
   const edit = (await page.evaluate(() => performance.now())) - t1;
-  report({ pageLoadToFirstTimelineMs: Math.round(onLoad), bigChartToTimelineMs: Math.round(big), bigChartCards: cards, editToUpdateMs: Math.round(edit) });
+  // Typing latency in the big chart: 30 keys, one every 250 ms, so that each pause outlasts the
+  // 200 ms debounce and every key lands while a render runs (in the worker) or its result is
+  // put on the page. Per key: from the keydown event to the next frame after its input.
+  await page.evaluate(() => {
+    window.__lat = [];
+    window.__long = [];
+    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    const ed = document.querySelector('#editor');
+    ed.addEventListener('keydown', (e) => {
+      const t0 = e.timeStamp;
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+    });
+  });
+  // Into the ConfigMap's name on line 4: every edit is valid YAML and changes the timeline.
+  await page.locator('#editor').focus();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.type('x');
+    await page.waitForTimeout(250);
+  }
+  await page.waitForFunction(() => window.__lat.length >= 30);
+  const lat = (await page.evaluate(() => window.__lat)).sort((a, b) => a - b);
+  const pick = (q) => Math.round(lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]);
+  // Main-thread tasks over 50 ms while typing: each can hold a key back by its length.
+  await page.waitForTimeout(1000);
+  const long = await page.evaluate(() => window.__long);
+  const typing = {
+    median: pick(0.5),
+    p90: pick(0.9),
+    max: Math.round(lat[lat.length - 1]),
+    longTasks: long.length,
+    longestTaskMs: Math.round(Math.max(0, ...long)),
+    longTaskTotalMs: Math.round(long.reduce((a, b) => a + b, 0)),
+  };
+  const runner = await page.locator('.output').getAttribute('data-runner');
+  assert.match(await page.locator('#editor').inputValue(), /name: config-000x{30}\n/);
+  await page.waitForFunction(() => document.querySelector('.output[data-busy="false"]') || !document.querySelector('.output[data-busy]'));
+  assert.equal(await page.locator('#error').count(), 0);
+  const result = {
+    pageLoadToFirstTimelineMs: Math.round(onLoad),
+    bigChartToTimelineMs: Math.round(big),
+    bigChartCards: cards,
+    editToUpdateMs: Math.round(edit),
+    typingLatencyMs: typing,
+    runner,
+  };
+  report(result);
   assert.ok(cards >= 240);
   await page.close();
 });

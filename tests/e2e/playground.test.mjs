@@ -2,8 +2,9 @@
 // keyboard use, a phone-sized viewport, dark mode and an axe-core scan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchErrors, screenshot, root } from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, root, loadExample } from './harness.mjs';
 
 let server;
 let browser;
@@ -47,14 +48,6 @@ export const EXAMPLES = [
   ['cert-manager-startupapicheck', 2, 'cert-manager-startupapicheck'],
 ];
 
-export async function loadExample(page, id) {
-  await page.locator('#gallery-toggle').click();
-  await page.locator(`[data-example="${id}"]`).click();
-  await page.waitForFunction(
-    (id) => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
-    id,
-  );
-}
 
 test('editing a template changes the timeline', async () => {
   const { page, errors } = await freshPage();
@@ -272,7 +265,8 @@ test('works at 360 px wide', async () => {
 });
 
 async function axe(page, label) {
-  await page.addScriptTag({ path: path.join(root, 'node_modules/axe-core/axe.min.js') });
+  // Evaluated over the DevTools protocol: the page's CSP refuses an injected <script>.
+  await page.evaluate(fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));

@@ -3,7 +3,7 @@
 // Hookline" link; Markdown export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, watchErrors, screenshot } from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, loadExample } from './harness.mjs';
 
 let server;
 let browser;
@@ -123,8 +123,8 @@ test('embed mode is read-only and its "Open in Hookline" link carries the state'
   await page.close();
 });
 
-test('the embed works inside a sandboxed iframe', async () => {
-  const { page } = await fresh();
+test('the embed works inside a sandboxed iframe, rendering in the worker', async () => {
+  const { page, errors } = await fresh();
   const link = await shareLink(page);
   const hash = link.slice(link.indexOf('#'));
   await page.setContent(
@@ -133,6 +133,11 @@ test('the embed works inside a sandboxed iframe', async () => {
   const frame = page.frameLocator('#f');
   await frame.locator('.step').first().waitFor();
   assert.ok((await frame.locator('.card').count()) > 0);
+  // The render worker starts inside the sandbox too (same-origin scripts may start workers).
+  await frame.locator('.embed[data-busy="false"]').waitFor();
+  assert.equal(await frame.locator('.embed').getAttribute('data-runner'), 'worker');
+  assert.ok(Number(await frame.locator('.embed').getAttribute('data-workers')) >= 1);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -143,5 +148,66 @@ test('the plan is exported as Markdown with the link', async () => {
   const md = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(md, /## Hookline plan/);
   assert.match(md, /\[Open this plan in Hookline\]\(http.*#h1\./);
+  await page.close();
+});
+
+test('the link carries the selected step, the theme and the view; a new page opens on them', async () => {
+  const { page, errors } = await fresh();
+  await loadExample(page, 'backup-job');
+  // Before any selection or setting: no query, and the link opens with nothing selected.
+  const plain = await shareLink(page);
+  assert.doesNotMatch(plain, /\?/);
+  await page.locator('#share-button').click();
+  const steps = page.locator('#timeline .step');
+  assert.ok((await steps.count()) >= 2);
+  await steps.nth(1).locator('.step-select').click();
+  assert.equal(await steps.nth(1).getAttribute('aria-current'), 'step');
+  assert.equal(await steps.nth(1).locator('.step-select').getAttribute('aria-pressed'), 'true');
+  // View settings go in the query string, rewritten in place (no new history entry).
+  const entries = await page.evaluate(() => history.length);
+  await page.locator('#theme').selectOption('dark');
+  await page.locator('#tab-rendered').click();
+  await page.waitForFunction(() => location.search === '?theme=dark&view=rendered');
+  assert.equal(await page.evaluate(() => history.length), entries);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(18, 20, 24)', 'the dark theme is not applied');
+  await page.locator('#tab-timeline').click();
+  await page.waitForFunction(() => location.search === '?theme=dark');
+  await page.locator('#tab-rendered').click();
+  const link = await shareLink(page);
+  assert.match(link, /\?theme=dark&view=rendered#h1\./);
+  await screenshot(page, 'share-step-theme-view');
+
+  // Opened in a new page: the same step selected, the same theme and view.
+  const other = await browser.context.newPage();
+  const otherErrors = watchErrors(other);
+  await other.goto(link);
+  await other.locator('#tab-rendered[aria-pressed="true"]').waitFor();
+  await other.locator('#rendered pre').first().waitFor();
+  assert.equal(await other.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await other.locator('#theme').inputValue(), 'dark');
+  // The fragment is read and dropped; the settings stay in the address.
+  assert.equal(await other.evaluate(() => location.search + location.hash), '?theme=dark&view=rendered');
+  await other.locator('#tab-timeline').click();
+  const selected = other.locator('#timeline .step[aria-current="step"]');
+  await selected.waitFor();
+  assert.equal(await selected.getAttribute('data-index'), '1');
+  assert.deepEqual(await timeline(other), await timeline(page));
+  // The embed of the same link shows that step first.
+  const frag = link.slice(link.indexOf('#'));
+  await other.goto(`${server.url}?embed=1${frag}`);
+  await other.locator('.embed .step[aria-current="step"]').waitFor();
+  assert.equal(await other.locator('.embed .step[aria-current="step"]').getAttribute('data-index'), '1');
+  assert.equal(await other.evaluate(() => document.documentElement.dataset.theme), undefined);
+
+  // A link without a step (and a system theme) still opens with nothing selected.
+  await other.goto(plain);
+  await other.locator('#timeline .step').first().waitFor();
+  assert.equal(await other.locator('#timeline .step[aria-current]').count(), 0);
+  assert.equal(await other.evaluate(() => document.documentElement.dataset.theme), undefined);
+  assert.deepEqual(otherErrors, []);
+  assert.deepEqual(errors, []);
+  await other.close();
   await page.close();
 });

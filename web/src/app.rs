@@ -9,31 +9,46 @@ use crate::compare::Compare;
 use crate::editor::Editor;
 use crate::files::{load_files, Files};
 use crate::gallery::Gallery;
-use crate::model::{compute, next_outcome, Computed, Workspace};
+use crate::model::{next_outcome, Computed, Workspace};
 use crate::scenario::Scenario;
 use crate::settings::Settings;
 use crate::share::{self, Exports, SharePanel};
 use crate::timeline::{summary, Rendered, Timeline};
-use crate::{js, storage, EXAMPLE};
+use crate::worker::{self, Answer, Job, Outcome};
+use crate::{js, storage, view_settings, EXAMPLE};
 
 /// How long typing must pause before the plan is recomputed.
 const DEBOUNCE_MS: u64 = 200;
+
+/// How long a run must take before the page says it is rendering (shorter runs would only
+/// flicker).
+const SLOW_MS: u64 = 400;
 
 /// The state every component reaches through `expect_context`.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     /// What the user edits, updated on every keystroke.
     pub ws: RwSignal<Workspace>,
-    /// The workspace the current result was computed from (debounced).
+    /// The workspace the current result is computed from (debounced).
     pub committed: RwSignal<Workspace>,
-    pub result: Memo<Computed>,
-    /// Bumped when the crypto module (`lazy_crypto`) has arrived: views that render track it.
-    pub crypto_loaded: RwSignal<u32>,
+    /// The latest finished run (its diagnostics go on the editor's lines).
+    pub result: RwSignal<Computed>,
+    /// The latest run that produced a plan: shown, marked out of date, while a newer run has
+    /// failed or was stopped, so an error never takes the user's timeline away.
+    pub last_good: RwSignal<Option<Computed>>,
+    /// A run of the committed workspace is queued or running in the render worker.
+    pub busy: RwSignal<bool>,
     /// Messages for the polite live region.
     pub live: RwSignal<String>,
     /// What the last file operation did (text, is an error), shown under the file tree.
     pub file_status: RwSignal<(String, bool)>,
     pub embed: bool,
+    /// The selected step of the timeline (0-based): share links carry it.
+    pub step: RwSignal<Option<u32>>,
+    /// View settings, kept in the query string (`view_settings`): a forced theme, and the
+    /// output pane's view.
+    pub theme: RwSignal<Option<&'static str>>,
+    pub view: RwSignal<&'static str>,
 }
 
 impl Ctx {
@@ -94,16 +109,6 @@ pub fn default_workspace() -> Workspace {
     Workspace::single_manifest(EXAMPLE)
 }
 
-fn query_param(name: &str) -> Option<String> {
-    let search = window().location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 /// A notice shown above the page (a link that could not be opened, a replaced draft).
 #[derive(Clone, Debug, PartialEq)]
 struct Notice {
@@ -112,18 +117,20 @@ struct Notice {
     can_restore: bool,
 }
 
-/// The first workspace: a share link in the fragment wins over the autosaved draft.
-fn initial(embed: bool) -> (Workspace, Option<Notice>) {
+/// The first workspace: a share link in the fragment wins over the autosaved draft. Also the
+/// link's selected step.
+fn initial(embed: bool) -> (Workspace, Option<Notice>, Option<u32>) {
     let hash = window().location().hash().unwrap_or_default();
     let draft = || storage::load().unwrap_or_else(default_workspace);
     if hash.len() <= 1 {
-        return (draft(), None);
+        return (draft(), None, None);
     }
-    let opened = hookline::share::decode(&hash).and_then(|s| share::workspace_of(&s));
+    let opened =
+        hookline::share::decode(&hash).and_then(|s| share::workspace_of(&s).map(|ws| (ws, s.step)));
     match opened {
-        Ok(ws) => {
+        Ok((ws, step)) => {
             if embed {
-                return (ws, None);
+                return (ws, None, step);
             }
             // The link has been read: drop it from the address so a reload shows the
             // (autosaved) work, and keep the previous draft restorable.
@@ -147,6 +154,7 @@ fn initial(embed: bool) -> (Workspace, Option<Notice>) {
                     error: false,
                     can_restore: had_draft,
                 }),
+                step,
             )
         }
         Err(e) => (
@@ -158,39 +166,85 @@ fn initial(embed: bool) -> (Workspace, Option<Notice>) {
                 error: true,
                 can_restore: false,
             }),
+            None,
         ),
     }
 }
 
 fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
-    let (ws0, notice) = initial(embed);
+    let (ws0, notice, step) = initial(embed);
     let ws = RwSignal::new(ws0.clone());
     let committed = RwSignal::new(ws0);
-    let crypto_loaded = RwSignal::new(0u32);
-    let result = Memo::new(move |_| {
-        crypto_loaded.track();
-        let c = committed.with(compute);
-        if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
-            leptos::task::spawn_local(async move {
-                match crate::lazy_crypto::load().await {
-                    Ok(()) => crypto_loaded.update(|n| *n += 1),
-                    Err(e) => leptos::logging::error!("loading the crypto module: {e}"),
-                }
-            });
-        }
-        c
-    });
+    let result = RwSignal::new(Computed::default());
+    let last_good = RwSignal::new(None);
+    let busy = RwSignal::new(false);
     let ctx = Ctx {
         ws,
         committed,
         result,
-        crypto_loaded,
+        last_good,
+        busy,
         live: RwSignal::new(String::new()),
         file_status: RwSignal::new((String::new(), false)),
         embed,
+        step: RwSignal::new(step),
+        theme: RwSignal::new(view_settings::theme_from(
+            view_settings::query_param("theme").as_deref(),
+        )),
+        view: RwSignal::new(view_settings::view_from(
+            view_settings::query_param("view").as_deref(),
+        )),
     };
     provide_context(ctx);
+    // View settings: the theme applies at once; the full page keeps them in its address.
+    Effect::new(move |_| view_settings::apply_theme(ctx.theme.get()));
+    if !embed {
+        Effect::new(move |_| {
+            let (theme, view) = (ctx.theme.get(), ctx.view.get());
+            view_settings::update_address(theme, view);
+        });
+        // A link's selected step: shown once its timeline is drawn.
+        if let Some(n) = step {
+            let shown = StoredValue::new(false);
+            Effect::new(move |_| {
+                let drawn = ctx.result.with(|r| r.plan.is_some());
+                if drawn && !shown.get_value() {
+                    shown.set_value(true);
+                    request_animation_frame(move || {
+                        js::mark_step(n + 1);
+                    });
+                }
+            });
+        }
+    }
     crate::findings::provide(ctx);
+
+    // Every committed workspace goes to the render worker; answers may arrive out of date
+    // (an older run finishing while a newer one waits) and are shown until the newest lands.
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let snapshot = committed.get();
+        let gen = generation.get_value() + 1;
+        generation.set_value(gen);
+        busy.set(true);
+        worker::submit(Job::Compute(snapshot), move |outcome| {
+            let c = match outcome {
+                Outcome::Done(Answer::Computed(c)) => c,
+                Outcome::Done(_) => return,
+                Outcome::Stopped(message) => Computed {
+                    stopped: Some(message),
+                    ..Computed::default()
+                },
+            };
+            if c.plan.is_some() && !c.failed() {
+                last_good.try_set(Some(c.clone()));
+            }
+            result.try_set(c);
+            if generation.try_get_value() == Some(gen) {
+                busy.try_set(false);
+            }
+        });
+    });
 
     // Debounce: every edit restarts the timer; the plan follows when typing pauses.
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
@@ -220,24 +274,70 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
 #[component]
 fn Output() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let tab = RwSignal::new(match query_param("view").as_deref() {
-        Some("rendered") => "rendered",
-        Some("compare") => "compare",
-        _ => "timeline",
-    });
+    let tab = ctx.view;
     let summary_text = move || {
-        ctx.result.with(|r| match &r.plan {
-            Some(p) => summary(p),
-            None => format!("{} problem(s) stop the plan.", r.diagnostics.len()),
+        let stale = ctx.last_good.with(Option::is_some);
+        ctx.result.with(|r| {
+            let why = match (&r.plan, &r.stopped) {
+                (_, Some(_)) => "Rendering stopped.".to_string(),
+                (Some(p), None) if !r.failed() => return summary(p),
+                (None, None) if !r.failed() => return "Rendering…".to_string(),
+                _ => format!("{} problem(s) stop the plan.", r.diagnostics.len()),
+            };
+            if stale {
+                format!("{why} The timeline below is out of date.")
+            } else {
+                why
+            }
         })
     };
+    // "Rendering…" and a Stop button, once a run has taken long enough to notice.
+    let slow = RwSignal::new(false);
+    let busy_spells = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let spell = busy_spells.get_value() + 1;
+        busy_spells.set_value(spell);
+        if ctx.busy.get() {
+            set_timeout(
+                move || {
+                    if busy_spells.try_get_value() == Some(spell) {
+                        let _ = slow.try_set(true);
+                    }
+                },
+                Duration::from_millis(SLOW_MS),
+            );
+        } else {
+            slow.set(false);
+        }
+    });
     let tabs = [
         ("timeline", "Timeline"),
         ("rendered", "Rendered manifests"),
         ("compare", "Helm 3 vs Helm 4"),
     ];
     view! {
-        <section class="output" aria-labelledby="output-title">
+        <section
+            class="output"
+            aria-labelledby="output-title"
+            data-busy=move || ctx.busy.get().to_string()
+            data-runner=move || {
+                ctx.busy.track();
+                match worker::runner() {
+                    worker::Runner::Worker => "worker",
+                    worker::Runner::Page => "page",
+                }
+            }
+            // The render worker's nesting limit and how many were started (a stopped or
+            // crashed one is replaced): for the browser tests.
+            data-nesting=move || {
+                ctx.busy.track();
+                worker::render_worker_state().0.map(|n| n.to_string())
+            }
+            data-workers=move || {
+                ctx.busy.track();
+                worker::render_worker_state().1.to_string()
+            }
+        >
             <div class="output-bar">
                 <h2 id="output-title">"What Helm does"</h2>
                 <div class="tabs" role="group" aria-label="View">
@@ -260,6 +360,18 @@ fn Output() -> impl IntoView {
                 <Exports/>
             </div>
             <p class="summary" aria-live="polite" id="summary">{summary_text}</p>
+            {move || slow.get().then(|| view! {
+                <p class="run-status" id="run-status">
+                    <span>{format!("Rendering… (stopped automatically after {} s)", worker::WATCHDOG_MS / 1000)}</span>
+                    <button
+                        id="stop-render"
+                        class="secondary"
+                        on:click=move |_| worker::stop("you stopped it.")
+                    >
+                        "Stop"
+                    </button>
+                </p>
+            })}
             <div id="timeline" class="timeline" hidden=move || tab.get() != "timeline">
                 <Timeline/>
             </div>
@@ -303,7 +415,7 @@ fn NoticeBar(notice: RwSignal<Option<Notice>>) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let embed = query_param("embed").is_some_and(|v| v == "1" || v == "true");
+    let embed = view_settings::query_param("embed").is_some_and(|v| v == "1" || v == "true");
     let (ctx, notice) = provide_state(embed);
     let notice = RwSignal::new(notice);
     if embed {
@@ -324,6 +436,26 @@ pub fn App() -> impl IntoView {
                 <div class="top-actions">
                     <Gallery/>
                     <SharePanel/>
+                    <label class="theme-pick">
+                        <span class="visually-hidden">"Theme"</span>
+                        <select
+                            id="theme"
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                ctx.theme.set(view_settings::theme_from(Some(v.as_str())));
+                            }
+                        >
+                            <option value="system" selected=move || ctx.theme.get().is_none()>
+                                "◐ System theme"
+                            </option>
+                            <option value="light" selected=move || ctx.theme.get() == Some("light")>
+                                "☀ Light"
+                            </option>
+                            <option value="dark" selected=move || ctx.theme.get() == Some("dark")>
+                                "☾ Dark"
+                            </option>
+                        </select>
+                    </label>
                 </div>
             </header>
             <NoticeBar notice=notice/>
@@ -351,7 +483,7 @@ pub fn App() -> impl IntoView {
 
 /// The embed's `view=` (rendered or compare), if any.
 fn embed_view() -> Option<String> {
-    query_param("view").filter(|v| v == "rendered" || v == "compare")
+    view_settings::query_param("view").filter(|v| v == "rendered" || v == "compare")
 }
 
 /// `?embed=1`: a compact read-only view for an iframe, timeline first, with a link that
@@ -361,18 +493,18 @@ fn Embed() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let open_link = move || {
         // The full playground opens on the same view.
-        let query = embed_view()
-            .map(|v| format!("?view={v}"))
-            .unwrap_or_default();
+        let query = view_settings::query(
+            ctx.theme.get(),
+            embed_view().as_deref().unwrap_or("timeline"),
+        );
         let hash = window().location().hash().unwrap_or_default();
         if hash.len() > 1 {
             format!("{}{query}{hash}", share::base_url())
         } else {
-            let link = ctx.committed.with(share::link_for);
-            match link.split_once('#') {
-                Some((base, frag)) => format!("{base}{query}#{frag}"),
-                None => link,
-            }
+            let frag = ctx
+                .committed
+                .with(|ws| share::fragment_for(ws, ctx.step.get()));
+            format!("{}{query}#{frag}", share::base_url())
         }
     };
     let summary_text = move || {
@@ -380,7 +512,11 @@ fn Embed() -> impl IntoView {
             .with(|r| r.plan.as_ref().map(summary).unwrap_or_default())
     };
     // `step=N`: show that step first, once the timeline is drawn.
-    if let Some(n) = query_param("step").and_then(|v| v.parse::<u32>().ok()) {
+    // Without `step=`, the link's selected step.
+    let first_step = view_settings::query_param("step")
+        .and_then(|v| v.parse::<u32>().ok())
+        .or_else(|| ctx.step.get_untracked().map(|i| i + 1));
+    if let Some(n) = first_step {
         Effect::new(move |_| {
             ctx.result.track();
             request_animation_frame(move || {
@@ -402,7 +538,21 @@ fn Embed() -> impl IntoView {
         .into_any(),
     };
     view! {
-        <div class="embed">
+        <div
+            class="embed"
+            data-busy=move || ctx.busy.get().to_string()
+            data-runner=move || {
+                ctx.busy.track();
+                match worker::runner() {
+                    worker::Runner::Worker => "worker",
+                    worker::Runner::Page => "page",
+                }
+            }
+            data-workers=move || {
+                ctx.busy.track();
+                worker::render_worker_state().1.to_string()
+            }
+        >
             <header class="embed-bar">
                 <strong>"Hookline"</strong>
                 <span class="summary">{summary_text}</span>

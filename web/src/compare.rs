@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use hookline::Step;
+use hookline::{Plan, Step};
 
 use crate::app::Ctx;
-use crate::model::compare;
+use crate::worker::{self, Answer, Job, Outcome};
 
 /// Align two lists of lines by their longest common subsequence.
 pub fn align(a: &[String], b: &[String]) -> Vec<(Option<String>, Option<String>)> {
@@ -59,12 +59,26 @@ fn lines(step: Option<&Step>) -> Vec<String> {
 #[component]
 pub fn Compare() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let plans = Memo::new(move |_| {
-        ctx.crypto_loaded.track();
-        ctx.committed.with(compare)
+    // Two more runs of the engine: in the render worker, like the timeline's.
+    let plans = RwSignal::new(None::<Result<(Option<Plan>, Option<Plan>), String>>);
+    Effect::new(move |_| {
+        let ws = ctx.committed.get();
+        worker::submit(Job::Compare(ws), move |outcome| {
+            let value = match outcome {
+                Outcome::Done(Answer::Compared(v3, v4)) => Ok((v3, v4)),
+                Outcome::Done(_) => return,
+                Outcome::Stopped(message) => Err(message),
+            };
+            plans.try_set(Some(value));
+        });
     });
     move || {
-        plans.with(|(v3, v4)| {
+        plans.with(|p| {
+            let (v3, v4) = match p {
+                None => return view! { <p class="muted">"Rendering under Helm 3 and Helm 4…"</p> }.into_any(),
+                Some(Err(message)) => return view! { <p class="muted" role="alert">{message.clone()}</p> }.into_any(),
+                Some(Ok(pair)) => pair,
+            };
             let (Some(v3), Some(v4)) = (v3, v4) else {
                 return view! { <p class="muted">"Fix the problems first: there is no plan to compare."</p> }
                     .into_any();

@@ -284,7 +284,7 @@ pub fn Files() -> impl IntoView {
                             let p4 = p.clone();
                             view! {
                                 {heading}
-                                <li style=format!("padding-left: {}rem", depth as f32 * 0.8)>
+                                <li style:padding-left=format!("{}rem", depth as f32 * 0.8)>
                                     <button
                                         class="file"
                                         data-path=p.clone()

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::Ctx;
 use crate::model::{build_input, Workspace};
+use crate::worker::{Answer, Job, Outcome};
 
 /// One finding as the views need it (owned, serialisable: it can cross a worker boundary).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,22 +80,26 @@ pub fn severity_rank(severity: &str) -> u8 {
     }
 }
 
-/// The findings of the last lint, and the workspace they were made for.
+/// The findings of the last lint.
 #[derive(Clone, Copy)]
 pub struct Lint {
     pub findings: RwSignal<Vec<FindingView>>,
+    /// Why the last lint gave no findings: the watchdog or the user stopped it.
+    pub stopped: RwSignal<Option<String>>,
 }
 
 /// How long the computed workspace must stay unchanged before it is linted: the plan is
 /// painted first, and a burst of edits lints once (on argo-cd, the largest corpus chart, a
-/// lint takes about 0.9 s in the browser).
+/// lint takes about a second).
 const LINT_IDLE_MS: u64 = 400;
 
-/// Provide the findings and keep them following the computed workspace: once a new plan has
-/// been shown and nothing changed for [`LINT_IDLE_MS`], lint the same workspace.
+/// Provide the findings and keep them following the computed workspace: once nothing changed
+/// for [`LINT_IDLE_MS`], the same workspace is linted in the lint worker (its own lane: the
+/// page never waits for it, nor does the next plan).
 pub fn provide(ctx: Ctx) -> Lint {
     let lint_state = Lint {
         findings: RwSignal::new(Vec::new()),
+        stopped: RwSignal::new(None),
     };
     provide_context(lint_state);
     let committed = ctx.committed;
@@ -102,13 +107,30 @@ pub fn provide(ctx: Ctx) -> Lint {
         let ws = committed.get();
         set_timeout(
             move || {
-                if committed.with_untracked(|c| *c != ws) {
+                if committed.try_with_untracked(|c| *c != ws).unwrap_or(true) {
                     return;
                 }
-                let found = lint(&ws);
-                if lint_state.findings.with_untracked(|f| *f != found) {
-                    lint_state.findings.set(found);
-                }
+                crate::worker::submit(Job::Lint(ws), move |outcome| {
+                    let (found, stopped) = match outcome {
+                        Outcome::Done(Answer::Linted(found)) => (found, None),
+                        Outcome::Done(_) => return,
+                        Outcome::Stopped(message) => (Vec::new(), Some(message)),
+                    };
+                    if lint_state
+                        .findings
+                        .try_with_untracked(|f| *f != found)
+                        .unwrap_or(false)
+                    {
+                        lint_state.findings.try_set(found);
+                    }
+                    if lint_state
+                        .stopped
+                        .try_with_untracked(|s| *s != stopped)
+                        .unwrap_or(false)
+                    {
+                        lint_state.stopped.try_set(stopped);
+                    }
+                });
             },
             std::time::Duration::from_millis(LINT_IDLE_MS),
         );
@@ -219,6 +241,16 @@ pub fn LintPanel() -> impl IntoView {
         return ().into_any();
     };
     view! {
+        {move || {
+            lint_state.stopped.get().map(|message| {
+                view! {
+                    <p class="lint-stopped" id="lint-stopped" role="status">
+                        <span aria-hidden="true">"⚠ "</span>
+                        {message}
+                    </p>
+                }
+            })
+        }}
         {move || {
             let found = lint_state.findings.get();
             if found.is_empty() {

@@ -332,6 +332,23 @@ mod tests {
     }
 
     #[test]
+    fn markup_in_a_file_stays_text() {
+        let src = "a: '</pre><script>x()</script>'\n# <img src=x onerror=y>\n\"<b>\": {{ \"<i>\" }}\n<svg onload=z>\n";
+        let h = highlight(src, &BTreeSet::from([2]));
+        // Every tag in the output is one of the highlighter's own.
+        let mut rest = h.as_str();
+        while let Some(i) = rest.find('<') {
+            let tag = &rest[i..];
+            assert!(
+                tag.starts_with("<span class=\"t-") || tag.starts_with("</span>"),
+                "{tag}"
+            );
+            rest = &rest[i + 1..];
+        }
+        assert!(h.contains("&lt;script&gt;") && h.contains("&lt;svg onload=z&gt;"));
+    }
+
+    #[test]
     fn text_is_escaped_and_complete() {
         let src = "a: <b> & {{ if lt 1 2 }}\n{{- end }}\n";
         let h = highlight(src, &BTreeSet::new());

@@ -16,6 +16,8 @@ pub mod settings;
 pub mod share;
 pub mod storage;
 pub mod timeline;
+pub mod view_settings;
+pub mod worker;
 
 use hookline::kind_order::KindOrder;
 use hookline::{plan_install, split_rendered, HelmVersion, Plan, RenderedFile};
@@ -44,9 +46,13 @@ pub fn plan_manifest_json(text: &str, helm: &str) -> Result<String, JsError> {
     serde_json::to_string(&plan).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Mount the app on the page's body.
+/// Mount the app on the page's body. The render worker instantiates this same module, and
+/// wasm-bindgen runs `main` there too: without a window there is nothing to mount.
 pub fn start() {
     console_error_panic_hook::set_once();
     lazy_crypto::install();
+    if web_sys::window().is_none() {
+        return;
+    }
     leptos::mount::mount_to_body(App);
 }

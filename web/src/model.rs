@@ -294,7 +294,7 @@ pub fn build_input(ws: &Workspace, helm: Option<HelmVersion>) -> Input {
 }
 
 /// A problem placed on a line of a workspace file (or `scenario` / `values`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diag {
     pub file: String,
     /// 1-based; 0 when unknown.
@@ -304,7 +304,7 @@ pub struct Diag {
 }
 
 /// What the timeline needs to know about a hook beyond the plan's actions.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct HookInfo {
     /// The delete policies in force.
     pub policies: Vec<String>,
@@ -313,19 +313,53 @@ pub struct HookInfo {
     pub path: String,
 }
 
-/// One run of the core, ready for the views.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One run of the core, ready for the views. Crosses from the render worker to the page as
+/// JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Computed {
     pub plan: Option<Plan>,
     pub rendered: Vec<RenderedFileView>,
     pub diagnostics: Vec<Diag>,
     /// Hooks by (kind, name).
+    #[serde(with = "pairs")]
     pub hooks: BTreeMap<(String, String), HookInfo>,
     /// Milliseconds the core took.
     pub millis: u32,
+    /// Why the run produced nothing: the watchdog stopped it, or the worker failed. Shown
+    /// instead of diagnostics (there are none).
+    pub stopped: Option<String>,
+}
+
+/// JSON objects need string keys: a map keyed by tuples travels as a list of pairs.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 impl Computed {
+    /// The run did not produce the user's timeline: a problem in their files (the plan, if
+    /// any, is Helm failing on it), or the run was stopped.
+    pub fn failed(&self) -> bool {
+        self.stopped.is_some() || !self.diagnostics.is_empty()
+    }
+
     pub fn is_hook(&self, kind: &str, name: &str) -> bool {
         self.hooks
             .contains_key(&(kind.to_string(), name.to_string()))
@@ -371,6 +405,7 @@ pub fn compute(ws: &Workspace) -> Computed {
         diagnostics,
         hooks,
         millis: 0,
+        stopped: None,
     }
 }
 
@@ -478,6 +513,18 @@ mod tests {
         let d = &c.diagnostics[0];
         assert_eq!(d.file, "manifest.yaml");
         assert!(d.line >= 5, "{d:?}");
+    }
+
+    #[test]
+    fn computed_crosses_the_worker_boundary_as_json() {
+        let ex = crate::gallery::EXAMPLES
+            .iter()
+            .find(|e| e.id == "delete-policies")
+            .unwrap();
+        let c = compute(&crate::gallery::workspace(ex));
+        assert!(!c.hooks.is_empty());
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Computed>(&json).unwrap(), c);
     }
 
     #[test]

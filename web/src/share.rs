@@ -104,19 +104,30 @@ pub fn base_url() -> String {
     )
 }
 
-pub fn fragment_for(ws: &Workspace) -> String {
-    share::encode(&state_of(ws, None))
+/// The fragment for a workspace and its selected step (0-based).
+pub fn fragment_for(ws: &Workspace, step: Option<u32>) -> String {
+    share::encode(&state_of(ws, step))
 }
 
-pub fn link_for(ws: &Workspace) -> String {
-    format!("{}#{}", base_url(), fragment_for(ws))
+/// The page's link: the view settings in the query (`view_settings`), the committed
+/// workspace and the selected step in the fragment.
+pub fn link_for(ctx: Ctx) -> String {
+    let query = crate::view_settings::query(ctx.theme.get(), ctx.view.get());
+    let frag = ctx.committed.with(|ws| fragment_for(ws, ctx.step.get()));
+    format!("{}{query}#{frag}", base_url())
 }
 
-pub fn embed_code(ws: &Workspace) -> String {
+/// The embed's iframe: `embed=1`, the view settings, the state.
+pub fn embed_code(ctx: Ctx) -> String {
+    let query = crate::view_settings::query(ctx.theme.get_untracked(), ctx.view.get_untracked());
+    let frag = ctx
+        .committed
+        .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()));
     format!(
-        "<iframe src=\"{}?embed=1#{}\" title=\"Hookline: what Helm does with this chart's hooks\" width=\"100%\" height=\"600\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-popups\"></iframe>",
+        "<iframe src=\"{}?embed=1{}#{}\" title=\"Hookline: what Helm does with this chart's hooks\" width=\"100%\" height=\"600\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-popups\"></iframe>",
         base_url(),
-        fragment_for(ws)
+        query.replacen('?', "&", 1),
+        frag
     )
 }
 
@@ -137,9 +148,10 @@ fn copy(ctx: Ctx, text: String, what: &'static str) {
 
 /// Open the text of a `.hookline` file (a link's fragment).
 pub fn open_hookline(ctx: Ctx, path: &str, text: &str) {
-    match share::decode(text).and_then(|s| workspace_of(&s)) {
-        Ok(ws) => {
+    match share::decode(text).and_then(|s| workspace_of(&s).map(|ws| (ws, s.step))) {
+        Ok((ws, step)) => {
             ctx.load(ws);
+            ctx.step.set(step);
             ctx.announce(format!("Opened {path}."));
         }
         Err(e) => ctx.announce(format!("{path} could not be opened: {e}.")),
@@ -149,9 +161,9 @@ pub fn open_hookline(ctx: Ctx, path: &str, text: &str) {
 /// Markdown of the plan with the link, ready for a pull request comment (the same text as
 /// `hookline plan LINK --format markdown`).
 pub fn markdown(ctx: Ctx) -> Option<String> {
-    let ws = ctx.committed.get_untracked();
     let plan = ctx.result.with_untracked(|r| r.plan.clone())?;
-    Some(plan.to_review_markdown(Some(&link_for(&ws))))
+    let link = untrack(|| link_for(ctx));
+    Some(plan.to_review_markdown(Some(&link)))
 }
 
 #[component]
@@ -160,7 +172,7 @@ pub fn SharePanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let link = Memo::new(move |_| {
         if open.get() {
-            ctx.committed.with(link_for)
+            link_for(ctx)
         } else {
             String::new()
         }
@@ -199,7 +211,7 @@ pub fn SharePanel() -> impl IntoView {
                     <button
                         id="copy-embed"
                         class="secondary"
-                        on:click=move |_| copy(ctx, ctx.committed.with_untracked(embed_code), "Embed code")
+                        on:click=move |_| copy(ctx, embed_code(ctx), "Embed code")
                     >
                         "Copy embed code"
                     </button>
@@ -207,7 +219,9 @@ pub fn SharePanel() -> impl IntoView {
                         id="download-hookline"
                         class="secondary"
                         on:click=move |_| {
-                            let frag = ctx.committed.with_untracked(fragment_for);
+                            let frag = ctx
+                                .committed
+                                .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()));
                             js::download("chart.hookline", &frag, "text/plain");
                         }
                     >
@@ -242,11 +256,15 @@ pub fn SharePanel() -> impl IntoView {
 #[component]
 pub fn Exports() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // Until the render worker's first answer there is no plan to export: the buttons say so
+    // by being disabled instead of doing nothing.
+    let no_plan = move || ctx.result.with(|r| r.plan.is_none());
     view! {
         <div class="exports" role="group" aria-label="Export the plan">
             <button
                 id="copy-markdown"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(md) = markdown(ctx) {
                         copy(ctx, md, "Markdown");
@@ -258,6 +276,7 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-json"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
                         let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
@@ -270,6 +289,7 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-svg"
                 class="secondary"
+                disabled=no_plan
                 on:click=move |_| {
                     if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
                         js::download("hookline-timeline.svg", &plan.to_svg(), "image/svg+xml");

@@ -304,9 +304,34 @@ fn step_view(ctx: Ctx, r: &Computed, index: usize, step: &Step, readonly: bool) 
         .is_empty()
         .then(|| view! { <li class="muted">"(nothing)"</li> });
     view! {
-        <section class=format!("step {}", if failed { "failed" } else { "" }) data-op=step.op.clone() data-index=index>
+        <section
+            class=format!("step {}", if failed { "failed" } else { "" })
+            data-op=step.op.clone()
+            data-index=index
+            aria-current=move || (!readonly && ctx.step.get() == Some(index as u32)).then_some("step")
+        >
             <h2>
-                <span>{title}</span>
+                {if readonly {
+                    view! { <span>{title}</span> }.into_any()
+                } else {
+                    // Selecting a step: share links open on it.
+                    let selected = move || ctx.step.get() == Some(index as u32);
+                    view! {
+                        <button
+                            class="step-select"
+                            aria-pressed=move || selected().to_string()
+                            title="Select this step: share links open on it"
+                            on:click=move |_| {
+                                ctx.step.update(|s| {
+                                    *s = if *s == Some(index as u32) { None } else { Some(index as u32) };
+                                })
+                            }
+                        >
+                            {title}
+                        </button>
+                    }
+                        .into_any()
+                }}
                 " "
                 <span class=format!("status {}", if failed { "bad" } else { class })>{status}</span>
             </h2>
@@ -346,60 +371,162 @@ pub fn summary(plan: &Plan) -> String {
     plan.summary()
 }
 
+fn plan_view(ctx: Ctx, r: &Computed, plan: &Plan, readonly: bool) -> impl IntoView {
+    view! {
+        <div class="plan" data-release=plan.release.clone()>
+            {plan
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| step_view(ctx, r, i, s, readonly))
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Why the latest run has no plan: the watchdog's (or the user's) stop, or the problems.
+fn problem_panel(r: &Computed, stale: bool) -> impl IntoView {
+    let stale_note = stale.then(|| {
+        view! {
+            <p class="stale-note">
+                "Your edits are kept. Below is the last timeline that rendered, marked out of date; \
+                 it is replaced as soon as the chart renders again."
+            </p>
+        }
+    });
+    let body = match &r.stopped {
+        Some(message) => view! {
+            <h2>"⚠ Rendering stopped"</h2>
+            <p class="stop-message">{message.clone()}</p>
+        }
+        .into_any(),
+        None => view! {
+            <h2>"✗ The chart cannot be planned"</h2>
+            <ul>
+                {r.diagnostics
+                    .iter()
+                    .map(|d| {
+                        let loc = if d.line > 0 {
+                            format!("{}:{}:{}", d.file, d.line, d.col)
+                        } else {
+                            d.file.clone()
+                        };
+                        view! { <li><strong>{loc}</strong>" — "{d.message.clone()}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <div
+            id="error"
+            class="error-panel"
+            role="alert"
+            data-stopped=r.stopped.is_some().to_string()
+        >
+            {body}
+            {stale_note}
+        </div>
+    }
+}
+
 #[component]
 pub fn Timeline(#[prop(optional)] readonly: bool) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let plan = move || {
-        ctx.result.with(|r| match &r.plan {
-            Some(plan) => view! {
-                <div class="plan" data-release=plan.release.clone()>
-                    {plan
-                        .steps
-                        .iter()
-                        .enumerate()
-                        .map(|(i, s)| step_view(ctx, r, i, s, readonly))
-                        .collect_view()}
-                </div>
+    // Separate reactive parts, so that a new error does not rebuild the old timeline below it
+    // (on a big chart that is most of the page's work).
+    let failed = Memo::new(move |_| ctx.result.with(Computed::failed));
+    let has_good = Memo::new(move |_| {
+        ctx.last_good
+            .with(|g| g.as_ref().is_some_and(|g| g.plan.is_some()))
+    });
+    let current = move || {
+        ctx.result.with(|r| {
+            let plan = r.plan.as_ref();
+            match (failed.get(), plan) {
+                (false, Some(plan)) => Some(plan_view(ctx, r, plan, readonly).into_any()),
+                // The first run has not answered yet.
+                (false, None) => {
+                    Some(view! { <p class="muted" id="first-render">"Rendering…"</p> }.into_any())
+                }
+                (true, _) => None,
             }
-            .into_any(),
-            None => view! {
-                <div id="error" class="error-panel" role="alert">
-                    <h2>"The chart cannot be planned"</h2>
-                    <ul>
-                        {r.diagnostics
-                            .iter()
-                            .map(|d| {
-                                let loc = if d.line > 0 {
-                                    format!("{}:{}:{}", d.file, d.line, d.col)
-                                } else {
-                                    d.file.clone()
-                                };
-                                view! { <li><strong>{loc}</strong>" — "{d.message.clone()}</li> }
-                            })
-                            .collect_view()}
-                    </ul>
+        })
+    };
+    let panel = move || {
+        failed
+            .get()
+            .then(|| ctx.result.with(|r| problem_panel(r, has_good.get())))
+    };
+    // The old timeline is read-only: clicking its hooks would edit a state that is no longer
+    // the one on screen.
+    let stale = move || {
+        if !failed.get() {
+            return None;
+        }
+        ctx.last_good.with(|g| {
+            let g = g.as_ref()?;
+            let plan = g.plan.as_ref()?;
+            Some(view! {
+                <div class="stale" id="stale-timeline" aria-label="Out of date: the last timeline that rendered">
+                    <p class="stale-banner">
+                        <span aria-hidden="true">"⚠ "</span>
+                        "Out of date — from before the problem above"
+                    </p>
+                    {plan_view(ctx, g, plan, true)}
                 </div>
-            }
-            .into_any(),
+            })
+        })
+    };
+    // Helm's own answer to the broken chart (its steps fail on the render error, with Helm's
+    // message): what Helm does with the chart as it is now, so it comes first, in full, above
+    // the older timeline.
+    let failed_plan = move || {
+        if !failed.get() {
+            return None;
+        }
+        ctx.result.with(|r| {
+            let plan = r.plan.as_ref()?;
+            Some(view! {
+                <div class="failed-plan" id="failed-plan">
+                    {plan_view(ctx, r, plan, readonly)}
+                </div>
+            })
         })
     };
     view! {
         <crate::findings::LintPanel/>
-        {plan}
+        {current} {panel} {failed_plan} {stale}
     }
 }
 
-/// The rendered manifests, per file, with `# Source:` headers as `helm template` prints them.
 #[component]
 pub fn Rendered() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let chart = Memo::new(move |_| ctx.committed.with(|w| w.chart_name()));
     move || {
         let chart = chart.get();
-        ctx.result.with(|r| {
-            if r.rendered.is_empty() {
-                return view! { <p class="muted">"Nothing rendered."</p> }.into_any();
+        let latest_rendered = ctx.result.with(|r| !r.rendered.is_empty());
+        // A failed run rendered nothing: show what the last good one rendered, marked.
+        let source = if latest_rendered {
+            ctx.result.get()
+        } else {
+            match ctx.last_good.get() {
+                Some(g) => g,
+                None => return view! { <p class="muted">"Nothing rendered."</p> }.into_any(),
             }
+        };
+        let stale = (!latest_rendered).then(|| {
+            view! {
+                <p class="stale-banner" id="rendered-stale">
+                    <span aria-hidden="true">"⚠ "</span>
+                    "Out of date — the last manifests that rendered, before the current problem"
+                </p>
+            }
+        });
+        let files = {
+            let r = &source;
             r.rendered
                 .iter()
                 .map(|f| {
@@ -418,7 +545,7 @@ pub fn Rendered() -> impl IntoView {
                     }
                 })
                 .collect_view()
-                .into_any()
-        })
+        };
+        view! { {stale} {files} }.into_any()
     }
 }

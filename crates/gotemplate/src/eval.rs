@@ -84,15 +84,60 @@ impl Default for Limits {
             max_steps: 50_000_000,
             max_output: 64 << 20,
             max_stack: default_stack_budget(),
-            max_nesting: if cfg!(all(target_arch = "wasm32", debug_assertions)) {
-                // Unoptimised wasm has much bigger frames.
-                900
-            } else if cfg!(target_arch = "wasm32") {
-                3300
-            } else {
-                1_000_000
-            },
+            max_nesting: default_max_nesting(),
         }
+    }
+}
+
+/// [`Limits::max_nesting`]'s default where the host has not set one with
+/// [`set_default_max_nesting`].
+pub const DEFAULT_MAX_NESTING: usize = if cfg!(all(target_arch = "wasm32", debug_assertions)) {
+    // Unoptimised wasm has much bigger frames.
+    900
+} else if cfg!(target_arch = "wasm32") {
+    3300
+} else {
+    1_000_000
+};
+
+static MAX_NESTING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Change [`Limits::max_nesting`]'s default for every [`Limits::default`] made afterwards in
+/// this program (0 restores [`DEFAULT_MAX_NESTING`]). For a host whose stack is smaller than
+/// the one the default was measured on: Chromium gives a Web Worker about half the page's
+/// stack, and the playground's render worker lowers the limit (see [`nesting_now`]) so that
+/// runaway recursion there ends with this crate's "exceeded maximum nesting depth" error
+/// instead of the browser's "Maximum call stack size exceeded".
+pub fn set_default_max_nesting(units: usize) {
+    MAX_NESTING.store(units, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[cfg(target_arch = "wasm32")]
+static NESTING_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// On wasm, the nesting (in [`Limits::max_nesting`]'s units) of the last list the evaluator
+/// entered; 0 elsewhere. When the browser's "Maximum call stack size exceeded" aborts a render
+/// (no Rust code runs then, the instance is left as it was), this says how deep it got: the
+/// playground's render worker, whose stack is smaller than the page's, sets its limit below it
+/// (with [`set_default_max_nesting`]) so that the same recursion ends with the named error.
+pub fn nesting_now() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    return NESTING_NOW.load(std::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(target_arch = "wasm32"))]
+    0
+}
+
+/// Set [`nesting_now`] back to 0 (before a render whose depth is to be known).
+pub fn reset_nesting_now() {
+    #[cfg(target_arch = "wasm32")]
+    NESTING_NOW.store(0, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The current default of [`Limits::max_nesting`].
+pub fn default_max_nesting() -> usize {
+    match MAX_NESTING.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => DEFAULT_MAX_NESTING,
+        n => n,
     }
 }
 
@@ -699,6 +744,8 @@ impl<'e> State<'e> {
     /// counted: one unit per list, two more per nested execution (`include`, `tpl`).
     fn walk<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, list: &'t List) -> R<Flow> {
         self.nesting += 1;
+        #[cfg(target_arch = "wasm32")]
+        NESTING_NOW.store(self.nesting, std::sync::atomic::Ordering::Relaxed);
         if self.nesting > self.set.limits.max_nesting {
             self.nesting -= 1;
             return Err(self.nesting_error(fr));
