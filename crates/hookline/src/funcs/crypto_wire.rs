@@ -76,7 +76,7 @@ pub fn call(name: &str, mut env: Option<&mut FuncEnv>, args: &[Value]) -> Result
     let Some(answer) = answer else {
         WANTED.with(|w| w.set(true));
         return Err(FuncError(format!(
-            "{name}: the crypto module is not loaded yet (it loads when a chart uses it)"
+            "{name}: the second module is not loaded yet (it loads when a chart needs it)"
         )));
     };
     let a: J = serde_json::from_str(&answer)
@@ -142,6 +142,10 @@ pub fn serve(request: &str) -> String {
             answer(r, Some(after))
         })
     } else {
+        #[cfg(feature = "regex")]
+        if let Some(f) = super::regex::builtin(name) {
+            return answer(f(&args), None);
+        }
         answer(super::crypto::run_builtin(name, None, &args), None)
     }
 }

@@ -1,5 +1,12 @@
 //! Sprig's regex functions with Go RE2 semantics on top of the `regex` crate.
 //!
+//! Without the `regex` feature (the playground's first download, issue #11) they run on
+//! `regex-lite` (same syntax and matching rules, no Unicode tables). A pattern it cannot take
+//! the same way -- a Unicode class (`\p{..}`), a flag group with `i`, `x`, `R` or `u` (Go's
+//! case folding is Unicode's), or one that `regex-lite` rejects (then Go's error text comes
+//! from the full parser) -- goes over [`super::crypto_wire`] to the second module, which
+//! has the feature, so the result is the same.
+//!
 //! * Patterns are rewritten so that `\d \w \s \b` (and negations) are ASCII-only as in Go.
 //! * Matching loops (`FindAll`, `ReplaceAll`, `Split`) follow Go's rules for empty matches.
 //! * Replacement templates use Go's `Regexp.Expand` (`$1x` names group "1x").
@@ -14,7 +21,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gotemplate::{FuncError, Value};
-use regex::Regex;
+#[cfg(feature = "regex")]
+use regex::{escape, Captures, Regex};
+#[cfg(not(feature = "regex"))]
+use regex_lite::{escape, Captures, Regex};
 
 use super::conv::{byte_slice, int_arg, str_arg, string_list};
 
@@ -93,7 +103,7 @@ fn translate(pat: &str) -> Result<String, String> {
                     None => (&pat[body_start..], b.len()),
                 };
                 // literal characters one by one: a following `+` applies to the last one
-                out.push_str(&regex::escape(lit));
+                out.push_str(&escape(lit));
                 i = next;
                 continue;
             }
@@ -252,6 +262,7 @@ fn quote_pattern(p: &str) -> String {
 }
 
 /// Go's `error parsing regexp: CODE: `EXPR`` for a pattern the regex crate rejects.
+#[cfg(feature = "regex")]
 fn go_compile_error(pat: &str, rust_err: &str) -> String {
     use regex_syntax::ast::ErrorKind as K;
     let mut parser = regex_syntax::ast::parse::Parser::new();
@@ -332,9 +343,19 @@ pub fn compile(pat: &str) -> Result<Rc<Regex>, String> {
     if let Some(r) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
         return Ok(r);
     }
+    #[cfg(feature = "regex")]
     let re = Regex::new(&translate(pat)?)
         .map(Rc::new)
         .map_err(|e| go_compile_error(pat, &e.to_string()))?;
+    #[cfg(not(feature = "regex"))]
+    let re = {
+        if needs_full(pat) {
+            return Err(NEEDS_FULL.to_string());
+        }
+        Regex::new(&translate(pat)?)
+            .map(Rc::new)
+            .map_err(|_| NEEDS_FULL.to_string())?
+    };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 256 {
@@ -383,7 +404,7 @@ fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
 }
 
 /// Go's `Regexp.expand` for a replacement template.
-fn expand(dst: &mut String, template: &str, re: &Regex, caps: &regex::Captures, src: &str) {
+fn expand(dst: &mut String, template: &str, re: &Regex, caps: &Captures, src: &str) {
     let mut t = template;
     while let Some(i) = t.find('$') {
         dst.push_str(&t[..i]);
@@ -514,13 +535,109 @@ fn go_split(re: &Regex, s: &str, n: i64) -> Vec<String> {
 
 // ---- template functions -------------------------------------------------------------------
 
-pub fn regex_match(a: &[Value]) -> R {
+/// What [`compile`] answers without the feature for a pattern only the full engine takes.
+#[cfg(not(feature = "regex"))]
+const NEEDS_FULL: &str = "\u{0}needs the full regex engine";
+
+/// Without the feature: whether `pat` needs the `regex` crate (see the module's text). The
+/// check is conservative (`\p` inside `\Q..\E` counts too): such patterns only cost a
+/// round trip.
+#[cfg(not(feature = "regex"))]
+fn needs_full(pat: &str) -> bool {
+    let b = pat.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                if matches!(b.get(i + 1), Some(b'p' | b'P')) {
+                    return true;
+                }
+                i += 2;
+                continue;
+            }
+            b'(' if b.get(i + 1) == Some(&b'?') => {
+                for &c in &b[i + 2..] {
+                    match c {
+                        b'i' | b'x' | b'R' | b'u' => return true,
+                        // a group name, or the end of the flags
+                        b':' | b')' | b'P' | b'<' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Without the feature: whether `pat` goes to the second module.
+#[cfg(not(feature = "regex"))]
+fn remote(pat: &str) -> bool {
+    matches!(compile(pat), Err(e) if e == NEEDS_FULL)
+}
+
+/// `regexp.Compile(pat)` then `MatchString(s)`; `Err` with Go's compile error (for the JSON
+/// schema's `pattern`, `patternProperties` and `format: regex`).
+pub fn is_match(pat: &str, s: &str) -> Result<bool, String> {
+    #[cfg(not(feature = "regex"))]
+    if remote(pat) {
+        let args = [Value::from(pat), Value::from(s)];
+        return match super::crypto_wire::call("mustRegexMatch", None, &args) {
+            Ok(Value::Bool(b)) => Ok(b),
+            Ok(_) => Err("mustRegexMatch: bad answer from the second module".into()),
+            Err(e) => Err(e.0),
+        };
+    }
+    compile(pat).map(|re| re.is_match(s))
+}
+
+macro_rules! template_functions {
+    ($($f:ident = $imp:ident, $go:literal;)*) => {
+        $(
+            pub fn $f(a: &[Value]) -> R {
+                #[cfg(not(feature = "regex"))]
+                if remote(str_arg(a, 0)) {
+                    return super::crypto_wire::call($go, None, a);
+                }
+                $imp(a)
+            }
+        )*
+
+        /// The functions the second module serves (`crypto_wire::serve`), by template name.
+        #[cfg(feature = "regex")]
+        pub fn builtin(name: &str) -> Option<fn(&[Value]) -> R> {
+            match name {
+                $($go => Some($imp),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+template_functions! {
+    regex_match = regex_match_impl, "regexMatch";
+    must_regex_match = must_regex_match_impl, "mustRegexMatch";
+    regex_find_all = regex_find_all_impl, "regexFindAll";
+    must_regex_find_all = must_regex_find_all_impl, "mustRegexFindAll";
+    regex_find = regex_find_impl, "regexFind";
+    must_regex_find = must_regex_find_impl, "mustRegexFind";
+    regex_replace_all = regex_replace_all_impl, "regexReplaceAll";
+    must_regex_replace_all = must_regex_replace_all_impl, "mustRegexReplaceAll";
+    regex_replace_all_literal = regex_replace_all_literal_impl, "regexReplaceAllLiteral";
+    must_regex_replace_all_literal = must_regex_replace_all_literal_impl, "mustRegexReplaceAllLiteral";
+    regex_split = regex_split_impl, "regexSplit";
+    must_regex_split = must_regex_split_impl, "mustRegexSplit";
+}
+
+fn regex_match_impl(a: &[Value]) -> R {
     Ok(Value::Bool(
         compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1))),
     ))
 }
 
-pub fn must_regex_match(a: &[Value]) -> R {
+fn must_regex_match_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(Value::Bool(re.is_match(str_arg(a, 1))))
 }
@@ -533,12 +650,12 @@ fn find_all(re: &Regex, s: &str, n: i64) -> Value {
     )
 }
 
-pub fn regex_find_all(a: &[Value]) -> R {
+fn regex_find_all_impl(a: &[Value]) -> R {
     let re = must_compile(str_arg(a, 0))?;
     Ok(find_all(&re, str_arg(a, 1), int_arg(a, 2)))
 }
 
-pub fn must_regex_find_all(a: &[Value]) -> R {
+fn must_regex_find_all_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(find_all(&re, str_arg(a, 1), int_arg(a, 2)))
 }
@@ -547,17 +664,17 @@ fn find(re: &Regex, s: &str) -> Value {
     Value::from(re.find(s).map(|m| m.as_str()).unwrap_or(""))
 }
 
-pub fn regex_find(a: &[Value]) -> R {
+fn regex_find_impl(a: &[Value]) -> R {
     let re = must_compile(str_arg(a, 0))?;
     Ok(find(&re, str_arg(a, 1)))
 }
 
-pub fn must_regex_find(a: &[Value]) -> R {
+fn must_regex_find_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(find(&re, str_arg(a, 1)))
 }
 
-pub fn regex_replace_all(a: &[Value]) -> R {
+fn regex_replace_all_impl(a: &[Value]) -> R {
     let re = must_compile(str_arg(a, 0))?;
     Ok(Value::from(replace_all(
         &re,
@@ -567,7 +684,7 @@ pub fn regex_replace_all(a: &[Value]) -> R {
     )))
 }
 
-pub fn must_regex_replace_all(a: &[Value]) -> R {
+fn must_regex_replace_all_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(Value::from(replace_all(
         &re,
@@ -577,7 +694,7 @@ pub fn must_regex_replace_all(a: &[Value]) -> R {
     )))
 }
 
-pub fn regex_replace_all_literal(a: &[Value]) -> R {
+fn regex_replace_all_literal_impl(a: &[Value]) -> R {
     let re = must_compile(str_arg(a, 0))?;
     Ok(Value::from(replace_all(
         &re,
@@ -587,7 +704,7 @@ pub fn regex_replace_all_literal(a: &[Value]) -> R {
     )))
 }
 
-pub fn must_regex_replace_all_literal(a: &[Value]) -> R {
+fn must_regex_replace_all_literal_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(Value::from(replace_all(
         &re,
@@ -597,12 +714,12 @@ pub fn must_regex_replace_all_literal(a: &[Value]) -> R {
     )))
 }
 
-pub fn regex_split(a: &[Value]) -> R {
+fn regex_split_impl(a: &[Value]) -> R {
     let re = must_compile(str_arg(a, 0))?;
     Ok(string_list(go_split(&re, str_arg(a, 1), int_arg(a, 2))))
 }
 
-pub fn must_regex_split(a: &[Value]) -> R {
+fn must_regex_split_impl(a: &[Value]) -> R {
     let re = compile(str_arg(a, 0)).map_err(FuncError)?;
     Ok(string_list(go_split(&re, str_arg(a, 1), int_arg(a, 2))))
 }

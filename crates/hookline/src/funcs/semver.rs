@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use gotemplate::{FuncError, Object, Value};
-use regex::Regex;
+// regex-lite in every build: these patterns are ASCII and fixed, and the playground's first
+// download has no room for the `regex` crate (issue #11).
+use regex_lite::Regex;
 
 use super::conv::str_arg;
 

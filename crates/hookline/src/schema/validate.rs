@@ -513,7 +513,7 @@ impl<'a> Validator<'a> {
                 }
             }
             for (pat, sch) in &patterns {
-                if crate::funcs::regex::compile(pat).is_ok_and(|re| re.is_match(pname)) {
+                if crate::funcs::regex::is_match(pat, pname).unwrap_or(false) {
                     evaluated = true;
                     if let Err(e) = self.validate_val(sch, pvalue, at, pname.clone()) {
                         errors.push(e);
@@ -728,8 +728,8 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(Value::String(p)) = get(s, "pattern") {
-            if let Ok(re) = crate::funcs::regex::compile(p) {
-                if !re.is_match(st) {
+            if let Ok(matched) = crate::funcs::regex::is_match(p, st) {
+                if !matched {
                     errors.push(VError::new(
                         at,
                         Kind::Pattern {
