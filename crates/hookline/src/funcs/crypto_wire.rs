@@ -142,6 +142,10 @@ pub fn serve(request: &str) -> String {
             answer(r, Some(after))
         })
     } else {
+        #[cfg(feature = "schema")]
+        if name == crate::schema::WIRE_NAME {
+            return answer(crate::schema::serve(&args), None);
+        }
         #[cfg(feature = "regex")]
         if let Some(f) = super::regex::builtin(name) {
             return answer(f(&args), None);

@@ -10,16 +10,27 @@
 //! outside the chart and says so), `format` checks beyond those in [`formats`], and the
 //! metaschema check of a schema beyond its top-level type.
 
+//! Without the `schema` feature (the playground's first download, issue #11) the validator
+//! itself is in the second module: [`validate_single`] goes over [`crate::funcs::crypto_wire`].
+
+#[cfg(feature = "schema")]
 mod formats;
+#[cfg(feature = "schema")]
 mod number;
+#[cfg(feature = "schema")]
 mod output;
+#[cfg(feature = "schema")]
 mod validate;
 
 use gotemplate::{Map, Value};
 
 use crate::chart::Chart;
 
+#[cfg(feature = "schema")]
 pub use output::{helm_text, VError};
+
+/// The name [`validate_single`] has on the wire to the second module.
+pub const WIRE_NAME: &str = "values.schema.json";
 
 /// The URL Helm gives the schema (`compiler.AddResource("file:///values.schema.json", ...)`).
 pub const SCHEMA_URL: &str = "file:///values.schema.json";
@@ -61,6 +72,36 @@ pub fn validate_chart(chart: &Chart, values: &Map) -> Result<(), String> {
 
 /// `ValidateAgainstSingleSchema`: one schema document against one values map.
 pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
+    #[cfg(feature = "schema")]
+    return validate_here(values, schema);
+    #[cfg(not(feature = "schema"))]
+    {
+        let args = [
+            Value::map(values.clone()),
+            Value::from(String::from_utf8_lossy(schema).as_ref()),
+        ];
+        match crate::funcs::crypto_wire::call(WIRE_NAME, None, &args) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.0),
+        }
+    }
+}
+
+/// The second module's side of [`validate_single`]: (values map, schema text).
+#[cfg(feature = "schema")]
+pub fn serve(args: &[Value]) -> Result<Value, gotemplate::FuncError> {
+    match args {
+        [Value::Map(values), Value::String(schema)] => {
+            validate_here(&values.borrow(), schema.as_bytes())
+                .map(|()| Value::Nil)
+                .map_err(gotemplate::FuncError)
+        }
+        _ => Err(gotemplate::FuncError(format!("{WIRE_NAME}: bad arguments"))),
+    }
+}
+
+#[cfg(feature = "schema")]
+fn validate_here(values: &Map, schema: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(schema);
     let root = crate::json::from_json_value(&text)?;
     if !matches!(root, Value::Map(_) | Value::Bool(_)) {
@@ -102,6 +143,7 @@ pub fn validate_single(values: &Map, schema: &[u8]) -> Result<(), String> {
 
 /// The compiler loads every `$ref`'s document before validating anything; a reference
 /// outside this file fails there (`failing loading ...`), whatever the values.
+#[cfg(feature = "schema")]
 fn unloadable_ref(v: &Value, depth: usize) -> Option<String> {
     if depth > 200 {
         return None;
