@@ -735,3 +735,99 @@ pub fn regex_quote_meta(a: &[Value]) -> R {
     }
     Ok(Value::from(out))
 }
+
+/// The playground runs these functions on `regex-lite` (no `regex` feature): for the patterns
+/// it keeps there, it must find what the `regex` crate finds.
+#[cfg(all(test, feature = "regex"))]
+mod lite_tests {
+    use super::translate;
+
+    /// The patterns the playground would send to the second module instead.
+    fn needs_full(pat: &str) -> bool {
+        pat.contains("\\p") || pat.contains("\\P") || pat.contains("(?i")
+    }
+
+    #[test]
+    fn lite_finds_what_the_full_engine_finds() {
+        let patterns = [
+            r"[a-z]+",
+            r"\d+",
+            r"\w+@\w+\.com",
+            r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+            r"\bfoo\b",
+            r"a*",
+            r"(?m)^\s*#.*$",
+            r"(?s)a.b",
+            r"[[:alpha:]]+",
+            r"[^[:space:]]+",
+            r"x*?y",
+            r"(?P<first>\w+)\s(?P<second>\w+)",
+            r"é+",
+            r".",
+            r"[à-ÿ]+",
+            r"\Qa.b\E+",
+            r"a{2,3}",
+            r"(a|ab)(c|bcd)(d*)",
+            r"\S+\s\S+",
+            r"[\w-.]+",
+            r"",
+        ];
+        let hays = [
+            "abc def",
+            "foo@bar.com and x@y.com",
+            "v1.2.3-rc.1",
+            "foo foobar foo",
+            "  # comment\nline\n# two",
+            "a\nb aab",
+            "ééé x à la",
+            "aaa a.b a.bb",
+            "abcd abcbcd",
+            "",
+            "日本語 text",
+        ];
+        for p in patterns {
+            assert!(!needs_full(p), "{p}");
+            let t = translate(p).expect(p);
+            let full = regex::Regex::new(&t).expect(p);
+            let lite = regex_lite::Regex::new(&t).expect(p);
+            for h in hays {
+                let a: Vec<_> = full.find_iter(h).map(|m| m.range()).collect();
+                let b: Vec<_> = lite.find_iter(h).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{p} on {h:?}");
+                let ca: Vec<Vec<_>> = full
+                    .captures_iter(h)
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect())
+                    .collect();
+                let cb: Vec<Vec<_>> = lite
+                    .captures_iter(h)
+                    .map(|c| c.iter().map(|m| m.map(|m| m.range())).collect())
+                    .collect();
+                assert_eq!(ca, cb, "{p} on {h:?}");
+            }
+        }
+    }
+}
+
+/// Without the feature: what stays on regex-lite and what goes to the second module.
+#[cfg(all(test, not(feature = "regex")))]
+mod remote_tests {
+    use super::*;
+
+    #[test]
+    fn unicode_classes_and_case_folding_go_to_the_second_module() {
+        for p in [r"\pL", r"\P{Greek}", "(?i)k", "(?mi:x)", "(?x) a"] {
+            assert!(remote(p), "{p}");
+        }
+        for p in [r"[a-z]+", r"(?P<i>x)", r"(?<u>x)", r"(?m)^x", r"\\pL", r"\bx\b"] {
+            assert!(!remote(p), "{p}");
+        }
+        let s = |x: &str| Value::from(x);
+        let local = regex_find(&[s("[a-z]+"), s("12ab3")]).expect("local");
+        assert_eq!(gotemplate::format::format_value(&local), "ab");
+        assert!(!super::super::crypto_wire::take_wanted());
+        assert!(regex_find(&[s(r"\pL+"), s("12ab3")]).is_err());
+        assert!(super::super::crypto_wire::take_wanted());
+        assert!(is_match(r"\pL", "a").is_err());
+        assert!(super::super::crypto_wire::take_wanted());
+    }
+}
