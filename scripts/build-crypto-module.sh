@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trunk post_build hook: builds the playground's second wasm module (web/crypto: Sprig's crypto
-# functions, fetched only when a chart calls them; issue #11) into <staging>/lazy/.
+# functions, full-engine regexes and the values.schema.json validator, fetched only when a chart
+# needs them; issue #11) into <staging>/lazy/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"

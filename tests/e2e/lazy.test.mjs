@@ -67,3 +67,68 @@ test('the crypto module loads only when a chart calls genCA', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// The same module serves the regex patterns regex-lite does not take as Go does (Unicode classes,
+// case folding) and the values.schema.json validator; plain patterns run in the page.
+test('plain regexes run in the page; \\p{..} and a values schema load the second module', async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.locator('#gallery-toggle').click();
+  await page.locator('[data-example="backup-job"]').click();
+  await page.waitForFunction(
+    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
+  );
+  await page.locator('.step').first().waitFor();
+  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
+  const addFile = async (path, text) => {
+    await page.locator('#file-path').fill(path);
+    await page.locator('#file-new').click();
+    await page.locator(`#file-list [data-path="${path}"]`).waitFor();
+    await page.locator('#editor').fill(text);
+  };
+  const rendered = async () => {
+    await page.locator('#tab-rendered').click();
+    await page.locator('#rendered pre').first().waitFor();
+    return (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+  };
+  const cm = (name, data) =>
+    ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', ...data, ''].join('\n');
+
+  await addFile('templates/plain.yaml', cm('plain', ['  a: {{ regexReplaceAll "[0-9]+" "ab12cd345" "-" | quote }}']));
+  await page.locator('.card[data-name="plain"]').first().waitFor();
+  assert.match(await rendered(), /a: "ab-cd-"/);
+  assert.deepEqual(lazy(), [], 'a plain pattern fetched the second module');
+
+  await addFile(
+    'templates/unicode.yaml',
+    cm('unicode', [
+      '  b: {{ regexFindAll "\\\\p{Greek}+" "abc αβγ d δ" -1 | join "," | quote }}',
+      '  c: {{ regexMatch "(?i)^σ$" "Σ" | quote }}',
+    ]),
+  );
+  await page.locator('.card[data-name="unicode"]').first().waitFor();
+  let text = await rendered();
+  for (let i = 0; i < 50 && /not loaded/.test(text); i++) {
+    await page.waitForTimeout(100);
+    text = await rendered();
+  }
+  assert.match(text, /b: "αβγ,δ"/);
+  assert.match(text, /c: "true"/);
+  assert.doesNotMatch(text, /not loaded/);
+  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+
+  // A schema the values break: Helm's error text, from the second module.
+  await addFile(
+    'values.schema.json',
+    JSON.stringify({ type: 'object', properties: { image: { type: 'string', pattern: '^\\p{Lu}' } } }),
+  );
+  await page.waitForFunction(() => /does not match pattern/.test(document.body.innerText));
+  assert.doesNotMatch(await page.locator('body').innerText(), /not loaded/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,5 +1,6 @@
-//! The second wasm module (web/crypto): Sprig's crypto functions, left out of the first
-//! download (issue #11) and fetched the first time a render calls one of them. The core
+//! The second wasm module (web/crypto): Sprig's crypto functions, the regex patterns that need
+//! the full engine and the values.schema.json validator, left out of the first download
+//! (issue #11) and fetched the first time a render calls one of them. The core
 //! reaches them through `hookline::funcs::crypto_wire`; until the module is there such a call
 //! fails, [`render_wanted_it`] says so, and the page renders again once [`load`] is done.
 //! In tests (built with the `crypto` feature) the functions are built in and none of this runs.

@@ -1,5 +1,7 @@
 //! The playground's second wasm module (issue #11): key and certificate generation, bcrypt,
-//! AES and the rest of Sprig's crypto.go, kept out of the first download. The page loads it
+//! AES and the rest of Sprig's crypto.go, the regex functions for the patterns the page's
+//! regex-lite does not take as Go does (Unicode classes, case folding), and the
+//! values.schema.json validator, kept out of the first download. The page loads it
 //! when a render calls one of these functions (see `web/src/lazy_crypto.rs`); requests and
 //! answers are [`hookline::funcs::crypto_wire`]'s.
 

@@ -1,4 +1,6 @@
-//! The crypto functions across a module boundary (issue #11). The playground's first download
+//! The crypto functions (and, without the `regex` and `schema` features, the regex patterns
+//! that need the full engine and the values.schema.json validator) across a module boundary
+//! (issue #11). The playground's first download
 //! is built without the `crypto` feature; a chart that calls `genCA`, `bcrypt`, ... makes the
 //! page load a second wasm module built with it. The two talk through strings: the caller
 //! sends the function's name, its arguments and the random stream's state; the module runs
