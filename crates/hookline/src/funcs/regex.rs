@@ -818,7 +818,14 @@ mod remote_tests {
         for p in [r"\pL", r"\P{Greek}", "(?i)k", "(?mi:x)", "(?x) a"] {
             assert!(remote(p), "{p}");
         }
-        for p in [r"[a-z]+", r"(?P<i>x)", r"(?<u>x)", r"(?m)^x", r"\\pL", r"\bx\b"] {
+        for p in [
+            r"[a-z]+",
+            r"(?P<i>x)",
+            r"(?<u>x)",
+            r"(?m)^x",
+            r"\\pL",
+            r"\bx\b",
+        ] {
             assert!(!remote(p), "{p}");
         }
         let s = |x: &str| Value::from(x);
