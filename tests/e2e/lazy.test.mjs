@@ -78,6 +78,8 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   await page.goto(server.url);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
+  // the first goto opened the previous test's draft (it calls genCA)
+  fetched.length = 0;
   await page.locator('#gallery-toggle').click();
   await page.locator('[data-example="backup-job"]').click();
   await page.waitForFunction(
@@ -96,11 +98,22 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
     await page.locator('#rendered pre').first().waitFor();
     return (await page.locator('#rendered pre').allInnerTexts()).join('\n');
   };
+  // pre-install hooks, so each has a card of its own
   const cm = (name, data) =>
-    ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', ...data, ''].join('\n');
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      `  name: ${name}`,
+      '  annotations:',
+      '    "helm.sh/hook": pre-install',
+      'data:',
+      ...data,
+      '',
+    ].join('\n');
 
   await addFile('templates/plain.yaml', cm('plain', ['  a: {{ regexReplaceAll "[0-9]+" "ab12cd345" "-" | quote }}']));
-  await page.locator('.card[data-name="plain"]').first().waitFor();
+  await page.locator('.phase[data-phase="pre-install"] .card[data-name="plain"]').waitFor();
   assert.match(await rendered(), /a: "ab-cd-"/);
   assert.deepEqual(lazy(), [], 'a plain pattern fetched the second module');
 
@@ -111,7 +124,7 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
       '  c: {{ regexMatch "(?i)^σ$" "Σ" | quote }}',
     ]),
   );
-  await page.locator('.card[data-name="unicode"]').first().waitFor();
+  await page.locator('.phase[data-phase="pre-install"] .card[data-name="unicode"]').waitFor();
   let text = await rendered();
   for (let i = 0; i < 50 && /not loaded/.test(text); i++) {
     await page.waitForTimeout(100);

@@ -107,6 +107,14 @@ fn translate(pat: &str) -> Result<String, String> {
                 i = next;
                 continue;
             }
+            // `\p{Greek}`: the braces are the class name's, not a repeat count
+            if matches!(n, 'p' | 'P') && pat[i + 2..].starts_with('{') {
+                if let Some(e) = pat[i + 2..].find('}') {
+                    out.push_str(&pat[i..i + 3 + e]);
+                    i += 3 + e;
+                    continue;
+                }
+            }
             let repl: Option<(&str, &str)> = match n {
                 'd' => Some(("0-9", "[0-9]")),
                 'D' => Some(("[^0-9]", "[^0-9]")),
@@ -745,6 +753,23 @@ mod lite_tests {
     /// The patterns the playground would send to the second module instead.
     fn needs_full(pat: &str) -> bool {
         pat.contains("\\p") || pat.contains("\\P") || pat.contains("(?i")
+    }
+
+    /// Go's `\p{Name}` classes (the braces once read as a repeat count).
+    #[test]
+    fn unicode_classes_with_braces() {
+        use gotemplate::Value;
+        let s = |x: &str| Value::from(x);
+        let got = super::regex_find_all(&[s(r"\p{Greek}+"), s("abc αβγ d δ"), Value::Int(-1)]);
+        assert_eq!(
+            gotemplate::format::format_value(&got.expect("ok")),
+            "[αβγ δ]"
+        );
+        let got = super::regex_find_all(&[s(r"[\P{L}x]+"), s("ab1 2x"), Value::Int(-1)]);
+        assert_eq!(
+            gotemplate::format::format_value(&got.expect("ok")),
+            "[1 2x]"
+        );
     }
 
     #[test]
