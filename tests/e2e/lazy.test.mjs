@@ -96,7 +96,9 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   const rendered = async () => {
     await page.locator('#tab-rendered').click();
     await page.locator('#rendered pre').first().waitFor();
-    return (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+    const text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+    await page.locator('#tab-timeline').click();
+    return text;
   };
   // pre-install hooks, so each has a card of its own
   const cm = (name, data) =>
