@@ -21,8 +21,50 @@ pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
 }
 
+/// A bottom-up merge sort (insertion-sorted runs, then merges). Written out rather than
+/// `slice::sort_by` because std's sort panics when it notices a comparator that is not a total
+/// order, and some comparators here follow Go's, which are not (go-yaml's key order for keys
+/// that mix digits and letters): Go's sort then returns some order, and so must this one.
 fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
-    order.sort_by(|&a, &b| cmp(a, b));
+    const RUN: usize = 16;
+    let n = order.len();
+    for start in (0..n).step_by(RUN) {
+        let run = &mut order[start..n.min(start + RUN)];
+        for i in 1..run.len() {
+            let mut j = i;
+            while j > 0 && cmp(run[j - 1], run[j]) == Ordering::Greater {
+                run.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+    if n <= RUN {
+        return;
+    }
+    let mut from = order.to_vec();
+    let mut to = vec![0usize; n];
+    let mut width = RUN;
+    while width < n {
+        for lo in (0..n).step_by(2 * width) {
+            let mid = n.min(lo + width);
+            let hi = n.min(lo + 2 * width);
+            let (mut i, mut j) = (lo, mid);
+            for slot in &mut to[lo..hi] {
+                // The right element goes first only when strictly less: stability.
+                let take_right = j < hi && (i >= mid || cmp(from[j], from[i]) == Ordering::Less);
+                if take_right {
+                    *slot = from[j];
+                    j += 1;
+                } else {
+                    *slot = from[i];
+                    i += 1;
+                }
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    order.copy_from_slice(&from);
 }
 
 /// Puts the element at `order[i]` at position `i`, walking each cycle once.
@@ -66,8 +108,41 @@ mod tests {
                 assert_eq!(got, want);
             }
         }
+        for len in [100, 1000, 1037] {
+            let v: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    ((seed % 7) as u8, i)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_by_key(|a| a.0);
+            let mut got = v.clone();
+            sort_by(&mut got, |a, b| a.0.cmp(&b.0));
+            assert_eq!(got, want);
+        }
         let mut s = vec!["b".to_string(), "a".into(), "c".into(), "a".into()];
         sort(&mut s);
         assert_eq!(s, ["a", "a", "b", "c"]);
+    }
+
+    /// A comparator that is no order at all gives some permutation, never a panic.
+    #[test]
+    fn inconsistent_comparators_do_not_panic() {
+        let mut seed = 7u64;
+        for len in [2, 17, 100, 1000] {
+            let mut v: Vec<usize> = (0..len).collect();
+            sort_by(&mut v, |_, _| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                [Ordering::Less, Ordering::Equal, Ordering::Greater][(seed % 3) as usize]
+            });
+            let mut back = v.clone();
+            back.sort();
+            assert_eq!(back, (0..len).collect::<Vec<_>>());
+        }
     }
 }
