@@ -87,41 +87,37 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
 mod tests {
     use super::*;
 
-    /// Against std's stable sort on many small inputs with many ties (stability shows).
+    fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    /// `len` elements keyed by one of `keys` values (many ties), sorted by key here and by std.
+    fn agrees_with_std(seed: &mut u64, len: usize, keys: u64) {
+        let v: Vec<(u8, usize)> = (0..len)
+            .map(|i| ((xorshift(seed) % keys) as u8, i))
+            .collect();
+        let mut want = v.clone();
+        want.sort_by_key(|a| a.0);
+        let mut got = v;
+        sort_by(&mut got, |a, b| a.0.cmp(&b.0));
+        assert_eq!(got, want);
+    }
+
+    /// Against std's stable sort on many small inputs with many ties (stability shows), and on
+    /// inputs long enough to merge runs.
     #[test]
     fn matches_std_stable_sort() {
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for len in 0..40 {
             for _ in 0..50 {
-                let v: Vec<(u8, usize)> = (0..len)
-                    .map(|i| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        ((seed % 5) as u8, i)
-                    })
-                    .collect();
-                let mut want = v.clone();
-                want.sort_by_key(|a| a.0);
-                let mut got = v.clone();
-                sort_by(&mut got, |a, b| a.0.cmp(&b.0));
-                assert_eq!(got, want);
+                agrees_with_std(&mut seed, len, 5);
             }
         }
         for len in [100, 1000, 1037] {
-            let v: Vec<(u8, usize)> = (0..len)
-                .map(|i| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    ((seed % 7) as u8, i)
-                })
-                .collect();
-            let mut want = v.clone();
-            want.sort_by_key(|a| a.0);
-            let mut got = v.clone();
-            sort_by(&mut got, |a, b| a.0.cmp(&b.0));
-            assert_eq!(got, want);
+            agrees_with_std(&mut seed, len, 7);
         }
         let mut s = vec!["b".to_string(), "a".into(), "c".into(), "a".into()];
         sort(&mut s);
@@ -135,10 +131,8 @@ mod tests {
         for len in [2, 17, 100, 1000] {
             let mut v: Vec<usize> = (0..len).collect();
             sort_by(&mut v, |_, _| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                [Ordering::Less, Ordering::Equal, Ordering::Greater][(seed % 3) as usize]
+                [Ordering::Less, Ordering::Equal, Ordering::Greater]
+                    [(xorshift(&mut seed) % 3) as usize]
             });
             let mut back = v.clone();
             back.sort();
