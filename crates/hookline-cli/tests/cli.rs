@@ -1,30 +1,11 @@
 //! The installed command as a user and a CI job meet it: every subcommand's --help, --version,
 //! the documented exit codes, and the shell completions working in bash, zsh and fish.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hookline");
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hookline(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run hookline")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{hookline, root, stderr, stdout, BIN};
 
 const SUBCOMMANDS: [&str; 6] = ["template", "plan", "lint", "link", "run", "completions"];
 

@@ -2,22 +2,10 @@
 //! chart or link with an error that names the limit and the flag, and `--limit NAME=N` raises it
 //! (or a lower one trips it). Helm's own limits keep Helm's words and no flag.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hookline");
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hookline(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run hookline")
-}
+mod common;
+use common::{hookline, stderr, stdout};
 
 /// A one-template chart in a fresh directory.
 fn chart(case: &str, template: &str) -> PathBuf {
@@ -88,7 +76,7 @@ fn each_render_limit_names_itself_and_the_flag_raises_it() {
             hookline(&args)
         };
         let failed = run(case.fails_with);
-        let err = String::from_utf8_lossy(&failed.stderr);
+        let err = stderr(&failed);
         assert_eq!(failed.status.code(), Some(1), "{}: {err}", case.name);
         let hint = format!(
             "(Hookline's `{0}` limit; raise it with --limit {0}=N)",
@@ -97,14 +85,8 @@ fn each_render_limit_names_itself_and_the_flag_raises_it() {
         assert!(err.contains(&hint), "{}: {err}", case.name);
         assert!(!err.contains("panicked"), "{}: {err}", case.name);
         let ok = run(case.renders_with);
-        assert_eq!(
-            ok.status.code(),
-            Some(0),
-            "{}: {}",
-            case.name,
-            String::from_utf8_lossy(&ok.stderr)
-        );
-        assert!(String::from_utf8_lossy(&ok.stdout).contains("# Source: c/templates/t.yaml"));
+        assert_eq!(ok.status.code(), Some(0), "{}: {}", case.name, stderr(&ok));
+        assert!(stdout(&ok).contains("# Source: c/templates/t.yaml"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -117,7 +99,7 @@ fn helms_own_limits_keep_helms_words() {
         "{{ define \"a\" }}{{ include \"a\" . }}{{ end }}{{ include \"a\" . }}",
     );
     let o = hookline(&["template", dir.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
@@ -137,7 +119,7 @@ fn the_files_limit_applies_to_directories_and_archives() {
     }
     let d = dir.to_str().unwrap();
     let o = hookline(&["template", d, "--limit", "files=4"]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("more than the maximum number of files 4 (Hookline's `files` limit"),
@@ -151,13 +133,13 @@ fn the_files_limit_applies_to_directories_and_archives() {
 fn link_limits_are_checked_before_and_after_inflating() {
     let link = hookline(&["link", "public/examples/backup-job"]);
     assert_eq!(link.status.code(), Some(0));
-    let url = String::from_utf8_lossy(&link.stdout).trim().to_string();
+    let url = stdout(&link).trim().to_string();
     for (limit, says) in [
         ("link=100", "this link is too long to open"),
         ("link-bytes=100", "this link expands to more than 100 bytes"),
     ] {
         let o = hookline(&["plan", &url, "--limit", limit]);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{limit}: {err}");
         let name = limit.split('=').next().unwrap();
         assert!(err.contains(says), "{limit}: {err}");
@@ -174,19 +156,19 @@ fn plan_and_lint_take_the_flag_too() {
     let dir = chart("plan", "x: {{ len (until 20) }}\n");
     let d = dir.to_str().unwrap();
     let o = hookline(&["plan", d, "--limit", "list=10"]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    let out = String::from_utf8_lossy(&o.stdout);
+    let err = stderr(&o);
+    let out = stdout(&o);
     assert!(
         format!("{out}{err}").contains("--limit list=N"),
         "plan: {out}{err}"
     );
     let o = hookline(&["lint", d, "--limit", "list=10"]);
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = stdout(&o);
     assert!(out.contains("--limit list=N"), "lint: {out}");
     assert_eq!(o.status.code(), Some(1), "lint: {out}");
     let o = hookline(&["lint", d, "--limit", "list"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--limit takes NAME=N"));
+    assert!(stderr(&o).contains("--limit takes NAME=N"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -194,7 +176,7 @@ fn plan_and_lint_take_the_flag_too() {
 fn help_limits_lists_them() {
     let o = hookline(&["help", "limits"]);
     assert_eq!(o.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = stdout(&o);
     for name in [
         "steps",
         "output",
