@@ -322,10 +322,7 @@ fn Output() -> impl IntoView {
             data-busy=move || ctx.busy.get().to_string()
             data-runner=move || {
                 ctx.busy.track();
-                match worker::runner() {
-                    worker::Runner::Worker => "worker",
-                    worker::Runner::Page => "page",
-                }
+                worker::runner().name()
             }
             // The render worker's nesting limit and how many were started (a stopped or
             // crashed one is replaced): for the browser tests.
@@ -543,10 +540,7 @@ fn Embed() -> impl IntoView {
             data-busy=move || ctx.busy.get().to_string()
             data-runner=move || {
                 ctx.busy.track();
-                match worker::runner() {
-                    worker::Runner::Worker => "worker",
-                    worker::Runner::Page => "page",
-                }
+                worker::runner().name()
             }
             data-workers=move || {
                 ctx.busy.track();

@@ -296,6 +296,16 @@ pub fn runner() -> Runner {
     }
 }
 
+impl Runner {
+    /// The `data-runner` value the browser tests read.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runner::Worker => "worker",
+            Runner::Page => "page",
+        }
+    }
+}
+
 /// The render worker's nesting limit and how many render workers were started so far (a
 /// stopped or crashed worker is replaced): shown on the page for the browser tests.
 pub fn render_worker_state() -> (Option<u32>, u32) {
