@@ -69,6 +69,11 @@ pub struct StepModel {
     pub manifest: Option<String>,
 }
 
+/// [`StepModel`]'s serialised fields in declaration order (the scenario file's order).
+const STEP_KEYS: [&str; 9] = [
+    "op", "flags", "timeout", "revision", "values", "set", "filter", "outcomes", "manifest",
+];
+
 impl Default for StepModel {
     fn default() -> Self {
         StepModel {
@@ -104,8 +109,43 @@ pub fn values_text(v: &serde_json::Value) -> String {
     if no_values(v) {
         String::new()
     } else {
-        serde_yaml::to_string(v).unwrap_or_default()
+        yaml_text(v)
     }
+}
+
+/// YAML for a JSON value, written by the engine's `toYaml` emitter (the playground ships one
+/// YAML implementation, the engine's, not serde_yaml as well: issue #11).
+fn yaml_text(v: &serde_json::Value) -> String {
+    hookline::yaml::marshal(&hookline::values::strvals::json_to_value(v)).unwrap_or_default()
+}
+
+/// A loaded YAML document as JSON (integers stay integers).
+fn json_of(v: &gotemplate::Value) -> serde_json::Value {
+    use gotemplate::Value as V;
+    use serde_json::Value as J;
+    match v {
+        V::Nil => J::Null,
+        V::Bool(b) => J::Bool(*b),
+        V::Int(i) | V::Int64(i) => J::from(*i),
+        V::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        V::String(s) => J::String(s.to_string()),
+        V::Bytes(b) => J::String(String::from_utf8_lossy(b).into_owned()),
+        V::List(items) => J::Array(items.iter().map(json_of).collect()),
+        V::Map(m) => J::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), json_of(v)))
+                .collect(),
+        ),
+        V::Object(o) => J::String(o.display()),
+    }
+}
+
+/// A YAML document read as the core reads the scenario file.
+fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
+    hookline::yaml::from_str_typed(text)
+        .map(|v| json_of(&v))
+        .map_err(|e| e.to_string())
 }
 
 /// Parse the builder's values text the way the scenario file reads a step's `values:` (YAML,
@@ -114,10 +154,8 @@ pub fn parse_values(text: &str) -> Result<serde_json::Value, String> {
     if text.trim().is_empty() {
         return Ok(serde_json::Value::Null);
     }
-    let y: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    match y {
-        serde_yaml::Value::Null => Ok(serde_json::Value::Null),
-        serde_yaml::Value::Mapping(_) => serde_json::to_value(y).map_err(|e| e.to_string()),
+    match parse_yaml(text)? {
+        v @ (serde_json::Value::Null | serde_json::Value::Object(_)) => Ok(v),
         _ => Err("values must be a mapping (key: value lines)".into()),
     }
 }
@@ -187,8 +225,51 @@ impl ScenarioModel {
     }
 
     /// The scenario file text (YAML), as `hookline plan --scenario` reads it.
+    /// Keys in the order a person writes them (`op` first), not the emitter's sorted order:
+    /// each entry is emitted on its own and the texts are joined.
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_default()
+        let entry = |key: &str, v: &serde_json::Value| {
+            let mut one = serde_json::Map::new();
+            one.insert(key.to_string(), v.clone());
+            yaml_text(&serde_json::Value::Object(one))
+        };
+        let mut out = String::new();
+        if !self.cluster.is_empty() {
+            out.push_str(&entry(
+                "cluster",
+                &serde_json::Value::from(self.cluster.clone()),
+            ));
+        }
+        if self.steps.is_empty() {
+            out.push_str("steps: []\n");
+            return out;
+        }
+        out.push_str("steps:\n");
+        for step in &self.steps {
+            let fields = match serde_json::to_value(step) {
+                Ok(serde_json::Value::Object(m)) => m,
+                _ => continue,
+            };
+            let mut text = String::new();
+            for key in STEP_KEYS {
+                if let Some(v) = fields.get(key) {
+                    text.push_str(&entry(key, v));
+                }
+            }
+            for (i, line) in text.lines().enumerate() {
+                let lead = if i == 0 {
+                    "- "
+                } else if line.is_empty() {
+                    ""
+                } else {
+                    "  "
+                };
+                out.push_str(lead);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
     }
 }
 
@@ -205,7 +286,10 @@ pub struct Preset {
 
 impl Preset {
     pub fn parse(text: &str) -> Preset {
-        serde_yaml::from_str(text).unwrap_or_default()
+        parse_yaml(text)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -555,6 +639,52 @@ mod tests {
         assert_eq!(parsed.steps[0].set, ["a=1", "b=2"]);
         // A step without values writes none.
         assert!(!yaml.contains("values: null"), "{yaml}");
+    }
+
+    #[test]
+    fn scenario_yaml_lists_every_step_field_in_order() {
+        let step = StepModel {
+            op: "upgrade".into(),
+            flags: vec!["atomic".into()],
+            timeout: "5m".into(),
+            revision: Some(2),
+            values: serde_json::json!({"a": {"b": 1}, "yes": "on"}),
+            set: vec!["x=1".into()],
+            filter: vec!["Job/a".into()],
+            outcomes: BTreeMap::from([("Job/a".to_string(), "failed".to_string())]),
+            manifest: Some("kind: Job\n\nmetadata: {}\n".into()),
+            id: 0,
+        };
+        let serde_json::Value::Object(fields) = serde_json::to_value(&step).unwrap() else {
+            panic!("a step serialises to a mapping");
+        };
+        for k in fields.keys() {
+            assert!(
+                STEP_KEYS.contains(&k.as_str()),
+                "{k} missing from STEP_KEYS"
+            );
+        }
+        let s = ScenarioModel {
+            cluster: vec![serde_json::json!("ConfigMap/x")],
+            steps: vec![step],
+        };
+        let yaml = s.to_yaml();
+        assert!(
+            yaml.starts_with(
+                "cluster:\n- ConfigMap/x\nsteps:\n- op: upgrade\n  flags:\n  - atomic\n"
+            ),
+            "{yaml}"
+        );
+        let parsed = hookline::Scenario::parse(&yaml).unwrap();
+        let p = &parsed.steps[0];
+        assert_eq!(p.revision, Some(2));
+        assert_eq!(p.values["a"]["b"], 1);
+        // YAML 1.1 words stay strings through the round trip (the emitter quotes them).
+        assert_eq!(p.values["yes"], "on");
+        assert_eq!(p.manifest.as_deref(), Some("kind: Job\n\nmetadata: {}\n"));
+        assert_eq!(p.outcomes["Job/a"], "failed");
+        assert_eq!(parsed.cluster.len(), 1);
+        assert_eq!(ScenarioModel::default().to_yaml(), "steps: []\n");
     }
 
     #[test]

@@ -161,6 +161,33 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// A loaded document as the [`Scenario::from_yaml`] tree. Byte strings and host objects
+/// cannot come out of the loader; they are kept as text all the same.
+fn yaml_of(v: &gotemplate::Value) -> Yaml {
+    use gotemplate::Value as V;
+    match v {
+        V::Nil => Yaml::Null,
+        V::Bool(b) => Yaml::Bool(*b),
+        V::Int(i) | V::Int64(i) => Yaml::Number((*i).into()),
+        // The loader keeps integers above i64::MAX as floats; a timeout of u64::MAX seconds
+        // still reads as an integer (the cast saturates).
+        V::Float(f) if f.fract() == 0.0 && *f >= 9_223_372_036_854_775_808.0 => {
+            Yaml::Number((*f as u64).into())
+        }
+        V::Float(f) => Yaml::Number((*f).into()),
+        V::String(s) => Yaml::String(s.to_string()),
+        V::Bytes(b) => Yaml::String(String::from_utf8_lossy(b).into_owned()),
+        V::List(items) => Yaml::Sequence(items.iter().map(yaml_of).collect()),
+        V::Map(m) => Yaml::Mapping(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), yaml_of(v)))
+                .collect(),
+        ),
+        V::Object(o) => Yaml::String(o.display()),
+    }
+}
+
 fn err<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
     Err(ScenarioError(msg.into()))
 }
@@ -393,10 +420,13 @@ fn parse_step(v: &Yaml) -> Result<StepSpec, ScenarioError> {
 
 impl Scenario {
     /// Parse the YAML scenario format. Empty text gives the default scenario (one install).
+    /// The text is read by the engine's own YAML loader (go-yaml v2's rules, as Helm reads a
+    /// values file given with `-f`, integers kept), not serde_yaml: the playground then ships
+    /// one YAML parser instead of two (issue #11).
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let doc: Yaml =
-            serde_yaml::from_str(text).map_err(|e| ScenarioError(format!("YAML: {e}")))?;
-        Scenario::from_yaml(&doc)
+        let doc =
+            crate::yaml::from_str_typed(text).map_err(|e| ScenarioError(format!("YAML: {e}")))?;
+        Scenario::from_yaml(&yaml_of(&doc))
     }
 
     pub fn from_yaml(doc: &Yaml) -> Result<Scenario, ScenarioError> {

@@ -10,13 +10,19 @@ use super::state::{Cluster, ClusterObj, RunState};
 
 /// A Pod manifest's `spec.restartPolicy`, or "absent".
 pub(crate) fn pod_restart_policy(content: &str) -> String {
-    serde_yaml::from_str::<serde_yaml::Value>(content)
+    use gotemplate::Value;
+    let entry = |v: &Value, key: &str| match v {
+        Value::Map(m) => m.borrow().get(key).cloned(),
+        _ => None,
+    };
+    // The engine's own YAML loader (the playground ships no other; issue #11).
+    crate::yaml::from_str(content)
         .ok()
-        .and_then(|v| {
-            v.get("spec")
-                .and_then(|s| s.get("restartPolicy"))
-                .and_then(|p| p.as_str())
-                .map(str::to_string)
+        .and_then(|v| entry(&v, "spec"))
+        .and_then(|s| entry(&s, "restartPolicy"))
+        .and_then(|p| match p {
+            Value::String(s) => Some(s.to_string()),
+            _ => None,
         })
         .unwrap_or_else(|| "absent".to_string())
 }
