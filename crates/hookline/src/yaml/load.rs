@@ -5,6 +5,7 @@
 //! Events come from [`super::parse`] (go-yaml v2's scanner and parser); node building, decoding
 //! and resolution follow go-yaml v2's `decode.go` and `resolve.go`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use gotemplate::value::Map;
@@ -32,9 +33,9 @@ impl Default for LoadLimits {
 const PREFIX: &str = "error converting YAML to JSON: ";
 
 #[derive(Debug)]
-enum Kind {
+enum Kind<'a> {
     Scalar {
-        value: String,
+        value: Cow<'a, str>,
         tag: String,
         plain: bool,
     },
@@ -43,13 +44,13 @@ enum Kind {
     Map(Vec<usize>),
     Alias {
         target: usize,
-        name: String,
+        name: Cow<'a, str>,
     },
 }
 
 #[derive(Debug)]
-struct Node {
-    kind: Kind,
+struct Node<'a> {
+    kind: Kind<'a>,
 }
 
 /// A decoded Go scalar before the JSON round trip.
@@ -79,8 +80,33 @@ pub(crate) fn reader_rejects(c: char) -> bool {
         || (0x10000..=0x10FFFF).contains(&u))
 }
 
-struct Builder {
-    nodes: Vec<Node>,
+/// Whether `src` holds a character [`reader_rejects`], looking at its UTF-8 bytes: ASCII
+/// controls other than tab, LF and CR, and DEL; C1 controls other than NEL (`C2 80`..`C2 9F`);
+/// U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`). Surrogates cannot occur in a `str`.
+pub(crate) fn has_rejected_char(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if (0x20..0x7F).contains(&c) {
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\t' | b'\n' | b'\r' => {}
+            0..=0x7F => return true,
+            // lead bytes: the next bytes exist in valid UTF-8
+            0xC2 if (0x80..=0x9F).contains(&b[i + 1]) && b[i + 1] != 0x85 => return true,
+            0xEF if b[i + 1] == 0xBF && matches!(b[i + 2], 0xBE | 0xBF) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+struct Builder<'a> {
+    nodes: Vec<Node<'a>>,
 }
 
 fn syntax_error(e: ParseError) -> YamlError {
@@ -103,8 +129,8 @@ fn build(
     src: &str,
     first_only: bool,
     limits: LoadLimits,
-) -> Result<(Builder, Vec<Option<usize>>), YamlError> {
-    if src.chars().any(reader_rejects) {
+) -> Result<(Builder<'_>, Vec<Option<usize>>), YamlError> {
+    if has_rejected_char(src) {
         return Err(YamlError::new(
             YamlErrorKind::Syntax,
             format!("{PREFIX}yaml: control characters are not allowed"),
@@ -112,7 +138,7 @@ fn build(
     }
     let mut parser = Parser::new(src);
     let mut b = Builder { nodes: Vec::new() };
-    let mut anchors: HashMap<String, usize> = HashMap::new();
+    let mut anchors: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut roots: Vec<Option<usize>> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut in_doc = false;
@@ -203,7 +229,7 @@ fn build(
 }
 
 struct Decoder<'a> {
-    nodes: &'a [Node],
+    nodes: &'a [Node<'a>],
     decode_count: usize,
     alias_count: usize,
     alias_depth: usize,
@@ -363,7 +389,7 @@ impl Decoder<'_> {
                 Ok(GoScalar::Uint(u)) => (3, String::new(), u as f64),
                 Ok(GoScalar::Float(f)) => (4, String::new(), f),
                 Ok(GoScalar::Bool(b)) => (5, String::new(), f64::from(u8::from(b))),
-                Err(_) => (1, value.clone(), 0.0),
+                Err(_) => (1, value.to_string(), 0.0),
             },
             _ => (6, String::new(), idx as f64),
         }
@@ -1026,4 +1052,26 @@ fn merge_maps(a: Map, b: Map) -> Map {
         out.insert(k, v);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_check_rejects_exactly_the_rejected_characters() {
+        for u in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut buf = [0; 4];
+            let alone = c.encode_utf8(&mut buf);
+            assert_eq!(has_rejected_char(alone), reader_rejects(c), "U+{u:04X}");
+            // and in the middle of text, after a multi-byte character
+            let s = format!("é{c}x");
+            assert_eq!(
+                has_rejected_char(&s),
+                reader_rejects(c),
+                "U+{u:04X} in text"
+            );
+        }
+    }
 }

@@ -4,10 +4,12 @@
 //! to one line and 1024 characters) and the same error problems and marks, so error messages
 //! and their line numbers match Helm's.
 //!
-//! Written from the behaviour of the Go code; positions are counted in characters like go-yaml's
-//! marks (index, 0-based line, 0-based column).
+//! Written from the behaviour of the Go code. The scanner walks the UTF-8 bytes of the source;
+//! its marks count characters like go-yaml's (index, 0-based line, 0-based column), so a
+//! column after a multi-byte character is what Helm reports. Scalars that are one run of the
+//! source (most of them) are slices of it, not copies.
 
-use std::rc::Rc;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Mark {
@@ -46,7 +48,7 @@ impl ParseError {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+enum Tok<'a> {
     StreamStart,
     StreamEnd,
     VersionDirective(i32, i32),
@@ -64,15 +66,69 @@ enum Tok {
     FlowEntry,
     Key,
     Value,
-    Alias(Rc<str>),
-    Anchor(Rc<str>),
-    Tag(Rc<str>, Rc<str>),
-    Scalar(Rc<str>, ScalarStyle),
+    Alias(Cow<'a, str>),
+    Anchor(Cow<'a, str>),
+    Tag(String, String),
+    Scalar(Cow<'a, str>, ScalarStyle),
+}
+
+/// A token's kind without its text: what the parser looks at before it takes a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum K {
+    StreamStart,
+    StreamEnd,
+    VersionDirective,
+    TagDirective,
+    DocumentStart,
+    DocumentEnd,
+    BlockSequenceStart,
+    BlockMappingStart,
+    BlockEnd,
+    FlowSequenceStart,
+    FlowSequenceEnd,
+    FlowMappingStart,
+    FlowMappingEnd,
+    BlockEntry,
+    FlowEntry,
+    Key,
+    Value,
+    Alias,
+    Anchor,
+    Tag,
+    Scalar,
+}
+
+impl Tok<'_> {
+    fn k(&self) -> K {
+        match self {
+            Tok::StreamStart => K::StreamStart,
+            Tok::StreamEnd => K::StreamEnd,
+            Tok::VersionDirective(..) => K::VersionDirective,
+            Tok::TagDirective(..) => K::TagDirective,
+            Tok::DocumentStart => K::DocumentStart,
+            Tok::DocumentEnd => K::DocumentEnd,
+            Tok::BlockSequenceStart => K::BlockSequenceStart,
+            Tok::BlockMappingStart => K::BlockMappingStart,
+            Tok::BlockEnd => K::BlockEnd,
+            Tok::FlowSequenceStart => K::FlowSequenceStart,
+            Tok::FlowSequenceEnd => K::FlowSequenceEnd,
+            Tok::FlowMappingStart => K::FlowMappingStart,
+            Tok::FlowMappingEnd => K::FlowMappingEnd,
+            Tok::BlockEntry => K::BlockEntry,
+            Tok::FlowEntry => K::FlowEntry,
+            Tok::Key => K::Key,
+            Tok::Value => K::Value,
+            Tok::Alias(_) => K::Alias,
+            Tok::Anchor(_) => K::Anchor,
+            Tok::Tag(..) => K::Tag,
+            Tok::Scalar(..) => K::Scalar,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    kind: Tok,
+struct Token<'a> {
+    kind: Tok<'a>,
     start: Mark,
     end: Mark,
 }
@@ -104,13 +160,110 @@ fn is_alpha(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
+/// Length of the UTF-8 sequence a lead byte starts.
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 type R<T> = Result<T, ParseError>;
 
-struct Scanner {
-    buf: Vec<char>,
+/// A scalar's text while it is scanned: a byte span of the source as long as the text is
+/// one run of it, a string of its own once it is not (folded lines, escapes).
+#[derive(Debug)]
+enum Text {
+    Span(usize, usize),
+    Owned(String),
+}
+
+impl Text {
+    fn new() -> Text {
+        Text::Span(0, 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Text::Span(a, b) => a == b,
+            Text::Owned(s) => s.is_empty(),
+        }
+    }
+
+    fn owned(&mut self, src: &str) -> &mut String {
+        if let Text::Span(a, b) = *self {
+            *self = Text::Owned(src[a..b].to_string());
+        }
+        match self {
+            Text::Owned(s) => s,
+            Text::Span(..) => unreachable!("made owned above"),
+        }
+    }
+
+    /// Append `src[a..b]`.
+    fn push_span(&mut self, src: &str, a: usize, b: usize) {
+        if a == b {
+            return;
+        }
+        match self {
+            Text::Span(x, y) if x == y => {
+                *x = a;
+                *y = b;
+            }
+            Text::Span(_, y) if *y == a => *y = b,
+            _ => self.owned(src).push_str(&src[a..b]),
+        }
+    }
+
+    /// Append `t`; still a span when the source goes on with exactly `t`.
+    fn push_str(&mut self, src: &str, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        match self {
+            Text::Span(x, y) if x != y && src.as_bytes()[*y..].starts_with(t.as_bytes()) => {
+                *y += t.len();
+            }
+            _ => self.owned(src).push_str(t),
+        }
+    }
+
+    fn push(&mut self, src: &str, c: char) {
+        self.push_str(src, c.encode_utf8(&mut [0; 4]));
+    }
+
+    fn clear(&mut self) {
+        match self {
+            Text::Span(a, b) => *b = *a,
+            Text::Owned(s) => s.clear(),
+        }
+    }
+
+    /// Append another text (of the same source).
+    fn push_text(&mut self, src: &str, t: &Text) {
+        match t {
+            Text::Span(a, b) => self.push_span(src, *a, *b),
+            Text::Owned(s) => self.push_str(src, s),
+        }
+    }
+
+    fn finish(self, src: &str) -> Cow<'_, str> {
+        match self {
+            Text::Span(a, b) => Cow::Borrowed(&src[a..b]),
+            Text::Owned(s) => Cow::Owned(s),
+        }
+    }
+}
+
+struct Scanner<'a> {
+    /// The source without its byte order mark.
+    src: &'a str,
+    /// Byte offset of the next character (at most `src.len()`).
     pos: usize,
     mark: Mark,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     head: usize,
     tokens_parsed: usize,
     token_available: bool,
@@ -125,14 +278,10 @@ struct Scanner {
     flow_level: usize,
 }
 
-impl Scanner {
-    fn new(src: &str) -> Scanner {
-        let mut buf: Vec<char> = src.chars().collect();
-        if buf.first() == Some(&'\u{feff}') {
-            buf.remove(0);
-        }
+impl<'a> Scanner<'a> {
+    fn new(src: &'a str) -> Scanner<'a> {
         Scanner {
-            buf,
+            src: src.strip_prefix('\u{feff}').unwrap_or(src),
             pos: 0,
             mark: Mark::default(),
             tokens: Vec::new(),
@@ -150,8 +299,26 @@ impl Scanner {
         }
     }
 
+    /// The character `k` characters ahead; `'\0'` past the end.
+    #[inline]
     fn ch(&self, k: usize) -> char {
-        self.buf.get(self.pos + k).copied().unwrap_or('\0')
+        let b = self.src.as_bytes();
+        let mut p = self.pos;
+        for _ in 0..k {
+            match b.get(p) {
+                Some(&c) => p += utf8_width(c),
+                None => return '\0',
+            }
+        }
+        match b.get(p) {
+            Some(&c) if c < 0x80 => c as char,
+            Some(_) => self.src[p..].chars().next().unwrap_or('\0'),
+            None => '\0',
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.src.len()
     }
 
     fn err(&self, context_mark: Mark, problem: impl Into<String>) -> ParseError {
@@ -164,41 +331,91 @@ impl Scanner {
     }
 
     fn skip(&mut self) {
-        self.pos += 1;
+        if let Some(&c) = self.src.as_bytes().get(self.pos) {
+            self.pos += utf8_width(c);
+        }
         self.mark.index += 1;
         self.mark.column += 1;
     }
 
     fn skip_line(&mut self) {
-        if self.ch(0) == '\r' && self.ch(1) == '\n' {
+        let c = self.ch(0);
+        if c == '\r' && self.ch(1) == '\n' {
             self.pos += 2;
             self.mark.index += 2;
             self.mark.column = 0;
             self.mark.line += 1;
-        } else if is_break(self.ch(0)) {
-            self.pos += 1;
+        } else if is_break(c) {
+            self.pos += c.len_utf8();
             self.mark.index += 1;
             self.mark.column = 0;
             self.mark.line += 1;
         }
     }
 
-    fn read(&mut self, s: &mut String) {
-        s.push(self.ch(0));
+    /// The next character into `s`.
+    fn read(&mut self, s: &mut Text) {
+        let a = self.pos;
         self.skip();
+        s.push_span(self.src, a, self.pos);
     }
 
-    /// `read` repeated while the characters (on this line) are not `stop`: one copy of the
-    /// run instead of a call per character (block scalars hold most of a chart's bytes).
-    fn read_run(&mut self, s: &mut String, stop: impl Fn(char) -> bool) {
-        let rest = &self.buf[self.pos.min(self.buf.len())..];
-        let n = rest.iter().position(|&c| stop(c)).unwrap_or(rest.len());
-        s.extend(&rest[..n]);
+    fn read_string(&mut self, s: &mut String) {
+        let a = self.pos;
+        self.skip();
+        s.push_str(&self.src[a..self.pos]);
+    }
+
+    /// Skip characters (on this line) while they are not `stop`; returns where the run began.
+    /// One pass over the bytes instead of a call per character (block scalars and comments
+    /// hold most of a chart's bytes).
+    fn skip_run(&mut self, stop: impl Fn(char) -> bool) -> usize {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let mut p = start;
+        // characters skipped that are not single bytes, each counted once in the marks
+        let mut extra = 0;
+        loop {
+            while p < b.len() && b[p] < 0x80 && !stop(b[p] as char) {
+                p += 1;
+            }
+            if p >= b.len() || b[p] < 0x80 {
+                break;
+            }
+            let ch = self.src[p..].chars().next().unwrap_or('\0');
+            if stop(ch) {
+                break;
+            }
+            p += ch.len_utf8();
+            extra += ch.len_utf8() - 1;
+        }
+        // Past the end the Go scanner reads NUL, which every caller's `stop` stops at.
+        let n = p - start - extra;
+        self.pos = p;
+        self.mark.index += n;
+        self.mark.column += n;
+        start
+    }
+
+    /// Skip at most `limit` spaces.
+    fn skip_spaces(&mut self, limit: usize) {
+        let n = self.src.as_bytes()[self.pos..]
+            .iter()
+            .take(limit)
+            .take_while(|&&b| b == b' ')
+            .count();
         self.pos += n;
         self.mark.index += n;
         self.mark.column += n;
     }
 
+    /// `read` repeated while the characters (on this line) are not `stop`.
+    fn read_run(&mut self, s: &mut Text, stop: impl Fn(char) -> bool) {
+        let start = self.skip_run(stop);
+        s.push_span(self.src, start, self.pos);
+    }
+
+    /// Consume a line break into `s`: `\n` for CR LF, CR, LF and NEL; LS and PS are kept.
     fn read_line(&mut self, s: &mut String) {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
@@ -207,10 +424,10 @@ impl Scanner {
             self.mark.index += 1;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
-            self.pos += 1;
+            self.pos += c.len_utf8();
         } else if c == '\u{2028}' || c == '\u{2029}' {
             s.push(c);
-            self.pos += 1;
+            self.pos += c.len_utf8();
         } else {
             return;
         }
@@ -222,14 +439,14 @@ impl Scanner {
     /// go-yaml's `yaml_insert_token`: at `pos` after the queue head, or appended when `pos` is
     /// `None` (Go's negative position, which also happens for a stale simple key whose token
     /// was already consumed).
-    fn insert_token(&mut self, pos: Option<usize>, t: Token) {
+    fn insert_token(&mut self, pos: Option<usize>, t: Token<'a>) {
         match pos {
             Some(p) if self.head + p <= self.tokens.len() => self.tokens.insert(self.head + p, t),
             _ => self.tokens.push(t),
         }
     }
 
-    fn push(&mut self, kind: Tok, start: Mark, end: Mark) {
+    fn push(&mut self, kind: Tok<'a>, start: Mark, end: Mark) {
         self.insert_token(None, Token { kind, start, end });
     }
 
@@ -251,7 +468,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn peek(&mut self) -> R<&Token> {
+    fn peek(&mut self) -> R<&Token<'a>> {
         if !self.token_available {
             self.fetch_more_tokens()?;
         }
@@ -259,19 +476,25 @@ impl Scanner {
     }
 
     fn skip_token(&mut self) {
+        self.take_token();
+    }
+
+    /// Consume the head token (after a `peek`) and return it.
+    fn take_token(&mut self) -> Tok<'a> {
         self.token_available = false;
         self.tokens_parsed += 1;
         // entries for tokens already consumed are never looked up again
         let parsed = self.tokens_parsed;
         self.simple_keys_by_tok.retain(|e| e.0 >= parsed);
-        self.stream_end_produced = self.tokens[self.head].kind == Tok::StreamEnd;
+        let kind = std::mem::replace(&mut self.tokens[self.head].kind, Tok::BlockEnd);
+        self.stream_end_produced = matches!(kind, Tok::StreamEnd);
         self.head += 1;
         if self.head > 64 && self.head * 2 > self.tokens.len() {
             self.tokens.drain(..self.head);
             self.head = 0;
         }
+        kind
     }
-
     fn simple_key_for(&self, token_number: usize) -> Option<usize> {
         self.simple_keys_by_tok
             .iter()
@@ -353,7 +576,7 @@ impl Scanner {
         &mut self,
         column: usize,
         number: Option<usize>,
-        kind: Tok,
+        kind: Tok<'a>,
         mark: Mark,
     ) -> R<()> {
         if self.flow_level > 0 {
@@ -401,7 +624,7 @@ impl Scanner {
         self.scan_to_next_token();
         self.unroll_indent(self.mark.column as isize);
         let c = self.ch(0);
-        if c == '\0' && self.pos >= self.buf.len() {
+        if c == '\0' && self.at_end() {
             return self.fetch_stream_end();
         }
         let col0 = self.mark.column == 0;
@@ -494,7 +717,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_document_indicator(&mut self, kind: Tok) -> R<()> {
+    fn fetch_document_indicator(&mut self, kind: Tok<'a>) -> R<()> {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
         self.simple_key_allowed = false;
@@ -507,7 +730,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_flow_collection_start(&mut self, kind: Tok) -> R<()> {
+    fn fetch_flow_collection_start(&mut self, kind: Tok<'a>) -> R<()> {
         self.save_simple_key()?;
         self.increase_flow_level()?;
         self.simple_key_allowed = true;
@@ -518,7 +741,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_flow_collection_end(&mut self, kind: Tok) -> R<()> {
+    fn fetch_flow_collection_end(&mut self, kind: Tok<'a>) -> R<()> {
         self.remove_simple_key()?;
         self.decrease_flow_level();
         self.simple_key_allowed = false;
@@ -619,10 +842,8 @@ impl Scanner {
         self.simple_key_allowed = false;
         let start = self.mark;
         self.skip();
-        let mut s = String::new();
-        while is_alpha(self.ch(0)) {
-            self.read(&mut s);
-        }
+        let mut s = Text::new();
+        self.read_run(&mut s, |c| !is_alpha(c));
         let end = self.mark;
         let c = self.ch(0);
         if s.is_empty()
@@ -634,9 +855,9 @@ impl Scanner {
             ));
         }
         let kind = if alias {
-            Tok::Alias(s.into())
+            Tok::Alias(s.finish(self.src))
         } else {
-            Tok::Anchor(s.into())
+            Tok::Anchor(s.finish(self.src))
         };
         self.push(kind, start, end);
         Ok(())
@@ -676,7 +897,7 @@ impl Scanner {
             return Err(self.err(start, "did not find expected whitespace or line break"));
         }
         let end = self.mark;
-        self.push(Tok::Tag(handle.into(), suffix.into()), start, end);
+        self.push(Tok::Tag(handle, suffix), start, end);
         Ok(())
     }
 
@@ -685,12 +906,12 @@ impl Scanner {
             return Err(self.err(start, "did not find expected '!'"));
         }
         let mut s = String::new();
-        self.read(&mut s);
+        self.read_string(&mut s);
         while is_alpha(self.ch(0)) {
-            self.read(&mut s);
+            self.read_string(&mut s);
         }
         if self.ch(0) == '!' {
-            self.read(&mut s);
+            self.read_string(&mut s);
         } else if directive && s != "!" {
             return Err(self.err(start, "did not find expected '!'"));
         }
@@ -734,7 +955,7 @@ impl Scanner {
             if c == '%' {
                 self.scan_uri_escapes(start, &mut s)?;
             } else {
-                self.read(&mut s);
+                self.read_string(&mut s);
             }
             has_tag = true;
         }
@@ -805,15 +1026,16 @@ impl Scanner {
             if self.mark.column == 0 && self.ch(0) == '\u{feff}' {
                 self.skip();
             }
-            while self.ch(0) == ' '
-                || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t')
-            {
+            let tabs = self.flow_level > 0 || !self.simple_key_allowed;
+            loop {
+                self.skip_spaces(usize::MAX);
+                if !(tabs && self.ch(0) == '\t') {
+                    break;
+                }
                 self.skip();
             }
             if self.ch(0) == '#' {
-                while !is_breakz(self.ch(0)) {
-                    self.skip();
-                }
+                self.skip_run(is_breakz);
             }
             if is_break(self.ch(0)) {
                 self.skip_line();
@@ -826,12 +1048,12 @@ impl Scanner {
         }
     }
 
-    fn scan_directive(&mut self) -> R<Token> {
+    fn scan_directive(&mut self) -> R<Token<'a>> {
         let start = self.mark;
         self.skip();
         let mut name = String::new();
         while is_alpha(self.ch(0)) {
-            self.read(&mut name);
+            self.read_string(&mut name);
         }
         if name.is_empty() {
             return Err(self.err(start, "could not find expected directive name"));
@@ -874,9 +1096,7 @@ impl Scanner {
             self.skip();
         }
         if self.ch(0) == '#' {
-            while !is_breakz(self.ch(0)) {
-                self.skip();
-            }
+            self.skip_run(is_breakz);
         }
         if !is_breakz(self.ch(0)) {
             return Err(self.err(start, "did not find expected comment or line break"));
@@ -904,7 +1124,7 @@ impl Scanner {
         Ok(v)
     }
 
-    fn scan_block_scalar(&mut self, literal: bool) -> R<Token> {
+    fn scan_block_scalar(&mut self, literal: bool) -> R<Token<'a>> {
         let start = self.mark;
         self.skip();
         let mut chomping = 0i32;
@@ -936,9 +1156,7 @@ impl Scanner {
             self.skip();
         }
         if self.ch(0) == '#' {
-            while !is_breakz(self.ch(0)) {
-                self.skip();
-            }
+            self.skip_run(is_breakz);
         }
         if !is_breakz(self.ch(0)) {
             return Err(self.err(start, "did not find expected comment or line break"));
@@ -955,22 +1173,23 @@ impl Scanner {
                 increment
             };
         }
-        let mut s = String::new();
+        let src = self.src;
+        let mut s = Text::new();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
         self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         let mut leading_blank = false;
-        while self.mark.column == indent && !(self.ch(0) == '\0' && self.pos >= self.buf.len()) {
+        while self.mark.column == indent && !self.at_end() {
             let trailing_blank = is_blank(self.ch(0));
             if !literal && !leading_blank && !trailing_blank && leading_break.starts_with('\n') {
                 if trailing_breaks.is_empty() {
-                    s.push(' ');
+                    s.push(src, ' ');
                 }
             } else {
-                s.push_str(&leading_break);
+                s.push_str(src, &leading_break);
             }
             leading_break.clear();
-            s.push_str(&trailing_breaks);
+            s.push_str(src, &trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
             // Past the end `ch` reads '\0', which `is_breakz` stops at.
@@ -979,10 +1198,10 @@ impl Scanner {
             self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         }
         if chomping != -1 {
-            s.push_str(&leading_break);
+            s.push_str(src, &leading_break);
         }
         if chomping == 1 {
-            s.push_str(&trailing_breaks);
+            s.push_str(src, &trailing_breaks);
         }
         let style = if literal {
             ScalarStyle::Literal
@@ -990,7 +1209,7 @@ impl Scanner {
             ScalarStyle::Folded
         };
         Ok(Token {
-            kind: Tok::Scalar(s.into(), style),
+            kind: Tok::Scalar(s.finish(src), style),
             start,
             end,
         })
@@ -1006,9 +1225,12 @@ impl Scanner {
         *end = self.mark;
         let mut max_indent = 0;
         loop {
-            while (*indent == 0 || self.mark.column < *indent) && self.ch(0) == ' ' {
-                self.skip();
-            }
+            let limit = if *indent == 0 {
+                usize::MAX
+            } else {
+                indent.saturating_sub(self.mark.column)
+            };
+            self.skip_spaces(limit);
             if self.mark.column > max_indent {
                 max_indent = self.mark.column;
             }
@@ -1041,25 +1263,26 @@ impl Scanner {
             && is_blankz(self.ch(3))
     }
 
-    fn scan_flow_scalar(&mut self, single: bool) -> R<Token> {
+    fn scan_flow_scalar(&mut self, single: bool) -> R<Token<'a>> {
         let start = self.mark;
         self.skip();
-        let mut s = String::new();
+        let src = self.src;
+        let mut s = Text::new();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let mut whitespaces = Text::new();
         loop {
             if self.doc_indicator_here() {
                 return Err(self.err(start, "found unexpected document indicator"));
             }
-            if self.ch(0) == '\0' && self.pos >= self.buf.len() {
+            if self.at_end() {
                 return Err(self.err(start, "found unexpected end of stream"));
             }
             let mut leading_blanks = false;
             while !is_blankz(self.ch(0)) {
                 let c = self.ch(0);
                 if single && c == '\'' && self.ch(1) == '\'' {
-                    s.push('\'');
+                    s.push(src, '\'');
                     self.skip();
                     self.skip();
                 } else if (single && c == '\'') || (!single && c == '"') {
@@ -1071,30 +1294,42 @@ impl Scanner {
                     break;
                 } else if !single && c == '\\' {
                     let mut code_length = 0;
-                    match self.ch(1) {
-                        '0' => s.push('\0'),
-                        'a' => s.push('\u{7}'),
-                        'b' => s.push('\u{8}'),
-                        't' | '\t' => s.push('\t'),
-                        'n' => s.push('\n'),
-                        'v' => s.push('\u{b}'),
-                        'f' => s.push('\u{c}'),
-                        'r' => s.push('\r'),
-                        'e' => s.push('\u{1b}'),
-                        ' ' => s.push(' '),
-                        '"' => s.push('"'),
-                        '\'' => s.push('\''),
-                        '\\' => s.push('\\'),
-                        'N' => s.push('\u{85}'),
-                        '_' => s.push('\u{a0}'),
-                        'L' => s.push('\u{2028}'),
-                        'P' => s.push('\u{2029}'),
-                        'x' => code_length = 2,
-                        'u' => code_length = 4,
-                        'U' => code_length = 8,
+                    let e = match self.ch(1) {
+                        '0' => '\0',
+                        'a' => '\u{7}',
+                        'b' => '\u{8}',
+                        't' | '\t' => '\t',
+                        'n' => '\n',
+                        'v' => '\u{b}',
+                        'f' => '\u{c}',
+                        'r' => '\r',
+                        'e' => '\u{1b}',
+                        ' ' => ' ',
+                        '"' => '"',
+                        '\'' => '\'',
+                        '\\' => '\\',
+                        'N' => '\u{85}',
+                        '_' => '\u{a0}',
+                        'L' => '\u{2028}',
+                        'P' => '\u{2029}',
+                        'x' => {
+                            code_length = 2;
+                            '\0'
+                        }
+                        'u' => {
+                            code_length = 4;
+                            '\0'
+                        }
+                        'U' => {
+                            code_length = 8;
+                            '\0'
+                        }
                         _ => {
                             return Err(self.err(start, "found unknown escape character"));
                         }
+                    };
+                    if code_length == 0 {
+                        s.push(src, e);
                     }
                     self.skip();
                     self.skip();
@@ -1113,13 +1348,18 @@ impl Scanner {
                                 self.err(start, "found invalid Unicode character escape code")
                             );
                         };
-                        s.push(ch);
+                        s.push(src, ch);
                         for _ in 0..code_length {
                             self.skip();
                         }
                     }
                 } else {
-                    self.read(&mut s);
+                    // A run of characters that need none of the checks above.
+                    self.read_run(&mut s, |c| {
+                        is_blankz(c)
+                            || (single && c == '\'')
+                            || (!single && (c == '"' || c == '\\'))
+                    });
                 }
             }
             let c = self.ch(0);
@@ -1144,18 +1384,18 @@ impl Scanner {
             if leading_blanks {
                 if leading_break.starts_with('\n') {
                     if trailing_breaks.is_empty() {
-                        s.push(' ');
+                        s.push(src, ' ');
                     } else {
-                        s.push_str(&trailing_breaks);
+                        s.push_str(src, &trailing_breaks);
                     }
                 } else {
-                    s.push_str(&leading_break);
-                    s.push_str(&trailing_breaks);
+                    s.push_str(src, &leading_break);
+                    s.push_str(src, &trailing_breaks);
                 }
                 trailing_breaks.clear();
                 leading_break.clear();
             } else {
-                s.push_str(&whitespaces);
+                s.push_text(src, &whitespaces);
                 whitespaces.clear();
             }
         }
@@ -1167,17 +1407,18 @@ impl Scanner {
             ScalarStyle::DoubleQuoted
         };
         Ok(Token {
-            kind: Tok::Scalar(s.into(), style),
+            kind: Tok::Scalar(s.finish(src), style),
             start,
             end,
         })
     }
 
-    fn scan_plain_scalar(&mut self) -> R<Token> {
-        let mut s = String::new();
+    fn scan_plain_scalar(&mut self) -> R<Token<'a>> {
+        let src = self.src;
+        let mut s = Text::new();
         let mut leading_break = String::new();
         let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let mut whitespaces = Text::new();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
@@ -1200,19 +1441,19 @@ impl Scanner {
                     if leading_blanks {
                         if leading_break.starts_with('\n') {
                             if trailing_breaks.is_empty() {
-                                s.push(' ');
+                                s.push(src, ' ');
                             } else {
-                                s.push_str(&trailing_breaks);
+                                s.push_str(src, &trailing_breaks);
                             }
                         } else {
-                            s.push_str(&leading_break);
-                            s.push_str(&trailing_breaks);
+                            s.push_str(src, &leading_break);
+                            s.push_str(src, &trailing_breaks);
                         }
                         trailing_breaks.clear();
                         leading_break.clear();
                         leading_blanks = false;
                     } else {
-                        s.push_str(&whitespaces);
+                        s.push_text(src, &whitespaces);
                         whitespaces.clear();
                     }
                 }
@@ -1259,7 +1500,7 @@ impl Scanner {
             self.simple_key_allowed = true;
         }
         Ok(Token {
-            kind: Tok::Scalar(s.into(), ScalarStyle::Plain),
+            kind: Tok::Scalar(s.finish(src), ScalarStyle::Plain),
             start,
             end,
         })
@@ -1271,27 +1512,27 @@ impl Scanner {
 
 /// A parse event, as go-yaml's decoder consumes them.
 #[derive(Debug, Clone)]
-pub(crate) enum Event {
+pub(crate) enum Event<'a> {
     StreamStart,
     StreamEnd,
     DocumentStart,
     DocumentEnd,
-    Alias(String),
+    Alias(Cow<'a, str>),
     Scalar {
-        value: String,
+        value: Cow<'a, str>,
         tag: String,
-        anchor: Option<String>,
+        anchor: Option<Cow<'a, str>>,
         /// go-yaml's `implicit` (plain scalar without tag, or tag `!`).
         plain_implicit: bool,
         #[allow(dead_code)]
         style: ScalarStyle,
     },
     SequenceStart {
-        anchor: Option<String>,
+        anchor: Option<Cow<'a, str>>,
     },
     SequenceEnd,
     MappingStart {
-        anchor: Option<String>,
+        anchor: Option<Cow<'a, str>>,
     },
     MappingEnd,
 }
@@ -1322,8 +1563,8 @@ enum State {
     End,
 }
 
-pub(crate) struct Parser {
-    sc: Scanner,
+pub(crate) struct Parser<'a> {
+    sc: Scanner<'a>,
     state: State,
     states: Vec<State>,
     marks: Vec<Mark>,
@@ -1340,8 +1581,16 @@ fn perr(problem: &str, problem_mark: Mark, context_mark: Mark) -> ParseError {
     }
 }
 
-impl Parser {
-    pub(crate) fn new(src: &str) -> Parser {
+/// The head token's kind and marks (its text stays in the queue until it is taken).
+#[derive(Debug, Clone, Copy)]
+struct Peek {
+    kind: K,
+    start: Mark,
+    end: Mark,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(src: &'a str) -> Parser<'a> {
         Parser {
             sc: Scanner::new(src),
             state: State::StreamStart,
@@ -1352,8 +1601,18 @@ impl Parser {
         }
     }
 
-    fn peek(&mut self) -> R<Token> {
-        self.sc.peek().cloned()
+    fn peek(&mut self) -> R<Peek> {
+        let t = self.sc.peek()?;
+        Ok(Peek {
+            kind: t.kind.k(),
+            start: t.start,
+            end: t.end,
+        })
+    }
+
+    /// The head token's text, taking it out of the queue (after a `peek`).
+    fn take(&mut self) -> Tok<'a> {
+        self.sc.take_token()
     }
 
     fn skip(&mut self) {
@@ -1365,7 +1624,7 @@ impl Parser {
     }
 
     /// The next event with its start mark; `None` after the stream end.
-    pub(crate) fn next(&mut self) -> Option<R<(Event, Mark)>> {
+    pub(crate) fn next(&mut self) -> Option<R<(Event<'a>, Mark)>> {
         if self.done || self.sc.stream_end_produced || self.state == State::End {
             return None;
         }
@@ -1376,11 +1635,11 @@ impl Parser {
         Some(r)
     }
 
-    fn step(&mut self) -> R<(Event, Mark)> {
+    fn step(&mut self) -> R<(Event<'a>, Mark)> {
         match self.state {
             State::StreamStart => {
                 let t = self.peek()?;
-                if t.kind != Tok::StreamStart {
+                if t.kind != K::StreamStart {
                     return Err(perr(
                         "did not find expected <stream-start>",
                         t.start,
@@ -1397,11 +1656,11 @@ impl Parser {
                 let t = self.peek()?;
                 if matches!(
                     t.kind,
-                    Tok::VersionDirective(..)
-                        | Tok::TagDirective(..)
-                        | Tok::DocumentStart
-                        | Tok::DocumentEnd
-                        | Tok::StreamEnd
+                    K::VersionDirective
+                        | K::TagDirective
+                        | K::DocumentStart
+                        | K::DocumentEnd
+                        | K::StreamEnd
                 ) {
                     self.pop_state();
                     return Ok(empty_scalar(t.start));
@@ -1410,7 +1669,7 @@ impl Parser {
             }
             State::DocumentEnd => {
                 let t = self.peek()?;
-                if t.kind == Tok::DocumentEnd {
+                if t.kind == K::DocumentEnd {
                     self.skip();
                 }
                 self.tag_directives.clear();
@@ -1428,7 +1687,7 @@ impl Parser {
             State::FlowSequenceEntry => self.flow_sequence_entry(false),
             State::FlowSequenceEntryMappingKey => {
                 let t = self.peek()?;
-                if !matches!(t.kind, Tok::Value | Tok::FlowEntry | Tok::FlowSequenceEnd) {
+                if !matches!(t.kind, K::Value | K::FlowEntry | K::FlowSequenceEnd) {
                     self.states.push(State::FlowSequenceEntryMappingValue);
                     return self.node(false, false);
                 }
@@ -1439,10 +1698,10 @@ impl Parser {
             }
             State::FlowSequenceEntryMappingValue => {
                 let t = self.peek()?;
-                if t.kind == Tok::Value {
+                if t.kind == K::Value {
                     self.skip();
                     let t = self.peek()?;
-                    if !matches!(t.kind, Tok::FlowEntry | Tok::FlowSequenceEnd) {
+                    if !matches!(t.kind, K::FlowEntry | K::FlowSequenceEnd) {
                         self.states.push(State::FlowSequenceEntryMappingEnd);
                         return self.node(false, false);
                     }
@@ -1465,10 +1724,10 @@ impl Parser {
         }
     }
 
-    fn document_start(&mut self, implicit: bool) -> R<(Event, Mark)> {
+    fn document_start(&mut self, implicit: bool) -> R<(Event<'a>, Mark)> {
         let mut t = self.peek()?;
         if !implicit {
-            while t.kind == Tok::DocumentEnd {
+            while t.kind == K::DocumentEnd {
                 self.skip();
                 t = self.peek()?;
             }
@@ -1476,10 +1735,7 @@ impl Parser {
         if implicit
             && !matches!(
                 t.kind,
-                Tok::VersionDirective(..)
-                    | Tok::TagDirective(..)
-                    | Tok::DocumentStart
-                    | Tok::StreamEnd
+                K::VersionDirective | K::TagDirective | K::DocumentStart | K::StreamEnd
             )
         {
             self.process_directives()?;
@@ -1487,11 +1743,11 @@ impl Parser {
             self.state = State::BlockNode;
             return Ok((Event::DocumentStart, t.start));
         }
-        if t.kind != Tok::StreamEnd {
+        if t.kind != K::StreamEnd {
             let start = t.start;
             self.process_directives()?;
             let t = self.peek()?;
-            if t.kind != Tok::DocumentStart {
+            if t.kind != K::DocumentStart {
                 return Err(perr(
                     "did not find expected <document start>",
                     t.start,
@@ -1512,8 +1768,11 @@ impl Parser {
         let mut version_seen = false;
         let mut t = self.peek()?;
         loop {
-            match &t.kind {
-                Tok::VersionDirective(major, minor) => {
+            match t.kind {
+                K::VersionDirective => {
+                    let Tok::VersionDirective(major, minor) = self.take() else {
+                        unreachable!("peeked a version directive")
+                    };
                     if version_seen {
                         return Err(perr(
                             "found duplicate %YAML directive",
@@ -1521,7 +1780,7 @@ impl Parser {
                             Mark::default(),
                         ));
                     }
-                    if *major != 1 || *minor != 1 {
+                    if major != 1 || minor != 1 {
                         return Err(perr(
                             "found incompatible YAML document",
                             t.start,
@@ -1530,19 +1789,21 @@ impl Parser {
                     }
                     version_seen = true;
                 }
-                Tok::TagDirective(handle, prefix) => {
-                    if self.tag_directives.iter().any(|(h, _)| h == handle) {
+                K::TagDirective => {
+                    let Tok::TagDirective(handle, prefix) = self.take() else {
+                        unreachable!("peeked a tag directive")
+                    };
+                    if self.tag_directives.iter().any(|(h, _)| *h == handle) {
                         return Err(perr(
                             "found duplicate %TAG directive",
                             t.start,
                             Mark::default(),
                         ));
                     }
-                    self.tag_directives.push((handle.clone(), prefix.clone()));
+                    self.tag_directives.push((handle, prefix));
                 }
                 _ => break,
             }
-            self.skip();
             t = self.peek()?;
         }
         for (h, p) in [("!", "!"), ("!!", "tag:yaml.org,2002:")] {
@@ -1553,34 +1814,40 @@ impl Parser {
         Ok(())
     }
 
-    fn node(&mut self, block: bool, indentless_sequence: bool) -> R<(Event, Mark)> {
+    fn node(&mut self, block: bool, indentless_sequence: bool) -> R<(Event<'a>, Mark)> {
         let mut t = self.peek()?;
-        if let Tok::Alias(name) = &t.kind {
+        if t.kind == K::Alias {
             self.pop_state();
-            self.skip();
-            return Ok((Event::Alias(name.to_string()), t.start));
+            let Tok::Alias(name) = self.take() else {
+                unreachable!("peeked an alias")
+            };
+            return Ok((Event::Alias(name), t.start));
         }
         let mut start = t.start;
-        let mut anchor: Option<String> = None;
+        let mut anchor: Option<Cow<'a, str>> = None;
         let mut tag_parts: Option<(String, String, Mark)> = None;
-        if let Tok::Anchor(a) = &t.kind {
-            anchor = Some(a.to_string());
+        if t.kind == K::Anchor {
             start = t.start;
-            self.skip();
+            if let Tok::Anchor(a) = self.take() {
+                anchor = Some(a);
+            }
             t = self.peek()?;
-            if let Tok::Tag(h, s) = &t.kind {
-                tag_parts = Some((h.to_string(), s.to_string(), t.start));
-                self.skip();
+            if t.kind == K::Tag {
+                if let Tok::Tag(h, s) = self.take() {
+                    tag_parts = Some((h, s, t.start));
+                }
                 t = self.peek()?;
             }
-        } else if let Tok::Tag(h, s) = &t.kind {
-            tag_parts = Some((h.to_string(), s.to_string(), t.start));
+        } else if t.kind == K::Tag {
             start = t.start;
-            self.skip();
+            if let Tok::Tag(h, s) = self.take() {
+                tag_parts = Some((h, s, t.start));
+            }
             t = self.peek()?;
-            if let Tok::Anchor(a) = &t.kind {
-                anchor = Some(a.to_string());
-                self.skip();
+            if t.kind == K::Anchor {
+                if let Tok::Anchor(a) = self.take() {
+                    anchor = Some(a);
+                }
                 t = self.peek()?;
             }
         }
@@ -1597,39 +1864,41 @@ impl Parser {
                 }
             }
         }
-        if indentless_sequence && t.kind == Tok::BlockEntry {
+        if indentless_sequence && t.kind == K::BlockEntry {
             self.state = State::IndentlessSequenceEntry;
             return Ok((Event::SequenceStart { anchor }, start));
         }
-        if let Tok::Scalar(value, style) = &t.kind {
-            let plain_implicit = (tag.is_empty() && *style == ScalarStyle::Plain) || tag == "!";
+        if t.kind == K::Scalar {
             self.pop_state();
-            self.skip();
+            let Tok::Scalar(value, style) = self.take() else {
+                unreachable!("peeked a scalar")
+            };
+            let plain_implicit = (tag.is_empty() && style == ScalarStyle::Plain) || tag == "!";
             return Ok((
                 Event::Scalar {
-                    value: value.to_string(),
+                    value,
                     tag,
                     anchor,
                     plain_implicit,
-                    style: *style,
+                    style,
                 },
                 start,
             ));
         }
         match t.kind {
-            Tok::FlowSequenceStart => {
+            K::FlowSequenceStart => {
                 self.state = State::FlowSequenceFirstEntry;
                 return Ok((Event::SequenceStart { anchor }, start));
             }
-            Tok::FlowMappingStart => {
+            K::FlowMappingStart => {
                 self.state = State::FlowMappingFirstKey;
                 return Ok((Event::MappingStart { anchor }, start));
             }
-            Tok::BlockSequenceStart if block => {
+            K::BlockSequenceStart if block => {
                 self.state = State::BlockSequenceFirstEntry;
                 return Ok((Event::SequenceStart { anchor }, start));
             }
-            Tok::BlockMappingStart if block => {
+            K::BlockMappingStart if block => {
                 self.state = State::BlockMappingFirstKey;
                 return Ok((Event::MappingStart { anchor }, start));
             }
@@ -1640,7 +1909,7 @@ impl Parser {
             let plain_implicit = tag.is_empty();
             return Ok((
                 Event::Scalar {
-                    value: String::new(),
+                    value: Cow::Borrowed(""),
                     tag,
                     anchor,
                     plain_implicit,
@@ -1652,25 +1921,25 @@ impl Parser {
         Err(perr("did not find expected node content", t.start, start))
     }
 
-    fn block_sequence_entry(&mut self, first: bool) -> R<(Event, Mark)> {
+    fn block_sequence_entry(&mut self, first: bool) -> R<(Event<'a>, Mark)> {
         if first {
             let t = self.peek()?;
             self.marks.push(t.start);
             self.skip();
         }
         let t = self.peek()?;
-        if t.kind == Tok::BlockEntry {
+        if t.kind == K::BlockEntry {
             let m = t.end;
             self.skip();
             let t = self.peek()?;
-            if !matches!(t.kind, Tok::BlockEntry | Tok::BlockEnd) {
+            if !matches!(t.kind, K::BlockEntry | K::BlockEnd) {
                 self.states.push(State::BlockSequenceEntry);
                 return self.node(true, false);
             }
             self.state = State::BlockSequenceEntry;
             return Ok(empty_scalar(m));
         }
-        if t.kind == Tok::BlockEnd {
+        if t.kind == K::BlockEnd {
             self.pop_state();
             self.marks.pop();
             self.skip();
@@ -1680,16 +1949,13 @@ impl Parser {
         Err(perr("did not find expected '-' indicator", t.start, ctx))
     }
 
-    fn indentless_sequence_entry(&mut self) -> R<(Event, Mark)> {
+    fn indentless_sequence_entry(&mut self) -> R<(Event<'a>, Mark)> {
         let t = self.peek()?;
-        if t.kind == Tok::BlockEntry {
+        if t.kind == K::BlockEntry {
             let m = t.end;
             self.skip();
             let t = self.peek()?;
-            if !matches!(
-                t.kind,
-                Tok::BlockEntry | Tok::Key | Tok::Value | Tok::BlockEnd
-            ) {
+            if !matches!(t.kind, K::BlockEntry | K::Key | K::Value | K::BlockEnd) {
                 self.states.push(State::IndentlessSequenceEntry);
                 return self.node(true, false);
             }
@@ -1700,25 +1966,25 @@ impl Parser {
         Ok((Event::SequenceEnd, t.start))
     }
 
-    fn block_mapping_key(&mut self, first: bool) -> R<(Event, Mark)> {
+    fn block_mapping_key(&mut self, first: bool) -> R<(Event<'a>, Mark)> {
         if first {
             let t = self.peek()?;
             self.marks.push(t.start);
             self.skip();
         }
         let t = self.peek()?;
-        if t.kind == Tok::Key {
+        if t.kind == K::Key {
             let m = t.end;
             self.skip();
             let t = self.peek()?;
-            if !matches!(t.kind, Tok::Key | Tok::Value | Tok::BlockEnd) {
+            if !matches!(t.kind, K::Key | K::Value | K::BlockEnd) {
                 self.states.push(State::BlockMappingValue);
                 return self.node(true, true);
             }
             self.state = State::BlockMappingValue;
             return Ok(empty_scalar(m));
         }
-        if t.kind == Tok::BlockEnd {
+        if t.kind == K::BlockEnd {
             self.pop_state();
             self.marks.pop();
             self.skip();
@@ -1728,13 +1994,13 @@ impl Parser {
         Err(perr("did not find expected key", t.start, ctx))
     }
 
-    fn block_mapping_value(&mut self) -> R<(Event, Mark)> {
+    fn block_mapping_value(&mut self) -> R<(Event<'a>, Mark)> {
         let t = self.peek()?;
-        if t.kind == Tok::Value {
+        if t.kind == K::Value {
             let m = t.end;
             self.skip();
             let t = self.peek()?;
-            if !matches!(t.kind, Tok::Key | Tok::Value | Tok::BlockEnd) {
+            if !matches!(t.kind, K::Key | K::Value | K::BlockEnd) {
                 self.states.push(State::BlockMappingKey);
                 return self.node(true, true);
             }
@@ -1745,16 +2011,16 @@ impl Parser {
         Ok(empty_scalar(t.start))
     }
 
-    fn flow_sequence_entry(&mut self, first: bool) -> R<(Event, Mark)> {
+    fn flow_sequence_entry(&mut self, first: bool) -> R<(Event<'a>, Mark)> {
         if first {
             let t = self.peek()?;
             self.marks.push(t.start);
             self.skip();
         }
         let mut t = self.peek()?;
-        if t.kind != Tok::FlowSequenceEnd {
+        if t.kind != K::FlowSequenceEnd {
             if !first {
-                if t.kind == Tok::FlowEntry {
+                if t.kind == K::FlowEntry {
                     self.skip();
                     t = self.peek()?;
                 } else {
@@ -1762,11 +2028,11 @@ impl Parser {
                     return Err(perr("did not find expected ',' or ']'", t.start, ctx));
                 }
             }
-            if t.kind == Tok::Key {
+            if t.kind == K::Key {
                 self.state = State::FlowSequenceEntryMappingKey;
                 self.skip();
                 return Ok((Event::MappingStart { anchor: None }, t.start));
-            } else if t.kind != Tok::FlowSequenceEnd {
+            } else if t.kind != K::FlowSequenceEnd {
                 self.states.push(State::FlowSequenceEntry);
                 return self.node(false, false);
             }
@@ -1777,16 +2043,16 @@ impl Parser {
         Ok((Event::SequenceEnd, t.start))
     }
 
-    fn flow_mapping_key(&mut self, first: bool) -> R<(Event, Mark)> {
+    fn flow_mapping_key(&mut self, first: bool) -> R<(Event<'a>, Mark)> {
         if first {
             let t = self.peek()?;
             self.marks.push(t.start);
             self.skip();
         }
         let mut t = self.peek()?;
-        if t.kind != Tok::FlowMappingEnd {
+        if t.kind != K::FlowMappingEnd {
             if !first {
-                if t.kind == Tok::FlowEntry {
+                if t.kind == K::FlowEntry {
                     self.skip();
                     t = self.peek()?;
                 } else {
@@ -1794,16 +2060,16 @@ impl Parser {
                     return Err(perr("did not find expected ',' or '}'", t.start, ctx));
                 }
             }
-            if t.kind == Tok::Key {
+            if t.kind == K::Key {
                 self.skip();
                 let t = self.peek()?;
-                if !matches!(t.kind, Tok::Value | Tok::FlowEntry | Tok::FlowMappingEnd) {
+                if !matches!(t.kind, K::Value | K::FlowEntry | K::FlowMappingEnd) {
                     self.states.push(State::FlowMappingValue);
                     return self.node(false, false);
                 }
                 self.state = State::FlowMappingValue;
                 return Ok(empty_scalar(t.start));
-            } else if t.kind != Tok::FlowMappingEnd {
+            } else if t.kind != K::FlowMappingEnd {
                 self.states.push(State::FlowMappingEmptyValue);
                 return self.node(false, false);
             }
@@ -1814,16 +2080,16 @@ impl Parser {
         Ok((Event::MappingEnd, t.start))
     }
 
-    fn flow_mapping_value(&mut self, empty: bool) -> R<(Event, Mark)> {
+    fn flow_mapping_value(&mut self, empty: bool) -> R<(Event<'a>, Mark)> {
         let t = self.peek()?;
         if empty {
             self.state = State::FlowMappingKey;
             return Ok(empty_scalar(t.start));
         }
-        if t.kind == Tok::Value {
+        if t.kind == K::Value {
             self.skip();
             let t = self.peek()?;
-            if !matches!(t.kind, Tok::FlowEntry | Tok::FlowMappingEnd) {
+            if !matches!(t.kind, K::FlowEntry | K::FlowMappingEnd) {
                 self.states.push(State::FlowMappingKey);
                 return self.node(false, false);
             }
@@ -1835,10 +2101,10 @@ impl Parser {
     }
 }
 
-fn empty_scalar(m: Mark) -> (Event, Mark) {
+fn empty_scalar<'a>(m: Mark) -> (Event<'a>, Mark) {
     (
         Event::Scalar {
-            value: String::new(),
+            value: Cow::Borrowed(""),
             tag: String::new(),
             anchor: None,
             plain_implicit: true,
