@@ -401,8 +401,3 @@ fn to_node_v3(v: &Value, depth: usize, seen: &mut HashSet<usize>) -> Result<Node
         }
     })
 }
-#[cfg(test)]
-mod parse_diff;
-#[cfg(test)]
-#[allow(dead_code, clippy::all)]
-mod parse_old;
