@@ -65,36 +65,47 @@ impl TokenKind {
     }
 }
 
-/// One token: kind, byte range in the source.
+/// One token: kind and byte range in the source (its text is `&src[start..end]`).
 ///
-/// The text borrows the source (no allocation per token: lexing a chart's templates makes
-/// hundreds of thousands of them); only an error token owns its message.
-#[derive(Clone, Debug)]
-pub struct Token<'a> {
+/// Tokens are plain spans (no allocation per token, and the parser copies them freely);
+/// lexing stops at the first error, whose message is [`Lexed::error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
     pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
-    /// The token's text; for errors, the message; for text, the text after trimming.
-    pub val: std::borrow::Cow<'a, str>,
 }
 
-impl Token<'_> {
-    /// Go's `item.String()`, used in "unexpected X in Y" messages.
-    pub fn describe(&self) -> String {
+impl Token {
+    /// The token's text in `src` (the text it was lexed from).
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// Go's `item.String()`, used in "unexpected X in Y" messages. `val` is the token's text,
+    /// or for an error token the lexer's message.
+    pub fn describe(&self, val: &str) -> String {
         match self.kind {
             TokenKind::Eof => "EOF".into(),
-            TokenKind::Error => self.val.to_string(),
-            k if k.is_keyword() => format!("<{}>", self.val),
+            TokenKind::Error => val.to_string(),
+            k if k.is_keyword() => format!("<{val}>"),
             _ => {
-                if self.val.chars().count() > 10 {
-                    let head: String = self.val.chars().take(10).collect();
+                if val.chars().count() > 10 {
+                    let head: String = val.chars().take(10).collect();
                     format!("{}...", crate::format::quote(&head))
                 } else {
-                    crate::format::quote(&self.val)
+                    crate::format::quote(val)
                 }
             }
         }
     }
+}
+
+/// What [`lex`] gives: the tokens, ending with `Eof` or `Error`, and the error's message.
+#[derive(Clone, Debug, Default)]
+pub struct Lexed {
+    pub tokens: Vec<Token>,
+    pub error: Option<String>,
 }
 
 /// Options of the lexer.
@@ -124,8 +135,20 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// ASCII letters, digits and `_` (Go's `isAlphaNumeric` on ASCII).
+fn is_alnum_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 fn is_alnum(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_ascii_digit() || (!c.is_ascii() && is_nd(c))
+    if c.is_ascii() {
+        return is_alnum_byte(c as u8);
+    }
+    c.is_alphabetic() || is_nd(c)
 }
 
 fn is_nd(c: char) -> bool {
@@ -138,29 +161,33 @@ fn is_nd(c: char) -> bool {
         | 0x1040..=0x1049 | 0x17E0..=0x17E9 | 0x1810..=0x1819 | 0xFF10..=0xFF19)
 }
 
-fn has_left_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
+fn has_left_trim_marker(s: &[u8]) -> bool {
+    s.len() >= 2 && s[0] == b'-' && is_space_byte(s[1])
 }
 
-fn has_right_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && is_space(b[0] as char) && b[1] == b'-'
+fn has_right_trim_marker(s: &[u8]) -> bool {
+    s.len() >= 2 && is_space_byte(s[0]) && s[1] == b'-'
 }
 
 /// Lex a whole template.
-pub fn lex<'a>(input: &'a str, opts: &LexOptions<'a>) -> Vec<Token<'a>> {
+pub fn lex(input: &str, opts: &LexOptions<'_>) -> Lexed {
     let mut l = Lexer {
         input,
+        bytes: input.as_bytes(),
         left: if opts.left_delim.is_empty() {
-            "{{"
+            b"{{"
         } else {
-            opts.left_delim
+            opts.left_delim.as_bytes()
         },
         right: if opts.right_delim.is_empty() {
-            "}}"
+            b"}}"
         } else {
-            opts.right_delim
+            opts.right_delim.as_bytes()
+        },
+        left_first: if opts.left_delim.is_empty() {
+            '{'
+        } else {
+            opts.left_delim.chars().next().unwrap_or('{')
         },
         break_ok: opts.break_ok,
         continue_ok: opts.continue_ok,
@@ -169,21 +196,29 @@ pub fn lex<'a>(input: &'a str, opts: &LexOptions<'a>) -> Vec<Token<'a>> {
         paren_depth: 0,
         // About one token per ten bytes in chart templates: fewer regrowths of the vector.
         items: Vec::with_capacity(input.len() / 10 + 8),
+        error: None,
     };
     l.run();
-    l.items
+    Lexed {
+        tokens: l.items,
+        error: l.error,
+    }
 }
 
 struct Lexer<'a> {
     input: &'a str,
-    left: &'a str,
-    right: &'a str,
+    bytes: &'a [u8],
+    left: &'a [u8],
+    /// The left delimiter's first character.
+    left_first: char,
+    right: &'a [u8],
     break_ok: bool,
     continue_ok: bool,
     pos: usize,
     start: usize,
     paren_depth: usize,
-    items: Vec<Token<'a>>,
+    items: Vec<Token>,
+    error: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -201,6 +236,10 @@ impl<'a> Lexer<'a> {
         &self.input[self.pos..]
     }
 
+    fn rest_bytes(&self) -> &'a [u8] {
+        &self.bytes[self.pos..]
+    }
+
     fn next(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += c.len_utf8();
@@ -209,7 +248,7 @@ impl<'a> Lexer<'a> {
 
     fn peek(&self) -> Option<char> {
         // Actions are almost always ASCII: skip the UTF-8 decoder for it.
-        match self.input.as_bytes().get(self.pos) {
+        match self.bytes.get(self.pos) {
             Some(&b) if b < 0x80 => Some(b as char),
             _ => self.rest().chars().next(),
         }
@@ -226,7 +265,6 @@ impl<'a> Lexer<'a> {
             kind,
             start: self.start,
             end: self.pos,
-            val: std::borrow::Cow::Borrowed(&self.input[self.start..self.pos]),
         });
         self.start = self.pos;
     }
@@ -240,30 +278,29 @@ impl<'a> Lexer<'a> {
             kind: TokenKind::Error,
             start: self.start,
             end: self.pos.max(self.start),
-            val: std::borrow::Cow::Owned(msg),
         });
+        self.error = Some(msg);
         State::Done
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(c) if valid.contains(c) => true,
-            other => {
-                self.backup(other);
-                false
+    /// Consume one byte of `valid` (all ASCII).
+    fn accept(&mut self, valid: &[u8]) -> bool {
+        match self.bytes.get(self.pos) {
+            Some(b) if valid.contains(b) => {
+                self.pos += 1;
+                true
             }
+            _ => false,
         }
     }
 
-    fn accept_run(&mut self, valid: &str) {
-        loop {
-            match self.next() {
-                Some(c) if valid.contains(c) => {}
-                other => {
-                    self.backup(other);
-                    break;
-                }
+    /// Consume bytes of `valid` (all ASCII) while there are.
+    fn accept_run(&mut self, valid: &[u8]) {
+        while let Some(b) = self.bytes.get(self.pos) {
+            if !valid.contains(b) {
+                break;
             }
+            self.pos += 1;
         }
     }
 
@@ -284,12 +321,12 @@ impl<'a> Lexer<'a> {
     /// Byte offset (from `pos`) of the next left delimiter.
     fn find_left(&self) -> Option<usize> {
         let rest = self.rest();
-        let first = self.left.chars().next()?;
-        // Search for the delimiter's first character (a fast scan), then check the rest:
-        // cheaper than a substring search per text run.
+        let first = self.left_first;
+        // Search for the delimiter's first character (`str::find` of a char is a memchr),
+        // then check the rest: cheaper than a substring search per text run.
         let mut from = 0;
         while let Some(i) = rest[from..].find(first) {
-            if rest[from + i..].starts_with(self.left) {
+            if rest.as_bytes()[from + i..].starts_with(self.left) {
                 return Some(from + i);
             }
             from += i + first.len_utf8();
@@ -302,7 +339,7 @@ impl<'a> Lexer<'a> {
             let ldn = self.left.len();
             self.pos += x;
             let mut trim = 0;
-            if has_left_trim_marker(&self.input[self.pos + ldn..]) {
+            if has_left_trim_marker(&self.bytes[self.pos + ldn..]) {
                 let text = &self.input[self.start..self.pos];
                 trim = text.len() - text.trim_end_matches(SPACE_CHARS).len();
             }
@@ -323,7 +360,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
+        let rest = self.rest_bytes();
         if rest.starts_with(self.right) {
             return (true, false);
         }
@@ -333,11 +370,17 @@ impl<'a> Lexer<'a> {
         (false, false)
     }
 
+    fn skip_spaces(&mut self) {
+        while self.bytes.get(self.pos).is_some_and(|&b| is_space_byte(b)) {
+            self.pos += 1;
+        }
+    }
+
     fn lex_left_delim(&mut self) -> State {
         self.pos += self.left.len();
-        let trim = has_left_trim_marker(self.rest());
+        let trim = has_left_trim_marker(self.rest_bytes());
         let after = if trim { 2 } else { 0 };
-        if self.input[self.pos + after..].starts_with("/*") {
+        if self.bytes[self.pos + after..].starts_with(b"/*") {
             self.pos += after;
             self.ignore();
             return State::Comment;
@@ -364,8 +407,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos += self.right.len();
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(SPACE_CHARS).len();
+            self.skip_spaces();
         }
         self.ignore();
         State::Text
@@ -380,20 +422,26 @@ impl<'a> Lexer<'a> {
         self.pos += self.right.len();
         self.emit(TokenKind::RightDelim);
         if trim {
-            let rest = self.rest();
-            self.pos += rest.len() - rest.trim_start_matches(SPACE_CHARS).len();
+            self.skip_spaces();
             self.ignore();
         }
         State::Text
     }
 
     fn lex_inside_action(&mut self) -> State {
-        let (delim, _) = self.at_right_delim();
-        if delim {
+        // Most steps start with neither a space nor the delimiter's first byte: check that
+        // byte before the full delimiter test.
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return self.errorf("unclosed action".into());
+        };
+        if (b == self.right[0] || is_space_byte(b)) && self.at_right_delim().0 {
             if self.paren_depth == 0 {
                 return State::RightDelim;
             }
             return self.errorf("unclosed left paren".into());
+        }
+        if b.is_ascii_alphabetic() || b == b'_' {
+            return self.lex_identifier();
         }
         let r = self.next();
         match r {
@@ -423,7 +471,7 @@ impl<'a> Lexer<'a> {
             Some('\'') => self.lex_char(),
             Some('.') => {
                 // ".field" vs ".5"
-                if let Some(&b) = self.input.as_bytes().get(self.pos) {
+                if let Some(&b) = self.bytes.get(self.pos) {
                     if !b.is_ascii_digit() {
                         return self.lex_field_or_variable(TokenKind::Field);
                     }
@@ -464,18 +512,14 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_space(&mut self) -> State {
-        let mut num = 0;
-        while let Some(c) = self.peek() {
-            if !is_space(c) {
-                break;
-            }
-            self.pos += c.len_utf8();
-            num += 1;
-        }
+        let start = self.pos;
+        self.skip_spaces();
+        // Spaces are one byte each.
+        let num = self.pos - start;
         // A trim-marked closing delimiter: " -}}".
         let before = self.pos - 1;
-        if has_right_trim_marker(&self.input[before..])
-            && self.input[before + 2..].starts_with(self.right)
+        if has_right_trim_marker(&self.bytes[before..])
+            && self.bytes[before + 2..].starts_with(self.right)
         {
             self.pos = before;
             if num == 1 {
@@ -504,30 +548,41 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn lex_identifier(&mut self) -> State {
+    /// Consume alphanumeric characters (ASCII bytes without decoding); returns the
+    /// character after them (not consumed).
+    fn scan_alnum(&mut self) -> Option<char> {
         loop {
-            let r = self.next();
-            match r {
-                Some(c) if is_alnum(c) => {}
-                _ => {
-                    self.backup(r);
-                    if !self.at_terminator() {
-                        return self.errorf(format!("bad character {}", go_sharp_u_opt(r)));
+            match self.bytes.get(self.pos) {
+                Some(&b) if is_alnum_byte(b) => self.pos += 1,
+                Some(&b) if b < 0x80 => return Some(b as char),
+                None => return None,
+                Some(_) => {
+                    let c = self.peek();
+                    match c {
+                        Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
+                        _ => return c,
                     }
-                    let word = &self.input[self.start..self.pos];
-                    if let Some(k) = self.keyword(word) {
-                        self.emit(k);
-                    } else if word.starts_with('.') {
-                        self.emit(TokenKind::Field);
-                    } else if word == "true" || word == "false" {
-                        self.emit(TokenKind::Bool);
-                    } else {
-                        self.emit(TokenKind::Identifier);
-                    }
-                    return State::InsideAction;
                 }
             }
         }
+    }
+
+    fn lex_identifier(&mut self) -> State {
+        let r = self.scan_alnum();
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", go_sharp_u_opt(r)));
+        }
+        let word = &self.input[self.start..self.pos];
+        if let Some(k) = self.keyword(word) {
+            self.emit(k);
+        } else if word.starts_with('.') {
+            self.emit(TokenKind::Field);
+        } else if word == "true" || word == "false" {
+            self.emit(TokenKind::Bool);
+        } else {
+            self.emit(TokenKind::Identifier);
+        }
+        State::InsideAction
     }
 
     fn lex_variable(&mut self) -> State {
@@ -547,17 +602,7 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        let mut r;
-        loop {
-            r = self.next();
-            match r {
-                Some(c) if is_alnum(c) => {}
-                _ => {
-                    self.backup(r);
-                    break;
-                }
-            }
-        }
+        let r = self.scan_alnum();
         if !self.at_terminator() {
             return self.errorf(format!("bad character {}", go_sharp_u_opt(r)));
         }
@@ -566,11 +611,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_terminator(&self) -> bool {
-        match self.peek() {
+        match self.bytes.get(self.pos) {
             None => true,
-            Some(c) if is_space(c) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => self.rest().starts_with(self.right),
+            Some(&b) if is_space_byte(b) => true,
+            Some(b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(_) => self.rest_bytes().starts_with(self.right),
         }
     }
 
@@ -597,8 +642,7 @@ impl<'a> Lexer<'a> {
             let t = crate::format::quote(&self.input[self.start..self.pos]);
             return self.errorf(format!("bad number syntax: {t}"));
         }
-        if let Some(sign @ ('+' | '-')) = self.peek() {
-            let _ = sign;
+        if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
             if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
                 let t = crate::format::quote(&self.input[self.start..self.pos]);
                 return self.errorf(format!("bad number syntax: {t}"));
@@ -611,30 +655,32 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_number(&mut self) -> bool {
-        self.accept("+-");
-        let mut digits = "0123456789_";
-        if self.accept("0") {
-            if self.accept("xX") {
-                digits = "0123456789abcdefABCDEF_";
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+        const DECIMAL: &[u8] = b"0123456789_";
+        const HEX: &[u8] = b"0123456789abcdefABCDEF_";
+        self.accept(b"+-");
+        let mut digits = DECIMAL;
+        if self.accept(b"0") {
+            if self.accept(b"xX") {
+                digits = HEX;
+            } else if self.accept(b"oO") {
+                digits = b"01234567_";
+            } else if self.accept(b"bB") {
+                digits = b"01_";
             }
         }
         self.accept_run(digits);
-        if self.accept(".") {
+        if self.accept(b".") {
             self.accept_run(digits);
         }
-        if digits.len() == 11 && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == DECIMAL.len() && self.accept(b"eE") {
+            self.accept(b"+-");
+            self.accept_run(DECIMAL);
         }
-        if digits.len() == 23 && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if digits.len() == HEX.len() && self.accept(b"pP") {
+            self.accept(b"+-");
+            self.accept_run(DECIMAL);
         }
-        self.accept("i");
+        self.accept(b"i");
         if let Some(c) = self.peek() {
             if is_alnum(c) {
                 self.next();
@@ -645,15 +691,29 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_quote(&mut self) -> State {
+        // Bytes: '\\', '\n' and '"' never occur inside a multi-byte character.
         loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    Some('\n') | None => return self.errorf("unterminated quoted string".into()),
-                    _ => {}
-                },
-                Some('\n') | None => return self.errorf("unterminated quoted string".into()),
-                Some('"') => break,
-                _ => {}
+            match self.bytes.get(self.pos) {
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.next() {
+                        Some('\n') | None => {
+                            return self.errorf("unterminated quoted string".into())
+                        }
+                        _ => {}
+                    }
+                }
+                Some(b'\n') | None => {
+                    if self.pos < self.bytes.len() {
+                        self.pos += 1;
+                    }
+                    return self.errorf("unterminated quoted string".into());
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => self.pos += 1,
             }
         }
         self.emit(TokenKind::String);
@@ -661,12 +721,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> State {
-        loop {
-            match self.next() {
-                None => return self.errorf("unterminated raw quoted string".into()),
-                Some('`') => break,
-                _ => {}
+        match self.rest().find('`') {
+            None => {
+                self.pos = self.bytes.len();
+                return self.errorf("unterminated raw quoted string".into());
             }
+            Some(i) => self.pos += i + 1,
         }
         self.emit(TokenKind::RawString);
         State::InsideAction
@@ -714,8 +774,9 @@ mod tests {
 
     fn kinds(s: &str) -> Vec<(TokenKind, String)> {
         lex(s, &LexOptions::default())
+            .tokens
             .into_iter()
-            .map(|t| (t.kind, t.val.to_string()))
+            .map(|t| (t.kind, t.text(s).to_string()))
             .collect()
     }
 

@@ -57,9 +57,11 @@ pub fn parse_shared(
         break_ok: !is_func("break"),
         continue_ok: !is_func("continue"),
     };
-    let tokens = lexer::lex(text, &lex_opts);
+    let lexed = lexer::lex(text, &lex_opts);
     let mut p = Parser {
-        tokens,
+        tokens: lexed.tokens,
+        lex_error: lexed.error.unwrap_or_default(),
+        src: text,
         idx: 0,
         hi: 0,
         text: shared.clone(),
@@ -73,6 +75,9 @@ pub fn parse_shared(
         stack_base: crate::eval::stack_addr(),
         tree_set: Vec::new(),
         action_pos: None,
+        node_stack: Vec::new(),
+        cmd_stack: Vec::new(),
+        expr_stack: Vec::new(),
     };
     let root = p.parse_top()?;
     let tree = Tree {
@@ -86,7 +91,10 @@ pub fn parse_shared(
 }
 
 struct Parser<'f, 't> {
-    tokens: Vec<Token<'t>>,
+    tokens: Vec<Token>,
+    /// The lexer's message for its final error token.
+    lex_error: String,
+    src: &'t str,
     idx: usize,
     hi: usize,
     text: Rc<str>,
@@ -101,6 +109,19 @@ struct Parser<'f, 't> {
     tree_set: Vec<Tree>,
     /// Where the action being parsed starts (for "unclosed action started at ...").
     action_pos: Option<usize>,
+    /// Lists, pipelines and commands being built, innermost last: each is moved out into a
+    /// vector of its exact size when complete (one allocation, no regrowth or shrinking;
+    /// trees live as long as the template set).
+    node_stack: Vec<Node>,
+    cmd_stack: Vec<Command>,
+    expr_stack: Vec<Expr>,
+}
+
+/// The elements of `stack` from `mark` on, moved into a vector of their exact size.
+fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(stack.len() - mark);
+    v.extend(stack.drain(mark..));
+    v
 }
 
 type PResult<T> = Result<T, Error>;
@@ -114,13 +135,18 @@ enum Terminator {
 impl<'t> Parser<'_, 't> {
     // ---- token stream ---------------------------------------------------------------
 
-    fn tok(&self, i: usize) -> &Token<'t> {
+    fn tok(&self, i: usize) -> Token {
         let i = i.min(self.tokens.len().saturating_sub(1));
-        &self.tokens[i]
+        self.tokens[i]
     }
 
-    fn next(&mut self) -> Token<'t> {
-        let t = self.tok(self.idx).clone();
+    /// A token's text (an error token's message is [`Parser::lex_error`]).
+    fn val(&self, t: &Token) -> &'t str {
+        t.text(self.src)
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.tok(self.idx);
         self.hi = self
             .hi
             .max(self.idx.min(self.tokens.len().saturating_sub(1)));
@@ -134,7 +160,7 @@ impl<'t> Parser<'_, 't> {
         self.idx = self.idx.saturating_sub(1);
     }
 
-    fn peek(&mut self) -> Token<'t> {
+    fn peek(&mut self) -> Token {
         let t = self.next();
         self.backup_if(&t);
         t
@@ -145,7 +171,7 @@ impl<'t> Parser<'_, 't> {
         self.backup();
     }
 
-    fn next_non_space(&mut self) -> Token<'t> {
+    fn next_non_space(&mut self) -> Token {
         loop {
             let t = self.next();
             if t.kind != TokenKind::Space {
@@ -154,7 +180,7 @@ impl<'t> Parser<'_, 't> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Token<'t> {
+    fn peek_non_space(&mut self) -> Token {
         let t = self.next_non_space();
         self.backup();
         t
@@ -186,19 +212,23 @@ impl<'t> Parser<'_, 't> {
             let action_line = self.action_pos.map(|p| self.line_of(p));
             if let Some(action_line) = action_line.filter(|l| *l != line) {
                 extra = format!(" in action started at {}:{}", self.parse_name, action_line);
-                if token.val.ends_with(" action") {
+                if self.lex_error.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf_at(format!("{}{}", token.val, extra), span);
+            return self.errorf_at(format!("{}{}", self.lex_error, extra), span);
         }
         self.errorf_at(
-            format!("unexpected {} in {}", token.describe(), context),
+            format!(
+                "unexpected {} in {}",
+                token.describe(self.val(token)),
+                context
+            ),
             span,
         )
     }
 
-    fn expect(&mut self, kind: TokenKind, context: &str) -> PResult<Token<'t>> {
+    fn expect(&mut self, kind: TokenKind, context: &str) -> PResult<Token> {
         let t = self.next_non_space();
         if t.kind != kind {
             return Err(self.unexpected(&t, context));
@@ -246,6 +276,7 @@ impl<'t> Parser<'_, 't> {
             nodes: Vec::new(),
             span: Span::new(start, start),
         };
+        let mark = self.node_stack.len();
         loop {
             let t = self.peek();
             if t.kind == TokenKind::Eof {
@@ -261,13 +292,13 @@ impl<'t> Parser<'_, 't> {
                 self.idx = delim_idx;
             }
             match self.text_or_action()? {
-                Item::Node(n) => list.nodes.push(n),
+                Item::Node(n) => self.node_stack.push(n),
                 Item::End(_) => return Err(self.errorf("unexpected {{end}}")),
                 Item::Else(_) => return Err(self.errorf("unexpected {{else}}")),
             }
         }
         list.span.end = self.text.len();
-        list.nodes.shrink_to_fit();
+        list.nodes = take_from(&mut self.node_stack, mark);
         Ok(list)
     }
 
@@ -277,7 +308,7 @@ impl<'t> Parser<'_, 't> {
         if name_tok.kind != TokenKind::String && name_tok.kind != TokenKind::RawString {
             return Err(self.unexpected(&name_tok, CONTEXT));
         }
-        let name = unquote(&name_tok.val).map_err(|e| self.errorf(e))?;
+        let name = unquote(self.val(&name_tok)).map_err(|e| self.errorf(e))?;
         self.expect(TokenKind::RightDelim, CONTEXT)?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
@@ -302,19 +333,19 @@ impl<'t> Parser<'_, 't> {
             nodes: Vec::new(),
             span: Span::new(start, start),
         };
+        let mark = self.node_stack.len();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
                 Item::Node(n) => {
                     list.span.end = n.span().end;
-                    list.nodes.push(n)
+                    self.node_stack.push(n)
                 }
-                // Trees live as long as the template set: no spare capacity in them.
                 Item::End(p) => {
-                    list.nodes.shrink_to_fit();
+                    list.nodes = take_from(&mut self.node_stack, mark);
                     return Ok((list, Terminator::End(p)));
                 }
                 Item::Else(p) => {
-                    list.nodes.shrink_to_fit();
+                    list.nodes = take_from(&mut self.node_stack, mark);
                     return Ok((list, Terminator::Else(p)));
                 }
             }
@@ -468,7 +499,9 @@ impl<'t> Parser<'_, 't> {
 
     fn parse_template_name(&mut self, t: &Token, context: &str) -> PResult<String> {
         match t.kind {
-            TokenKind::String | TokenKind::RawString => unquote(&t.val).map_err(|e| self.errorf(e)),
+            TokenKind::String | TokenKind::RawString => {
+                unquote(self.val(t)).map_err(|e| self.errorf(e))
+            }
             _ => Err(self.unexpected(t, context)),
         }
     }
@@ -543,6 +576,7 @@ impl<'t> Parser<'_, 't> {
             cmds: Vec::new(),
         };
         // Declarations.
+        let decl_mark = self.expr_stack.len();
         loop {
             let v = self.peek_non_space();
             if v.kind != TokenKind::Variable {
@@ -555,15 +589,15 @@ impl<'t> Parser<'_, 't> {
                 TokenKind::Assign | TokenKind::Declare => {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
-                    pipe.decl.push(var_expr(&v));
-                    self.vars.push(v.val.to_string());
+                    self.expr_stack.push(var_expr(&v, self.src));
+                    self.vars.push(self.val(&v).to_string());
                     break;
                 }
-                TokenKind::Char if &*next.val == "," => {
+                TokenKind::Char if self.val(&next) == "," => {
                     self.next_non_space();
-                    pipe.decl.push(var_expr(&v));
-                    self.vars.push(v.val.to_string());
-                    if context == "range" && pipe.decl.len() < 2 {
+                    self.expr_stack.push(var_expr(&v, self.src));
+                    self.vars.push(self.val(&v).to_string());
+                    if context == "range" && self.expr_stack.len() - decl_mark < 2 {
                         match self.peek_non_space().kind {
                             TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
                                 continue;
@@ -579,13 +613,14 @@ impl<'t> Parser<'_, 't> {
                 }
             }
         }
+        pipe.decl = take_from(&mut self.expr_stack, decl_mark);
+        let cmd_mark = self.cmd_stack.len();
         loop {
             let t = self.next_non_space();
             if t.kind == end {
                 pipe.span.end = t.start;
+                pipe.cmds = take_from(&mut self.cmd_stack, cmd_mark);
                 self.check_pipeline(&pipe, context)?;
-                pipe.cmds.shrink_to_fit();
-                pipe.decl.shrink_to_fit();
                 return Ok(pipe);
             }
             match t.kind {
@@ -603,8 +638,8 @@ impl<'t> Parser<'_, 't> {
                 | TokenKind::LeftParen => {
                     self.backup();
                     let c = self.command()?;
-                    pipe.cmds.push(c);
-                    if pipe.cmds.len() > 100_000 {
+                    self.cmd_stack.push(c);
+                    if self.cmd_stack.len() - cmd_mark > 100_000 {
                         return Err(self.errorf("pipeline too long"));
                     }
                 }
@@ -644,11 +679,12 @@ impl<'t> Parser<'_, 't> {
             span: Span::new(start, start),
             args: Vec::new(),
         };
+        let mark = self.expr_stack.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
                 cmd.span.end = op.span.end;
-                cmd.args.push(op);
+                self.expr_stack.push(op);
             }
             let t = self.next();
             match t.kind {
@@ -659,11 +695,26 @@ impl<'t> Parser<'_, 't> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.expr_stack.len() == mark {
             return Err(self.errorf("empty command"));
         }
-        cmd.args.shrink_to_fit();
+        cmd.args = take_from(&mut self.expr_stack, mark);
         Ok(cmd)
+    }
+
+    /// How many field tokens follow (`.b.c` after `.a` or `$x`): a chain has no spaces.
+    fn following_fields(&self) -> usize {
+        self.tokens[self.idx.min(self.tokens.len())..]
+            .iter()
+            .take_while(|t| t.kind == TokenKind::Field)
+            .count()
+    }
+
+    /// `[first]`, with room for the fields that follow it.
+    fn ids_with_room(&self, first: &str) -> Vec<String> {
+        let mut ids = Vec::with_capacity(1 + self.following_fields());
+        ids.push(first.to_string());
+        ids
     }
 
     fn operand(&mut self) -> PResult<Option<Expr>> {
@@ -674,23 +725,22 @@ impl<'t> Parser<'_, 't> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().start;
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(self.following_fields());
         let mut end = node.span.end;
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            fields.push(f.val[1..].to_string());
+            fields.push(self.val(&f)[1..].to_string());
         }
         let span = Span::new(node.span.start, end);
         let kind = match node.kind {
+            // `term` made room for the fields.
             ExprKind::Field(mut ids) => {
                 ids.extend(fields);
-                ids.shrink_to_fit();
                 ExprKind::Field(ids)
             }
             ExprKind::Variable(mut ids) => {
                 ids.extend(fields);
-                ids.shrink_to_fit();
                 ExprKind::Variable(ids)
             }
             ExprKind::Bool(_)
@@ -703,10 +753,7 @@ impl<'t> Parser<'_, 't> {
                     crate::format::quote(&node.to_string())
                 )));
             }
-            _ => {
-                fields.shrink_to_fit();
-                ExprKind::Chain(Box::new(node), fields)
-            }
+            _ => ExprKind::Chain(Box::new(node), fields),
         };
         Ok(Some(Expr {
             pos: chain_pos,
@@ -717,6 +764,7 @@ impl<'t> Parser<'_, 't> {
 
     fn term(&mut self) -> PResult<Option<Expr>> {
         let t = self.next_non_space();
+        let val = self.val(&t);
         let span = Span::new(t.start, t.end);
         let e = |kind| {
             Ok(Some(Expr {
@@ -727,29 +775,29 @@ impl<'t> Parser<'_, 't> {
         };
         match t.kind {
             TokenKind::Identifier => {
-                if !(self.is_func)(&t.val) {
+                if !(self.is_func)(val) {
                     return Err(self.errorf_at(
-                        format!("function {} not defined", crate::format::quote(&t.val)),
+                        format!("function {} not defined", crate::format::quote(val)),
                         span,
                     ));
                 }
-                e(ExprKind::Identifier(t.val.to_string()))
+                e(ExprKind::Identifier(val.to_string()))
             }
             TokenKind::Dot => e(ExprKind::Dot),
             TokenKind::Nil => e(ExprKind::Nil),
             TokenKind::Variable => {
-                if !self.vars.iter().any(|v| **v == *t.val) {
+                if !self.vars.iter().any(|v| *v == val) {
                     return Err(self.errorf_at(
-                        format!("undefined variable {}", crate::format::quote(&t.val)),
+                        format!("undefined variable {}", crate::format::quote(val)),
                         span,
                     ));
                 }
-                e(ExprKind::Variable(vec![t.val.to_string()]))
+                e(ExprKind::Variable(self.ids_with_room(val)))
             }
-            TokenKind::Field => e(ExprKind::Field(vec![t.val[1..].to_string()])),
-            TokenKind::Bool => e(ExprKind::Bool(&*t.val == "true")),
+            TokenKind::Field => e(ExprKind::Field(self.ids_with_room(&val[1..]))),
+            TokenKind::Bool => e(ExprKind::Bool(val == "true")),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
-                let n = new_number(&t.val, t.kind).map_err(|m| self.errorf_at(m, span))?;
+                let n = new_number(val, t.kind).map_err(|m| self.errorf_at(m, span))?;
                 e(ExprKind::Number(Box::new(n)))
             }
             TokenKind::LeftParen => {
@@ -765,9 +813,9 @@ impl<'t> Parser<'_, 't> {
                 }))
             }
             TokenKind::String | TokenKind::RawString => {
-                let s = unquote(&t.val).map_err(|m| self.errorf_at(m, span))?;
+                let s = unquote(val).map_err(|m| self.errorf_at(m, span))?;
                 e(ExprKind::String {
-                    quoted: t.val.to_string(),
+                    quoted: val.to_string(),
                     text: Rc::from(s.as_str()),
                 })
             }
@@ -802,11 +850,11 @@ impl Ctl {
     }
 }
 
-fn var_expr(t: &Token) -> Expr {
+fn var_expr(t: &Token, src: &str) -> Expr {
     Expr {
         pos: t.start,
         span: Span::new(t.start, t.end),
-        kind: ExprKind::Variable(vec![t.val.to_string()]),
+        kind: ExprKind::Variable(vec![t.text(src).to_string()]),
     }
 }
 
@@ -829,8 +877,14 @@ pub fn unquote(s: &str) -> Result<String, String> {
             if inner.contains('`') {
                 return Err(SYNTAX.into());
             }
+            if !inner.contains('\r') {
+                return Ok(inner.to_string());
+            }
             Ok(inner.replace('\r', ""))
         }
+        // Most literals have no escapes: the text itself (a quote or a newline in it is the
+        // syntax error below).
+        b'"' if !inner.bytes().any(|c| matches!(c, b'\\' | b'"' | b'\n')) => Ok(inner.to_string()),
         b'"' => {
             let mut out = String::with_capacity(inner.len());
             let mut rest = inner;
