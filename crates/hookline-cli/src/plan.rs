@@ -176,7 +176,7 @@ fn crd_documents_ahead(
         .crd_objects()
         .into_iter()
         .enumerate()
-        .map(|(i, f)| (i, f.filename, f.data.to_vec()))
+        .map(|(i, f)| (i, f.filename, f.data.bytes().to_vec()))
         .collect();
     if files.is_empty() {
         return None;

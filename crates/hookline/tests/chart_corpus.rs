@@ -82,9 +82,10 @@ fn tgz_of(c: &chart::Chart) -> Vec<u8> {
     let mut b = tar::Builder::new(enc);
     for f in &c.raw {
         let mut h = tar::Header::new_gnu();
-        h.set_size(f.data.len() as u64);
+        let data = f.data.bytes();
+        h.set_size(data.len() as u64);
         h.set_mode(0o644);
-        b.append_data(&mut h, format!("{}/{}", c.name(), f.name), &f.data[..])
+        b.append_data(&mut h, format!("{}/{}", c.name(), f.name), &data[..])
             .unwrap();
     }
     b.into_inner().unwrap().finish().unwrap()

@@ -831,3 +831,109 @@ fn chart_archives_unpack_into_plain_files() {
         "error unpacking subchart charts/x.tgz: gzip: invalid header"
     );
 }
+
+/// A chart directory on disk (removed when dropped).
+struct DirChart(std::path::PathBuf);
+
+impl DirChart {
+    fn new(tag: &str, files: &[(&str, &str)]) -> DirChart {
+        let dir = std::env::temp_dir().join(format!("hookline-dir-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        DirChart(dir)
+    }
+}
+
+impl Drop for DirChart {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const DEFERRED_CHART: &[(&str, &str)] = &[
+    ("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n"),
+    ("values.yaml", "read: false\n"),
+    (
+        "templates/cm.yaml",
+        "kind: ConfigMap\nmetadata:\n  name: cm\ndata:\n{{- if .Values.read }}\n  x: {{ .Files.Get \"files/x.txt\" | quote }}\n{{- end }}\n",
+    ),
+    ("files/x.txt", "\u{feff}hello"),
+    ("crds/crd.yaml", "kind: CustomResourceDefinition\nmetadata:\n  name: c\n"),
+    ("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+    ("charts/sub/files/y.txt", "y"),
+];
+
+#[test]
+fn directory_loads_defer_files_no_load_step_reads() {
+    let dir = DirChart::new("deferred", DEFERRED_CHART);
+    let c = chart::load_dir(&dir.0).unwrap();
+    let loaded = |name: &str| {
+        c.raw
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} not loaded"))
+            .data
+            .loaded()
+            .is_some()
+    };
+    for name in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/cm.yaml",
+        "charts/sub/Chart.yaml",
+    ] {
+        assert!(loaded(name), "{name} is read by the load");
+    }
+    for name in ["files/x.txt", "crds/crd.yaml", "charts/sub/files/y.txt"] {
+        assert!(!loaded(name), "{name} waits until a render uses it");
+    }
+    // Read on use, the BOM dropped as for the other files.
+    let f = c.files.iter().find(|f| f.name == "files/x.txt").unwrap();
+    assert_eq!(&*f.data.bytes(), b"hello");
+    assert!(c.read_error().is_none());
+}
+
+#[test]
+fn a_deferred_file_that_cannot_be_read_fails_the_render_with_helms_load_error() {
+    use hookline::render::{helm_template, TemplateRequest};
+    let dir = DirChart::new("vanished", DEFERRED_CHART);
+    let c = chart::load_dir(&dir.0).unwrap();
+    std::fs::remove_file(dir.0.join("files/x.txt")).unwrap();
+    let req = TemplateRequest::new("r", "ns", HelmVersion::V4);
+    // Not used by this render: no error.
+    let out = helm_template(&c, &gotemplate::Map::new(), &req).unwrap();
+    assert!(out.contains("name: cm"));
+    // Used: the render fails with the error Helm's load would have given.
+    let mut user = gotemplate::Map::new();
+    user.insert("read".into(), Value::Bool(true));
+    let err = helm_template(&c, &user, &req).unwrap_err();
+    assert!(
+        err.message.starts_with("error reading files/x.txt: "),
+        "{}",
+        err.message
+    );
+    assert!(!err.during_render);
+}
+
+#[test]
+fn deferred_crds_are_read_for_include_crds() {
+    use hookline::render::{helm_template, TemplateRequest};
+    let dir = DirChart::new("crds", DEFERRED_CHART);
+    let c = chart::load_dir(&dir.0).unwrap();
+    let mut req = TemplateRequest::new("r", "ns", HelmVersion::V4);
+    req.output.include_crds = true;
+    let out = helm_template(&c, &gotemplate::Map::new(), &req).unwrap();
+    assert!(out.contains("# Source: demo/crds/crd.yaml\nkind: CustomResourceDefinition"));
+    let c = chart::load_dir(&dir.0).unwrap();
+    std::fs::remove_file(dir.0.join("crds/crd.yaml")).unwrap();
+    let err = helm_template(&c, &gotemplate::Map::new(), &req).unwrap_err();
+    assert!(
+        err.message.starts_with("error reading crds/crd.yaml: "),
+        "{}",
+        err.message
+    );
+}

@@ -7,21 +7,31 @@ use std::rc::Rc;
 
 use gotemplate::{Map, Object, Value};
 
+use super::FileData;
+
 /// The `.Files` object of one chart.
 #[derive(Clone, Debug, Default)]
 pub struct Files {
-    files: BTreeMap<String, Rc<[u8]>>,
+    files: BTreeMap<String, FileData>,
 }
 
 impl Files {
     pub fn new(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
         Files {
-            files: files.into_iter().map(|(k, v)| (k, Rc::from(v))).collect(),
+            files: files
+                .into_iter()
+                .map(|(k, v)| (k, FileData::from(v)))
+                .collect(),
         }
     }
 
     /// From shared contents (no copy).
     pub fn from_shared(files: impl IntoIterator<Item = (String, Rc<[u8]>)>) -> Files {
+        Files::from_data(files.into_iter().map(|(k, v)| (k, FileData::ready(v))))
+    }
+
+    /// From the chart's files (deferred ones are read when a template asks for them).
+    pub fn from_data(files: impl IntoIterator<Item = (String, FileData)>) -> Files {
         Files {
             files: files.into_iter().collect(),
         }
@@ -31,7 +41,7 @@ impl Files {
     pub fn get_bytes(&self, name: &str) -> Rc<[u8]> {
         self.files
             .get(name)
-            .cloned()
+            .map(FileData::bytes)
             .unwrap_or_else(|| Rc::from(Vec::new()))
     }
 
@@ -59,7 +69,8 @@ impl Files {
         let Some(data) = self.files.get(name) else {
             return Ok(Vec::new());
         };
-        let s = super::lossy(data);
+        let data = data.bytes();
+        let s = super::lossy(&data);
         if s.is_empty() {
             return Err("runtime error: index out of range [-1]".into());
         }
@@ -71,7 +82,7 @@ impl Files {
         let mut m = Map::new();
         for (k, v) in &self.files {
             let base = k.rsplit('/').next().unwrap_or(k);
-            m.insert(base.to_string(), Value::from(f(v)));
+            m.insert(base.to_string(), Value::from(f(&v.bytes())));
         }
         Value::map(m)
     }
@@ -154,7 +165,7 @@ impl Object for Files {
     }
     fn field(&self, name: &str) -> Option<Value> {
         Some(match self.files.get(name) {
-            Some(v) => Value::Bytes(v.clone()),
+            Some(v) => Value::Bytes(v.bytes()),
             // A missing key of a map[string][]byte gives the zero value (nil slice).
             None => Value::Nil,
         })
@@ -192,7 +203,11 @@ impl Object for Files {
             .map(|(k, v)| {
                 format!(
                     "{k}:[{}]",
-                    v.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")
+                    v.bytes()
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 )
             })
             .collect();
@@ -206,7 +221,7 @@ impl Object for Files {
         Value::map(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::from(base64(v))))
+                .map(|(k, v)| (k.clone(), Value::from(base64(&v.bytes()))))
                 .collect(),
         )
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::archive::{read_archive, ArchiveLimits, Budget, BufferedFile};
 use super::ignore::{Rules, HELM_IGNORE};
 use super::meta::{Metadata, API_VERSION_V1};
-use super::{Chart, ChartError, ChartFile};
+use super::{Chart, ChartError, ChartFile, FileData};
 use crate::values::{load_values, parse_yaml_document};
 
 /// Maximum depth of subcharts within subcharts.
@@ -237,8 +237,15 @@ pub(crate) fn load_buffered(
     budget: &mut Budget,
     path: &str,
 ) -> Result<Chart, ChartError> {
+    let files = files
+        .into_iter()
+        .map(|(name, data)| (name, FileData::ready(data)))
+        .collect();
     load_buffered_texts(files, budget, path, &mut Texts::new())
 }
+
+/// A file of a chart being loaded: its path relative to the chart and its bytes.
+type LoadedFile = (String, FileData);
 
 /// Templates kept as text, by the address of the bytes they share (see [`load_buffered`]).
 type Texts = std::collections::HashMap<usize, std::rc::Rc<str>>;
@@ -249,7 +256,7 @@ fn is_template_path(name: &str) -> bool {
 }
 
 fn load_buffered_texts(
-    files: Vec<BufferedFile>,
+    files: Vec<LoadedFile>,
     budget: &mut Budget,
     path: &str,
     texts: &mut Texts,
@@ -266,13 +273,21 @@ fn load_buffered_texts(
     // Subcharts' templates too, here, so that `raw` shares their text.
     let mut files = files;
     for (name, data) in files.iter_mut() {
-        if !is_template_path(name) || texts.contains_key(&(data.as_ptr() as usize)) {
+        if !is_template_path(name) {
             continue;
         }
-        if let Ok(s) = std::str::from_utf8(data) {
+        // Templates are never deferred (see `walk`).
+        let Some(bytes) = data.loaded() else {
+            continue;
+        };
+        if texts.contains_key(&(bytes.as_ptr() as usize)) {
+            continue;
+        }
+        if let Ok(s) = std::str::from_utf8(bytes) {
             let text: std::rc::Rc<str> = std::rc::Rc::from(s);
-            *data = std::rc::Rc::from(text.clone());
-            texts.insert(data.as_ptr() as usize, text);
+            let shared: std::rc::Rc<[u8]> = std::rc::Rc::from(text.clone());
+            texts.insert(shared.as_ptr() as usize, text);
+            *data = FileData::ready(shared);
         }
     }
     let mut metadata: Option<Metadata> = None;
@@ -281,7 +296,8 @@ fn load_buffered_texts(
         chart.raw.push(ChartFile::shared(name, data.clone()));
         if name == "Chart.yaml" {
             let md = metadata.get_or_insert_with(Metadata::default);
-            let text = super::lossy(data);
+            let bytes = data.bytes();
+            let text = super::lossy(&bytes);
             let doc = parse_yaml_document(&text)
                 .map_err(|e| yaml_err("cannot load Chart.yaml", &format!("{path}Chart.yaml"), e))?;
             md.merge_from(&doc).map_err(|e| {
@@ -296,9 +312,9 @@ fn load_buffered_texts(
             }
         }
     }
-    let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
+    let mut subcharts: BTreeMap<String, Vec<LoadedFile>> = BTreeMap::new();
     for (name, data) in files {
-        let text = || super::lossy(&data).into_owned();
+        let text = || super::lossy(&data.bytes()).into_owned();
         match name.as_str() {
             "Chart.yaml" => continue,
             "Chart.lock" | "requirements.lock" => {
@@ -319,7 +335,7 @@ fn load_buffered_texts(
                 })?;
                 chart.values = values;
             }
-            "values.schema.json" => chart.schema = Some(data.to_vec()),
+            "values.schema.json" => chart.schema = Some(data.bytes().to_vec()),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(Metadata::default);
                 let doc = parse_yaml_document(&text()).map_err(|e| {
@@ -340,14 +356,15 @@ fn load_buffered_texts(
                     chart.files.push(ChartFile::shared(&name, data));
                 }
             }
-            n if n.starts_with("templates/") => {
-                chart
-                    .templates
-                    .push(match texts.get(&(data.as_ptr() as usize)) {
-                        Some(text) => ChartFile::from_text(n, text.clone()),
-                        None => ChartFile::shared(n, data),
-                    })
-            }
+            n if n.starts_with("templates/") => chart.templates.push(
+                match data
+                    .loaded()
+                    .and_then(|d| texts.get(&(d.as_ptr() as usize)))
+                {
+                    Some(text) => ChartFile::from_text(n, text.clone()),
+                    None => ChartFile::shared(n, data),
+                },
+            ),
             n if n.starts_with("charts/") => {
                 if ext(n) == ".prov" {
                     chart.files.push(ChartFile::shared(n, data));
@@ -389,10 +406,15 @@ fn load_buffered_texts(
                     fname
                 )));
             }
-            read_archive(data, budget)
-                .and_then(|f| load_buffered_texts(f, budget, &sub_path, texts))
+            read_archive(&data.bytes(), budget).and_then(|f| {
+                let f = f
+                    .into_iter()
+                    .map(|(name, data)| (name, FileData::ready(data)))
+                    .collect();
+                load_buffered_texts(f, budget, &sub_path, texts)
+            })
         } else {
-            let buff: Vec<BufferedFile> = files
+            let buff: Vec<LoadedFile> = files
                 .into_iter()
                 .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
                 .collect();
@@ -476,9 +498,34 @@ pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Cha
     drop(scratch);
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
-    let mut out: Vec<BufferedFile> = files.into_iter().collect();
+    let mut out: Vec<LoadedFile> = files.into_iter().collect();
     crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
-    load_buffered(out, &mut budget, "")
+    load_buffered_texts(out, &mut budget, "", &mut Texts::new())
+}
+
+/// Whether loading a chart reads the file at `path` (relative to the top chart): the
+/// files [`load_buffered_texts`] parses or keeps as text, in the chart or in any subchart
+/// directory under it, and every file directly in a `charts/` directory (subchart archives).
+/// The others are read when a render uses them (see [`FileData`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn needed_at_load(path: &str) -> bool {
+    let mut rel = path;
+    while let Some(rest) = rel.strip_prefix("charts/") {
+        match rest.split_once('/') {
+            Some((_, inner)) => rel = inner,
+            None => return true,
+        }
+    }
+    is_template_path(rel)
+        || matches!(
+            rel,
+            "Chart.yaml"
+                | "Chart.lock"
+                | "requirements.lock"
+                | "requirements.yaml"
+                | "values.yaml"
+                | "values.schema.json"
+        )
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -486,7 +533,7 @@ fn walk(
     dir: &std::path::Path,
     rel: &str,
     rules: &Rules,
-    out: &mut BTreeMap<String, std::rc::Rc<[u8]>>,
+    out: &mut BTreeMap<String, FileData>,
     depth: usize,
     limits: &ArchiveLimits,
     scratch: &mut Vec<u8>,
@@ -538,6 +585,18 @@ fn walk(
                 limits.max_file_bytes
             )));
         }
+        if !needed_at_load(&name) {
+            // Opened as Helm's walk would read it (an unreadable file fails the load here),
+            // read when a render asks for it.
+            std::fs::File::open(&path)
+                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+            let read_name = name.clone();
+            let data = FileData::deferred(Box::new(move || {
+                std::fs::read(&path).map_err(|e| format!("error reading {read_name}: {e}"))
+            }));
+            out.insert(name, data);
+            continue;
+        }
         // Read through one reused buffer, then copy once into the shared buffer the chart
         // keeps: a fresh buffer per file and a copy of it would touch every page twice.
         scratch.clear();
@@ -551,7 +610,7 @@ fn walk(
         let data = scratch
             .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
             .unwrap_or(scratch);
-        out.insert(name, std::rc::Rc::from(data));
+        out.insert(name, FileData::ready(std::rc::Rc::from(data)));
     }
     Ok(())
 }

@@ -28,6 +28,7 @@
 //! ```
 
 pub mod archive;
+pub mod data;
 pub mod deps;
 pub mod files;
 pub mod ignore;
@@ -42,6 +43,7 @@ use std::rc::Rc;
 use gotemplate::{Map, MapRef, Value};
 
 pub use archive::ArchiveLimits;
+pub use data::FileData;
 pub use files::Files;
 pub use load::{
     load_archive, load_archive_with_limits, load_files, load_files_with_limits, strip_common_root,
@@ -58,7 +60,8 @@ use crate::plan::HelmVersion;
 #[derive(Clone, Debug)]
 pub struct ChartFile {
     pub name: String,
-    pub data: Rc<[u8]>,
+    /// The bytes (a directory load reads files that no load step needs on first use).
+    pub data: FileData,
     /// The same bytes as text, sharing `data`'s buffer, when the loader made it so (templates
     /// that are valid UTF-8): the template engine takes them without a copy.
     pub text: Option<Rc<str>>,
@@ -78,10 +81,10 @@ impl ChartFile {
     }
 
     /// A file whose bytes are shared with other holders (no copy).
-    pub fn shared(name: &str, data: Rc<[u8]>) -> ChartFile {
+    pub fn shared(name: &str, data: impl Into<FileData>) -> ChartFile {
         ChartFile {
             name: name.to_string(),
-            data,
+            data: data.into(),
             text: None,
         }
     }
@@ -90,13 +93,13 @@ impl ChartFile {
     pub fn from_text(name: &str, text: Rc<str>) -> ChartFile {
         ChartFile {
             name: name.to_string(),
-            data: Rc::from(text.clone()),
+            data: FileData::ready(Rc::from(text.clone())),
             text: Some(text),
         }
     }
 
     pub fn text(&self) -> String {
-        lossy(&self.data).into_owned()
+        lossy(&self.data.bytes()).into_owned()
     }
 }
 
@@ -135,6 +138,15 @@ impl Chart {
 
     pub fn is_library(&self) -> bool {
         self.metadata.is_library()
+    }
+
+    /// The first file (in load order) whose deferred read failed when something used it
+    /// (see [`FileData`]): Helm would have failed the load with this error.
+    pub fn read_error(&self) -> Option<ChartError> {
+        self.raw
+            .iter()
+            .find_map(|f| f.data.read_error())
+            .map(ChartError::new)
     }
 
     /// `CRDObjects` for this chart and its subcharts, with `full_path` = `ChartFullPath`.
@@ -183,7 +195,7 @@ pub struct CrdFile {
     /// With the chart path, as `helm template --include-crds` prints it in `# Source:`
     /// (`parent/charts/child/crds/x.yaml`).
     pub filename: String,
-    pub data: Rc<[u8]>,
+    pub data: FileData,
 }
 
 /// An error loading or preparing a chart: Helm's message, and where it is when known.
@@ -451,7 +463,7 @@ fn rec_all_tpls(
         }
     };
     let subcharts: MapRef = Rc::new(std::cell::RefCell::new(Map::new()));
-    let files = Files::from_shared(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));
+    let files = Files::from_data(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));
     let mut next = Map::new();
     next.insert("Chart".into(), chart_value);
     next.insert("Files".into(), Value::Object(Rc::new(files)));
@@ -492,7 +504,7 @@ fn rec_all_tpls(
             source: t
                 .text
                 .clone()
-                .unwrap_or_else(|| Rc::from(lossy(&t.data).as_ref())),
+                .unwrap_or_else(|| Rc::from(lossy(&t.data.bytes()).as_ref())),
             is_partial,
             // pkg/action/action.go: any rendered file whose name ends in NOTES.txt.
             is_notes: t.name.ends_with("NOTES.txt"),

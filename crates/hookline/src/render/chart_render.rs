@@ -9,7 +9,7 @@ use gotemplate::{Map, Value};
 use serde_json::Value as Json;
 
 use super::{render_chart_reusing, TemplateError, TemplateRequest};
-use crate::chart::Chart;
+use crate::chart::{Chart, FileData};
 use crate::lifecycle::{Render, RenderOutput, RenderRequest};
 use crate::manifest::{parse_head, split_document_slices, Document};
 
@@ -27,7 +27,7 @@ pub struct ChartRenderer {
     /// Each CRD file's documents, decoded once: crds/ files are not templates, so every render
     /// of a scenario sees the same bytes (kept by identity of the shared buffer), and decoding
     /// large CRDs is most of a step's work.
-    crd_cache: Vec<(String, Rc<[u8]>, Vec<crate::manifest::Document>)>,
+    crd_cache: Vec<(String, FileData, Vec<crate::manifest::Document>)>,
     /// Where the CRD files' documents come from when someone decoded them ahead (the CLI does
     /// it on another thread while the first step renders): asked once, at the first render
     /// that has CRDs. Each entry is a CRD file's `filename`, its bytes and what
@@ -124,10 +124,11 @@ impl Render for ChartRenderer {
             if let Some(ahead) = self.crd_documents_ahead.take() {
                 for (filename, bytes, docs) in ahead() {
                     // Errors are left to the decode below, which reports them in order.
-                    let file = r
-                        .crds
-                        .iter()
-                        .find(|f| f.filename == filename && *f.data == *bytes);
+                    let file = r.crds.iter().find(|f| {
+                        f.filename == filename
+                            && *f.data.bytes() == *bytes
+                            && f.data.read_error().is_none()
+                    });
                     let (Ok(docs), Some(f)) = (docs, file) else {
                         continue;
                     };
@@ -140,12 +141,15 @@ impl Render for ChartRenderer {
             let cached = self
                 .crd_cache
                 .iter()
-                .find(|(name, data, _)| *name == f.filename && Rc::ptr_eq(data, &f.data));
+                .find(|(name, data, _)| *name == f.filename && data.ptr_eq(&f.data));
             if let Some((_, _, docs)) = cached {
                 crds.extend(docs.iter().cloned());
                 continue;
             }
-            let docs = crd_documents(&f.filename, &f.data)?;
+            let docs = crd_documents(&f.filename, &f.data.bytes())?;
+            if let Some(e) = f.data.read_error() {
+                return Err(e.to_string());
+            }
             crds.extend(docs.iter().cloned());
             self.crd_cache
                 .push((f.filename.clone(), f.data.clone(), docs));

@@ -368,6 +368,11 @@ pub fn render_chart_reusing(
         }
     };
     let rendered = execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
+    // A file read for a template only now (a directory load defers what no load step needs)
+    // that could not be read: Helm's load would have failed with that error.
+    if let Some(e) = chart.read_error() {
+        return Err(TemplateError::plain(e.to_string()));
+    }
     // The function limits hold while templates are parsed and executed, as in [`render`].
     drop(func_limits);
     let sorted = crate::manifest::split_rendered_refs(

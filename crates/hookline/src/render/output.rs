@@ -71,7 +71,11 @@ pub fn write_template_output(
     let start = out.len();
     if opts.include_crds {
         for crd in crds {
-            push_doc(out, &crd.filename, &crate::chart::lossy(&crd.data));
+            let data = crd.data.bytes();
+            if let Some(e) = crd.data.read_error() {
+                return Err(e.to_string());
+            }
+            push_doc(out, &crd.filename, &crate::chart::lossy(&data));
         }
     }
     for r in &sorted.resources {
