@@ -141,6 +141,18 @@ fn json_of(v: &gotemplate::Value) -> serde_json::Value {
     }
 }
 
+/// A JSON value as `T`, read back from its text rather than with `serde_json::from_value`:
+/// the page then holds one deserializer per type (the text one, which localStorage and the
+/// worker's messages need anyway) instead of two (issue #11). Errors read as `from_value`'s
+/// (no position: the text is not the user's).
+pub fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_str(&v.to_string()).map_err(|e| {
+        let text = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        text.strip_suffix(&position).unwrap_or(&text).to_string()
+    })
+}
+
 /// A YAML document read as the core reads the scenario file.
 fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
     hookline::yaml::from_str_typed(text)
@@ -288,7 +300,7 @@ impl Preset {
     pub fn parse(text: &str) -> Preset {
         parse_yaml(text)
             .ok()
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|v| from_json(&v).ok())
             .unwrap_or_default()
     }
 }
@@ -685,6 +697,21 @@ mod tests {
         assert_eq!(p.outcomes["Job/a"], "failed");
         assert_eq!(parsed.cluster.len(), 1);
         assert_eq!(ScenarioModel::default().to_yaml(), "steps: []\n");
+    }
+
+    #[test]
+    fn from_json_reads_as_from_value_does() {
+        let v = serde_json::json!({"steps": [{"op": "upgrade", "revision": "x"}]});
+        let ours = from_json::<ScenarioModel>(&v).unwrap_err();
+        let theirs = serde_json::from_value::<ScenarioModel>(v)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(ours, theirs);
+        let v = serde_json::json!({"steps": [{"op": "upgrade", "set": ["a=1"]}]});
+        assert_eq!(
+            from_json::<ScenarioModel>(&v).unwrap(),
+            serde_json::from_value::<ScenarioModel>(v).unwrap()
+        );
     }
 
     #[test]

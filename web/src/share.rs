@@ -71,7 +71,7 @@ pub fn workspace_of(state: &ShareState) -> Result<Workspace, ShareError> {
         })
         .collect();
     let scenario: ScenarioModel = match &state.scenario {
-        Some(v) => serde_json::from_value(v.clone())
+        Some(v) => crate::model::from_json(v)
             .map_err(|e| ShareError::Invalid(format!("the scenario: {e}")))?,
         None => ScenarioModel::default(),
     };
