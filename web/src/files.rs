@@ -20,6 +20,15 @@ pub struct Opened {
     pub archive: Option<String>,
 }
 
+/// Whether opening these files reads an archive: the page then fetches its second module
+/// first, unless the core reads archives itself (see [`hookline::chart::archive::BUILT_IN`]).
+fn needs_archive_reader(pairs: &[(String, Option<Vec<u8>>)]) -> bool {
+    !hookline::chart::archive::BUILT_IN
+        && pairs
+            .iter()
+            .any(|(p, d)| p.ends_with(".tgz") || d.as_deref().is_some_and(|d| is_archive(p, d)))
+}
+
 fn is_archive(path: &str, data: &[u8]) -> bool {
     (path.ends_with(".tgz") || path.ends_with(".tar.gz")) && data.starts_with(&[0x1f, 0x8b])
 }
@@ -58,13 +67,22 @@ pub fn workspace_from_files(
     let files: BTreeMap<String, Vec<u8>> = if single_archive {
         let (name, data) = &bytes[0];
         let base = name.rsplit('/').next().unwrap_or(name).to_string();
-        let files = hookline::chart::unpack_archive(data).map_err(|e| format!("{base}: {e}"))?;
+        let files = if hookline::chart::archive::BUILT_IN {
+            hookline::chart::unpack_archive(data).map_err(|e| e.to_string())
+        } else {
+            crate::lazy_crypto::unpack("archive", BTreeMap::from([(base.clone(), data.clone())]))
+        }
+        .map_err(|e| format!("{base}: {e}"))?;
         archive = Some(base);
         files
     } else {
         let files: BTreeMap<String, Vec<u8>> = strip_top(bytes).into_iter().collect();
-        if files.contains_key("Chart.yaml") {
+        if !files.contains_key("Chart.yaml") {
+            files
+        } else if hookline::chart::archive::BUILT_IN {
             hookline::chart::unpack_subchart_archives(files).map_err(|e| e.to_string())?
+        } else if files.keys().any(|p| p.ends_with(".tgz")) {
+            crate::lazy_crypto::unpack("subcharts", files)?
         } else {
             files
         }
@@ -119,6 +137,14 @@ pub fn load_files(ctx: Ctx, p: js_sys::Promise) {
         if let [(path, Some(bytes))] = pairs.as_slice() {
             if path.ends_with(".hookline") {
                 crate::share::open_hookline(ctx, path, &String::from_utf8_lossy(bytes));
+                return;
+            }
+        }
+        if needs_archive_reader(&pairs) {
+            if let Err(e) = crate::lazy_crypto::load().await {
+                let message = format!("Could not open it: the archive reader did not load ({e}).");
+                ctx.announce(message.clone());
+                ctx.file_status.set((message, true));
                 return;
             }
         }

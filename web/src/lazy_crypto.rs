@@ -1,5 +1,6 @@
 //! The second wasm module (web/crypto): Sprig's crypto functions, the regex patterns that need
-//! the full engine and the values.schema.json validator, left out of the first download
+//! the full engine, the values.schema.json validator and the `.tgz` reader, left out of the
+//! first download
 //! (issue #11) and fetched the first time a render calls one of them. The core
 //! reaches them through `hookline::funcs::crypto_wire`; until the module is there such a call
 //! fails, [`render_wanted_it`] says so, and the page renders again once [`load`] is done.
@@ -12,6 +13,9 @@ use wasm_bindgen::prelude::*;
 let mod = null, loading = null;
 export function crypto_call(request) {
   return mod ? mod.call(request) : undefined;
+}
+export function crypto_unpack(request) {
+  return mod ? mod.unpack(request) : undefined;
 }
 export function crypto_ready() {
   return mod !== null;
@@ -27,6 +31,7 @@ export function crypto_load() {
 "#)]
 extern "C" {
     fn crypto_call(request: &str) -> Option<String>;
+    fn crypto_unpack(request: &str) -> Option<String>;
     fn crypto_ready() -> bool;
     fn crypto_load() -> js_sys::Promise;
 }
@@ -52,4 +57,35 @@ pub async fn load() -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| format!("{e:?}"))
+}
+
+/// Unpack opened files in the module (loaded beforehand with [`load`]): `mode` is `archive`
+/// (one `.tgz`) or `subcharts` (a chart's files with archives under `charts/`). The error is
+/// the core's text.
+pub fn unpack(
+    mode: &str,
+    files: std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    let files: serde_json::Map<String, serde_json::Value> = files
+        .into_iter()
+        .map(|(p, d)| (p, serde_json::Value::String(STANDARD.encode(d))))
+        .collect();
+    let request = serde_json::json!({ "mode": mode, "files": files }).to_string();
+    let answer = crypto_unpack(&request).ok_or("the archive reader is not loaded")?;
+    let answer: serde_json::Value =
+        serde_json::from_str(&answer).map_err(|_| "bad answer from the archive reader")?;
+    if let Some(e) = answer["err"].as_str() {
+        return Err(e.to_string());
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (p, d) in answer["ok"].as_object().into_iter().flatten() {
+        let d = d
+            .as_str()
+            .and_then(|d| STANDARD.decode(d).ok())
+            .ok_or("bad answer from the archive reader")?;
+        out.insert(p.clone(), d);
+    }
+    Ok(out)
 }

@@ -4,8 +4,6 @@
 //! number of entries, and links are never followed (a link pointing outside is an error,
 //! others are skipped).
 
-use std::io::Read;
-
 use super::ChartError;
 
 /// Caps against decompression bombs. Defaults are Helm's (100 MiB per chart, 5 MiB per file)
@@ -29,6 +27,7 @@ impl Default for ArchiveLimits {
 
 /// What is left of the limits while loading a chart and its nested archives.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "archive"), allow(dead_code))]
 pub(crate) struct Budget {
     pub limits: ArchiveLimits,
     pub entries_left: usize,
@@ -80,16 +79,36 @@ pub(crate) fn clean_path(p: &str) -> String {
     }
 }
 
+#[cfg(feature = "archive")]
 fn is_drive_path(n: &str) -> bool {
     let b = n.as_bytes();
     b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/'
 }
 
+/// Whether this build reads `.tgz` archives itself (feature `archive`). The playground's page
+/// is built without it (gzip's CRC tables and the tar reader are not in its first download,
+/// issue #11): it unpacks the archives a user opens in its second module, so the charts it
+/// loads never hold one.
+pub const BUILT_IN: bool = cfg!(feature = "archive");
+
+/// Without the `archive` feature: every archive is refused (see [`BUILT_IN`]).
+#[cfg(not(feature = "archive"))]
+pub(crate) fn read_archive(
+    _data: &[u8],
+    _budget: &mut Budget,
+) -> Result<Vec<BufferedFile>, ChartError> {
+    Err(err(
+        "chart archives are unpacked when they are opened (this build has no archive reader)",
+    ))
+}
+
 /// Inflate and untar `data` into chart-relative files (top directory stripped).
+#[cfg(feature = "archive")]
 pub(crate) fn read_archive(
     data: &[u8],
     budget: &mut Budget,
 ) -> Result<Vec<BufferedFile>, ChartError> {
+    use std::io::Read;
     if data.len() < 3 || data[0] != 0x1f || data[1] != 0x8b {
         return Err(err("gzip: invalid header"));
     }
