@@ -30,6 +30,32 @@ pub struct Tree {
     /// The whole source text the tree was parsed from.
     pub text: Rc<str>,
     pub root: List,
+    /// The values of the tree's string literals ([`ExprKind::String`]'s `lit` indexes it).
+    pub literals: Box<[Rc<str>]>,
+}
+
+/// A [`Tree`] before it is given its source text: what the parser makes. It holds nothing
+/// shared, so a host can parse on several threads and install the trees on one
+/// ([`crate::Templates::add_parsed`]).
+#[derive(Debug)]
+pub struct ParsedTree {
+    pub name: String,
+    pub parse_name: String,
+    pub root: List,
+    pub literals: Vec<String>,
+}
+
+impl ParsedTree {
+    /// The tree of `text`, the source this tree was parsed from.
+    pub fn attach(self, text: Rc<str>) -> Tree {
+        Tree {
+            name: self.name,
+            parse_name: self.parse_name,
+            text,
+            root: self.root,
+            literals: self.literals.into_iter().map(Rc::from).collect(),
+        }
+    }
 }
 
 impl Tree {
@@ -181,9 +207,11 @@ pub enum ExprKind {
     Chain(Box<Expr>, Vec<String>),
     Bool(bool),
     Number(Box<Number>),
+    /// A string literal: its source text (for messages) and its value, the tree's
+    /// `literals[lit]`.
     String {
         quoted: String,
-        text: Rc<str>,
+        lit: usize,
     },
     Pipe(Box<Pipe>),
 }

@@ -329,9 +329,51 @@ impl Templates {
     pub fn add_shared(&mut self, name: &str, text: std::rc::Rc<str>) -> Result<(), Error> {
         let funcs = &self.funcs;
         let is_func = |n: &str| funcs.contains_key(n);
-        let trees = parser::parse_shared(name, text, &is_func, &self.parse_options())?;
-        for tree in trees {
-            associate(&mut self.trees, tree);
+        let trees = parser::parse_detached(name, &text, &is_func, &self.parse_options())?;
+        self.add_parsed(text, Parsed(trees));
+        Ok(())
+    }
+
+    /// What parsing needs from this set (its function names, delimiters and limits), in a
+    /// form other threads can use: [`ParseSetup::parse`] there, then [`Templates::add_parsed`]
+    /// here, gives what [`Templates::add_shared`] gives. Functions registered later are not
+    /// in it.
+    pub fn parse_setup(&self) -> ParseSetup {
+        ParseSetup {
+            funcs: self.funcs.keys().cloned().collect(),
+            opts: self.parse_options(),
+        }
+    }
+
+    /// Install the trees of `text` parsed by [`ParseSetup::parse`] (as [`Templates::add`]
+    /// installs them).
+    pub fn add_parsed(&mut self, text: std::rc::Rc<str>, parsed: Parsed) {
+        for tree in parsed.0 {
+            associate(&mut self.trees, tree.attach(text.clone()));
+        }
+    }
+
+    /// [`Templates::add_shared`] of each `(name, text)` in order, stopping at the first
+    /// error (returned with its index). `map` runs the parses: `None` one after the other;
+    /// a host with threads passes a [`ParseMap`] that spreads them over several. Parsing does
+    /// not depend on the templates already installed, so the result (trees and the first
+    /// error in order) is the same either way.
+    pub fn add_all(
+        &mut self,
+        texts: &[(&str, std::rc::Rc<str>)],
+        map: Option<ParseMap>,
+    ) -> Result<(), (usize, Error)> {
+        let Some(map) = map else {
+            for (i, (name, text)) in texts.iter().enumerate() {
+                self.add_shared(name, text.clone()).map_err(|e| (i, e))?;
+            }
+            return Ok(());
+        };
+        let setup = self.parse_setup();
+        let sources: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, &**t)).collect();
+        let results = map(sources.len(), &|i| setup.parse(sources[i].0, sources[i].1));
+        for (i, ((_, text), parsed)) in texts.iter().zip(results).enumerate() {
+            self.add_parsed(text.clone(), parsed.map_err(|e| (i, e))?);
         }
         Ok(())
     }
@@ -403,6 +445,39 @@ impl Templates {
         )
     }
 }
+
+/// Parses templates for a set, on any thread (see [`Templates::parse_setup`]).
+#[derive(Clone, Debug)]
+pub struct ParseSetup {
+    funcs: std::collections::HashSet<String>,
+    opts: ParseOptions,
+}
+
+impl ParseSetup {
+    /// Parse `text` as the template `name`: its trees, to install with
+    /// [`Templates::add_parsed`], or the parse error [`Templates::add`] would give.
+    pub fn parse(&self, name: &str, text: &str) -> Result<Parsed, Error> {
+        let is_func = |n: &str| self.funcs.contains(n);
+        parser::parse_detached(name, text, &is_func, &self.opts).map(Parsed)
+    }
+}
+
+/// The trees of one template text, parsed but not yet in a set (they can cross threads).
+#[derive(Debug)]
+pub struct Parsed(Vec<ParsedTree>);
+
+/// Runs a job for each index `0..n` and returns the results in index order (the jobs may run
+/// on several threads): how [`Templates::add_all`] has a host run its parses.
+pub type ParseMap =
+    fn(usize, &(dyn Fn(usize) -> Result<Parsed, Error> + Sync)) -> Vec<Result<Parsed, Error>>;
+
+// What crosses threads: parse results one way, the setup shared.
+const _: () = {
+    const fn send<T: Send>() {}
+    const fn sync<T: Sync>() {}
+    send::<Result<Parsed, Error>>();
+    sync::<ParseSetup>();
+};
 
 /// Go's `associate`: install `tree` unless it is empty and a template of that name exists.
 fn associate(map: &mut HashMap<String, Rc<Tree>>, tree: Tree) {
@@ -1061,7 +1136,9 @@ impl<'e> State<'e> {
             ExprKind::Dot => Ok(dot.clone()),
             ExprKind::Nil => Err(self.err(fr, "nil is not a command")),
             ExprKind::Number(n) => self.ideal_constant(fr, first, n),
-            ExprKind::String { text, .. } => Ok(V::concrete(Value::String(text.clone()))),
+            ExprKind::String { lit, .. } => {
+                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
+            }
             _ => Err(self.err(
                 fr,
                 format!("can't evaluate command {}", quote(&first.to_string())),
@@ -1508,14 +1585,14 @@ impl<'e> State<'e> {
             (Param::Int | Param::Int64, _) => {
                 Err(self.err(fr, format!("expected integer; found {n}")))
             }
-            (Param::String, ExprKind::String { text, .. }) => {
-                Ok(V::concrete(Value::String(text.clone())))
+            (Param::String, ExprKind::String { lit, .. }) => {
+                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
             }
             (Param::String, _) => Err(self.err(fr, format!("expected string; found {n}"))),
             (Param::Any, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
             (Param::Any, ExprKind::Number(num)) => self.ideal_constant(fr, n, num),
-            (Param::Any, ExprKind::String { text, .. }) => {
-                Ok(V::concrete(Value::String(text.clone())))
+            (Param::Any, ExprKind::String { lit, .. }) => {
+                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
             }
             _ => Err(self.err(
                 fr,

@@ -134,7 +134,8 @@ pub use error::{Error, ErrorKind};
 pub use eval::{
     default_max_nesting, default_stack_budget, limit_hint, nesting_now, reset_nesting_now,
     set_default_max_nesting, set_default_stack_budget, set_limit_hint, Ctx, CtxFn, GoVersion,
-    Limits, MissingKey, Templates, DEFAULT_MAX_NESTING, DEFAULT_STACK_BUDGET,
+    Limits, MissingKey, ParseMap, ParseSetup, Parsed, Templates, DEFAULT_MAX_NESTING,
+    DEFAULT_STACK_BUDGET,
 };
 pub use func::{FuncError, Param, PureFn, Signature};
 pub use value::{Map, MapRef, Object, Value};

@@ -50,7 +50,21 @@ pub fn parse_shared(
     is_func: &dyn Fn(&str) -> bool,
     opts: &ParseOptions,
 ) -> Result<Vec<Tree>, Error> {
-    let text: &str = &shared;
+    let trees = parse_detached(name, &shared, is_func, opts)?;
+    Ok(trees
+        .into_iter()
+        .map(|t| t.attach(shared.clone()))
+        .collect())
+}
+
+/// [`parse`] into trees that do not hold the text yet ([`ParsedTree::attach`] gives it):
+/// they can be made on another thread.
+pub fn parse_detached(
+    name: &str,
+    text: &str,
+    is_func: &dyn Fn(&str) -> bool,
+    opts: &ParseOptions,
+) -> Result<Vec<ParsedTree>, Error> {
     let lex_opts = LexOptions {
         left_delim: &opts.left_delim,
         right_delim: &opts.right_delim,
@@ -64,7 +78,6 @@ pub fn parse_shared(
         src: text,
         idx: 0,
         hi: 0,
-        text: shared.clone(),
         parse_name: name.to_string(),
         is_func,
         vars: vec!["$".into()],
@@ -78,13 +91,14 @@ pub fn parse_shared(
         node_stack: Vec::new(),
         cmd_stack: Vec::new(),
         expr_stack: Vec::new(),
+        literals: Vec::new(),
     };
     let root = p.parse_top()?;
-    let tree = Tree {
+    let tree = ParsedTree {
         name: name.to_string(),
         parse_name: name.to_string(),
-        text: p.text.clone(),
         root,
+        literals: std::mem::take(&mut p.literals),
     };
     p.add(tree)?;
     Ok(p.tree_set)
@@ -97,7 +111,6 @@ struct Parser<'f, 't> {
     src: &'t str,
     idx: usize,
     hi: usize,
-    text: Rc<str>,
     parse_name: String,
     is_func: &'f dyn Fn(&str) -> bool,
     vars: Vec<String>,
@@ -106,7 +119,7 @@ struct Parser<'f, 't> {
     max_depth: usize,
     max_stack: usize,
     stack_base: usize,
-    tree_set: Vec<Tree>,
+    tree_set: Vec<ParsedTree>,
     /// Where the action being parsed starts (for "unclosed action started at ...").
     action_pos: Option<usize>,
     /// Lists, pipelines and commands being built, innermost last: each is moved out into a
@@ -115,6 +128,9 @@ struct Parser<'f, 't> {
     node_stack: Vec<Node>,
     cmd_stack: Vec<Command>,
     expr_stack: Vec<Expr>,
+    /// The string literals' values of the tree being parsed (a `define` or `block` body
+    /// starts its own).
+    literals: Vec<String>,
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of their exact size.
@@ -187,7 +203,7 @@ impl<'t> Parser<'_, 't> {
     }
 
     fn line_of(&self, pos: usize) -> usize {
-        lexer::line_of(&self.text, pos)
+        lexer::line_of(self.src, pos)
     }
 
     /// Line of the most recently lexed token (Go's `t.token[0].line`).
@@ -251,14 +267,14 @@ impl<'t> Parser<'_, 't> {
 
     // ---- trees -------------------------------------------------------------------------
 
-    fn add(&mut self, tree: Tree) -> PResult<()> {
+    fn add(&mut self, tree: ParsedTree) -> PResult<()> {
         if let Some(i) = self.tree_set.iter().position(|t| t.name == tree.name) {
-            if self.tree_set[i].is_empty() {
+            if self.tree_set[i].root.is_empty_tree(self.src) {
                 self.tree_set.remove(i);
                 self.tree_set.push(tree);
                 return Ok(());
             }
-            if !tree.is_empty() {
+            if !tree.root.is_empty_tree(self.src) {
                 return Err(self.errorf(format!(
                     "template: multiple definition of template {}",
                     crate::format::quote(&tree.name)
@@ -297,7 +313,7 @@ impl<'t> Parser<'_, 't> {
                 Item::Else(_) => return Err(self.errorf("unexpected {{else}}")),
             }
         }
-        list.span.end = self.text.len();
+        list.span.end = self.src.len();
         list.nodes = take_from(&mut self.node_stack, mark);
         Ok(list)
     }
@@ -312,17 +328,19 @@ impl<'t> Parser<'_, 't> {
         self.expect(TokenKind::RightDelim, CONTEXT)?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let saved_literals = std::mem::take(&mut self.literals);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
+        let literals = std::mem::replace(&mut self.literals, saved_literals);
         if let Terminator::Else(_) = end {
             return Err(self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
-        let tree = Tree {
+        let tree = ParsedTree {
             name,
             parse_name: self.parse_name.clone(),
-            text: self.text.clone(),
             root,
+            literals,
         };
         self.add(tree)
     }
@@ -534,9 +552,11 @@ impl<'t> Parser<'_, 't> {
         self.enter()?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let saved_literals = std::mem::take(&mut self.literals);
         let r = self.item_list();
         self.vars = saved_vars;
         self.range_depth = saved_range;
+        let literals = std::mem::replace(&mut self.literals, saved_literals);
         self.leave();
         let (root, end) = r?;
         let end = match end {
@@ -550,11 +570,11 @@ impl<'t> Parser<'_, 't> {
                 ))
             }
         };
-        self.add(Tree {
+        self.add(ParsedTree {
             name: name.clone(),
             parse_name: self.parse_name.clone(),
-            text: self.text.clone(),
             root,
+            literals,
         })?;
         Ok(Node::Template(Box::new(TemplateCall {
             pos: t.start,
@@ -814,9 +834,10 @@ impl<'t> Parser<'_, 't> {
             }
             TokenKind::String | TokenKind::RawString => {
                 let s = unquote(val).map_err(|m| self.errorf_at(m, span))?;
+                self.literals.push(s);
                 e(ExprKind::String {
                     quoted: val.to_string(),
-                    text: Rc::from(s.as_str()),
+                    lit: self.literals.len() - 1,
                 })
             }
             _ => {

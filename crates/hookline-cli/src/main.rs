@@ -6,6 +6,7 @@ mod completions;
 mod limits;
 mod link;
 mod lint;
+mod parallel;
 mod plan;
 mod run;
 mod template;

@@ -155,6 +155,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.limits = limits.render;
     req.skip_schema_validation = skip_schema;
     req.retain_intermediates = true;
+    req.parse_map = Some(crate::parallel::parse_map);
     let mut rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
         let text = e.helm_text();
         let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();

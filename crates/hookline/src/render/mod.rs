@@ -122,23 +122,29 @@ fn render_with_engine(
     limits: &RenderLimits,
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
-    let t = parse_all(inputs, helm, env, limits)?;
+    let t = parse_all(inputs, helm, env, limits, None)?;
     let out = execute_all(inputs, &t, helm, limits)?;
     Ok((out, t))
 }
 
-/// Helm's parse of every template into one set (pkg/engine/engine.go `render`).
+/// Helm's parse of every template into one set (pkg/engine/engine.go `render`): in Helm's
+/// order, the first error in that order wins. `map` may run the parses on several threads
+/// (see [`TemplateRequest::parse_map`]).
 fn parse_all(
     inputs: &RenderInputs,
     helm: HelmVersion,
     env: Rc<RefCell<FuncEnv>>,
     limits: &RenderLimits,
+    map: Option<gotemplate::ParseMap>,
 ) -> Result<Templates, RenderError> {
     let mut t = engine(helm, env, limits);
-    for tpl in &inputs.templates {
-        t.add_shared(&tpl.name, tpl.source.clone())
-            .map_err(|e| errors::parse_error(&tpl.name, &e))?;
-    }
+    let texts: Vec<(&str, Rc<str>)> = inputs
+        .templates
+        .iter()
+        .map(|tpl| (tpl.name.as_str(), tpl.source.clone()))
+        .collect();
+    t.add_all(&texts, map)
+        .map_err(|(i, e)| errors::parse_error(&inputs.templates[i].name, &e))?;
     Ok(t)
 }
 
@@ -229,6 +235,9 @@ pub struct TemplateRequest {
     /// [`ChartRender::retained`] instead of freeing it: a command that exits right after one
     /// render can skip the work of freeing hundreds of thousands of small allocations.
     pub retain_intermediates: bool,
+    /// How to run the parses of the chart's templates: `None` one after the other; a host
+    /// with threads (the CLI) passes one that spreads them (the core itself has no threads).
+    pub parse_map: Option<gotemplate::ParseMap>,
 }
 
 impl TemplateRequest {
@@ -248,6 +257,7 @@ impl TemplateRequest {
             limits: RenderLimits::default(),
             skip_schema_validation: false,
             retain_intermediates: false,
+            parse_map: None,
         }
     }
 }
@@ -362,8 +372,8 @@ pub fn render_chart_reusing(
         }
         None => {
             let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
-            let engine =
-                parse_all(&inputs, req.helm, env.clone(), &req.limits).map_err(during_render)?;
+            let engine = parse_all(&inputs, req.helm, env.clone(), &req.limits, req.parse_map)
+                .map_err(during_render)?;
             (engine, env)
         }
     };
