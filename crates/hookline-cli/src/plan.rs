@@ -142,7 +142,11 @@ pub fn run(args: &[String]) -> Result<String, String> {
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
         render.crd_documents_ahead = crds;
-        simulate(&scenario, &mut render)
+        let plan = simulate(&scenario, &mut render);
+        // The process ends after printing: freeing the chart, its parse trees and the CRDs
+        // piece by piece would only cost time (as `template` does).
+        std::mem::forget(render);
+        plan
     } else {
         let content =
             std::fs::read_to_string(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
@@ -153,14 +157,16 @@ pub fn run(args: &[String]) -> Result<String, String> {
         let mut render = FixedRender::new(split_template_output(&content, &name));
         simulate(&scenario, &mut render)
     };
-    match format.as_str() {
+    let out = match format.as_str() {
         "text" => Ok(plan.to_text()),
         "markdown" | "md" => Ok(plan.to_review_markdown(link_url.as_deref())),
         "svg" => Ok(plan.to_svg()),
         _ => serde_json::to_string_pretty(&plan)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
-    }
+    };
+    std::mem::forget(plan);
+    out
 }
 
 /// The chart's crds/ files decoded on other threads while the first step renders (large

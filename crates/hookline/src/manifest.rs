@@ -3,7 +3,8 @@
 //! Source: Helm `pkg/release/v1/util/manifest_sorter.go:77-244` and `manifest.go:28-60`
 //! (v4.2.4; identical in v3.21.4 under `pkg/releaseutil`).
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::hooks::{self, Hook};
 use crate::kind_order::{self, KindOrder};
@@ -187,6 +188,15 @@ pub fn split_rendered(
     split_rendered_refs(files.iter().collect(), order, helm)
 }
 
+thread_local! {
+    /// The documents the last [`split_rendered_refs`] on this thread decoded, by template path
+    /// (in file order). A scenario renders its chart for every install and upgrade, and the
+    /// playground on every edit; most documents come out the same, and a document's head
+    /// depends on its path, position and text only, so those are not decoded again. Only
+    /// the last split's documents are kept.
+    static LAST_SPLIT: RefCell<HashMap<String, Vec<Document>>> = RefCell::new(HashMap::new());
+}
+
 /// [`split_rendered`] of borrowed files (no copy of the rendered texts).
 pub fn split_rendered_refs(
     mut files: Vec<&RenderedFile>,
@@ -194,21 +204,31 @@ pub fn split_rendered_refs(
     helm: HelmVersion,
 ) -> Result<SortedManifests, ManifestError> {
     crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
+    let previous = LAST_SPLIT.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    let mut decoded: HashMap<String, Vec<Document>> = HashMap::new();
     let mut out = SortedManifests::default();
     for file in files {
         let base = file.path.rsplit('/').next().unwrap_or(&file.path);
         if base.starts_with('_') || file.content.trim().is_empty() {
             continue;
         }
+        let before = previous.get(&file.path);
+        let mut docs = Vec::new();
         for (index, doc) in split_document_slices(&file.content).into_iter().enumerate() {
-            let document = parse_head(&file.path, index, doc)?;
+            let document = match before.and_then(|b| b.get(index)) {
+                Some(d) if d.content == doc => d.clone(),
+                _ => parse_head(&file.path, index, doc)?,
+            };
+            docs.push(document.clone());
             match hooks::classify(document) {
                 hooks::Classified::Resource(r) => out.resources.push(r),
                 hooks::Classified::Hook(h) => out.hooks.push(h),
                 hooks::Classified::Dropped(d) => out.dropped.push(d),
             }
         }
+        decoded.insert(file.path.clone(), docs);
     }
+    LAST_SPLIT.with(|c| *c.borrow_mut() = decoded);
     crate::stable_sort::sort_by(&mut out.hooks, |a, b| {
         kind_order::compare(&a.kind, &b.kind, KindOrder::Install, helm)
     });
@@ -252,5 +272,37 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("YAML parse error on c/templates/j.yaml"));
+    }
+
+    #[test]
+    fn a_second_split_reuses_unchanged_documents_and_decodes_changed_ones() {
+        let job = |weight: &str| {
+            RenderedFile {
+            path: "c/templates/j.yaml".into(),
+            content: format!(
+                "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: \"{weight}\"\n---\nkind: ConfigMap\nmetadata:\n  name: c\n"
+            ),
+        }
+        };
+        let split = |f: &RenderedFile| {
+            split_rendered(std::slice::from_ref(f), KindOrder::Install, HelmVersion::V4).unwrap()
+        };
+        let first = split(&job("5"));
+        let again = split(&job("5"));
+        assert_eq!(first.hooks, again.hooks);
+        assert_eq!(first.resources, again.resources);
+        // the hook changed, the config map did not
+        let changed = split(&job("6"));
+        assert_eq!(changed.hooks[0].weight, 6);
+        assert_eq!(changed.resources, first.resources);
+        // the same text under another path is decoded for that path
+        let mut moved = job("6");
+        moved.path = "c/templates/k.yaml".into();
+        let moved = split(&moved);
+        assert_eq!(moved.resources[0].path, "c/templates/k.yaml");
+        // a document that no longer decodes is an error, not the remembered head
+        let mut broken = job("6");
+        broken.content = broken.content.replace("name: j", "name: [j");
+        assert!(split_rendered(&[broken], KindOrder::Install, HelmVersion::V4).is_err());
     }
 }

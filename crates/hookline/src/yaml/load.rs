@@ -84,32 +84,39 @@ pub(crate) fn reader_rejects(c: char) -> bool {
 /// controls other than tab, LF and CR, and DEL; C1 controls other than NEL (`C2 80`..`C2 9F`);
 /// U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`). Surrogates cannot occur in a `str`.
 pub(crate) fn has_rejected_char(src: &str) -> bool {
+    const N: usize = 16;
     let b = src.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if (0x20..0x7F).contains(&c) {
-            i += 1;
-            continue;
+    let chunks = b.chunks_exact(N);
+    let tail = b.len() - chunks.remainder().len();
+    // N bytes at a time: most text is printable ASCII and newlines only.
+    for (n, chunk) in chunks.enumerate() {
+        let plain = chunk.iter().fold(true, |ok, &c| {
+            ok & ((0x20..0x7F).contains(&c) | (c == b'\n'))
+        });
+        if !plain && (n * N..n * N + N).any(|k| rejected_at(b, k)) {
+            return true;
         }
-        match c {
-            b'\t' | b'\n' | b'\r' => {}
-            0..=0x7F => return true,
-            // lead bytes: the next bytes exist in valid UTF-8
-            0xC2 if (0x80..=0x9F).contains(&b[i + 1]) && b[i + 1] != 0x85 => return true,
-            0xEF if b[i + 1] == 0xBF && matches!(b[i + 2], 0xBE | 0xBF) => return true,
-            _ => {}
-        }
-        i += 1;
     }
-    false
+    (tail..b.len()).any(|k| rejected_at(b, k))
+}
+
+/// Whether the byte at `k` is, or starts, a rejected character (continuation bytes are not).
+fn rejected_at(b: &[u8], k: usize) -> bool {
+    match b[k] {
+        b'\t' | b'\n' | b'\r' | 0x20..=0x7E => false,
+        0..=0x7F => true,
+        // lead bytes: the next bytes exist in valid UTF-8
+        0xC2 => (0x80..=0x9F).contains(&b[k + 1]) && b[k + 1] != 0x85,
+        0xEF => b[k + 1] == 0xBF && matches!(b[k + 2], 0xBE | 0xBF),
+        _ => false,
+    }
 }
 
 struct Builder<'a> {
     nodes: Vec<Node<'a>>,
 }
 
-fn syntax_error(e: ParseError) -> YamlError {
+fn syntax_error(e: &ParseError) -> YamlError {
     let line = e.go_line();
     let where_ = if line != 0 {
         format!("line {line}: ")
@@ -144,7 +151,7 @@ fn build(
     let mut in_doc = false;
     let mut root: Option<usize> = None;
     while let Some(ev) = parser.next() {
-        let (ev, mark) = ev.map_err(syntax_error)?;
+        let (ev, mark) = ev.map_err(|e| syntax_error(&e))?;
         let (kind, anchor) = match ev {
             Event::StreamStart => continue,
             Event::StreamEnd => break,

@@ -170,7 +170,8 @@ fn utf8_width(b: u8) -> usize {
     }
 }
 
-type R<T> = Result<T, ParseError>;
+/// Errors are rare: boxed, they keep every `Result` on the hot path small.
+type R<T> = Result<T, Box<ParseError>>;
 
 /// A scalar's text while it is scanned: a byte span of the source as long as the text is
 /// one run of it, a string of its own once it is not (folded lines, escapes).
@@ -276,6 +277,10 @@ struct Scanner<'a> {
     /// token number → index in `simple_keys` (few entries: one per flow level at most).
     simple_keys_by_tok: Vec<(usize, usize)>,
     flow_level: usize,
+    /// The scalar scanners' line-break buffers, kept between scalars (no allocation per
+    /// scalar that ends a line).
+    leading_break: String,
+    trailing_breaks: String,
 }
 
 impl<'a> Scanner<'a> {
@@ -296,6 +301,8 @@ impl<'a> Scanner<'a> {
             simple_keys: Vec::new(),
             simple_keys_by_tok: Vec::new(),
             flow_level: 0,
+            leading_break: String::new(),
+            trailing_breaks: String::new(),
         }
     }
 
@@ -321,13 +328,13 @@ impl<'a> Scanner<'a> {
         self.pos >= self.src.len()
     }
 
-    fn err(&self, context_mark: Mark, problem: impl Into<String>) -> ParseError {
-        ParseError {
+    fn err(&self, context_mark: Mark, problem: impl Into<String>) -> Box<ParseError> {
+        Box::new(ParseError {
             scanner: true,
             problem: problem.into(),
             problem_mark: self.mark,
             context_mark,
-        }
+        })
     }
 
     fn skip(&mut self) {
@@ -1175,8 +1182,10 @@ impl<'a> Scanner<'a> {
         }
         let src = self.src;
         let mut s = Text::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let mut leading_break = std::mem::take(&mut self.leading_break);
+        let mut trailing_breaks = std::mem::take(&mut self.trailing_breaks);
+        leading_break.clear();
+        trailing_breaks.clear();
         self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         let mut leading_blank = false;
         while self.mark.column == indent && !self.at_end() {
@@ -1208,6 +1217,8 @@ impl<'a> Scanner<'a> {
         } else {
             ScalarStyle::Folded
         };
+        self.leading_break = leading_break;
+        self.trailing_breaks = trailing_breaks;
         Ok(Token {
             kind: Tok::Scalar(s.finish(src), style),
             start,
@@ -1268,8 +1279,10 @@ impl<'a> Scanner<'a> {
         self.skip();
         let src = self.src;
         let mut s = Text::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let mut leading_break = std::mem::take(&mut self.leading_break);
+        let mut trailing_breaks = std::mem::take(&mut self.trailing_breaks);
+        leading_break.clear();
+        trailing_breaks.clear();
         let mut whitespaces = Text::new();
         loop {
             if self.doc_indicator_here() {
@@ -1406,6 +1419,8 @@ impl<'a> Scanner<'a> {
         } else {
             ScalarStyle::DoubleQuoted
         };
+        self.leading_break = leading_break;
+        self.trailing_breaks = trailing_breaks;
         Ok(Token {
             kind: Tok::Scalar(s.finish(src), style),
             start,
@@ -1416,8 +1431,10 @@ impl<'a> Scanner<'a> {
     fn scan_plain_scalar(&mut self) -> R<Token<'a>> {
         let src = self.src;
         let mut s = Text::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let mut leading_break = std::mem::take(&mut self.leading_break);
+        let mut trailing_breaks = std::mem::take(&mut self.trailing_breaks);
+        leading_break.clear();
+        trailing_breaks.clear();
         let mut whitespaces = Text::new();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
@@ -1499,6 +1516,8 @@ impl<'a> Scanner<'a> {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
+        self.leading_break = leading_break;
+        self.trailing_breaks = trailing_breaks;
         Ok(Token {
             kind: Tok::Scalar(s.finish(src), ScalarStyle::Plain),
             start,
@@ -1572,13 +1591,13 @@ pub(crate) struct Parser<'a> {
     done: bool,
 }
 
-fn perr(problem: &str, problem_mark: Mark, context_mark: Mark) -> ParseError {
-    ParseError {
+fn perr(problem: &str, problem_mark: Mark, context_mark: Mark) -> Box<ParseError> {
+    Box::new(ParseError {
         scanner: false,
         problem: problem.to_string(),
         problem_mark,
         context_mark,
-    }
+    })
 }
 
 /// The head token's kind and marks (its text stays in the queue until it is taken).
