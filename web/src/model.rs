@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use hookline::playground::{self, Input, RenderedFileView};
-use hookline::{HelmVersion, Plan, RenderedFile};
+use hookline::{HelmVersion, Plan};
 use serde::{Deserialize, Serialize};
 
 /// Everything the user can change; saved to localStorage and carried by share links.
@@ -465,30 +465,20 @@ impl Computed {
 /// Run the core and prepare its output.
 pub fn compute(ws: &Workspace) -> Computed {
     let out = playground::run(&build_input(ws, None));
-    let files: Vec<RenderedFile> = out
-        .rendered
-        .iter()
-        .map(|f| RenderedFile {
-            path: f.path.clone(),
-            content: f.content.clone(),
-        })
-        .collect();
     let mut hooks = BTreeMap::new();
-    if let Ok(r) = hookline::render_files(&files, ws.helm_version()) {
-        for h in &r.manifests.hooks {
-            hooks.insert(
-                (h.kind.clone(), h.name.clone()),
-                HookInfo {
-                    policies: h
-                        .effective_delete_policies()
-                        .iter()
-                        .map(|p| p.as_str().to_string())
-                        .collect(),
-                    default_policy: h.delete_policies.is_empty(),
-                    path: h.doc.path.clone(),
-                },
-            );
-        }
+    for h in &out.hooks {
+        hooks.insert(
+            (h.kind.clone(), h.name.clone()),
+            HookInfo {
+                policies: h
+                    .effective_delete_policies()
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
+                default_policy: h.delete_policies.is_empty(),
+                path: h.doc.path.clone(),
+            },
+        );
     }
     let diagnostics = out
         .diagnostics

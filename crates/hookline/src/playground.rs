@@ -89,6 +89,9 @@ pub struct Output {
     /// `hookline lint` findings, when [`Input::lint`] asked for them.
     #[serde(skip_deserializing)]
     pub findings: Vec<crate::lint::Finding>,
+    /// The hooks of [`Output::rendered`], as the render split them.
+    #[serde(skip)]
+    pub hooks: Vec<crate::Hook>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,14 +203,17 @@ pub fn run_with_scenario(input: &Input, scenario: Scenario) -> Output {
             content: f.content.clone(),
         })
         .collect();
-    if let Err(e) = lifecycle::render_files(&files, scenario.helm) {
-        out.diagnostics.push(diagnostic(
-            &files.first().map(|f| f.path.clone()).unwrap_or_default(),
-            0,
-            0,
-            e,
-        ));
-        return out;
+    match lifecycle::render_files(&files, scenario.helm) {
+        Ok(r) => out.hooks = r.manifests.hooks,
+        Err(e) => {
+            out.diagnostics.push(diagnostic(
+                &files.first().map(|f| f.path.clone()).unwrap_or_default(),
+                0,
+                0,
+                e,
+            ));
+            return out;
+        }
     }
     let mut render = FixedRender::new(files);
     out.plan = Some(lifecycle::simulate(&scenario, &mut render));
@@ -252,6 +258,7 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
         )
         .findings;
     }
+    out.hooks = std::mem::take(&mut renderer.first_hooks);
     if let Some(r) = &renderer.first_render {
         out.rendered = r
             .files

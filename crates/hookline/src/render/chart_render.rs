@@ -24,6 +24,9 @@ pub struct ChartRenderer {
     pub last_error: Option<TemplateError>,
     /// The first successful render (what the playground shows as "rendered manifests").
     pub first_render: Option<super::Rendered>,
+    /// The hooks of that render, as it split them (the playground's timeline describes them
+    /// without splitting the output a second time).
+    pub first_hooks: Vec<crate::Hook>,
     /// Each CRD file's documents, decoded once: crds/ files are not templates, so every render
     /// of a scenario sees the same bytes (kept by identity of the shared buffer), and decoding
     /// large CRDs is most of a step's work.
@@ -67,6 +70,7 @@ impl ChartRenderer {
             base_values: Map::new(),
             last_error: None,
             first_render: None,
+            first_hooks: Vec::new(),
             crd_cache: Vec::new(),
             crd_documents_ahead: None,
             parsed: None,
@@ -119,6 +123,7 @@ impl Render for ChartRenderer {
         self.last_error = None;
         if self.first_render.is_none() {
             self.first_render = Some(r.rendered.clone());
+            self.first_hooks = r.sorted.hooks.clone();
         }
         if !r.crds.is_empty() {
             if let Some(ahead) = self.crd_documents_ahead.take() {
