@@ -27,6 +27,9 @@ stage "clippy (wasm32)" cargo clippy -p hookline -p hookline-web --target wasm32
 # The playground alone builds hookline without `crypto` (served by web/crypto): lint that path too.
 stage "clippy (wasm32, no crypto)" cargo clippy -p hookline-web --target wasm32-unknown-unknown -- -D warnings
 stage "native tests" cargo test --workspace --exclude hookline-web --exclude hookline-cluster
+# The playground's own unit tests (model, scenario text, share state) are plain Rust: run them
+# natively too (web/tests holds the wasm-only ones, run in Chromium below).
+stage "web unit tests (native)" cargo test -p hookline-web --lib
 # kube-rs is compiled only here: the executor of `hookline run` against the fake API server
 # (the whole conformance table over HTTP, tokio's paused clock), and the CLI with `cluster`.
 cluster_stage() {
