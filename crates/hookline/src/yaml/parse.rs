@@ -160,6 +160,54 @@ fn is_alpha(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
+// Classes of ASCII bytes, for the runs the scanner takes a byte at a time: a run stops at
+// a byte whose class shares a bit with the run's mask (the same answer as the run's `stop`
+// function, which decides the other characters).
+const BREAKZ: u8 = 1;
+const BLANKZ: u8 = 2;
+const COLON: u8 = 4;
+const FLOW_INDICATOR: u8 = 8;
+const SINGLE_QUOTE: u8 = 16;
+const DOUBLE_QUOTE: u8 = 32;
+const BACKSLASH: u8 = 64;
+const NOT_ALPHA: u8 = 128;
+
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        let mut k = 0;
+        if c == 0 || c == b'\r' || c == b'\n' {
+            k |= BREAKZ | BLANKZ;
+        }
+        if c == b' ' || c == b'\t' {
+            k |= BLANKZ;
+        }
+        if c == b':' {
+            k |= COLON;
+        }
+        if matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}') {
+            k |= FLOW_INDICATOR;
+        }
+        if c == b'\'' {
+            k |= SINGLE_QUOTE;
+        }
+        if c == b'"' {
+            k |= DOUBLE_QUOTE;
+        }
+        if c == b'\\' {
+            k |= BACKSLASH;
+        }
+        if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+            k |= NOT_ALPHA;
+        }
+        t[i] = k;
+        i += 1;
+    }
+    t
+};
+
 /// Length of the UTF-8 sequence a lead byte starts.
 fn utf8_width(b: u8) -> usize {
     match b {
@@ -375,19 +423,29 @@ impl<'a> Scanner<'a> {
 
     /// Skip characters (on this line) while they are not `stop`; returns where the run began.
     /// One pass over the bytes instead of a call per character (block scalars and comments
-    /// hold most of a chart's bytes).
-    fn skip_run(&mut self, stop: impl Fn(char) -> bool) -> usize {
+    /// hold most of a chart's bytes). ASCII bytes stop the run when their class shares a bit
+    /// with `mask`, which must give `stop`'s answer for them.
+    fn skip_run(&mut self, mask: u8, stop: impl Fn(char) -> bool) -> usize {
         let b = self.src.as_bytes();
         let start = self.pos;
         let mut p = start;
         // characters skipped that are not single bytes, each counted once in the marks
         let mut extra = 0;
         loop {
-            while p < b.len() && b[p] < 0x80 && !stop(b[p] as char) {
+            while let Some(&c) = b.get(p) {
+                if c >= 0x80 || ASCII_CLASS[c as usize] & mask != 0 {
+                    break;
+                }
+                debug_assert!(!stop(c as char));
                 p += 1;
             }
-            if p >= b.len() || b[p] < 0x80 {
-                break;
+            match b.get(p) {
+                Some(&c) if c >= 0x80 => {}
+                Some(&c) => {
+                    debug_assert!(stop(c as char));
+                    break;
+                }
+                None => break,
             }
             let ch = self.src[p..].chars().next().unwrap_or('\0');
             if stop(ch) {
@@ -417,8 +475,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// `read` repeated while the characters (on this line) are not `stop`.
-    fn read_run(&mut self, s: &mut Text, stop: impl Fn(char) -> bool) {
-        let start = self.skip_run(stop);
+    fn read_run(&mut self, s: &mut Text, mask: u8, stop: impl Fn(char) -> bool) {
+        let start = self.skip_run(mask, stop);
         s.push_span(self.src, start, self.pos);
     }
 
@@ -850,7 +908,7 @@ impl<'a> Scanner<'a> {
         let start = self.mark;
         self.skip();
         let mut s = Text::new();
-        self.read_run(&mut s, |c| !is_alpha(c));
+        self.read_run(&mut s, NOT_ALPHA, |c| !is_alpha(c));
         let end = self.mark;
         let c = self.ch(0);
         if s.is_empty()
@@ -1042,7 +1100,7 @@ impl<'a> Scanner<'a> {
                 self.skip();
             }
             if self.ch(0) == '#' {
-                self.skip_run(is_breakz);
+                self.skip_run(BREAKZ, is_breakz);
             }
             if is_break(self.ch(0)) {
                 self.skip_line();
@@ -1103,7 +1161,7 @@ impl<'a> Scanner<'a> {
             self.skip();
         }
         if self.ch(0) == '#' {
-            self.skip_run(is_breakz);
+            self.skip_run(BREAKZ, is_breakz);
         }
         if !is_breakz(self.ch(0)) {
             return Err(self.err(start, "did not find expected comment or line break"));
@@ -1163,7 +1221,7 @@ impl<'a> Scanner<'a> {
             self.skip();
         }
         if self.ch(0) == '#' {
-            self.skip_run(is_breakz);
+            self.skip_run(BREAKZ, is_breakz);
         }
         if !is_breakz(self.ch(0)) {
             return Err(self.err(start, "did not find expected comment or line break"));
@@ -1202,7 +1260,7 @@ impl<'a> Scanner<'a> {
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
             // Past the end `ch` reads '\0', which `is_breakz` stops at.
-            self.read_run(&mut s, is_breakz);
+            self.read_run(&mut s, BREAKZ, is_breakz);
             self.read_line(&mut leading_break);
             self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         }
@@ -1368,7 +1426,12 @@ impl<'a> Scanner<'a> {
                     }
                 } else {
                     // A run of characters that need none of the checks above.
-                    self.read_run(&mut s, |c| {
+                    let mask = if single {
+                        BLANKZ | SINGLE_QUOTE
+                    } else {
+                        BLANKZ | DOUBLE_QUOTE | BACKSLASH
+                    };
+                    self.read_run(&mut s, mask, |c| {
                         is_blankz(c)
                             || (single && c == '\'')
                             || (!single && (c == '"' || c == '\\'))
@@ -1478,7 +1541,8 @@ impl<'a> Scanner<'a> {
                 // The characters that cannot end the scalar or need the checks above (with
                 // the blanks and breaks pending already written out) are taken as one run.
                 let flow = self.flow_level > 0;
-                self.read_run(&mut s, |c| {
+                let mask = BLANKZ | COLON | if flow { FLOW_INDICATOR } else { 0 };
+                self.read_run(&mut s, mask, |c| {
                     is_blankz(c)
                         || c == ':'
                         || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
