@@ -3,7 +3,9 @@
 //! and Sprig's `semver` / `semverCompare`.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -404,10 +406,43 @@ impl Constraints {
 }
 
 /// Sprig `semverCompare constraint version`.
+///
+/// Charts call it with the same few constraints and the cluster's one version over and over
+/// (kube-prometheus-stack: hundreds of times per render), and parsing a constraint runs
+/// several regular expressions: answers are remembered per (constraint, version) pair.
 pub fn semver_compare(a: &[Value]) -> R {
-    let c = Constraints::parse(str_arg(a, 0)).map_err(FuncError)?;
-    let v = Version::parse(str_arg(a, 1)).map_err(FuncError)?;
-    Ok(Value::Bool(c.check(&v)))
+    let (constraint, version) = (str_arg(a, 0), str_arg(a, 1));
+    // The length keeps the pair unambiguous whatever the two texts hold.
+    let key = format!("{}:{constraint}{version}", constraint.len());
+    COMPARED
+        .with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if let Some(hit) = memo.get(&key) {
+                return hit.clone();
+            }
+            let answer = compare_uncached(constraint, version);
+            if memo.len() >= COMPARED_CAP {
+                memo.clear();
+            }
+            memo.insert(key, answer.clone());
+            answer
+        })
+        .map(Value::Bool)
+        .map_err(FuncError)
+}
+
+fn compare_uncached(constraint: &str, version: &str) -> Result<bool, String> {
+    let c = Constraints::parse(constraint)?;
+    let v = Version::parse(version)?;
+    Ok(c.check(&v))
+}
+
+/// How many answers [`semver_compare`] keeps before starting over.
+const COMPARED_CAP: usize = 1024;
+
+thread_local! {
+    /// "LEN:constraint version" (no space) → answer.
+    static COMPARED: RefCell<HashMap<String, Result<bool, String>>> = RefCell::new(HashMap::new());
 }
 
 /// The `*semver.Version` host object returned by `semver`.
@@ -523,4 +558,49 @@ impl Object for SemverObject {
 pub fn semver(a: &[Value]) -> R {
     let v = Version::parse(str_arg(a, 0)).map_err(FuncError)?;
     Ok(Value::Object(Rc::new(SemverObject(v))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compare(c: &str, v: &str) -> Result<bool, String> {
+        semver_compare(&[Value::String(c.into()), Value::String(v.into())])
+            .map(|v| matches!(v, Value::Bool(true)))
+            .map_err(|e| e.0)
+    }
+
+    #[test]
+    fn remembered_answers_and_errors_are_the_computed_ones() {
+        for (c, v) in [
+            (">=1.19-0", "v1.28.3"),
+            (">=1.19", "1.28.3-gke.100"),
+            ("<1.19-0", "1.18.20-eks-123"),
+            ("not a constraint", "1.0.0"),
+            (">=1.0", "not a version"),
+        ] {
+            let fresh = compare_uncached(c, v);
+            assert_eq!(compare(c, v), fresh, "{c} {v}: first call");
+            assert_eq!(compare(c, v), fresh, "{c} {v}: remembered");
+        }
+    }
+
+    #[test]
+    fn pairs_that_join_to_the_same_text_are_told_apart() {
+        // ">=1.2" + "3.0.0" and ">=1.23.0" + ".0"-like splits: the key carries the length.
+        assert_eq!(compare(">=1.2", "3.0.0"), Ok(true));
+        assert_eq!(
+            compare(">=1.23", ".0.0"),
+            compare_uncached(">=1.23", ".0.0")
+        );
+        assert_eq!(compare(">=1.2", "3.0.0"), Ok(true));
+    }
+
+    #[test]
+    fn the_memory_starts_over_when_full() {
+        for i in 0..COMPARED_CAP + 10 {
+            assert_eq!(compare(">=1.0", &format!("1.{i}.0")), Ok(true));
+        }
+        assert!(COMPARED.with(|m| m.borrow().len()) <= COMPARED_CAP);
+    }
 }
