@@ -28,9 +28,11 @@ import base64
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -192,7 +194,7 @@ def rand_tree(r, depth=0):
             return r.choice([True, False])
         return None
     if k < 0.65:
-        return {rand_key(r): rand_tree(r, depth + 1) for _ in range(r.randint(0, 5))}
+        return rand_mapping(r, depth)
     return [rand_tree(r, depth + 1) for _ in range(r.randint(0, 4))]
 
 
@@ -200,6 +202,76 @@ def rand_key(r):
     if r.random() < 0.7:
         return r.choice(WORDS + KEYWORDS[:20])
     return rand_string(r)
+
+
+def rand_mapping(r, depth):
+    # Only key sets that go-yaml orders the same way whatever order it meets them in. Its key
+    # order (keyList.Less in yaml.v2 and yaml.v3; sigs.k8s.io/yaml's copy) is not a total order
+    # for some mixes of digits and letters ("0777" < "0x1F" < "1" < "0777") and overflows on
+    # digit runs of 19 and more; Go's sort then depends on the map's random iteration order, and
+    # helm's own output changes from run to run.
+    while True:
+        keys = list(dict.fromkeys(rand_key(r) for _ in range(r.randint(0, 5))))
+        if totally_ordered(keys):
+            return {k: rand_tree(r, depth + 1) for k in keys}
+
+
+def totally_ordered(keys):
+    for less in (lambda a, b: go_yaml_key_less(a, b, True), lambda a, b: go_yaml_key_less(a, b, False)):
+        for a in keys:
+            for b in keys:
+                if a != b and less(a, b) == less(b, a):
+                    return False
+                for c in keys:
+                    if less(a, b) and less(b, c) and not less(a, c):
+                        return False
+    return True
+
+
+def go_yaml_key_less(a, b, digits_rule):
+    """keyList.Less for two string keys; digits_rule: yaml.v3's letter-after-digit rule."""
+    def is_digit(ch):
+        return unicodedata.category(ch) == "Nd"
+
+    def is_letter(ch):
+        return unicodedata.category(ch).startswith("L")
+
+    def int64(n):
+        n &= (1 << 64) - 1
+        return n - (1 << 64) if n >= 1 << 63 else n
+
+    digits = False
+    for i in range(min(len(a), len(b))):
+        if a[i] == b[i]:
+            digits = is_digit(a[i])
+            continue
+        al, bl = is_letter(a[i]), is_letter(b[i])
+        if al and bl:
+            return a[i] < b[i]
+        if al or bl:
+            return al if digits_rule and digits else bl
+        an = bn = 0
+        if a[i] == "0" or b[i] == "0":
+            for j in range(i - 1, -1, -1):
+                if not is_digit(a[j]):
+                    break
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+        ai = i
+        while ai < len(a) and is_digit(a[ai]):
+            an = int64(an * 10 + ord(a[ai]) - ord("0"))
+            ai += 1
+        bi = i
+        while bi < len(b) and is_digit(b[bi]):
+            bn = int64(bn * 10 + ord(b[bi]) - ord("0"))
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return a[i] < b[i]
+    return len(a) < len(b)
 
 
 def random_cases(seed, count):
