@@ -47,6 +47,8 @@ pub enum Outcome {
 }
 
 pub fn run(args: &[String]) -> Outcome {
+    // One render, one split: nothing to reuse later.
+    hookline::manifest::remember_splits(false);
     match parse_and_render(args) {
         Ok(s) => Outcome::Ok(s),
         Err(e) => Outcome::Err(e),

@@ -196,6 +196,19 @@ thread_local! {
     /// depends on its path, position and text only, so those are not decoded again. Only
     /// the last split's documents are kept.
     static LAST_SPLIT: RefCell<HashMap<String, Vec<Document>>> = RefCell::new(HashMap::new());
+    /// Whether splits on this thread keep their documents for the next one (see
+    /// [`remember_splits`]).
+    static REMEMBER: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether [`split_rendered_refs`] keeps each split's documents on this thread for the next
+/// split (on by default). A one-shot `hookline template` renders once: a copy of every
+/// document kept for a second split that never comes only adds to its peak memory.
+pub fn remember_splits(on: bool) {
+    REMEMBER.with(|r| r.set(on));
+    if !on {
+        LAST_SPLIT.with(|c| c.borrow_mut().clear());
+    }
 }
 
 /// [`split_rendered`] of borrowed files (no copy of the rendered texts).
@@ -206,6 +219,7 @@ pub fn split_rendered_refs(
 ) -> Result<SortedManifests, ManifestError> {
     crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let previous = LAST_SPLIT.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    let remember = REMEMBER.with(|r| r.get());
     let mut decoded: HashMap<String, Vec<Document>> = HashMap::new();
     let mut out = SortedManifests::default();
     for file in files {
@@ -220,14 +234,18 @@ pub fn split_rendered_refs(
                 Some(d) if d.content == doc => d.clone(),
                 _ => parse_head(&file.path, index, doc)?,
             };
-            docs.push(document.clone());
+            if remember {
+                docs.push(document.clone());
+            }
             match hooks::classify(document) {
                 hooks::Classified::Resource(r) => out.resources.push(r),
                 hooks::Classified::Hook(h) => out.hooks.push(h),
                 hooks::Classified::Dropped(d) => out.dropped.push(d),
             }
         }
-        decoded.insert(file.path.clone(), docs);
+        if remember {
+            decoded.insert(file.path.clone(), docs);
+        }
     }
     LAST_SPLIT.with(|c| *c.borrow_mut() = decoded);
     crate::stable_sort::sort_by(&mut out.hooks, |a, b| {
@@ -305,5 +323,39 @@ mod tests {
         let mut broken = job("6");
         broken.content = broken.content.replace("name: j", "name: [j");
         assert!(split_rendered(&[broken], KindOrder::Install, HelmVersion::V4).is_err());
+    }
+
+    #[test]
+    fn splits_keep_nothing_when_told_not_to_remember() {
+        let file = RenderedFile {
+            path: "c/templates/cm.yaml".into(),
+            content: "kind: ConfigMap\nmetadata:\n  name: c\n".into(),
+        };
+        let kept = || LAST_SPLIT.with(|c| c.borrow().len());
+        split_rendered(
+            std::slice::from_ref(&file),
+            KindOrder::Install,
+            HelmVersion::V4,
+        )
+        .unwrap();
+        assert_eq!(kept(), 1);
+        remember_splits(false);
+        assert_eq!(kept(), 0);
+        let sorted = split_rendered(
+            std::slice::from_ref(&file),
+            KindOrder::Install,
+            HelmVersion::V4,
+        )
+        .unwrap();
+        assert_eq!(sorted.resources.len(), 1);
+        assert_eq!(kept(), 0);
+        remember_splits(true);
+        split_rendered(
+            std::slice::from_ref(&file),
+            KindOrder::Install,
+            HelmVersion::V4,
+        )
+        .unwrap();
+        assert_eq!(kept(), 1);
     }
 }
