@@ -369,6 +369,45 @@ mod tests {
     }
 
     #[test]
+    fn crds_decoded_for_an_earlier_run_are_reused_only_while_unchanged() {
+        let run_with = |crd: &str| {
+            let mut files = BTreeMap::new();
+            files.insert(
+                "Chart.yaml".to_string(),
+                "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
+            );
+            files.insert(
+                "templates/cm.yaml".to_string(),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n".to_string(),
+            );
+            files.insert("crds/crd.yaml".to_string(), crd.to_string());
+            let out = run(&Input {
+                files,
+                ..Input::default()
+            });
+            let plan = out.plan.map(|p| serde_json::to_string(&p).unwrap());
+            (plan, out.diagnostics)
+        };
+        let crd = |name: &str| {
+            format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: {name}\n")
+        };
+        for _ in 0..2 {
+            let (plan, diags) = run_with(&crd("widgets.example.com"));
+            assert!(diags.is_empty(), "{diags:?}");
+            assert!(plan.unwrap().contains("widgets.example.com"));
+        }
+        // The same file with other bytes: decoded again, not the earlier run's documents.
+        let (plan, _) = run_with(&crd("gadgets.example.com"));
+        let plan = plan.unwrap();
+        assert!(plan.contains("gadgets.example.com") && !plan.contains("widgets.example.com"));
+        // A broken one fails the step with Helm's error, as on a first run.
+        let (plan, _) = run_with("kind: CustomResourceDefinition\nmetadata:\n  name: [x\n");
+        assert!(plan
+            .unwrap()
+            .contains("YAML parse error on demo/crds/crd.yaml: error converting YAML to JSON"));
+    }
+
+    #[test]
     fn a_chart_is_rendered_per_step() {
         let mut files = BTreeMap::new();
         files.insert(

@@ -3,6 +3,7 @@
 //! as `helm install`/`helm upgrade` render before they act (Helm v4 `pkg/action/install.go`,
 //! `upgrade.go`: `renderResources` with `ToRenderValues`).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gotemplate::{Map, Value};
@@ -39,6 +40,38 @@ pub struct ChartRenderer {
     pub crd_documents_ahead: Option<CrdDocumentsAhead>,
     /// The last render's parse trees, reused while the templates stay the same.
     parsed: Option<super::ParsedTemplates>,
+}
+
+thread_local! {
+    /// The CRD documents of the last renderer dropped on this thread, with their file's name
+    /// and bytes. The playground builds a renderer for every edit, and a chart's crds/ files
+    /// (megabytes of YAML in large charts, most of a render's decoding) rarely change between
+    /// edits; a CRD file's documents depend on its name and bytes only.
+    static LAST_CRDS: RefCell<Vec<DecodedCrdFile>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A CRD file's name, bytes and documents.
+type DecodedCrdFile = (String, Rc<[u8]>, Vec<Document>);
+
+/// The documents a dropped renderer decoded for this CRD file, if its name and bytes match.
+fn earlier_crd_documents(filename: &str, bytes: &[u8]) -> Option<Vec<Document>> {
+    LAST_CRDS.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c
+            .iter()
+            .position(|(name, data, _)| name == filename && **data == *bytes)?;
+        Some(c.swap_remove(i).2)
+    })
+}
+
+impl Drop for ChartRenderer {
+    fn drop(&mut self) {
+        let kept = std::mem::take(&mut self.crd_cache)
+            .into_iter()
+            .map(|(name, data, docs)| (name, data.bytes(), docs))
+            .collect();
+        LAST_CRDS.with(|c| *c.borrow_mut() = kept);
+    }
 }
 
 /// A source of CRD documents decoded ahead of time (see [`ChartRenderer::crd_documents_ahead`]).
@@ -151,10 +184,14 @@ impl Render for ChartRenderer {
                 crds.extend(docs.iter().cloned());
                 continue;
             }
-            let docs = crd_documents(&f.filename, &f.data.bytes())?;
+            let bytes = f.data.bytes();
             if let Some(e) = f.data.read_error() {
                 return Err(e.to_string());
             }
+            let docs = match earlier_crd_documents(&f.filename, &bytes) {
+                Some(docs) => docs,
+                None => crd_documents(&f.filename, &bytes)?,
+            };
             crds.extend(docs.iter().cloned());
             self.crd_cache
                 .push((f.filename.clone(), f.data.clone(), docs));
