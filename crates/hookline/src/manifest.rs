@@ -332,30 +332,23 @@ mod tests {
             content: "kind: ConfigMap\nmetadata:\n  name: c\n".into(),
         };
         let kept = || LAST_SPLIT.with(|c| c.borrow().len());
-        split_rendered(
-            std::slice::from_ref(&file),
-            KindOrder::Install,
-            HelmVersion::V4,
-        )
-        .unwrap();
+        let split = || {
+            split_rendered(
+                std::slice::from_ref(&file),
+                KindOrder::Install,
+                HelmVersion::V4,
+            )
+            .unwrap()
+        };
+        split();
         assert_eq!(kept(), 1);
         remember_splits(false);
         assert_eq!(kept(), 0);
-        let sorted = split_rendered(
-            std::slice::from_ref(&file),
-            KindOrder::Install,
-            HelmVersion::V4,
-        )
-        .unwrap();
+        let sorted = split();
         assert_eq!(sorted.resources.len(), 1);
         assert_eq!(kept(), 0);
         remember_splits(true);
-        split_rendered(
-            std::slice::from_ref(&file),
-            KindOrder::Install,
-            HelmVersion::V4,
-        )
-        .unwrap();
+        split();
         assert_eq!(kept(), 1);
     }
 }

@@ -351,6 +351,16 @@ pub fn lint(input: &Input) -> Vec<crate::lint::Finding> {
 mod tests {
     use super::*;
 
+    /// The files of a chart named `demo` (Chart.yaml) with `files` beside it.
+    fn demo_chart(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut all = BTreeMap::from([(
+            "Chart.yaml".to_string(),
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
+        )]);
+        all.extend(files.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+        all
+    }
+
     #[test]
     fn a_lone_manifest_is_planned() {
         let mut files = BTreeMap::new();
@@ -371,16 +381,13 @@ mod tests {
     #[test]
     fn crds_decoded_for_an_earlier_run_are_reused_only_while_unchanged() {
         let run_with = |crd: &str| {
-            let mut files = BTreeMap::new();
-            files.insert(
-                "Chart.yaml".to_string(),
-                "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
-            );
-            files.insert(
-                "templates/cm.yaml".to_string(),
-                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n".to_string(),
-            );
-            files.insert("crds/crd.yaml".to_string(), crd.to_string());
+            let files = demo_chart(&[
+                (
+                    "templates/cm.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+                ),
+                ("crds/crd.yaml", crd),
+            ]);
             let out = run(&Input {
                 files,
                 ..Input::default()
@@ -409,16 +416,13 @@ mod tests {
 
     #[test]
     fn a_chart_is_rendered_per_step() {
-        let mut files = BTreeMap::new();
-        files.insert(
-            "Chart.yaml".to_string(),
-            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
-        );
-        files.insert("values.yaml".to_string(), "tag: v1\n".to_string());
-        files.insert(
-            "templates/job.yaml".to_string(),
-            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate-{{ .Release.Revision }}\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n".to_string(),
-        );
+        let files = demo_chart(&[
+            ("values.yaml", "tag: v1\n"),
+            (
+                "templates/job.yaml",
+                "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate-{{ .Release.Revision }}\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n",
+            ),
+        ]);
         let out = run(&Input {
             files,
             scenario: "release: demo\nsteps:\n  - op: install\n  - op: upgrade\n".into(),
@@ -441,16 +445,10 @@ mod tests {
 
     #[test]
     fn a_template_error_points_at_its_line() {
-        let mut files = BTreeMap::new();
-        files.insert(
-            "Chart.yaml".to_string(),
-            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
-        );
-        files.insert(
-            "templates/cm.yaml".to_string(),
-            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ .Values.missing.deep }}\n"
-                .to_string(),
-        );
+        let files = demo_chart(&[(
+            "templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ .Values.missing.deep }}\n",
+        )]);
         let out = run(&Input {
             files,
             ..Input::default()
@@ -472,12 +470,7 @@ mod tests {
     #[test]
     fn lint_spans_name_the_input_paths() {
         let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: hook-succeeded\nspec:\n  backoffLimit: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: busybox}]\n";
-        let mut files = BTreeMap::new();
-        files.insert(
-            "Chart.yaml".to_string(),
-            "apiVersion: v2\nname: demo\nversion: 0.1.0\n".to_string(),
-        );
-        files.insert("templates/job.yaml".to_string(), hook.to_string());
+        let files = demo_chart(&[("templates/job.yaml", hook)]);
         let chart = Input {
             files,
             ..Input::default()
