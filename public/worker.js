@@ -1,6 +1,7 @@
 // The render (and lint) worker: instantiates the page's own WebAssembly.Module (sent by the
 // page, so it is neither fetched nor compiled again) through the same wasm-bindgen glue, then
-// runs jobs (JSON in, JSON out) until the page terminates it. The app's `main` runs on
+// runs jobs (JSON in, JSON out; a job carries only the files that changed since the worker's
+// last one: web/src/wire.rs) until the page terminates it. The app's `main` runs on
 // start-up too and returns at once: there is no window to mount on.
 let ready = null;
 
@@ -21,14 +22,14 @@ self.onmessage = (event) => {
   ready.then(async (glue) => {
     let reply;
     try {
-      let out = glue.runJob(msg.job);
+      let out = glue.runJob(msg.job, !!msg.reset, msg.remove || '');
       if (out === undefined || out === null) {
         // The render called a crypto function: fetch that module, then render again. The
         // page restarts its watchdog for the second run (fetching is not runaway work).
         self.postMessage({ id: msg.id, loading: true });
         await glue.loadCrypto();
         self.postMessage({ id: msg.id, loaded: true });
-        out = glue.runJob(msg.job);
+        out = glue.runJob(msg.job, !!msg.reset, msg.remove || '');
       }
       reply = { id: msg.id, out };
     } catch (e) {

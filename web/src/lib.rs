@@ -17,6 +17,7 @@ pub mod share;
 pub mod storage;
 pub mod timeline;
 pub mod view_settings;
+pub mod wire;
 pub mod worker;
 
 use hookline::kind_order::KindOrder;

@@ -13,6 +13,7 @@
 //! `wasm-bindgen-test`, or a browser without module workers), jobs run on the page instead.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use hookline::Plan;
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,7 @@ const MIN_NESTING: usize = 150;
 
 /// What the page asks of a worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(test, derive(PartialEq))]
 pub enum Job {
     /// Render, lint-free plan and diagnostics for the timeline.
     Compute(Workspace),
@@ -63,6 +65,12 @@ pub enum Answer {
 }
 
 impl Job {
+    pub fn workspace_mut(&mut self) -> &mut Workspace {
+        match self {
+            Job::Compute(ws) | Job::Compare(ws) | Job::Lint(ws) => ws,
+        }
+    }
+
     fn kind(&self) -> Kind {
         match self {
             Job::Compute(_) => Kind::Compute,
@@ -102,15 +110,25 @@ pub async fn run_loading_crypto(job: &Job) -> Answer {
     answer
 }
 
-/// The worker's entry point: a [`Job`] as JSON in, an [`Answer`] as JSON out, or nothing when
-/// the render called a crypto function before that module was there: the worker then awaits
-/// [`load_crypto`] and runs the job again. Synchronous, so that a trap or an exhausted stack
-/// reaches the worker's `catch` as an exception.
+thread_local! {
+    /// In a worker: the files of the last job (`crate::wire`).
+    static HELD: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The worker's entry point: a job as `crate::wire` posts it (its JSON, and the rest of its
+/// files' delta) in, an [`Answer`] as JSON out, or
+/// nothing when the render called a crypto function before that module was there: the worker
+/// then awaits [`load_crypto`] and runs the same message again. Synchronous, so that a trap or
+/// an exhausted stack reaches the worker's `catch` as an exception (the page then replaces
+/// the worker, and the files it held with it).
 #[wasm_bindgen(js_name = runJob)]
-pub fn run_json(job: &str) -> Result<Option<String>, JsError> {
-    let job: Job = serde_json::from_str(job).map_err(|e| JsError::new(&e.to_string()))?;
+pub fn run_json(job: &str, reset: bool, remove: &str) -> Result<Option<String>, JsError> {
+    let mut job = HELD
+        .with(|h| crate::wire::decode(job, reset, remove, &mut h.borrow_mut()))
+        .map_err(|e| JsError::new(&e.to_string()))?;
     gotemplate::reset_nesting_now();
     let answer = run(&job);
+    HELD.with(|h| crate::wire::give_back(&mut job, &mut h.borrow_mut()));
     if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
         return Ok(None);
     }
@@ -212,7 +230,7 @@ type Done = Box<dyn FnOnce(Outcome)>;
 
 struct Queued {
     kind: Kind,
-    json: String,
+    job: Job,
     /// Already run once into a stack overflow (run again with a lower nesting limit).
     retried: bool,
     done: Done,
@@ -221,7 +239,7 @@ struct Queued {
 struct Running {
     id: u32,
     kind: Kind,
-    json: String,
+    job: Job,
     retried: bool,
     started: f64,
     watchdog: i32,
@@ -248,6 +266,8 @@ struct Client {
     started: u32,
     /// The engine's nesting limit in the current worker, once it is ready.
     nesting: Option<u32>,
+    /// The files the current worker holds (`None`: a fresh worker, which gets them all).
+    held: Option<BTreeMap<String, String>>,
     next_id: u32,
     running: Option<Running>,
     queue: Vec<Queued>,
@@ -351,6 +371,7 @@ fn start_worker(lane: Lane, c: &mut Client) -> Option<web_sys::Worker> {
     }
     c.ready = false;
     c.nesting = None;
+    c.held = None;
     c.started += 1;
     Some(worker)
 }
@@ -360,23 +381,17 @@ fn start_worker(lane: Lane, c: &mut Client) -> Option<web_sys::Worker> {
 pub fn submit(job: Job, done: impl FnOnce(Outcome) + 'static) {
     let kind = job.kind();
     let lane = kind.lane();
-    let unavailable = with(lane, |c| c.unavailable);
-    let json = if unavailable {
-        None
-    } else {
-        serde_json::to_string(&job).ok()
-    };
-    let Some(json) = json else {
+    if with(lane, |c| c.unavailable) {
         wasm_bindgen_futures::spawn_local(async move {
             done(Outcome::Done(run_loading_crypto(&job).await));
         });
         return;
-    };
+    }
     let slow = with(lane, |c| {
         c.queue.retain(|q| q.kind != kind);
         c.queue.push(Queued {
             kind,
-            json,
+            job,
             retried: false,
             done: Box::new(done),
         });
@@ -410,12 +425,13 @@ fn abandon(lane: Lane) -> Option<Running> {
 /// Start the lane's next queued job if nothing runs there.
 fn pump(lane: Lane) {
     loop {
-        let mut page_job: Option<(String, Done)> = None;
+        let mut page_job: Option<(Job, Done)> = None;
+        let mut unsent: Option<(Done, String)> = None;
         let started = with(lane, |c| {
             if c.running.is_some() || c.queue.is_empty() {
                 return true;
             }
-            let q = c.queue.remove(0);
+            let mut q = c.queue.remove(0);
             if c.worker.is_none() && !c.unavailable {
                 c.worker = start_worker(lane, c);
                 if c.worker.is_none() {
@@ -423,20 +439,33 @@ fn pump(lane: Lane) {
                 }
             }
             let Some(worker) = c.worker.clone() else {
-                page_job = Some((q.json, q.done));
+                page_job = Some((q.job, q.done));
                 return false;
+            };
+            let message = match crate::wire::encode(&mut q.job, &mut c.held) {
+                Ok(m) => m,
+                Err(e) => {
+                    c.held = None;
+                    unsent = Some((q.done, e.to_string()));
+                    return false;
+                }
             };
             c.next_id += 1;
             let id = c.next_id;
             let msg = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&msg, &"id".into(), &id.into());
-            let _ = js_sys::Reflect::set(&msg, &"job".into(), &q.json.as_str().into());
-            let _ = worker.post_message(&msg);
+            let _ = js_sys::Reflect::set(&msg, &"job".into(), &message.job.into());
+            let _ = js_sys::Reflect::set(&msg, &"reset".into(), &message.reset.into());
+            let _ = js_sys::Reflect::set(&msg, &"remove".into(), &message.remove.into());
+            if worker.post_message(&msg).is_err() {
+                // Whatever the worker got, the next message gives it every file again.
+                c.held = None;
+            }
             let watchdog = set_watchdog(lane, id);
             c.running = Some(Running {
                 id,
                 kind: q.kind,
-                json: q.json,
+                job: q.job,
                 retried: q.retried,
                 started: now(),
                 watchdog,
@@ -444,13 +473,14 @@ fn pump(lane: Lane) {
             });
             true
         });
+        if let Some((done, e)) = unsent {
+            done(Outcome::Stopped(format!("Rendering failed: {e}")));
+            continue;
+        }
         match page_job {
-            Some((json, done)) => match serde_json::from_str::<Job>(&json) {
-                Ok(job) => wasm_bindgen_futures::spawn_local(async move {
-                    done(Outcome::Done(run_loading_crypto(&job).await));
-                }),
-                Err(e) => done(Outcome::Stopped(format!("Rendering failed: {e}"))),
-            },
+            Some((job, done)) => wasm_bindgen_futures::spawn_local(async move {
+                done(Outcome::Done(run_loading_crypto(&job).await));
+            }),
             None if started => return,
             None => {}
         }
@@ -575,7 +605,7 @@ fn retry_lower(lane: Lane, id: Option<u32>, depth: usize) -> bool {
                 0,
                 Queued {
                     kind: r.kind,
-                    json: r.json,
+                    job: r.job,
                     retried: true,
                     done: r.done,
                 },
@@ -688,7 +718,7 @@ fn on_worker_error(lane: Lane, message: String) {
                     0,
                     Queued {
                         kind: r.kind,
-                        json: r.json,
+                        job: r.job,
                         retried: r.retried,
                         done: r.done,
                     },
