@@ -20,6 +20,31 @@ impl Span {
     }
 }
 
+/// An identifier, field or variable name: where it is in the tree's source ([`Tree::text`]).
+/// Trees hold no string of their own per name (a large chart has tens of thousands of them);
+/// 32-bit offsets, since the parser refuses a text of 4 GiB or more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name {
+    start: u32,
+    end: u32,
+}
+
+impl Name {
+    /// The name at `range` of the source (the parser checked that the text fits in `u32`).
+    pub(crate) fn new(start: usize, end: usize) -> Name {
+        Name {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The name's text in `src`, the source of the tree it belongs to.
+    pub fn get<'s>(&self, src: &'s str) -> &'s str {
+        src.get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
+}
+
 /// One parsed template: the body of a file, a `define` or a `block`.
 #[derive(Debug)]
 pub struct Tree {
@@ -196,22 +221,21 @@ pub struct Expr {
 #[derive(Debug)]
 pub enum ExprKind {
     /// A function name.
-    Identifier(String),
+    Identifier(Name),
     /// `$`, `$x`, `$x.a.b` (the first element includes the `$`).
-    Variable(Vec<String>),
+    Variable(Box<[Name]>),
     Dot,
     Nil,
     /// `.a.b` (identifiers without dots).
-    Field(Vec<String>),
+    Field(Box<[Name]>),
     /// `(pipe).a.b`, `fn.a` (the operand, then the fields).
-    Chain(Box<Expr>, Vec<String>),
+    Chain(Box<Expr>, Box<[Name]>),
     Bool(bool),
     Number(Box<Number>),
-    /// A string literal: its source text (for messages) and its value, the tree's
-    /// `literals[lit]`.
+    /// A string literal: its value is the tree's `literals[lit]`; its source text (for
+    /// messages) is the expression's span.
     String {
-        quoted: String,
-        lit: usize,
+        lit: u32,
     },
     Pipe(Box<Pipe>),
 }
@@ -231,70 +255,83 @@ pub struct Number {
 
 // ---- Go's String() forms, used in error messages ---------------------------------------
 
-impl fmt::Display for Expr {
+impl fmt::Display for WithSource<'_, Expr> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ExprKind::Identifier(s) => f.write_str(s),
-            ExprKind::Variable(ids) => f.write_str(&ids.join(".")),
+        let src = self.src;
+        match &self.node.kind {
+            ExprKind::Identifier(s) => f.write_str(s.get(src)),
+            ExprKind::Variable(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(id.get(src))?;
+                }
+                Ok(())
+            }
             ExprKind::Dot => f.write_str("."),
             ExprKind::Nil => f.write_str("nil"),
             ExprKind::Field(ids) => {
-                for id in ids {
-                    write!(f, ".{id}")?;
+                for id in ids.iter() {
+                    write!(f, ".{}", id.get(src))?;
                 }
                 Ok(())
             }
             ExprKind::Chain(node, fields) => {
                 if let ExprKind::Pipe(p) = &node.kind {
-                    write!(f, "({p})")?;
+                    write!(f, "({})", p.display(src))?;
                 } else {
-                    write!(f, "{node}")?;
+                    write!(f, "{}", node.display(src))?;
                 }
-                for id in fields {
-                    write!(f, ".{id}")?;
+                for id in fields.iter() {
+                    write!(f, ".{}", id.get(src))?;
                 }
                 Ok(())
             }
             ExprKind::Bool(b) => write!(f, "{b}"),
             ExprKind::Number(n) => f.write_str(&n.text),
-            ExprKind::String { quoted, .. } => f.write_str(quoted),
-            ExprKind::Pipe(p) => write!(f, "{p}"),
+            ExprKind::String { .. } => f.write_str(
+                src.get(self.node.span.start..self.node.span.end)
+                    .unwrap_or_default(),
+            ),
+            ExprKind::Pipe(p) => write!(f, "{}", p.display(src)),
         }
     }
 }
 
-impl fmt::Display for Command {
+impl fmt::Display for WithSource<'_, Command> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, a) in self.args.iter().enumerate() {
+        for (i, a) in self.node.args.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
             }
             if let ExprKind::Pipe(p) = &a.kind {
-                write!(f, "({p})")?;
+                write!(f, "({})", p.display(self.src))?;
             } else {
-                write!(f, "{a}")?;
+                write!(f, "{}", a.display(self.src))?;
             }
         }
         Ok(())
     }
 }
 
-impl fmt::Display for Pipe {
+impl fmt::Display for WithSource<'_, Pipe> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.decl.is_empty() {
-            for (i, v) in self.decl.iter().enumerate() {
+        let pipe = self.node;
+        if !pipe.decl.is_empty() {
+            for (i, v) in pipe.decl.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                write!(f, "{v}")?;
+                write!(f, "{}", v.display(self.src))?;
             }
-            f.write_str(if self.is_assign { " = " } else { " := " })?;
+            f.write_str(if pipe.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in self.cmds.iter().enumerate() {
+        for (i, c) in pipe.cmds.iter().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }
-            write!(f, "{c}")?;
+            write!(f, "{}", c.display(self.src))?;
         }
         Ok(())
     }
@@ -320,6 +357,27 @@ impl Node {
     }
 }
 
+impl Expr {
+    /// Go's `String()`; `src` is the text of the tree the expression belongs to.
+    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Expr> {
+        WithSource { node: self, src }
+    }
+}
+
+impl Command {
+    /// Go's `String()`; `src` is the text of the tree the command belongs to.
+    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Command> {
+        WithSource { node: self, src }
+    }
+}
+
+impl Pipe {
+    /// Go's `String()`; `src` is the text of the tree the pipeline belongs to.
+    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Pipe> {
+        WithSource { node: self, src }
+    }
+}
+
 impl fmt::Display for WithSource<'_, List> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for n in &self.node.nodes {
@@ -335,7 +393,7 @@ impl fmt::Display for WithSource<'_, Node> {
         match self.node {
             Node::Text { span } => f.write_str(src.get(span.start..span.end).unwrap_or_default()),
             Node::Comment { text, .. } => f.write_str(text),
-            Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe),
+            Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe.display(src)),
             Node::If(b) => write_branch(f, "if", b, src),
             Node::Range(b) => write_branch(f, "range", b, src),
             Node::With(b) => write_branch(f, "with", b, src),
@@ -345,7 +403,7 @@ impl fmt::Display for WithSource<'_, Node> {
                     f,
                     "{{{{template {} {}}}}}",
                     crate::format::quote(&t.name),
-                    p
+                    p.display(src)
                 ),
             },
             Node::Break { .. } => f.write_str("{{break}}"),
@@ -355,7 +413,12 @@ impl fmt::Display for WithSource<'_, Node> {
 }
 
 fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch, src: &str) -> fmt::Result {
-    write!(f, "{{{{{name} {}}}}}{}", b.pipe, b.list.display(src))?;
+    write!(
+        f,
+        "{{{{{name} {}}}}}{}",
+        b.pipe.display(src),
+        b.list.display(src)
+    )?;
     if let Some(e) = &b.else_list {
         write!(f, "{{{{else}}}}{}", e.display(src))?;
     }

@@ -659,9 +659,17 @@ fn values(argv: Vec<V>) -> Vec<Value> {
 }
 
 #[inline(never)]
-fn call_builtin(b: Builtin, argv: &[V], args: &[Expr], go: GoVersion) -> Result<Value, FuncError> {
+fn call_builtin(
+    b: Builtin,
+    argv: &[V],
+    args: &[Expr],
+    src: &str,
+    go: GoVersion,
+) -> Result<Value, FuncError> {
     let callee = if b == Builtin::Call {
-        args.first().map(|a| a.to_string()).unwrap_or_default()
+        args.first()
+            .map(|a| a.display(src).to_string())
+            .unwrap_or_default()
     } else {
         String::new()
     };
@@ -727,9 +735,9 @@ impl<'e> State<'e> {
                 )
             }
             Cur::Node(n) => (n.pos(), n.span(), n.display(&fr.tree.text).to_string()),
-            Cur::Pipe(p) => (p.pos, p.span, p.to_string()),
-            Cur::Cmd(c) => (c.pos, c.span, c.to_string()),
-            Cur::Expr(e) => (e.pos, e.span, e.to_string()),
+            Cur::Pipe(p) => (p.pos, p.span, p.display(&fr.tree.text).to_string()),
+            Cur::Cmd(c) => (c.pos, c.span, c.display(&fr.tree.text).to_string()),
+            Cur::Expr(e) => (e.pos, e.span, e.display(&fr.tree.text).to_string()),
         };
         let text = &fr.tree.text;
         Error::exec(
@@ -1075,7 +1083,7 @@ impl<'e> State<'e> {
         let value = value.unwrap_or_else(V::invalid);
         for var in &pipe.decl {
             let name = match &var.kind {
-                ExprKind::Variable(ids) => ids[0].as_str(),
+                ExprKind::Variable(ids) => ids[0].get(&fr.tree.text),
                 _ => continue,
             };
             if pipe.is_assign {
@@ -1091,7 +1099,10 @@ impl<'e> State<'e> {
         if args.len() > 1 || fin.is_some() {
             return Err(self.err(
                 fr,
-                format!("can't give argument to non-function {}", args[0]),
+                format!(
+                    "can't give argument to non-function {}",
+                    args[0].display(&fr.tree.text)
+                ),
             ));
         }
         Ok(())
@@ -1118,7 +1129,16 @@ impl<'e> State<'e> {
                 return self.eval_chain_node(fr, dot, first, node, fields, &cmd.args, fin)
             }
             ExprKind::Identifier(name) => {
-                return self.eval_function(fr, dot, first, Cur::Cmd(cmd), name, &cmd.args, fin)
+                let src: &'t str = &fr.tree.text;
+                return self.eval_function(
+                    fr,
+                    dot,
+                    first,
+                    Cur::Cmd(cmd),
+                    name.get(src),
+                    &cmd.args,
+                    fin,
+                );
             }
             ExprKind::Pipe(p) => {
                 self.not_a_function(fr, &cmd.args, &fin)?;
@@ -1136,12 +1156,15 @@ impl<'e> State<'e> {
             ExprKind::Dot => Ok(dot.clone()),
             ExprKind::Nil => Err(self.err(fr, "nil is not a command")),
             ExprKind::Number(n) => self.ideal_constant(fr, first, n),
-            ExprKind::String { lit, .. } => {
-                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
-            }
+            ExprKind::String { lit, .. } => Ok(V::concrete(Value::String(
+                fr.tree.literals[*lit as usize].clone(),
+            ))),
             _ => Err(self.err(
                 fr,
-                format!("can't evaluate command {}", quote(&first.to_string())),
+                format!(
+                    "can't evaluate command {}",
+                    quote(&first.display(&fr.tree.text).to_string())
+                ),
             )),
         }
     }
@@ -1173,7 +1196,7 @@ impl<'e> State<'e> {
         dot: &V,
         chain: &'t Expr,
         node: &'t Expr,
-        fields: &'t [String],
+        fields: &'t [Name],
         args: &'t [Expr],
         fin: Option<V>,
     ) -> R<V> {
@@ -1187,12 +1210,12 @@ impl<'e> State<'e> {
         fr: &mut Frame<'t>,
         dot: &V,
         var: &'t Expr,
-        ids: &'t [String],
+        ids: &'t [Name],
         args: &'t [Expr],
         fin: Option<V>,
     ) -> R<V> {
         fr.cur = Cur::Expr(var);
-        let value = self.var_value(fr, &ids[0])?;
+        let value = self.var_value(fr, ids[0].get(&fr.tree.text))?;
         if ids.len() == 1 {
             self.not_a_function(fr, args, &fin)?;
             return Ok(value);
@@ -1207,17 +1230,18 @@ impl<'e> State<'e> {
         dot: &V,
         receiver: V,
         node: &'t Expr,
-        ids: &'t [String],
+        ids: &'t [Name],
         args: &'t [Expr],
         fin: Option<V>,
     ) -> R<V> {
         let n = ids.len();
+        let src: &'t str = &fr.tree.text;
         let mut recv = receiver;
         for id in &ids[..n.saturating_sub(1)] {
-            recv = self.eval_field(fr, dot, id, node, &[], None, recv)?;
+            recv = self.eval_field(fr, dot, id.get(src), node, &[], None, recv)?;
         }
         match ids.last() {
-            Some(last) => self.eval_field(fr, dot, last, node, args, fin, recv),
+            Some(last) => self.eval_field(fr, dot, last.get(src), node, args, fin, recv),
             None => Ok(recv),
         }
     }
@@ -1350,7 +1374,7 @@ impl<'e> State<'e> {
         };
         self.last_nested = None;
         let result = match &entry.imp {
-            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, self.set.go),
+            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, &fr.tree.text, self.set.go),
             FuncImpl::Pure(f) => f(&values(argv)),
             FuncImpl::Ctx(f) => {
                 let f = f.clone();
@@ -1554,7 +1578,8 @@ impl<'e> State<'e> {
             ExprKind::Variable(ids) => Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?),
             ExprKind::Pipe(pipe) => Some(self.eval_pipeline(fr, dot, pipe)?),
             ExprKind::Identifier(name) => {
-                Some(self.eval_function(fr, dot, n, Cur::Expr(n), name, &[], None)?)
+                let src: &'t str = &fr.tree.text;
+                Some(self.eval_function(fr, dot, n, Cur::Expr(n), name.get(src), &[], None)?)
             }
             ExprKind::Chain(node, fields) => {
                 Some(self.eval_chain_node(fr, dot, n, node, fields, &[], None)?)
@@ -1571,32 +1596,46 @@ impl<'e> State<'e> {
         let p = p.unwrap_or(Param::Any);
         match (p, &n.kind) {
             (Param::Bool, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
-            (Param::Bool, _) => Err(self.err(fr, format!("expected bool; found {n}"))),
+            (Param::Bool, _) => Err(self.err(
+                fr,
+                format!("expected bool; found {}", n.display(&fr.tree.text)),
+            )),
             (Param::Float64, ExprKind::Number(num)) if num.is_float => {
                 Ok(V::concrete(Value::Float(num.float)))
             }
-            (Param::Float64, _) => Err(self.err(fr, format!("expected float; found {n}"))),
+            (Param::Float64, _) => Err(self.err(
+                fr,
+                format!("expected float; found {}", n.display(&fr.tree.text)),
+            )),
             (Param::Int, ExprKind::Number(num)) if num.is_int => {
                 Ok(V::concrete(Value::Int(num.int)))
             }
             (Param::Int64, ExprKind::Number(num)) if num.is_int => {
                 Ok(V::concrete(Value::Int64(num.int)))
             }
-            (Param::Int | Param::Int64, _) => {
-                Err(self.err(fr, format!("expected integer; found {n}")))
-            }
-            (Param::String, ExprKind::String { lit, .. }) => {
-                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
-            }
-            (Param::String, _) => Err(self.err(fr, format!("expected string; found {n}"))),
+            (Param::Int | Param::Int64, _) => Err(self.err(
+                fr,
+                format!("expected integer; found {}", n.display(&fr.tree.text)),
+            )),
+            (Param::String, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
+                fr.tree.literals[*lit as usize].clone(),
+            ))),
+            (Param::String, _) => Err(self.err(
+                fr,
+                format!("expected string; found {}", n.display(&fr.tree.text)),
+            )),
             (Param::Any, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
             (Param::Any, ExprKind::Number(num)) => self.ideal_constant(fr, n, num),
-            (Param::Any, ExprKind::String { lit, .. }) => {
-                Ok(V::concrete(Value::String(fr.tree.literals[*lit].clone())))
-            }
+            (Param::Any, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
+                fr.tree.literals[*lit as usize].clone(),
+            ))),
             _ => Err(self.err(
                 fr,
-                format!("can't handle {n} for arg of type {}", p.go_name()),
+                format!(
+                    "can't handle {} for arg of type {}",
+                    n.display(&fr.tree.text),
+                    p.go_name()
+                ),
             )),
         }
     }

@@ -65,6 +65,15 @@ pub fn parse_detached(
     is_func: &dyn Fn(&str) -> bool,
     opts: &ParseOptions,
 ) -> Result<Vec<ParsedTree>, Error> {
+    // Names are 32-bit offsets into the text (`ast::Name`).
+    if u32::try_from(text.len()).is_err() {
+        return Err(Error::parse(
+            name,
+            0,
+            format!("template too large ({} bytes; at most 4 GiB)", text.len()),
+            None,
+        ));
+    }
     let lex_opts = LexOptions {
         left_delim: &opts.left_delim,
         right_delim: &opts.right_delim,
@@ -80,7 +89,7 @@ pub fn parse_detached(
         hi: 0,
         parse_name: name.to_string(),
         is_func,
-        vars: vec!["$".into()],
+        vars: vec!["$"],
         range_depth: 0,
         depth: 0,
         max_depth: opts.max_depth.max(1),
@@ -113,7 +122,7 @@ struct Parser<'f, 't> {
     hi: usize,
     parse_name: String,
     is_func: &'f dyn Fn(&str) -> bool,
-    vars: Vec<String>,
+    vars: Vec<&'t str>,
     range_depth: usize,
     depth: usize,
     max_depth: usize,
@@ -326,7 +335,7 @@ impl<'t> Parser<'_, 't> {
         }
         let name = unquote(self.val(&name_tok)).map_err(|e| self.errorf(e))?;
         self.expect(TokenKind::RightDelim, CONTEXT)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
         let (root, end) = self.item_list()?;
@@ -550,7 +559,7 @@ impl<'t> Parser<'_, 't> {
         let pipe = self.pipeline(CONTEXT, TokenKind::RightDelim)?;
         let line_after_pipe = self.cur_line();
         self.enter()?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
         let r = self.item_list();
@@ -609,14 +618,14 @@ impl<'t> Parser<'_, 't> {
                 TokenKind::Assign | TokenKind::Declare => {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v, self.src));
-                    self.vars.push(self.val(&v).to_string());
+                    self.expr_stack.push(var_expr(&v));
+                    self.vars.push(self.val(&v));
                     break;
                 }
                 TokenKind::Char if self.val(&next) == "," => {
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v, self.src));
-                    self.vars.push(self.val(&v).to_string());
+                    self.expr_stack.push(var_expr(&v));
+                    self.vars.push(self.val(&v));
                     if context == "range" && self.expr_stack.len() - decl_mark < 2 {
                         match self.peek_non_space().kind {
                             TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
@@ -730,11 +739,22 @@ impl<'t> Parser<'_, 't> {
             .count()
     }
 
-    /// `[first]`, with room for the fields that follow it.
-    fn ids_with_room(&self, first: &str) -> Vec<String> {
+    /// A field or variable term `first` and the fields that follow it (`.a.b.c`, `$x.a`):
+    /// the names, Go's position (the second field's for a chain) and the end.
+    fn names_with_fields(&mut self, first: Name, t: &Token) -> (Box<[Name]>, usize, usize) {
         let mut ids = Vec::with_capacity(1 + self.following_fields());
-        ids.push(first.to_string());
-        ids
+        ids.push(first);
+        let mut pos = t.start;
+        let mut end = t.end;
+        if self.peek().kind == TokenKind::Field {
+            pos = self.peek().start;
+        }
+        while self.peek().kind == TokenKind::Field {
+            let f = self.next();
+            end = f.end;
+            ids.push(Name::new(f.start + 1, f.end));
+        }
+        (ids.into_boxed_slice(), pos, end)
     }
 
     fn operand(&mut self) -> PResult<Option<Expr>> {
@@ -750,19 +770,12 @@ impl<'t> Parser<'_, 't> {
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            fields.push(self.val(&f)[1..].to_string());
+            fields.push(Name::new(f.start + 1, f.end));
         }
         let span = Span::new(node.span.start, end);
         let kind = match node.kind {
-            // `term` made room for the fields.
-            ExprKind::Field(mut ids) => {
-                ids.extend(fields);
-                ExprKind::Field(ids)
-            }
-            ExprKind::Variable(mut ids) => {
-                ids.extend(fields);
-                ExprKind::Variable(ids)
-            }
+            // `term` took the fields that follow a field or a variable.
+            ExprKind::Field(_) | ExprKind::Variable(_) => unreachable!("term took the fields"),
             ExprKind::Bool(_)
             | ExprKind::String { .. }
             | ExprKind::Number(_)
@@ -770,10 +783,10 @@ impl<'t> Parser<'_, 't> {
             | ExprKind::Dot => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
-                    crate::format::quote(&node.to_string())
+                    crate::format::quote(&node.display(self.src).to_string())
                 )));
             }
-            _ => ExprKind::Chain(Box::new(node), fields),
+            _ => ExprKind::Chain(Box::new(node), fields.into_boxed_slice()),
         };
         Ok(Some(Expr {
             pos: chain_pos,
@@ -801,20 +814,32 @@ impl<'t> Parser<'_, 't> {
                         span,
                     ));
                 }
-                e(ExprKind::Identifier(val.to_string()))
+                e(ExprKind::Identifier(Name::new(t.start, t.end)))
             }
             TokenKind::Dot => e(ExprKind::Dot),
             TokenKind::Nil => e(ExprKind::Nil),
             TokenKind::Variable => {
-                if !self.vars.iter().any(|v| *v == val) {
+                if !self.vars.contains(&val) {
                     return Err(self.errorf_at(
                         format!("undefined variable {}", crate::format::quote(val)),
                         span,
                     ));
                 }
-                e(ExprKind::Variable(self.ids_with_room(val)))
+                let (ids, pos, end) = self.names_with_fields(Name::new(t.start, t.end), &t);
+                Ok(Some(Expr {
+                    pos,
+                    span: Span::new(t.start, end),
+                    kind: ExprKind::Variable(ids),
+                }))
             }
-            TokenKind::Field => e(ExprKind::Field(self.ids_with_room(&val[1..]))),
+            TokenKind::Field => {
+                let (ids, pos, end) = self.names_with_fields(Name::new(t.start + 1, t.end), &t);
+                Ok(Some(Expr {
+                    pos,
+                    span: Span::new(t.start, end),
+                    kind: ExprKind::Field(ids),
+                }))
+            }
             TokenKind::Bool => e(ExprKind::Bool(val == "true")),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 let n = new_number(val, t.kind).map_err(|m| self.errorf_at(m, span))?;
@@ -836,8 +861,7 @@ impl<'t> Parser<'_, 't> {
                 let s = unquote(val).map_err(|m| self.errorf_at(m, span))?;
                 self.literals.push(s);
                 e(ExprKind::String {
-                    quoted: val.to_string(),
-                    lit: self.literals.len() - 1,
+                    lit: (self.literals.len() - 1) as u32,
                 })
             }
             _ => {
@@ -871,11 +895,11 @@ impl Ctl {
     }
 }
 
-fn var_expr(t: &Token, src: &str) -> Expr {
+fn var_expr(t: &Token) -> Expr {
     Expr {
         pos: t.start,
         span: Span::new(t.start, t.end),
-        kind: ExprKind::Variable(vec![t.text(src).to_string()]),
+        kind: ExprKind::Variable(Box::new([Name::new(t.start, t.end)])),
     }
 }
 
