@@ -97,6 +97,8 @@ fn bench(c: &mut Criterion) {
         let shared = Rc::new(chart.clone());
         c.bench_function(&format!("plan/{name}"), |b| {
             b.iter(|| {
+                // A plan from scratch, as the CLI makes it: not the previous iteration's trees.
+                hookline::render::chart_render::forget_earlier_renders();
                 let mut r = ChartRenderer::new(shared.clone(), request());
                 simulate(&scenario, &mut r)
             })

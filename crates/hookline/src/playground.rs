@@ -415,6 +415,48 @@ mod tests {
     }
 
     #[test]
+    fn parse_trees_outlive_a_run_while_the_templates_stay_the_same() {
+        let parses = || crate::render::PARSES.with(|n| n.get());
+        let run_with = |values: &str, template: &str, helm: HelmVersion| {
+            let files = demo_chart(&[("values.yaml", values), ("templates/cm.yaml", template)]);
+            let before = parses();
+            let out = run(&Input {
+                files,
+                helm: Some(helm),
+                ..Input::default()
+            });
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+            (out.rendered[0].content.clone(), parses() - before)
+        };
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  x: {{ .Values.x | quote }}\n";
+        let (text, parsed) = run_with("x: 1\n", cm, HelmVersion::V4);
+        assert!(text.contains("x: \"1\""), "{text}");
+        assert_eq!(parsed, 1);
+        // A values edit: the same trees, this run's values.
+        let (text, parsed) = run_with("x: 2\n", cm, HelmVersion::V4);
+        assert!(text.contains("x: \"2\""), "{text}");
+        assert_eq!(parsed, 0, "unchanged templates are not parsed again");
+        // A template edit, or another Helm version: parsed again.
+        let (text, parsed) = run_with("x: 2\n", &cm.replace("x:", "y:"), HelmVersion::V4);
+        assert!(text.contains("y: \"2\""), "{text}");
+        assert_eq!(parsed, 1);
+        let (_, parsed) = run_with("x: 2\n", &cm.replace("x:", "y:"), HelmVersion::V3);
+        assert_eq!(parsed, 1);
+        // A template that no longer parses is reported as on a first run.
+        let out = run(&Input {
+            files: demo_chart(&[("templates/cm.yaml", "{{ .Values.x ")]),
+            ..Input::default()
+        });
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.message.contains("parse error")),
+            "{:?}",
+            out.diagnostics
+        );
+    }
+
+    #[test]
     fn a_chart_is_rendered_per_step() {
         let files = demo_chart(&[
             ("values.yaml", "tag: v1\n"),

@@ -48,6 +48,19 @@ thread_local! {
     /// (megabytes of YAML in large charts, most of a render's decoding) rarely change between
     /// edits; a CRD file's documents depend on its name and bytes only.
     static LAST_CRDS: RefCell<Vec<DecodedCrdFile>> = const { RefCell::new(Vec::new()) };
+    /// The parse trees of the last renderer dropped on this thread, for the same reason: most
+    /// playground edits (values, the scenario, a step's outcome) leave every template as it
+    /// was, and parsing is about a quarter of a large chart's render in the browser.
+    /// [`super::ParsedTemplates`] is reused only for the same templates, Helm version and
+    /// limits.
+    static LAST_PARSED: RefCell<Option<super::ParsedTemplates>> = const { RefCell::new(None) };
+}
+
+/// Forget what renderers dropped on this thread left for the next one (CRD documents, parse
+/// trees): for benchmarks that measure a render from scratch.
+pub fn forget_earlier_renders() {
+    LAST_CRDS.with(|c| c.borrow_mut().clear());
+    LAST_PARSED.with(|p| *p.borrow_mut() = None);
 }
 
 /// A CRD file's name, bytes and documents.
@@ -71,6 +84,9 @@ impl Drop for ChartRenderer {
             .map(|(name, data, docs)| (name, data.bytes(), docs))
             .collect();
         LAST_CRDS.with(|c| *c.borrow_mut() = kept);
+        if let Some(parsed) = self.parsed.take() {
+            LAST_PARSED.with(|p| *p.borrow_mut() = Some(parsed));
+        }
     }
 }
 
@@ -106,7 +122,7 @@ impl ChartRenderer {
             first_hooks: Vec::new(),
             crd_cache: Vec::new(),
             crd_documents_ahead: None,
-            parsed: None,
+            parsed: LAST_PARSED.with(|p| p.borrow_mut().take()),
         }
     }
 }

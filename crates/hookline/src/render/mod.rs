@@ -137,6 +137,8 @@ fn parse_all(
     limits: &RenderLimits,
     map: Option<gotemplate::ParseMap>,
 ) -> Result<Templates, RenderError> {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
     let mut t = engine(helm, env, limits);
     let texts: Vec<(&str, Rc<str>)> = inputs
         .templates
@@ -146,6 +148,12 @@ fn parse_all(
     t.add_all(&texts, map)
         .map_err(|(i, e)| errors::parse_error(&inputs.templates[i].name, &e))?;
     Ok(t)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread parsed a chart's templates (tests of parse-tree reuse).
+    pub(crate) static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Execute every non-partial template of a parsed set, in Helm's order.
