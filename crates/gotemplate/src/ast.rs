@@ -45,6 +45,38 @@ impl Name {
     }
 }
 
+/// The names of a field chain or a variable (`.a.b`, `$x.a`): `len` entries of the tree's
+/// [`Tree::names`] from `start` (one table per tree rather than an allocation per chain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Names {
+    start: u32,
+    len: u32,
+}
+
+impl Names {
+    /// Entries `start..start + len` of the tree's name table.
+    pub(crate) fn new(start: usize, len: usize) -> Names {
+        Names {
+            start: start as u32,
+            len: len as u32,
+        }
+    }
+
+    /// The names, from `table` (the tree's [`Tree::names`]).
+    pub fn of<'a>(&self, table: &'a [Name]) -> &'a [Name] {
+        table
+            .get(self.start as usize..self.start as usize + self.len as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// What a node needs to print itself: the tree's source text and name table.
+#[derive(Clone, Copy)]
+pub struct Src<'a> {
+    pub text: &'a str,
+    pub names: &'a [Name],
+}
+
 /// One parsed template: the body of a file, a `define` or a `block`.
 #[derive(Debug)]
 pub struct Tree {
@@ -57,6 +89,8 @@ pub struct Tree {
     pub root: List,
     /// The values of the tree's string literals ([`ExprKind::String`]'s `lit` indexes it).
     pub literals: Box<[Rc<str>]>,
+    /// The names of the tree's field chains and variables ([`Names`] index it).
+    pub names: Box<[Name]>,
 }
 
 /// A [`Tree`] before it is given its source text: what the parser makes. It holds nothing
@@ -68,6 +102,7 @@ pub struct ParsedTree {
     pub parse_name: String,
     pub root: List,
     pub literals: Vec<String>,
+    pub names: Vec<Name>,
 }
 
 impl ParsedTree {
@@ -79,6 +114,36 @@ impl ParsedTree {
             text,
             root: self.root,
             literals: self.literals.into_iter().map(Rc::from).collect(),
+            names: self.names.into_boxed_slice(),
+        }
+    }
+
+    /// [`ParsedTree::attach`], with the string literals' values shared through `interned`
+    /// (a chart repeats a few hundred literals thousands of times: template names, keys).
+    pub fn attach_interned(
+        self,
+        text: Rc<str>,
+        interned: &mut std::collections::HashSet<Rc<str>>,
+    ) -> Tree {
+        let literals = self
+            .literals
+            .into_iter()
+            .map(|s| match interned.get(s.as_str()) {
+                Some(rc) => rc.clone(),
+                None => {
+                    let rc: Rc<str> = Rc::from(s);
+                    interned.insert(rc.clone());
+                    rc
+                }
+            })
+            .collect();
+        Tree {
+            name: self.name,
+            parse_name: self.parse_name,
+            text,
+            root: self.root,
+            literals,
+            names: self.names.into_boxed_slice(),
         }
     }
 }
@@ -91,7 +156,15 @@ impl Tree {
 
     /// Go's `String()` of the tree's body.
     pub fn root_string(&self) -> String {
-        self.root.display(&self.text).to_string()
+        self.root.display(self.src()).to_string()
+    }
+
+    /// The tree's source text and name table, for printing its nodes.
+    pub fn src(&self) -> Src<'_> {
+        Src {
+            text: &self.text,
+            names: &self.names,
+        }
     }
 }
 
@@ -223,13 +296,13 @@ pub enum ExprKind {
     /// A function name.
     Identifier(Name),
     /// `$`, `$x`, `$x.a.b` (the first element includes the `$`).
-    Variable(Box<[Name]>),
+    Variable(Names),
     Dot,
     Nil,
     /// `.a.b` (identifiers without dots).
-    Field(Box<[Name]>),
+    Field(Names),
     /// `(pipe).a.b`, `fn.a` (the operand, then the fields).
-    Chain(Box<Expr>, Box<[Name]>),
+    Chain(Box<Expr>, Names),
     Bool(bool),
     Number(Box<Number>),
     /// A string literal: its value is the tree's `literals[lit]`; its source text (for
@@ -240,10 +313,10 @@ pub enum ExprKind {
     Pipe(Box<Pipe>),
 }
 
-/// A numeric constant with Go's flags: which Go types it can represent exactly.
+/// A numeric constant with Go's flags: which Go types it can represent exactly. Its text is
+/// the expression's span.
 #[derive(Debug, Clone)]
 pub struct Number {
-    pub text: String,
     pub is_int: bool,
     pub is_uint: bool,
     pub is_float: bool,
@@ -259,21 +332,21 @@ impl fmt::Display for WithSource<'_, Expr> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let src = self.src;
         match &self.node.kind {
-            ExprKind::Identifier(s) => f.write_str(s.get(src)),
+            ExprKind::Identifier(s) => f.write_str(s.get(src.text)),
             ExprKind::Variable(ids) => {
-                for (i, id) in ids.iter().enumerate() {
+                for (i, id) in ids.of(src.names).iter().enumerate() {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    f.write_str(id.get(src))?;
+                    f.write_str(id.get(src.text))?;
                 }
                 Ok(())
             }
             ExprKind::Dot => f.write_str("."),
             ExprKind::Nil => f.write_str("nil"),
             ExprKind::Field(ids) => {
-                for id in ids.iter() {
-                    write!(f, ".{}", id.get(src))?;
+                for id in ids.of(src.names) {
+                    write!(f, ".{}", id.get(src.text))?;
                 }
                 Ok(())
             }
@@ -283,15 +356,15 @@ impl fmt::Display for WithSource<'_, Expr> {
                 } else {
                     write!(f, "{}", node.display(src))?;
                 }
-                for id in fields.iter() {
-                    write!(f, ".{}", id.get(src))?;
+                for id in fields.of(src.names) {
+                    write!(f, ".{}", id.get(src.text))?;
                 }
                 Ok(())
             }
             ExprKind::Bool(b) => write!(f, "{b}"),
-            ExprKind::Number(n) => f.write_str(&n.text),
-            ExprKind::String { .. } => f.write_str(
-                src.get(self.node.span.start..self.node.span.end)
+            ExprKind::Number(_) | ExprKind::String { .. } => f.write_str(
+                src.text
+                    .get(self.node.span.start..self.node.span.end)
                     .unwrap_or_default(),
             ),
             ExprKind::Pipe(p) => write!(f, "{}", p.display(src)),
@@ -340,40 +413,40 @@ impl fmt::Display for WithSource<'_, Pipe> {
 /// A list or node with the source its text nodes are in: Go's `String()` form.
 pub struct WithSource<'a, T> {
     node: &'a T,
-    src: &'a str,
+    src: Src<'a>,
 }
 
 impl List {
     /// Go's `String()`; `src` is the text of the tree the list belongs to.
-    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, List> {
+    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, List> {
         WithSource { node: self, src }
     }
 }
 
 impl Node {
     /// Go's `String()`; `src` is the text of the tree the node belongs to.
-    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Node> {
+    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Node> {
         WithSource { node: self, src }
     }
 }
 
 impl Expr {
     /// Go's `String()`; `src` is the text of the tree the expression belongs to.
-    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Expr> {
+    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Expr> {
         WithSource { node: self, src }
     }
 }
 
 impl Command {
     /// Go's `String()`; `src` is the text of the tree the command belongs to.
-    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Command> {
+    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Command> {
         WithSource { node: self, src }
     }
 }
 
 impl Pipe {
     /// Go's `String()`; `src` is the text of the tree the pipeline belongs to.
-    pub fn display<'a>(&'a self, src: &'a str) -> WithSource<'a, Pipe> {
+    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Pipe> {
         WithSource { node: self, src }
     }
 }
@@ -391,7 +464,9 @@ impl fmt::Display for WithSource<'_, Node> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let src = self.src;
         match self.node {
-            Node::Text { span } => f.write_str(src.get(span.start..span.end).unwrap_or_default()),
+            Node::Text { span } => {
+                f.write_str(src.text.get(span.start..span.end).unwrap_or_default())
+            }
             Node::Comment { text, .. } => f.write_str(text),
             Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe.display(src)),
             Node::If(b) => write_branch(f, "if", b, src),
@@ -412,7 +487,7 @@ impl fmt::Display for WithSource<'_, Node> {
     }
 }
 
-fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch, src: &str) -> fmt::Result {
+fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch, src: Src<'_>) -> fmt::Result {
     write!(
         f,
         "{{{{{name} {}}}}}{}",

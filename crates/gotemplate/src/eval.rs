@@ -211,6 +211,9 @@ pub struct Templates {
     left_delim: String,
     right_delim: String,
     limits: Limits,
+    /// The string literals of the installed trees, each value once
+    /// ([`ParsedTree::attach_interned`]).
+    interned: std::collections::HashSet<Rc<str>>,
 }
 
 impl Default for Templates {
@@ -231,6 +234,7 @@ impl Templates {
             left_delim: "{{".into(),
             right_delim: "}}".into(),
             limits: Limits::default(),
+            interned: Default::default(),
         };
         for (name, b, sig) in builtins::all() {
             t.funcs.insert(
@@ -349,7 +353,10 @@ impl Templates {
     /// installs them).
     pub fn add_parsed(&mut self, text: std::rc::Rc<str>, parsed: Parsed) {
         for tree in parsed.0 {
-            associate(&mut self.trees, tree.attach(text.clone()));
+            associate(
+                &mut self.trees,
+                tree.attach_interned(text.clone(), &mut self.interned),
+            );
         }
     }
 
@@ -640,6 +647,14 @@ struct Frame<'t> {
     cur: Cur<'t>,
 }
 
+impl<'t> Frame<'t> {
+    /// The names `n` of the frame's tree.
+    fn names(&self, n: Names) -> &'t [Name] {
+        let tree: &'t Tree = self.tree;
+        n.of(&tree.names)
+    }
+}
+
 struct State<'e> {
     set: &'e Templates,
     overlays: Vec<HashMap<String, Rc<Tree>>>,
@@ -663,7 +678,7 @@ fn call_builtin(
     b: Builtin,
     argv: &[V],
     args: &[Expr],
-    src: &str,
+    src: Src<'_>,
     go: GoVersion,
 ) -> Result<Value, FuncError> {
     let callee = if b == Builtin::Call {
@@ -734,10 +749,10 @@ impl<'e> State<'e> {
                     format!("template: {}: {}", fr.tree.name, msg),
                 )
             }
-            Cur::Node(n) => (n.pos(), n.span(), n.display(&fr.tree.text).to_string()),
-            Cur::Pipe(p) => (p.pos, p.span, p.display(&fr.tree.text).to_string()),
-            Cur::Cmd(c) => (c.pos, c.span, c.display(&fr.tree.text).to_string()),
-            Cur::Expr(e) => (e.pos, e.span, e.display(&fr.tree.text).to_string()),
+            Cur::Node(n) => (n.pos(), n.span(), n.display(fr.tree.src()).to_string()),
+            Cur::Pipe(p) => (p.pos, p.span, p.display(fr.tree.src()).to_string()),
+            Cur::Cmd(c) => (c.pos, c.span, c.display(fr.tree.src()).to_string()),
+            Cur::Expr(e) => (e.pos, e.span, e.display(fr.tree.src()).to_string()),
         };
         let text = &fr.tree.text;
         Error::exec(
@@ -1083,7 +1098,10 @@ impl<'e> State<'e> {
         let value = value.unwrap_or_else(V::invalid);
         for var in &pipe.decl {
             let name = match &var.kind {
-                ExprKind::Variable(ids) => ids[0].get(&fr.tree.text),
+                ExprKind::Variable(ids) => match fr.names(*ids).first() {
+                    Some(n) => n.get(&fr.tree.text),
+                    None => continue,
+                },
                 _ => continue,
             };
             if pipe.is_assign {
@@ -1101,7 +1119,7 @@ impl<'e> State<'e> {
                 fr,
                 format!(
                     "can't give argument to non-function {}",
-                    args[0].display(&fr.tree.text)
+                    args[0].display(fr.tree.src())
                 ),
             ));
         }
@@ -1123,10 +1141,12 @@ impl<'e> State<'e> {
         match &first.kind {
             ExprKind::Field(ids) => {
                 fr.cur = Cur::Expr(first);
+                let ids = fr.names(*ids);
                 return self.eval_field_chain(fr, dot, dot.clone(), first, ids, &cmd.args, fin);
             }
             ExprKind::Chain(node, fields) => {
-                return self.eval_chain_node(fr, dot, first, node, fields, &cmd.args, fin)
+                let fields = fr.names(*fields);
+                return self.eval_chain_node(fr, dot, first, node, fields, &cmd.args, fin);
             }
             ExprKind::Identifier(name) => {
                 let src: &'t str = &fr.tree.text;
@@ -1145,7 +1165,8 @@ impl<'e> State<'e> {
                 return self.eval_pipeline(fr, dot, p);
             }
             ExprKind::Variable(ids) => {
-                return self.eval_variable_node(fr, dot, first, ids, &cmd.args, fin)
+                let ids = fr.names(*ids);
+                return self.eval_variable_node(fr, dot, first, ids, &cmd.args, fin);
             }
             _ => {}
         }
@@ -1163,7 +1184,7 @@ impl<'e> State<'e> {
                 fr,
                 format!(
                     "can't evaluate command {}",
-                    quote(&first.display(&fr.tree.text).to_string())
+                    quote(&first.display(fr.tree.src()).to_string())
                 ),
             )),
         }
@@ -1171,7 +1192,8 @@ impl<'e> State<'e> {
 
     fn ideal_constant<'t>(&self, fr: &mut Frame<'t>, e: &'t Expr, n: &Number) -> R<V> {
         fr.cur = Cur::Expr(e);
-        let t = &n.text;
+        let src: &'t str = &fr.tree.text;
+        let t = src.get(e.span.start..e.span.end).unwrap_or_default();
         let is_hex_int = t.len() > 2
             && t.starts_with('0')
             && (t.as_bytes()[1] == b'x' || t.as_bytes()[1] == b'X')
@@ -1374,7 +1396,7 @@ impl<'e> State<'e> {
         };
         self.last_nested = None;
         let result = match &entry.imp {
-            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, &fr.tree.text, self.set.go),
+            FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, fr.tree.src(), self.set.go),
             FuncImpl::Pure(f) => f(&values(argv)),
             FuncImpl::Ctx(f) => {
                 let f = f.clone();
@@ -1566,22 +1588,29 @@ impl<'e> State<'e> {
                 }
                 return Err(self.err(fr, format!("cannot assign nil to {}", p.go_name())));
             }
-            ExprKind::Field(ids) => Some(self.eval_field_chain(
-                fr,
-                dot,
-                dot.clone(),
-                n,
-                ids,
-                std::slice::from_ref(n),
-                None,
-            )?),
-            ExprKind::Variable(ids) => Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?),
+            ExprKind::Field(ids) => {
+                let ids = fr.names(*ids);
+                Some(self.eval_field_chain(
+                    fr,
+                    dot,
+                    dot.clone(),
+                    n,
+                    ids,
+                    std::slice::from_ref(n),
+                    None,
+                )?)
+            }
+            ExprKind::Variable(ids) => {
+                let ids = fr.names(*ids);
+                Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?)
+            }
             ExprKind::Pipe(pipe) => Some(self.eval_pipeline(fr, dot, pipe)?),
             ExprKind::Identifier(name) => {
                 let src: &'t str = &fr.tree.text;
                 Some(self.eval_function(fr, dot, n, Cur::Expr(n), name.get(src), &[], None)?)
             }
             ExprKind::Chain(node, fields) => {
+                let fields = fr.names(*fields);
                 Some(self.eval_chain_node(fr, dot, n, node, fields, &[], None)?)
             }
             _ => None,
@@ -1598,14 +1627,14 @@ impl<'e> State<'e> {
             (Param::Bool, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
             (Param::Bool, _) => Err(self.err(
                 fr,
-                format!("expected bool; found {}", n.display(&fr.tree.text)),
+                format!("expected bool; found {}", n.display(fr.tree.src())),
             )),
             (Param::Float64, ExprKind::Number(num)) if num.is_float => {
                 Ok(V::concrete(Value::Float(num.float)))
             }
             (Param::Float64, _) => Err(self.err(
                 fr,
-                format!("expected float; found {}", n.display(&fr.tree.text)),
+                format!("expected float; found {}", n.display(fr.tree.src())),
             )),
             (Param::Int, ExprKind::Number(num)) if num.is_int => {
                 Ok(V::concrete(Value::Int(num.int)))
@@ -1615,14 +1644,14 @@ impl<'e> State<'e> {
             }
             (Param::Int | Param::Int64, _) => Err(self.err(
                 fr,
-                format!("expected integer; found {}", n.display(&fr.tree.text)),
+                format!("expected integer; found {}", n.display(fr.tree.src())),
             )),
             (Param::String, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
                 fr.tree.literals[*lit as usize].clone(),
             ))),
             (Param::String, _) => Err(self.err(
                 fr,
-                format!("expected string; found {}", n.display(&fr.tree.text)),
+                format!("expected string; found {}", n.display(fr.tree.src())),
             )),
             (Param::Any, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
             (Param::Any, ExprKind::Number(num)) => self.ideal_constant(fr, n, num),
@@ -1633,7 +1662,7 @@ impl<'e> State<'e> {
                 fr,
                 format!(
                     "can't handle {} for arg of type {}",
-                    n.display(&fr.tree.text),
+                    n.display(fr.tree.src()),
                     p.go_name()
                 ),
             )),

@@ -101,6 +101,7 @@ pub fn parse_detached(
         cmd_stack: Vec::new(),
         expr_stack: Vec::new(),
         literals: Vec::new(),
+        names: Vec::new(),
     };
     let root = p.parse_top()?;
     let tree = ParsedTree {
@@ -108,6 +109,7 @@ pub fn parse_detached(
         parse_name: name.to_string(),
         root,
         literals: std::mem::take(&mut p.literals),
+        names: std::mem::take(&mut p.names),
     };
     p.add(tree)?;
     Ok(p.tree_set)
@@ -140,6 +142,8 @@ struct Parser<'f, 't> {
     /// The string literals' values of the tree being parsed (a `define` or `block` body
     /// starts its own).
     literals: Vec<String>,
+    /// The name table of the tree being parsed ([`Names`] index it; kept like `literals`).
+    names: Vec<Name>,
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of their exact size.
@@ -338,10 +342,12 @@ impl<'t> Parser<'_, 't> {
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
+        let saved_names = std::mem::take(&mut self.names);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
         let literals = std::mem::replace(&mut self.literals, saved_literals);
+        let names = std::mem::replace(&mut self.names, saved_names);
         if let Terminator::Else(_) = end {
             return Err(self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
@@ -350,6 +356,7 @@ impl<'t> Parser<'_, 't> {
             parse_name: self.parse_name.clone(),
             root,
             literals,
+            names,
         };
         self.add(tree)
     }
@@ -562,10 +569,12 @@ impl<'t> Parser<'_, 't> {
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
+        let saved_names = std::mem::take(&mut self.names);
         let r = self.item_list();
         self.vars = saved_vars;
         self.range_depth = saved_range;
         let literals = std::mem::replace(&mut self.literals, saved_literals);
+        let names = std::mem::replace(&mut self.names, saved_names);
         self.leave();
         let (root, end) = r?;
         let end = match end {
@@ -584,6 +593,7 @@ impl<'t> Parser<'_, 't> {
             parse_name: self.parse_name.clone(),
             root,
             literals,
+            names,
         })?;
         Ok(Node::Template(Box::new(TemplateCall {
             pos: t.start,
@@ -618,13 +628,13 @@ impl<'t> Parser<'_, 't> {
                 TokenKind::Assign | TokenKind::Declare => {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v));
+                    self.expr_stack.push(var_expr(&v, &mut self.names));
                     self.vars.push(self.val(&v));
                     break;
                 }
                 TokenKind::Char if self.val(&next) == "," => {
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v));
+                    self.expr_stack.push(var_expr(&v, &mut self.names));
                     self.vars.push(self.val(&v));
                     if context == "range" && self.expr_stack.len() - decl_mark < 2 {
                         match self.peek_non_space().kind {
@@ -731,19 +741,11 @@ impl<'t> Parser<'_, 't> {
         Ok(cmd)
     }
 
-    /// How many field tokens follow (`.b.c` after `.a` or `$x`): a chain has no spaces.
-    fn following_fields(&self) -> usize {
-        self.tokens[self.idx.min(self.tokens.len())..]
-            .iter()
-            .take_while(|t| t.kind == TokenKind::Field)
-            .count()
-    }
-
     /// A field or variable term `first` and the fields that follow it (`.a.b.c`, `$x.a`):
     /// the names, Go's position (the second field's for a chain) and the end.
-    fn names_with_fields(&mut self, first: Name, t: &Token) -> (Box<[Name]>, usize, usize) {
-        let mut ids = Vec::with_capacity(1 + self.following_fields());
-        ids.push(first);
+    fn names_with_fields(&mut self, first: Name, t: &Token) -> (Names, usize, usize) {
+        let start = self.names.len();
+        self.names.push(first);
         let mut pos = t.start;
         let mut end = t.end;
         if self.peek().kind == TokenKind::Field {
@@ -752,9 +754,9 @@ impl<'t> Parser<'_, 't> {
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            ids.push(Name::new(f.start + 1, f.end));
+            self.names.push(Name::new(f.start + 1, f.end));
         }
-        (ids.into_boxed_slice(), pos, end)
+        (Names::new(start, self.names.len() - start), pos, end)
     }
 
     fn operand(&mut self) -> PResult<Option<Expr>> {
@@ -765,13 +767,14 @@ impl<'t> Parser<'_, 't> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().start;
-        let mut fields = Vec::with_capacity(self.following_fields());
+        let start = self.names.len();
         let mut end = node.span.end;
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            fields.push(Name::new(f.start + 1, f.end));
+            self.names.push(Name::new(f.start + 1, f.end));
         }
+        let fields = Names::new(start, self.names.len() - start);
         let span = Span::new(node.span.start, end);
         let kind = match node.kind {
             // `term` took the fields that follow a field or a variable.
@@ -783,10 +786,17 @@ impl<'t> Parser<'_, 't> {
             | ExprKind::Dot => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
-                    crate::format::quote(&node.display(self.src).to_string())
+                    crate::format::quote(
+                        &node
+                            .display(Src {
+                                text: self.src,
+                                names: &self.names
+                            })
+                            .to_string()
+                    )
                 )));
             }
-            _ => ExprKind::Chain(Box::new(node), fields.into_boxed_slice()),
+            _ => ExprKind::Chain(Box::new(node), fields),
         };
         Ok(Some(Expr {
             pos: chain_pos,
@@ -895,11 +905,12 @@ impl Ctl {
     }
 }
 
-fn var_expr(t: &Token) -> Expr {
+fn var_expr(t: &Token, names: &mut Vec<Name>) -> Expr {
+    names.push(Name::new(t.start, t.end));
     Expr {
         pos: t.start,
         span: Span::new(t.start, t.end),
-        kind: ExprKind::Variable(Box::new([Name::new(t.start, t.end)])),
+        kind: ExprKind::Variable(Names::new(names.len() - 1, 1)),
     }
 }
 
@@ -1036,7 +1047,6 @@ fn unquote_char(s: &str, quote: char) -> Result<(Unq, &str), String> {
 /// Go's `parse.newNumber`.
 pub fn new_number(text: &str, kind: TokenKind) -> Result<Number, String> {
     let mut n = Number {
-        text: text.to_string(),
         is_int: false,
         is_uint: false,
         is_float: false,
