@@ -10,9 +10,47 @@ pub const HELM_IGNORE: &str = ".helmignore";
 struct Pattern {
     /// The glob, as characters (matched many times: once per file of the chart).
     rule: Vec<char>,
+    /// The glob's meaning when it is that simple: most rules are a name (`OWNERS`, `.git`) or
+    /// `*` and a name (`*.swp`), and the playground loads the chart again on every edit.
+    simple: Simple,
     negate: bool,
     must_dir: bool,
     kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+enum Simple {
+    /// No metacharacter: `filepath.Match` is string equality.
+    Literal(String),
+    /// `*` then no metacharacter: the name ends with this and `*` spans no `/`.
+    StarThen(String),
+    /// Anything else: the full matcher.
+    Glob,
+}
+
+impl Simple {
+    fn of(rule: &str) -> Simple {
+        let meta = |s: &str| s.contains(['*', '?', '[', '\\']);
+        if !meta(rule) {
+            Simple::Literal(rule.to_string())
+        } else if let Some(rest) = rule.strip_prefix('*').filter(|r| !meta(r)) {
+            Simple::StarThen(rest.to_string())
+        } else {
+            Simple::Glob
+        }
+    }
+
+    /// `filepath.Match` of the rule against `name`, or `None` when the full matcher must say.
+    fn matches(&self, name: &str) -> Option<bool> {
+        match self {
+            Simple::Literal(l) => Some(name == l),
+            Simple::StarThen(tail) => Some(
+                name.strip_suffix(tail.as_str())
+                    .is_some_and(|head| !head.contains('/')),
+            ),
+            Simple::Glob => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -86,6 +124,7 @@ impl Rules {
         };
         self.patterns.push(Pattern {
             rule: rule.chars().collect(),
+            simple: Simple::of(rule),
             negate,
             must_dir,
             kind,
@@ -98,14 +137,29 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
-        let chars: Vec<char> = path.chars().collect();
-        let base_start = chars.iter().rposition(|&c| c == '/').map_or(0, |i| i + 1);
+        let base = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+        // As characters only for the rules that need the full matcher.
+        let mut chars: Option<(Vec<char>, usize)> = None;
         for p in &self.patterns {
             let target = match p.kind {
-                Kind::Base => &chars[base_start..],
-                Kind::Rooted | Kind::Structural => &chars[..],
+                Kind::Base => base,
+                Kind::Rooted | Kind::Structural => path,
             };
-            let matched = match_from(&p.rule, target).unwrap_or(false);
+            let matched = match p.simple.matches(target) {
+                Some(m) => m,
+                None => {
+                    let (chars, base_start) = chars.get_or_insert_with(|| {
+                        let c: Vec<char> = path.chars().collect();
+                        let b = c.iter().rposition(|&c| c == '/').map_or(0, |i| i + 1);
+                        (c, b)
+                    });
+                    let target = match p.kind {
+                        Kind::Base => &chars[*base_start..],
+                        Kind::Rooted | Kind::Structural => &chars[..],
+                    };
+                    match_from(&p.rule, target).unwrap_or(false)
+                }
+            };
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
@@ -302,4 +356,85 @@ fn get_esc(chunk: &[char]) -> Result<(char, &[char]), BadPattern> {
         return Err(BadPattern);
     }
     Ok((r, chunk))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcuts for simple rules agree with Go's `filepath.Match` (the full matcher).
+    #[test]
+    fn simple_rules_match_as_the_full_matcher_does() {
+        let rules = [
+            "OWNERS", ".git", "", "a/b", "*.swp", "*~", "*", "*/x", "*.tar.gz", "é.txt", "*é",
+            "x*", "[ab]", "a?c", "\\*x",
+        ];
+        let names = [
+            "OWNERS",
+            "owners",
+            ".git",
+            ".gitignore",
+            "",
+            "a/b",
+            "a/b/c",
+            "x.swp",
+            ".swp",
+            "dir/x.swp",
+            "swp",
+            "~",
+            "a~",
+            "a/~",
+            "x",
+            "a/x",
+            "a/b/x",
+            "f.tar.gz",
+            "é.txt",
+            "aé",
+            "a/é",
+            "*x",
+        ];
+        let mut checked = 0;
+        for rule in rules {
+            let simple = Simple::of(rule);
+            for name in names {
+                let full = go_match(rule, name).unwrap_or(false);
+                if let Some(fast) = simple.matches(name) {
+                    assert_eq!(fast, full, "rule {rule:?} on {name:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked} pairs took a shortcut");
+    }
+
+    #[test]
+    fn helm_default_and_chart_rules_ignore_what_helm_ignores() {
+        let mut r = Rules::parse("OWNERS\n*.swp\n.git/\nhack/\n!keep.swp\n").unwrap();
+        r.add_defaults();
+        for (path, dir, ignored) in [
+            ("OWNERS", false, true),
+            ("sub/OWNERS", false, true),
+            ("x.swp", false, true),
+            ("keep.swp", false, true),
+            (".git", true, true),
+            (".git", false, true),
+            ("hack", true, true),
+            ("templates/.hidden", false, true),
+            ("templates/a.yaml", false, true),
+        ] {
+            assert_eq!(r.ignore(path, dir), ignored, "{path} (dir: {dir})");
+        }
+        let r = Rules::parse("OWNERS\n*.swp\n.git/\n").unwrap();
+        for (path, dir, ignored) in [
+            ("OWNERS", false, true),
+            ("x.swp", false, true),
+            (".git", true, true),
+            (".git", false, false),
+            ("a/.git", true, true),
+            ("templates/a.yaml", false, false),
+            ("README.md", false, false),
+        ] {
+            assert_eq!(r.ignore(path, dir), ignored, "{path} (dir: {dir})");
+        }
+    }
 }
