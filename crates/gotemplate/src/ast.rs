@@ -7,16 +7,36 @@
 use std::fmt;
 use std::rc::Rc;
 
-/// A byte range in the template source.
+/// A byte range in the template source. 32-bit, as in every node (the parser refuses a text
+/// of 4 GiB or more).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    pub(crate) fn set_end(&mut self, end: usize) {
+        self.end = end as u32;
     }
 }
 
@@ -171,7 +191,7 @@ impl Tree {
 /// A sequence of nodes.
 #[derive(Debug, Default)]
 pub struct List {
-    pub nodes: Vec<Node>,
+    pub nodes: Box<[Node]>,
     pub span: Span,
 }
 
@@ -179,10 +199,9 @@ impl List {
     /// `src`: the text of the tree the list belongs to.
     pub fn is_empty_tree(&self, src: &str) -> bool {
         self.nodes.iter().all(|n| match n {
-            Node::Text { span } => src[span.start..span.end]
+            Node::Text { span } => src[span.range()]
                 .trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
                 .is_empty(),
-            Node::Comment { .. } => true,
             _ => false,
         })
     }
@@ -193,10 +212,6 @@ impl List {
 pub enum Node {
     /// Text between actions: the bytes `span` of the tree's source ([`Tree::text`]).
     Text {
-        span: Span,
-    },
-    Comment {
-        text: String,
         span: Span,
     },
     Action(Box<Action>),
@@ -215,10 +230,7 @@ pub enum Node {
 impl Node {
     pub fn span(&self) -> Span {
         match self {
-            Node::Text { span }
-            | Node::Comment { span, .. }
-            | Node::Break { span }
-            | Node::Continue { span } => *span,
+            Node::Text { span } | Node::Break { span } | Node::Continue { span } => *span,
             Node::Action(a) => a.span,
             Node::If(b) | Node::Range(b) | Node::With(b) => b.span,
             Node::Template(t) => t.span,
@@ -228,13 +240,10 @@ impl Node {
     /// Go's `Node.Position()`.
     pub fn pos(&self) -> usize {
         match self {
-            Node::Text { span }
-            | Node::Comment { span, .. }
-            | Node::Break { span }
-            | Node::Continue { span } => span.start,
-            Node::Action(a) => a.pos,
-            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.pos,
-            Node::Template(t) => t.pos,
+            Node::Text { span } | Node::Break { span } | Node::Continue { span } => span.start(),
+            Node::Action(a) => a.pos as usize,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.pos as usize,
+            Node::Template(t) => t.pos as usize,
         }
     }
 }
@@ -242,7 +251,7 @@ impl Node {
 /// `{{pipeline}}`
 #[derive(Debug)]
 pub struct Action {
-    pub pos: usize,
+    pub pos: u32,
     pub span: Span,
     pub pipe: Pipe,
 }
@@ -259,7 +268,7 @@ pub struct Branch {
 /// `{{template "name" pipeline}}` (also what `block` leaves in place).
 #[derive(Debug)]
 pub struct TemplateCall {
-    pub pos: usize,
+    pub pos: u32,
     pub span: Span,
     pub name: String,
     pub pipe: Option<Pipe>,
@@ -268,25 +277,25 @@ pub struct TemplateCall {
 /// A pipeline with optional declarations: `$x := a | b c`.
 #[derive(Debug)]
 pub struct Pipe {
-    pub pos: usize,
+    pub pos: u32,
     pub span: Span,
     pub is_assign: bool,
-    pub decl: Vec<Expr>,
-    pub cmds: Vec<Command>,
+    pub decl: Box<[Expr]>,
+    pub cmds: Box<[Command]>,
 }
 
 /// One command of a pipeline: operands separated by spaces.
 #[derive(Debug)]
 pub struct Command {
-    pub pos: usize,
+    pub pos: u32,
     pub span: Span,
-    pub args: Vec<Expr>,
+    pub args: Box<[Expr]>,
 }
 
 /// An operand.
 #[derive(Debug)]
 pub struct Expr {
-    pub pos: usize,
+    pub pos: u32,
     pub span: Span,
     pub kind: ExprKind,
 }
@@ -362,11 +371,9 @@ impl fmt::Display for WithSource<'_, Expr> {
                 Ok(())
             }
             ExprKind::Bool(b) => write!(f, "{b}"),
-            ExprKind::Number(_) | ExprKind::String { .. } => f.write_str(
-                src.text
-                    .get(self.node.span.start..self.node.span.end)
-                    .unwrap_or_default(),
-            ),
+            ExprKind::Number(_) | ExprKind::String { .. } => {
+                f.write_str(src.text.get(self.node.span.range()).unwrap_or_default())
+            }
             ExprKind::Pipe(p) => write!(f, "{}", p.display(src)),
         }
     }
@@ -464,10 +471,7 @@ impl fmt::Display for WithSource<'_, Node> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let src = self.src;
         match self.node {
-            Node::Text { span } => {
-                f.write_str(src.text.get(span.start..span.end).unwrap_or_default())
-            }
-            Node::Comment { text, .. } => f.write_str(text),
+            Node::Text { span } => f.write_str(src.text.get(span.range()).unwrap_or_default()),
             Node::Action(a) => write!(f, "{{{{{}}}}}", a.pipe.display(src)),
             Node::If(b) => write_branch(f, "if", b, src),
             Node::Range(b) => write_branch(f, "range", b, src),

@@ -750,9 +750,9 @@ impl<'e> State<'e> {
                 )
             }
             Cur::Node(n) => (n.pos(), n.span(), n.display(fr.tree.src()).to_string()),
-            Cur::Pipe(p) => (p.pos, p.span, p.display(fr.tree.src()).to_string()),
-            Cur::Cmd(c) => (c.pos, c.span, c.display(fr.tree.src()).to_string()),
-            Cur::Expr(e) => (e.pos, e.span, e.display(fr.tree.src()).to_string()),
+            Cur::Pipe(p) => (p.pos as usize, p.span, p.display(fr.tree.src()).to_string()),
+            Cur::Cmd(c) => (c.pos as usize, c.span, c.display(fr.tree.src()).to_string()),
+            Cur::Expr(e) => (e.pos as usize, e.span, e.display(fr.tree.src()).to_string()),
         };
         let text = &fr.tree.text;
         Error::exec(
@@ -874,10 +874,9 @@ impl<'e> State<'e> {
             self.step(fr)?;
             match node {
                 Node::Text { span } => {
-                    let text = fr.tree.text.get(span.start..span.end).unwrap_or_default();
+                    let text = fr.tree.text.get(span.range()).unwrap_or_default();
                     self.write(fr, text)?
                 }
-                Node::Comment { .. } => {}
                 Node::Action(a) => {
                     let v = self.eval_pipeline(fr, dot, &a.pipe)?;
                     if a.pipe.decl.is_empty() {
@@ -1193,7 +1192,7 @@ impl<'e> State<'e> {
     fn ideal_constant<'t>(&self, fr: &mut Frame<'t>, e: &'t Expr, n: &Number) -> R<V> {
         fr.cur = Cur::Expr(e);
         let src: &'t str = &fr.tree.text;
-        let t = src.get(e.span.start..e.span.end).unwrap_or_default();
+        let t = src.get(e.span.range()).unwrap_or_default();
         let is_hex_int = t.len() > 2
             && t.starts_with('0')
             && (t.as_bytes()[1] == b'x' || t.as_bytes()[1] == b'X')

@@ -147,10 +147,10 @@ struct Parser<'f, 't> {
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of their exact size.
-fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Box<[T]> {
     let mut v = Vec::with_capacity(stack.len() - mark);
     v.extend(stack.drain(mark..));
-    v
+    v.into_boxed_slice()
 }
 
 type PResult<T> = Result<T, Error>;
@@ -302,7 +302,7 @@ impl<'t> Parser<'_, 't> {
     fn parse_top(&mut self) -> PResult<List> {
         let start = self.peek().start;
         let mut list = List {
-            nodes: Vec::new(),
+            nodes: Box::default(),
             span: Span::new(start, start),
         };
         let mark = self.node_stack.len();
@@ -326,7 +326,7 @@ impl<'t> Parser<'_, 't> {
                 Item::Else(_) => return Err(self.errorf("unexpected {{else}}")),
             }
         }
-        list.span.end = self.src.len();
+        list.span.set_end(self.src.len());
         list.nodes = take_from(&mut self.node_stack, mark);
         Ok(list)
     }
@@ -364,14 +364,14 @@ impl<'t> Parser<'_, 't> {
     fn item_list(&mut self) -> PResult<(List, Terminator)> {
         let start = self.peek_non_space().start;
         let mut list = List {
-            nodes: Vec::new(),
+            nodes: Box::default(),
             span: Span::new(start, start),
         };
         let mark = self.node_stack.len();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
                 Item::Node(n) => {
-                    list.span.end = n.span().end;
+                    list.span.set_end(n.span().end());
                     self.node_stack.push(n)
                 }
                 Item::End(p) => {
@@ -445,7 +445,7 @@ impl<'t> Parser<'_, 't> {
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
         let end = self.tok(self.idx.saturating_sub(1)).end;
         Ok(Item::Node(Node::Action(Box::new(Action {
-            pos,
+            pos: pos as u32,
             span: Span::new(delim_start, end),
             pipe,
         }))))
@@ -488,19 +488,19 @@ impl<'t> Parser<'_, 't> {
                 if ctl == Ctl::If && pk.kind == TokenKind::If {
                     self.next();
                     let n = self.control(Ctl::If, epos)?;
-                    let e = n.span().end;
+                    let e = n.span().end();
                     else_list = Some(List {
                         span: Span::new(epos, e),
-                        nodes: vec![n],
+                        nodes: Box::new([n]),
                     });
                     e
                 } else if ctl == Ctl::With && pk.kind == TokenKind::With {
                     self.next();
                     let n = self.control(Ctl::With, epos)?;
-                    let e = n.span().end;
+                    let e = n.span().end();
                     else_list = Some(List {
                         span: Span::new(epos, e),
-                        nodes: vec![n],
+                        nodes: Box::new([n]),
                     });
                     e
                 } else {
@@ -552,7 +552,7 @@ impl<'t> Parser<'_, 't> {
         }
         let end = self.tok(self.idx.saturating_sub(1)).end;
         Ok(Node::Template(Box::new(TemplateCall {
-            pos: t.start,
+            pos: t.start as u32,
             span: Span::new(delim_start, end),
             name,
             pipe,
@@ -596,7 +596,7 @@ impl<'t> Parser<'_, 't> {
             names,
         })?;
         Ok(Node::Template(Box::new(TemplateCall {
-            pos: t.start,
+            pos: t.start as u32,
             span: Span::new(delim_start, end),
             name,
             pipe: Some(pipe),
@@ -608,11 +608,11 @@ impl<'t> Parser<'_, 't> {
     fn pipeline(&mut self, context: &str, end: TokenKind) -> PResult<Pipe> {
         let first = self.peek_non_space();
         let mut pipe = Pipe {
-            pos: first.start,
+            pos: first.start as u32,
             span: Span::new(first.start, first.start),
             is_assign: false,
-            decl: Vec::new(),
-            cmds: Vec::new(),
+            decl: Box::default(),
+            cmds: Box::default(),
         };
         // Declarations.
         let decl_mark = self.expr_stack.len();
@@ -657,7 +657,7 @@ impl<'t> Parser<'_, 't> {
         loop {
             let t = self.next_non_space();
             if t.kind == end {
-                pipe.span.end = t.start;
+                pipe.span.set_end(t.start);
                 pipe.cmds = take_from(&mut self.cmd_stack, cmd_mark);
                 self.check_pipeline(&pipe, context)?;
                 return Ok(pipe);
@@ -714,15 +714,15 @@ impl<'t> Parser<'_, 't> {
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().start;
         let mut cmd = Command {
-            pos: start,
+            pos: start as u32,
             span: Span::new(start, start),
-            args: Vec::new(),
+            args: Box::default(),
         };
         let mark = self.expr_stack.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                cmd.span.end = op.span.end;
+                cmd.span.set_end(op.span.end());
                 self.expr_stack.push(op);
             }
             let t = self.next();
@@ -768,14 +768,14 @@ impl<'t> Parser<'_, 't> {
         }
         let chain_pos = self.peek().start;
         let start = self.names.len();
-        let mut end = node.span.end;
+        let mut end = node.span.end();
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
             self.names.push(Name::new(f.start + 1, f.end));
         }
         let fields = Names::new(start, self.names.len() - start);
-        let span = Span::new(node.span.start, end);
+        let span = Span::new(node.span.start(), end);
         let kind = match node.kind {
             // `term` took the fields that follow a field or a variable.
             ExprKind::Field(_) | ExprKind::Variable(_) => unreachable!("term took the fields"),
@@ -799,7 +799,7 @@ impl<'t> Parser<'_, 't> {
             _ => ExprKind::Chain(Box::new(node), fields),
         };
         Ok(Some(Expr {
-            pos: chain_pos,
+            pos: chain_pos as u32,
             span,
             kind,
         }))
@@ -811,7 +811,7 @@ impl<'t> Parser<'_, 't> {
         let span = Span::new(t.start, t.end);
         let e = |kind| {
             Ok(Some(Expr {
-                pos: t.start,
+                pos: t.start as u32,
                 span,
                 kind,
             }))
@@ -837,7 +837,7 @@ impl<'t> Parser<'_, 't> {
                 }
                 let (ids, pos, end) = self.names_with_fields(Name::new(t.start, t.end), &t);
                 Ok(Some(Expr {
-                    pos,
+                    pos: pos as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Variable(ids),
                 }))
@@ -845,7 +845,7 @@ impl<'t> Parser<'_, 't> {
             TokenKind::Field => {
                 let (ids, pos, end) = self.names_with_fields(Name::new(t.start + 1, t.end), &t);
                 Ok(Some(Expr {
-                    pos,
+                    pos: pos as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Field(ids),
                 }))
@@ -862,7 +862,7 @@ impl<'t> Parser<'_, 't> {
                 let p = r?;
                 let end = self.tok(self.idx.saturating_sub(1)).end;
                 Ok(Some(Expr {
-                    pos: t.start,
+                    pos: t.start as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Pipe(Box::new(p)),
                 }))
@@ -908,7 +908,7 @@ impl Ctl {
 fn var_expr(t: &Token, names: &mut Vec<Name>) -> Expr {
     names.push(Name::new(t.start, t.end));
     Expr {
-        pos: t.start,
+        pos: t.start as u32,
         span: Span::new(t.start, t.end),
         kind: ExprKind::Variable(Names::new(names.len() - 1, 1)),
     }

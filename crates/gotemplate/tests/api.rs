@@ -239,7 +239,7 @@ fn nested_errors_are_structured() {
     // The span points at the node in the source.
     let span = x.span().unwrap();
     let src = "{{ define \"x\" }}\n  {{ .a.b }}";
-    assert_eq!(&src[span.start..span.end], ".a.b");
+    assert_eq!(&src[span.range()], ".a.b");
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn parse_error_spans() {
     assert_eq!(e.kind(), ErrorKind::Parse);
     assert_eq!(e.line(), 2);
     let s = e.span().unwrap();
-    assert_eq!(&"ok\n{{ nosuch 1 }}"[s.start..s.end], "nosuch");
+    assert_eq!(&"ok\n{{ nosuch 1 }}"[s.range()], "nosuch");
 }
 
 #[test]
