@@ -221,12 +221,7 @@ pub fn run_with_scenario(input: &Input, scenario: Scenario) -> Output {
 }
 
 fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
-    let bytes: BTreeMap<String, Vec<u8>> = input
-        .files
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
-        .collect();
-    let chart = match crate::chart::load_files(&bytes) {
+    let chart = match crate::chart::load_files(&input.files) {
         Ok(c) => c,
         Err(e) => {
             out.diagnostics.push(diagnostic(

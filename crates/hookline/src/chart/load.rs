@@ -16,18 +16,33 @@ pub const MAX_CHART_DEPTH: usize = 64;
 /// Load a chart from its files, as `helm` loads a chart directory (`LoadDir`): paths are
 /// relative to the chart root (`Chart.yaml`, `templates/x.yaml`, `charts/sub/Chart.yaml`,
 /// `charts/dep-1.0.0.tgz`), `.helmignore` at the root and the default rule
-/// (`templates/.?*`) are applied, a UTF-8 BOM is dropped from each file.
-pub fn load_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Chart, ChartError> {
+/// (`templates/.?*`) are applied, a UTF-8 BOM is dropped from each file. The files' contents
+/// are bytes or text (the playground's files are text: no copy of them as bytes first).
+pub fn load_files<B: AsRef<[u8]>>(files: &BTreeMap<String, B>) -> Result<Chart, ChartError> {
     load_files_with_limits(files, ArchiveLimits::default())
 }
 
 /// [`load_files`] with explicit size limits (they also apply to nested `.tgz` subcharts).
-pub fn load_files_with_limits(
-    files: &BTreeMap<String, Vec<u8>>,
+pub fn load_files_with_limits<B: AsRef<[u8]>>(
+    files: &BTreeMap<String, B>,
+    limits: ArchiveLimits,
+) -> Result<Chart, ChartError> {
+    load_entries(
+        files.get(HELM_IGNORE).map(AsRef::as_ref),
+        &mut files.iter().map(|(k, v)| (k.as_str(), v.as_ref())),
+        limits,
+    )
+}
+
+/// [`load_files_with_limits`] of the files `files` yields in path order, `helm_ignore` being
+/// the `.helmignore` among them (one body whatever the files' type).
+fn load_entries<'a>(
+    helm_ignore: Option<&[u8]>,
+    files: &mut dyn Iterator<Item = (&'a str, &'a [u8])>,
     limits: ArchiveLimits,
 ) -> Result<Chart, ChartError> {
     let mut budget = Budget::new(limits);
-    let mut rules = match files.get(HELM_IGNORE) {
+    let mut rules = match helm_ignore {
         Some(data) => Rules::parse(&String::from_utf8_lossy(data))
             .map_err(|(line, e)| ChartError::new(e).at(HELM_IGNORE, Some(line), None))?,
         None => Rules::empty(),
