@@ -434,3 +434,64 @@ fn json_errors_name_the_byte() {
         assert_eq!(json::from_json(input).unwrap_err(), want, "{input:?}");
     }
 }
+
+/// Blanks between the words of a line, and the indentation of continuation lines, are taken
+/// in runs by the scanner: the same scalars as go-yaml's character-at-a-time loops.
+#[test]
+fn yaml_scalars_with_blanks_inside_lines() {
+    let cases: &[(&str, &str)] = &[
+        ("v: a b  c\td\n", "a b  c\td"),
+        ("v: a #c\n", "a"),
+        ("v: a\t#c\n", "a"),
+        ("v: a#b c\n", "a#b c"),
+        ("v: a :b c:d\n", "a :b c:d"),
+        ("v: a b   \n  c d\n", "a b c d"),
+        ("v: a b\n\n   c\n", "a b\nc"),
+        ("v: a é b\n", "a é b"),
+        ("v: a - b -c\n", "a - b -c"),
+        ("- a b\n- c  d\n", ""),
+        ("v: 'a b  c'\n", "a b  c"),
+        ("v: 'a b \n  c  d'\n", "a b c  d"),
+        ("v: 'it''s a b'\n", "it's a b"),
+        ("v: \"a \\\"b\\\" \\x41 c\"\n", "a \"b\" A c"),
+        ("v: \"a  \\\n  b\"\n", "a  b"),
+        ("v: \"a  \"\n", "a  "),
+        ("v: {a: b c, d: e f}\n", ""),
+    ];
+    for (src, want) in cases {
+        let v = yaml::from_str(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        if want.is_empty() {
+            continue;
+        }
+        let Value::Map(m) = v else { panic!("{src:?}") };
+        let got = m.borrow().get("v").cloned();
+        assert_eq!(got, Some(Value::from(*want)), "{src:?}");
+    }
+    let list = yaml::from_str("- a b\n- c  d\n").unwrap();
+    assert_eq!(
+        list,
+        Value::list(vec![Value::from("a b"), Value::from("c  d")])
+    );
+    let flow = yaml::from_str("v: {a: b c, d: e f}\n").unwrap();
+    assert_eq!(
+        flow,
+        map(&[(
+            "v",
+            map(&[("a", Value::from("b c")), ("d", Value::from("e f"))])
+        )])
+    );
+    // a value indicator after blanks is still one (helm 4.1.4 prints no line for line 1)
+    let e = yaml::from_str("v: a b: c\n").unwrap_err();
+    assert_eq!(
+        e.message,
+        "error converting YAML to JSON: yaml: mapping values are not allowed in this context"
+    );
+    let e = yaml::from_str("a: 1\nv: a b: c\n").unwrap_err();
+    assert_eq!(
+        e.message,
+        "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"
+    );
+    // a tab in the indentation of a continuation line
+    let e = yaml::from_str("v: a\n\tb\n").unwrap_err();
+    assert!(e.message.contains("found a tab character"), "{}", e.message);
+}

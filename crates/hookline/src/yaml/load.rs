@@ -927,6 +927,14 @@ pub fn from_str_typed(src: &str) -> Result<Value, YamlError> {
 /// reads: building them was most of a render's memory.
 pub fn from_str_head(src: &str) -> Result<Value, YamlError> {
     let limits = LoadLimits::default();
+    if let Some((b, root)) = build_head(src, limits)? {
+        return decode_root_mode(&b.nodes, root, limits, true, true);
+    }
+    from_str_head_full(src, limits)
+}
+
+/// [`from_str_head`] through the whole node tree (what [`build_head`] leaves to it).
+fn from_str_head_full(src: &str, limits: LoadLimits) -> Result<Value, YamlError> {
     let (b, roots) = build(src, true, limits)?;
     decode_root_mode(
         &b.nodes,
@@ -935,6 +943,228 @@ pub fn from_str_head(src: &str) -> Result<Value, YamlError> {
         true,
         true,
     )
+}
+
+/// A collection being checked, not built, by [`build_head`]: whether it is a mapping whose
+/// next node is a key.
+struct Checked {
+    map: bool,
+    key_next: bool,
+}
+
+/// The first document's node tree with only the root mapping's head entries in it (the
+/// entries a head-only decode builds, see [`from_str_head`]), the other entries checked on
+/// the way: the whole document is still parsed (every syntax error and depth limit as in
+/// [`build`]) and each scalar of the other entries resolved as the decoder would resolve it.
+/// A node tree for the decoder only where a large document's head is: a CRD is megabytes of
+/// schema that `SimpleHead` never reads.
+///
+/// `Ok(None)` leaves the document to the full tree whenever the skipped entries could matter
+/// to the decode: a root that is not a mapping, an anchor, alias or merge key anywhere, a key
+/// that is a collection or that sigs.k8s.io/yaml rejects, or a scalar whose resolution fails
+/// (the full decode then reports its errors in document order).
+fn build_head(
+    src: &str,
+    limits: LoadLimits,
+) -> Result<Option<(Builder<'_>, Option<usize>)>, YamlError> {
+    if has_rejected_char(src) {
+        return Err(YamlError::new(
+            YamlErrorKind::Syntax,
+            format!("{PREFIX}yaml: control characters are not allowed"),
+        ));
+    }
+    let mut parser = Parser::new(src);
+    let mut b = Builder { nodes: Vec::new() };
+    // The decoder that would meet the skipped scalars (only its checks are used).
+    let mut checker = Decoder {
+        nodes: &[],
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active: HashSet::new(),
+        bad_keys: false,
+        json_error: None,
+        depth: 0,
+        max_depth: limits.max_depth,
+        typed: true,
+        head_only: true,
+        at_root: false,
+        shadow: 1,
+    };
+    // Collections built into the tree (the root mapping first).
+    let mut stack: Vec<usize> = Vec::new();
+    // Collections being checked inside a skipped root entry.
+    let mut checked: Vec<Checked> = Vec::new();
+    let mut root: Option<usize> = None;
+    // At the root mapping: whether the next node is a key, and whether the value after the
+    // current key is skipped.
+    let mut root_key_next = true;
+    let mut skip_value = false;
+    while let Some(ev) = parser.next() {
+        let (ev, mark) = ev.map_err(|e| syntax_error(&e))?;
+        // Where this node goes: in a skipped entry, as the root's key or value, or inside a
+        // built entry.
+        let skipping = !checked.is_empty() || (stack.len() == 1 && !root_key_next && skip_value);
+        match ev {
+            Event::StreamStart => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart => continue,
+            // the first document only, as `build(src, true, ..)`
+            Event::DocumentEnd => break,
+            Event::Alias(_)
+            | Event::Scalar {
+                anchor: Some(_), ..
+            }
+            | Event::SequenceStart { anchor: Some(_) }
+            | Event::MappingStart { anchor: Some(_) } => return Ok(None),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if checked.pop().is_some() {
+                    if checked.is_empty() && stack.len() == 1 {
+                        root_key_next = true;
+                    }
+                } else {
+                    stack.pop();
+                    if stack.len() == 1 {
+                        root_key_next = true;
+                    }
+                }
+                continue;
+            }
+            Event::Scalar {
+                value,
+                tag,
+                plain_implicit,
+                ..
+            } if skipping => {
+                let is_key = checked.last().is_some_and(|c| c.map && c.key_next);
+                if let Some(c) = checked.last_mut() {
+                    if c.map {
+                        c.key_next = !c.key_next;
+                    }
+                }
+                if is_key && value == "<<" {
+                    return Ok(None);
+                }
+                match checker.check_scalar(&value, &tag, plain_implicit, !is_key) {
+                    Ok(ScalarKind::Nil | ScalarKind::Uint) if is_key => return Ok(None),
+                    Ok(_) if checker.json_error.is_some() => return Ok(None),
+                    Ok(_) => {}
+                    Err(_) => return Ok(None),
+                }
+                if checked.is_empty() {
+                    // a skipped root value that is one scalar
+                    root_key_next = true;
+                }
+                continue;
+            }
+            Event::SequenceStart { .. } | Event::MappingStart { .. } if skipping => {
+                if checked.last().is_some_and(|c| c.map && c.key_next) {
+                    return Ok(None);
+                }
+                if let Some(c) = checked.last_mut() {
+                    if c.map {
+                        c.key_next = true;
+                    }
+                }
+                checked.push(Checked {
+                    map: matches!(ev, Event::MappingStart { .. }),
+                    key_next: true,
+                });
+                if stack.len() + checked.len() > limits.max_depth {
+                    return Err(too_deep(mark, limits));
+                }
+                continue;
+            }
+            Event::Scalar {
+                value,
+                tag,
+                plain_implicit,
+                ..
+            } => {
+                if stack.len() == 1 {
+                    if root_key_next {
+                        if value == "<<" {
+                            return Ok(None);
+                        }
+                        match checker.check_scalar(&value, &tag, plain_implicit, false) {
+                            Ok(ScalarKind::Nil | ScalarKind::Uint) | Err(_) => return Ok(None),
+                            Ok(_) => {}
+                        }
+                        // Only an untagged key's text is its name for sure; any other key
+                        // is built and left to the decoder.
+                        skip_value = tag.is_empty() && !is_head_key(&value);
+                        root_key_next = false;
+                        if skip_value {
+                            continue;
+                        }
+                    } else {
+                        root_key_next = true;
+                    }
+                } else if stack.is_empty() {
+                    // a root that is not a mapping
+                    return Ok(None);
+                }
+                let idx = b.nodes.len();
+                b.nodes.push(Node {
+                    kind: Kind::Scalar {
+                        value,
+                        tag,
+                        plain: plain_implicit,
+                    },
+                });
+                if let Some(&parent) = stack.last() {
+                    if let Kind::Seq(c) | Kind::Map(c) = &mut b.nodes[parent].kind {
+                        c.push(idx);
+                    }
+                }
+            }
+            Event::SequenceStart { .. } | Event::MappingStart { .. } => {
+                let map = matches!(ev, Event::MappingStart { .. });
+                match stack.len() {
+                    0 if !map => return Ok(None),
+                    1 if root_key_next => return Ok(None),
+                    _ => {}
+                }
+                let idx = b.nodes.len();
+                b.nodes.push(Node {
+                    kind: if map {
+                        Kind::Map(Vec::new())
+                    } else {
+                        Kind::Seq(Vec::new())
+                    },
+                });
+                match stack.last() {
+                    Some(&parent) => {
+                        if let Kind::Seq(c) | Kind::Map(c) = &mut b.nodes[parent].kind {
+                            c.push(idx);
+                        }
+                    }
+                    None => root = Some(idx),
+                }
+                stack.push(idx);
+                if stack.len() > limits.max_depth {
+                    return Err(too_deep(mark, limits));
+                }
+            }
+        }
+    }
+    if root.is_none() {
+        return Ok(None);
+    }
+    Ok(Some((b, root)))
+}
+
+fn too_deep(mark: super::parse::Mark, limits: LoadLimits) -> YamlError {
+    YamlError {
+        kind: YamlErrorKind::TooDeep,
+        message: format!(
+            "{PREFIX}yaml: line {}: exceeded max depth of {}",
+            mark.line + 1,
+            limits.max_depth
+        ),
+        line: Some(mark.line + 1),
+        column: Some(mark.column + 1),
+    }
 }
 
 /// sigs.k8s.io/yaml's conversion of a scalar decoded for a Go `string` field (struct fields,
@@ -1064,6 +1294,96 @@ fn merge_maps(a: Map, b: Map) -> Map {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The head decode with and without [`build_head`]: the same value or the same error.
+    fn same_head(src: &str) -> bool {
+        let limits = LoadLimits::default();
+        let fast = from_str_head(src);
+        let full = from_str_head_full(src, limits);
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{full:?}"),
+            "head decode of {src:?}"
+        );
+        build_head(src, limits).is_ok_and(|b| b.is_some())
+    }
+
+    #[test]
+    fn the_head_tree_decodes_as_the_whole_tree() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/yaml");
+        let mut inputs: Vec<String> = Vec::new();
+        for f in [
+            "handwritten",
+            "jsonmutate",
+            "mutated",
+            "random",
+            "scalars",
+            "syntax",
+            "values",
+        ] {
+            let text = std::fs::read_to_string(dir.join(format!("{f}.json"))).unwrap();
+            let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for c in cases.as_array().unwrap() {
+                inputs.push(c["input"].as_str().unwrap().to_string());
+            }
+        }
+        assert!(inputs.len() > 3000);
+        let mut fast = 0;
+        for input in &inputs {
+            // as it is, and as the body of a manifest (the entries the head tree skips)
+            let indented: String = input.lines().map(|l| format!("  {l}\n")).collect();
+            let variants = [
+                input.clone(),
+                format!("apiVersion: v1\nkind: K\nmetadata:\n  name: n\nspec:\n{indented}"),
+                format!("kind: K\nspec:\n{indented}metadata:\n  name: n\n"),
+                format!("spec:\n  - {}\nkind: K\n", input.replace('\n', "\n    ")),
+                format!("{input}\nkind: K\n"),
+            ];
+            for v in &variants {
+                if same_head(v) {
+                    fast += 1;
+                }
+            }
+        }
+        // most of them take the head tree
+        assert!(fast > inputs.len(), "{fast} of {}", inputs.len() * 5);
+    }
+
+    #[test]
+    fn the_head_tree_leaves_what_it_cannot_skip_to_the_whole_tree() {
+        let head = "apiVersion: v1\nkind: K\nmetadata:\n  name: n\n  annotations:\n    a: 1\n";
+        // a plain manifest is decoded from its head tree
+        assert!(same_head(&format!(
+            "{head}spec:\n  x: [1, {{a: b}}]\n  y: |\n    text\n"
+        )));
+        for body in [
+            "spec: &a {x: 1}\nother: *a\n",
+            "spec:\n  <<: {x: 1}\n",
+            "spec:\n  ~: 1\n",
+            "spec:\n  18446744073709551615: 1\n",
+            "spec:\n  ? [a]\n  : 1\n",
+            "spec:\n  x: !!int nope\n",
+            "spec:\n  x: .nan\n",
+            "spec:\n  x: !!binary '%%%'\n",
+            "~: 1\n",
+            "? {a: 1}\n: 2\n",
+        ] {
+            assert!(!same_head(&format!("{head}{body}")), "{body}");
+        }
+        // not a mapping, or empty
+        for doc in ["- a\n", "a\n", "", "# only a comment\n"] {
+            assert!(!same_head(doc), "{doc:?}");
+        }
+        // errors anywhere: the same error as the whole tree
+        let deep = format!("kind: K\nspec: {}{}\n", "[".repeat(400), "]".repeat(400));
+        same_head(&deep);
+        same_head(&format!("{head}spec:\n  x: [1\n"));
+        same_head(&format!("{head}spec:\n  x: 1\n y: 2\n"));
+        same_head("metadata:\n  name: !!int nope\nspec:\n  x: 1\n y: 2\n");
+        same_head("metadata:\n  name: .nan\nspec:\n  x: !!int nope\n");
+        same_head("kind: K\nspec:\n  x: 1\n---\nkind: [\n");
+    }
 
     #[test]
     fn the_byte_check_rejects_exactly_the_rejected_characters() {

@@ -474,6 +474,44 @@ impl<'a> Scanner<'a> {
         self.mark.column += n;
     }
 
+    /// The number of blanks (spaces and tabs) here when another part of a scalar follows them
+    /// on this line: an ASCII character that is not a line break, and for a plain scalar not
+    /// `#` (a comment) nor a `:` before a blank (the value indicator); 0 otherwise. Inside a
+    /// line such blanks join the scalar, as the scalar scanners' blank loops would join them
+    /// one character at a time (words of long descriptions are most of a CRD).
+    fn blanks_inside_line(&self, plain: bool) -> usize {
+        let b = self.src.as_bytes();
+        let mut p = self.pos;
+        while p < b.len() && (b[p] == b' ' || b[p] == b'\t') {
+            p += 1;
+        }
+        let Some(&c) = b.get(p) else { return 0 };
+        if p == self.pos || c >= 0x80 || ASCII_CLASS[c as usize] & BREAKZ != 0 {
+            return 0;
+        }
+        if plain {
+            if c == b'#' {
+                return 0;
+            }
+            if c == b':' {
+                match b.get(p + 1) {
+                    Some(&n) if n < 0x80 && ASCII_CLASS[n as usize] & BLANKZ == 0 => {}
+                    _ => return 0,
+                }
+            }
+        }
+        p - self.pos
+    }
+
+    /// Take `n` ASCII characters (not line breaks) into `s`.
+    fn read_ascii(&mut self, s: &mut Text, n: usize) {
+        let a = self.pos;
+        self.pos += n;
+        self.mark.index += n;
+        self.mark.column += n;
+        s.push_span(self.src, a, self.pos);
+    }
+
     /// `read` repeated while the characters (on this line) are not `stop`.
     fn read_run(&mut self, s: &mut Text, mask: u8, stop: impl Fn(char) -> bool) {
         let start = self.skip_run(mask, stop);
@@ -1431,11 +1469,21 @@ impl<'a> Scanner<'a> {
                     } else {
                         BLANKZ | DOUBLE_QUOTE | BACKSLASH
                     };
-                    self.read_run(&mut s, mask, |c| {
+                    let stop = |c| {
                         is_blankz(c)
                             || (single && c == '\'')
                             || (!single && (c == '"' || c == '\\'))
-                    });
+                    };
+                    self.read_run(&mut s, mask, stop);
+                    // the next words of this line, with the blanks between them
+                    loop {
+                        let n = self.blanks_inside_line(false);
+                        if n == 0 {
+                            break;
+                        }
+                        self.read_ascii(&mut s, n);
+                        self.read_run(&mut s, mask, stop);
+                    }
                 }
             }
             let c = self.ch(0);
@@ -1443,7 +1491,13 @@ impl<'a> Scanner<'a> {
                 break;
             }
             while is_blank(self.ch(0)) || is_break(self.ch(0)) {
-                if is_blank(self.ch(0)) {
+                if self.ch(0) == ' ' {
+                    let a = self.pos;
+                    self.skip_spaces(usize::MAX);
+                    if !leading_blanks {
+                        whitespaces.push_span(src, a, self.pos);
+                    }
+                } else if is_blank(self.ch(0)) {
                     if !leading_blanks {
                         self.read(&mut whitespaces);
                     } else {
@@ -1542,17 +1596,39 @@ impl<'a> Scanner<'a> {
                 // the blanks and breaks pending already written out) are taken as one run.
                 let flow = self.flow_level > 0;
                 let mask = BLANKZ | COLON | if flow { FLOW_INDICATOR } else { 0 };
-                self.read_run(&mut s, mask, |c| {
+                let stop = |c| {
                     is_blankz(c)
                         || c == ':'
                         || (flow && matches!(c, ',' | '?' | '[' | ']' | '{' | '}'))
-                });
+                };
+                self.read_run(&mut s, mask, stop);
+                if !flow {
+                    // the next words of this line, with the blanks between them
+                    loop {
+                        let n = self.blanks_inside_line(true);
+                        if n == 0 {
+                            break;
+                        }
+                        self.read_ascii(&mut s, n);
+                        self.read(&mut s);
+                        self.read_run(&mut s, mask, stop);
+                    }
+                }
                 end = self.mark;
             }
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
                 break;
             }
             while is_blank(self.ch(0)) || is_break(self.ch(0)) {
+                if self.ch(0) == ' ' {
+                    // a run of spaces at once (the indentation of a continuation line)
+                    let a = self.pos;
+                    self.skip_spaces(usize::MAX);
+                    if !leading_blanks {
+                        whitespaces.push_span(src, a, self.pos);
+                    }
+                    continue;
+                }
                 if is_blank(self.ch(0)) {
                     if leading_blanks && (self.mark.column as isize) < indent && self.ch(0) == '\t'
                     {
