@@ -144,6 +144,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
         render.crd_documents_ahead = crds;
+        render.keep_first_render = false;
         let plan = simulate(&scenario, &mut render);
         // The process ends after printing: freeing the chart, its parse trees and the CRDs
         // piece by piece would only cost time (as `template` does).
@@ -178,14 +179,17 @@ fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
     use hookline::render::chart_render::{crd_documents, CrdDocuments};
-    // (position in the chart's CRD list, file name, bytes)
+    // (position in the chart's CRD list, file name, a copy of the bytes for a worker)
     type CrdFile = (usize, String, Vec<u8>);
-    let mut files: Vec<CrdFile> = chart
-        .crd_objects()
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| (i, f.filename, f.data.bytes().to_vec()))
-        .collect();
+    // The chart's own buffers, handed back with the documents: the renderer knows its files
+    // by them.
+    let mut buffers: Vec<std::rc::Rc<[u8]>> = Vec::new();
+    let mut files: Vec<CrdFile> = Vec::new();
+    for (i, f) in chart.crd_objects().into_iter().enumerate() {
+        let data = f.data.bytes();
+        files.push((i, f.filename, data.to_vec()));
+        buffers.push(data);
+    }
     if files.is_empty() {
         return None;
     }
@@ -209,20 +213,22 @@ fn crd_documents_ahead(
                 bin.into_iter()
                     .map(|(i, name, data)| {
                         let docs = crd_documents(&name, &data);
-                        (i, (name, data, docs))
+                        (i, name, docs)
                     })
-                    .collect::<Vec<(usize, CrdDocuments)>>()
+                    .collect::<Vec<_>>()
             })
             .ok()?;
         workers.push(worker);
     }
     Some(Box::new(move || {
-        let mut all: Vec<(usize, CrdDocuments)> = workers
+        let mut all: Vec<_> = workers
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_default())
             .collect();
-        all.sort_by_key(|(i, _)| *i);
-        all.into_iter().map(|(_, d)| d).collect()
+        all.sort_by_key(|(i, _, _)| *i);
+        all.into_iter()
+            .map(|(i, name, docs)| (name, buffers[i].clone(), docs))
+            .collect::<Vec<CrdDocuments>>()
     }))
 }
 

@@ -51,7 +51,8 @@ pub struct RenderRequest<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct RenderOutput {
     pub manifests: SortedManifests,
-    pub crds: Vec<Document>,
+    /// Shared: a renderer hands every step the same CRD documents (megabytes in large charts).
+    pub crds: std::rc::Rc<Vec<Document>>,
     pub notes: Option<String>,
 }
 
@@ -183,7 +184,7 @@ pub fn render_files(files: &[RenderedFile], helm: HelmVersion) -> Result<RenderO
     }
     Ok(RenderOutput {
         manifests,
-        crds,
+        crds: std::rc::Rc::new(crds),
         notes,
     })
 }

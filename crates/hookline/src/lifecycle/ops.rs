@@ -934,7 +934,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         // CRDs from crds/ (H4 install.go:320-327, installCRDs :185-269 [H3 263-270, 161-223]).
         if !o.skip_crds && !out.crds.is_empty() {
             let mut created_any = false;
-            for crd in &out.crds {
+            for crd in out.crds.iter() {
                 let mut a = Self::res_action("crds", "create", crd);
                 let mut obj = self.new_obj(crd);
                 obj.owner = None;

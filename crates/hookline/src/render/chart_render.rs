@@ -40,7 +40,15 @@ pub struct ChartRenderer {
     pub crd_documents_ahead: Option<CrdDocumentsAhead>,
     /// The last render's parse trees, reused while the templates stay the same.
     parsed: Option<super::ParsedTemplates>,
+    /// The last render's CRD files (name and shared buffer) and their documents in order.
+    crd_list: Option<CrdList>,
+    /// Whether [`Self::first_render`] and [`Self::first_hooks`] are kept (the command line's
+    /// plan never shows them).
+    pub keep_first_render: bool,
 }
+
+/// CRD files (name and shared buffer) and all their documents.
+type CrdList = (Vec<(String, FileData)>, Rc<Vec<Document>>);
 
 thread_local! {
     /// The CRD documents of the last renderer dropped on this thread, with their file's name
@@ -94,7 +102,7 @@ impl Drop for ChartRenderer {
 pub type CrdDocumentsAhead = Box<dyn FnOnce() -> Vec<CrdDocuments>>;
 
 /// A CRD file's `filename`, bytes and documents (or the error decoding them).
-pub type CrdDocuments = (String, Vec<u8>, Result<Vec<Document>, String>);
+pub type CrdDocuments = (String, Rc<[u8]>, Result<Vec<Document>, String>);
 
 /// The documents of a crds/ file as a render's CRD list holds them (Helm decodes each file
 /// when it installs the CRDs; documents without kind and name are left out).
@@ -123,6 +131,8 @@ impl ChartRenderer {
             crd_cache: Vec::new(),
             crd_documents_ahead: None,
             parsed: LAST_PARSED.with(|p| p.borrow_mut().take()),
+            crd_list: None,
+            keep_first_render: true,
         }
     }
 }
@@ -170,18 +180,35 @@ impl Render for ChartRenderer {
             }
         };
         self.last_error = None;
-        if self.first_render.is_none() {
+        if self.keep_first_render && self.first_render.is_none() {
             self.first_render = Some(r.rendered.clone());
             self.first_hooks = r.sorted.hooks.clone();
+        }
+        // The same CRD files as the last render: the same documents, not a copy of them.
+        if let Some((files, docs)) = &self.crd_list {
+            let same = files.len() == r.crds.len()
+                && files
+                    .iter()
+                    .zip(&r.crds)
+                    .all(|((name, data), f)| *name == f.filename && data.ptr_eq(&f.data));
+            if same {
+                return Ok(RenderOutput {
+                    manifests: r.sorted,
+                    crds: docs.clone(),
+                    notes: r.notes,
+                });
+            }
         }
         if !r.crds.is_empty() {
             if let Some(ahead) = self.crd_documents_ahead.take() {
                 for (filename, bytes, docs) in ahead() {
                     // Errors are left to the decode below, which reports them in order.
                     let file = r.crds.iter().find(|f| {
-                        f.filename == filename
-                            && *f.data.bytes() == *bytes
-                            && f.data.read_error().is_none()
+                        if f.filename != filename || f.data.read_error().is_some() {
+                            return false;
+                        }
+                        let data = f.data.bytes();
+                        Rc::ptr_eq(&data, &bytes) || *data == *bytes
                     });
                     let (Ok(docs), Some(f)) = (docs, file) else {
                         continue;
@@ -212,10 +239,73 @@ impl Render for ChartRenderer {
             self.crd_cache
                 .push((f.filename.clone(), f.data.clone(), docs));
         }
+        let crds = Rc::new(crds);
+        self.crd_list = Some((
+            r.crds
+                .iter()
+                .map(|f| (f.filename.clone(), f.data.clone()))
+                .collect(),
+            crds.clone(),
+        ));
         Ok(RenderOutput {
             manifests: r.sorted,
             crds,
             notes: r.notes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::RenderRequest;
+    use crate::plan::HelmVersion;
+
+    fn crd(name: &str) -> Vec<u8> {
+        format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: {name}\n").into_bytes()
+    }
+
+    #[test]
+    fn every_render_of_the_same_crd_files_shares_their_documents() {
+        let files = std::collections::BTreeMap::from([
+            (
+                "Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    condition: sub.enabled\n".to_vec(),
+            ),
+            ("crds/a.yaml".to_string(), crd("as.example.com")),
+            (
+                "charts/sub/Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_vec(),
+            ),
+            ("charts/sub/crds/b.yaml".to_string(), crd("bs.example.com")),
+        ]);
+        let chart = crate::chart::load::load_files(&files).unwrap();
+        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
+        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
+        let mut render = |values: Json| {
+            let req = RenderRequest {
+                release: "r",
+                namespace: "ns",
+                revision: 1,
+                is_install: true,
+                is_upgrade: false,
+                values: &values,
+                helm: HelmVersion::V4,
+                step: 0,
+            };
+            renderer.render(&req).unwrap().crds
+        };
+        let names = |crds: &Rc<Vec<Document>>| -> Vec<String> {
+            crds.iter().map(|d| d.name.clone()).collect()
+        };
+        let first = render(serde_json::json!({}));
+        assert_eq!(names(&first), ["as.example.com", "bs.example.com"]);
+        let again = render(serde_json::json!({}));
+        assert!(Rc::ptr_eq(&first, &again));
+        // another set of files (the subchart turned off): its own list, then the first again
+        let without = render(serde_json::json!({"sub": {"enabled": false}}));
+        assert_eq!(names(&without), ["as.example.com"]);
+        let back = render(serde_json::json!({}));
+        assert_eq!(names(&back), ["as.example.com", "bs.example.com"]);
     }
 }
