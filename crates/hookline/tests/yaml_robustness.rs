@@ -495,3 +495,55 @@ fn yaml_scalars_with_blanks_inside_lines() {
     let e = yaml::from_str("v: a\n\tb\n").unwrap_err();
     assert!(e.message.contains("found a tab character"), "{}", e.message);
 }
+
+/// Runs of spaces and of a line's characters are scanned eight bytes at a time: every
+/// length and every position of a character that ends the run.
+#[test]
+fn yaml_runs_at_every_length_and_position() {
+    let get = |src: &str, key: &str| -> Value {
+        let Value::Map(m) = yaml::from_str(src).unwrap_or_else(|e| panic!("{src:?}: {e}")) else {
+            panic!("{src:?}")
+        };
+        let v = m.borrow().get(key).cloned().unwrap();
+        v
+    };
+    for n in 1..=20 {
+        let pad = " ".repeat(n);
+        // indentation
+        let v = get(&format!("a:\n{pad}b: 1\n{pad}c: x y\n"), "a");
+        assert_eq!(
+            v,
+            map(&[("b", Value::Float(1.0)), ("c", Value::from("x y"))]),
+            "{n}"
+        );
+        for special in ["é", "€", "\u{1d11e}", "#", "\t", "'"] {
+            for at in 0..=n {
+                let line = format!("{}{special}{}", "x".repeat(at), "y".repeat(n - at));
+                // a block scalar's line (where a tab would start one, it is an error)
+                let src = format!("v: |\n{pad}{line}\n");
+                if special == "\t" && at == 0 {
+                    assert!(yaml::from_str(&src).is_err(), "{src:?}");
+                } else {
+                    assert_eq!(get(&src, "v"), Value::from(format!("{line}\n")), "{src:?}");
+                }
+                // a comment
+                let src = format!("# {line}\nv: 1 # {line}\n");
+                assert_eq!(get(&src, "v"), Value::Float(1.0), "{src:?}");
+            }
+        }
+        // line breaks that end a run: CR LF, and LS inside a line
+        let (x, y) = ("x".repeat(n), "y".repeat(n));
+        let src = format!("v: |\r\n{pad}{x}\r\n{pad}{y}\r\n");
+        assert_eq!(
+            get(&src, "v"),
+            Value::from(format!("{x}\n{y}\n")),
+            "{src:?}"
+        );
+        let src = format!("v: |\n{pad}{x}\u{2028}{pad}{y}\n");
+        assert_eq!(
+            get(&src, "v"),
+            Value::from(format!("{x}\u{2028}{y}\n")),
+            "{src:?}"
+        );
+    }
+}

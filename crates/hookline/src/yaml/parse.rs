@@ -208,6 +208,14 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether one of the eight bytes of `x` is zero.
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS != 0
+}
+
 /// Length of the UTF-8 sequence a lead byte starts.
 fn utf8_width(b: u8) -> usize {
     match b {
@@ -432,6 +440,21 @@ impl<'a> Scanner<'a> {
         // characters skipped that are not single bytes, each counted once in the marks
         let mut extra = 0;
         loop {
+            if mask == BREAKZ {
+                // To the end of the line (comments, block scalar lines): eight bytes at a time
+                // while none of them is a line break, NUL or the start of a non-ASCII character.
+                while let Some(chunk) = b.get(p..p + 8) {
+                    let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                    if x & HIGH_BITS != 0
+                        || has_zero_byte(x)
+                        || has_zero_byte(x ^ (LOW_BITS * u64::from(b'\n')))
+                        || has_zero_byte(x ^ (LOW_BITS * u64::from(b'\r')))
+                    {
+                        break;
+                    }
+                    p += 8;
+                }
+            }
             while let Some(&c) = b.get(p) {
                 if c >= 0x80 || ASCII_CLASS[c as usize] & mask != 0 {
                     break;
@@ -464,11 +487,23 @@ impl<'a> Scanner<'a> {
 
     /// Skip at most `limit` spaces.
     fn skip_spaces(&mut self, limit: usize) {
-        let n = self.src.as_bytes()[self.pos..]
-            .iter()
-            .take(limit)
-            .take_while(|&&b| b == b' ')
-            .count();
+        let b = &self.src.as_bytes()[self.pos..];
+        let max = b.len().min(limit);
+        // eight at a time (indentation is about half of a CRD's bytes)
+        let mut n = 0;
+        while n + 8 <= max {
+            let chunk: [u8; 8] = b[n..n + 8].try_into().unwrap_or_default();
+            let x = u64::from_le_bytes(chunk) ^ (LOW_BITS * u64::from(b' '));
+            if x != 0 {
+                // the first byte that is not a space
+                n += (x.trailing_zeros() / 8) as usize;
+                break;
+            }
+            n += 8;
+        }
+        while n < max && b[n] == b' ' {
+            n += 1;
+        }
         self.pos += n;
         self.mark.index += n;
         self.mark.column += n;
