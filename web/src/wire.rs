@@ -47,7 +47,10 @@ impl FilesDelta {
         }
         let mut set = BTreeMap::new();
         for (k, v) in files {
-            if held.get(k) != Some(v) {
+            if !held
+                .get(k)
+                .is_some_and(|h| hookline::same_bytes::same_text(h, v))
+            {
                 held.insert(k.clone(), v.clone());
                 set.insert(k.clone(), v.clone());
             }

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod plan_svg;
 pub mod playground;
 pub mod render;
+pub mod same_bytes;
 pub mod scenario;
 pub mod schema;
 pub mod share;

@@ -203,7 +203,9 @@ impl ParsedTemplates {
                 .key
                 .iter()
                 .zip(&inputs.templates)
-                .all(|((name, source), t)| *name == t.name && **source == *t.source)
+                .all(|((name, source), t)| {
+                    *name == t.name && crate::same_bytes::same_text(source, &t.source)
+                })
     }
 }
 
