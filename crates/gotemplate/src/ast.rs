@@ -65,36 +65,51 @@ impl Name {
     }
 }
 
-/// The names of a field chain or a variable (`.a.b`, `$x.a`): `len` entries of the tree's
-/// [`Tree::names`] from `start` (one table per tree rather than an allocation per chain).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Names {
+/// `len` entries from `start` of one of a tree's tables: the names of a field chain or a
+/// variable ([`Tree::names`]), the arguments of a command and the declarations of a pipeline
+/// ([`Tree::exprs`]), the commands of a pipeline ([`Tree::cmds`]). One table per tree rather
+/// than an allocation per chain, command and pipeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Run {
     start: u32,
     len: u32,
 }
 
-impl Names {
-    /// Entries `start..start + len` of the tree's name table.
-    pub(crate) fn new(start: usize, len: usize) -> Names {
-        Names {
+/// The names of a field chain or a variable (`.a.b`, `$x.a`) in [`Tree::names`].
+pub type Names = Run;
+
+impl Run {
+    /// Entries `start..start + len` of a table.
+    pub(crate) fn new(start: usize, len: usize) -> Run {
+        Run {
             start: start as u32,
             len: len as u32,
         }
     }
 
-    /// The names, from `table` (the tree's [`Tree::names`]).
-    pub fn of<'a>(&self, table: &'a [Name]) -> &'a [Name] {
+    /// The entries, from `table` (the tree's table this run indexes).
+    pub fn of<'a, T>(&self, table: &'a [T]) -> &'a [T] {
         table
             .get(self.start as usize..self.start as usize + self.len as usize)
             .unwrap_or_default()
     }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
-/// What a node needs to print itself: the tree's source text and name table.
+/// What a node needs to print itself: the tree's source text and tables.
 #[derive(Clone, Copy)]
 pub struct Src<'a> {
     pub text: &'a str,
     pub names: &'a [Name],
+    pub exprs: &'a [Expr],
+    pub cmds: &'a [Command],
 }
 
 /// One parsed template: the body of a file, a `define` or a `block`.
@@ -111,6 +126,10 @@ pub struct Tree {
     pub literals: Box<[Rc<str>]>,
     /// The names of the tree's field chains and variables ([`Names`] index it).
     pub names: Box<[Name]>,
+    /// The arguments of the tree's commands and the declarations of its pipelines.
+    pub exprs: Box<[Expr]>,
+    /// The commands of the tree's pipelines.
+    pub cmds: Box<[Command]>,
 }
 
 /// A [`Tree`] before it is given its source text: what the parser makes. It holds nothing
@@ -123,6 +142,8 @@ pub struct ParsedTree {
     pub root: List,
     pub literals: Vec<String>,
     pub names: Vec<Name>,
+    pub exprs: Vec<Expr>,
+    pub cmds: Vec<Command>,
 }
 
 impl ParsedTree {
@@ -135,6 +156,8 @@ impl ParsedTree {
             root: self.root,
             literals: self.literals.into_iter().map(Rc::from).collect(),
             names: self.names.into_boxed_slice(),
+            exprs: self.exprs.into_boxed_slice(),
+            cmds: self.cmds.into_boxed_slice(),
         }
     }
 
@@ -164,6 +187,8 @@ impl ParsedTree {
             root: self.root,
             literals,
             names: self.names.into_boxed_slice(),
+            exprs: self.exprs.into_boxed_slice(),
+            cmds: self.cmds.into_boxed_slice(),
         }
     }
 }
@@ -184,6 +209,8 @@ impl Tree {
         Src {
             text: &self.text,
             names: &self.names,
+            exprs: &self.exprs,
+            cmds: &self.cmds,
         }
     }
 }
@@ -280,8 +307,10 @@ pub struct Pipe {
     pub pos: u32,
     pub span: Span,
     pub is_assign: bool,
-    pub decl: Box<[Expr]>,
-    pub cmds: Box<[Command]>,
+    /// The declared variables, in [`Tree::exprs`].
+    pub decl: Run,
+    /// The commands, in [`Tree::cmds`].
+    pub cmds: Run,
 }
 
 /// One command of a pipeline: operands separated by spaces.
@@ -289,7 +318,8 @@ pub struct Pipe {
 pub struct Command {
     pub pos: u32,
     pub span: Span,
-    pub args: Box<[Expr]>,
+    /// The operands, in [`Tree::exprs`].
+    pub args: Run,
 }
 
 /// An operand.
@@ -381,7 +411,7 @@ impl fmt::Display for WithSource<'_, Expr> {
 
 impl fmt::Display for WithSource<'_, Command> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, a) in self.node.args.iter().enumerate() {
+        for (i, a) in self.node.args.of(self.src.exprs).iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
             }
@@ -399,7 +429,7 @@ impl fmt::Display for WithSource<'_, Pipe> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pipe = self.node;
         if !pipe.decl.is_empty() {
-            for (i, v) in pipe.decl.iter().enumerate() {
+            for (i, v) in pipe.decl.of(self.src.exprs).iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
@@ -407,7 +437,7 @@ impl fmt::Display for WithSource<'_, Pipe> {
             }
             f.write_str(if pipe.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in pipe.cmds.iter().enumerate() {
+        for (i, c) in pipe.cmds.of(self.src.cmds).iter().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }

@@ -653,6 +653,18 @@ impl<'t> Frame<'t> {
         let tree: &'t Tree = self.tree;
         n.of(&tree.names)
     }
+
+    /// The expressions `r` of the frame's tree.
+    fn exprs(&self, r: Run) -> &'t [Expr] {
+        let tree: &'t Tree = self.tree;
+        r.of(&tree.exprs)
+    }
+
+    /// The commands `r` of the frame's tree.
+    fn cmds(&self, r: Run) -> &'t [Command] {
+        let tree: &'t Tree = self.tree;
+        r.of(&tree.cmds)
+    }
 }
 
 struct State<'e> {
@@ -1089,13 +1101,13 @@ impl<'e> State<'e> {
     fn eval_pipeline<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, pipe: &'t Pipe) -> R<V> {
         fr.cur = Cur::Pipe(pipe);
         let mut value: Option<V> = None;
-        for cmd in &pipe.cmds {
+        for cmd in fr.cmds(pipe.cmds) {
             let v = self.eval_command(fr, dot, cmd, value.take())?;
             // An interface{} result is unwrapped to the value inside.
             value = Some(V::concrete(v.val));
         }
         let value = value.unwrap_or_else(V::invalid);
-        for var in &pipe.decl {
+        for var in fr.exprs(pipe.decl) {
             let name = match &var.kind {
                 ExprKind::Variable(ids) => match fr.names(*ids).first() {
                     Some(n) => n.get(&fr.tree.text),
@@ -1134,43 +1146,36 @@ impl<'e> State<'e> {
         fin: Option<V>,
     ) -> R<V> {
         self.step(fr)?;
-        let Some(first) = cmd.args.first() else {
+        let args = fr.exprs(cmd.args);
+        let Some(first) = args.first() else {
             return Ok(V::invalid());
         };
         match &first.kind {
             ExprKind::Field(ids) => {
                 fr.cur = Cur::Expr(first);
                 let ids = fr.names(*ids);
-                return self.eval_field_chain(fr, dot, dot.clone(), first, ids, &cmd.args, fin);
+                return self.eval_field_chain(fr, dot, dot.clone(), first, ids, args, fin);
             }
             ExprKind::Chain(node, fields) => {
                 let fields = fr.names(*fields);
-                return self.eval_chain_node(fr, dot, first, node, fields, &cmd.args, fin);
+                return self.eval_chain_node(fr, dot, first, node, fields, args, fin);
             }
             ExprKind::Identifier(name) => {
                 let src: &'t str = &fr.tree.text;
-                return self.eval_function(
-                    fr,
-                    dot,
-                    first,
-                    Cur::Cmd(cmd),
-                    name.get(src),
-                    &cmd.args,
-                    fin,
-                );
+                return self.eval_function(fr, dot, first, Cur::Cmd(cmd), name.get(src), args, fin);
             }
             ExprKind::Pipe(p) => {
-                self.not_a_function(fr, &cmd.args, &fin)?;
+                self.not_a_function(fr, args, &fin)?;
                 return self.eval_pipeline(fr, dot, p);
             }
             ExprKind::Variable(ids) => {
                 let ids = fr.names(*ids);
-                return self.eval_variable_node(fr, dot, first, ids, &cmd.args, fin);
+                return self.eval_variable_node(fr, dot, first, ids, args, fin);
             }
             _ => {}
         }
         fr.cur = Cur::Expr(first);
-        self.not_a_function(fr, &cmd.args, &fin)?;
+        self.not_a_function(fr, args, &fin)?;
         match &first.kind {
             ExprKind::Bool(b) => Ok(V::concrete(Value::Bool(*b))),
             ExprKind::Dot => Ok(dot.clone()),

@@ -102,6 +102,8 @@ pub fn parse_detached(
         expr_stack: Vec::new(),
         literals: Vec::new(),
         names: Vec::new(),
+        exprs: Vec::new(),
+        cmds: Vec::new(),
     };
     let root = p.parse_top()?;
     let tree = ParsedTree {
@@ -110,6 +112,8 @@ pub fn parse_detached(
         root,
         literals: std::mem::take(&mut p.literals),
         names: std::mem::take(&mut p.names),
+        exprs: std::mem::take(&mut p.exprs),
+        cmds: std::mem::take(&mut p.cmds),
     };
     p.add(tree)?;
     Ok(p.tree_set)
@@ -144,6 +148,9 @@ struct Parser<'f, 't> {
     literals: Vec<String>,
     /// The name table of the tree being parsed ([`Names`] index it; kept like `literals`).
     names: Vec<Name>,
+    /// The expression and command tables of the tree being parsed ([`Run`]s index them).
+    exprs: Vec<Expr>,
+    cmds: Vec<Command>,
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of their exact size.
@@ -343,11 +350,15 @@ impl<'t> Parser<'_, 't> {
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
         let saved_names = std::mem::take(&mut self.names);
+        let saved_exprs = std::mem::take(&mut self.exprs);
+        let saved_cmds = std::mem::take(&mut self.cmds);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
         let literals = std::mem::replace(&mut self.literals, saved_literals);
         let names = std::mem::replace(&mut self.names, saved_names);
+        let exprs = std::mem::replace(&mut self.exprs, saved_exprs);
+        let cmds = std::mem::replace(&mut self.cmds, saved_cmds);
         if let Terminator::Else(_) = end {
             return Err(self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
@@ -357,6 +368,8 @@ impl<'t> Parser<'_, 't> {
             root,
             literals,
             names,
+            exprs,
+            cmds,
         };
         self.add(tree)
     }
@@ -570,11 +583,15 @@ impl<'t> Parser<'_, 't> {
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let saved_literals = std::mem::take(&mut self.literals);
         let saved_names = std::mem::take(&mut self.names);
+        let saved_exprs = std::mem::take(&mut self.exprs);
+        let saved_cmds = std::mem::take(&mut self.cmds);
         let r = self.item_list();
         self.vars = saved_vars;
         self.range_depth = saved_range;
         let literals = std::mem::replace(&mut self.literals, saved_literals);
         let names = std::mem::replace(&mut self.names, saved_names);
+        let exprs = std::mem::replace(&mut self.exprs, saved_exprs);
+        let cmds = std::mem::replace(&mut self.cmds, saved_cmds);
         self.leave();
         let (root, end) = r?;
         let end = match end {
@@ -594,6 +611,8 @@ impl<'t> Parser<'_, 't> {
             root,
             literals,
             names,
+            exprs,
+            cmds,
         })?;
         Ok(Node::Template(Box::new(TemplateCall {
             pos: t.start as u32,
@@ -605,14 +624,29 @@ impl<'t> Parser<'_, 't> {
 
     // ---- pipelines ---------------------------------------------------------------------
 
+    /// Moves the expressions of `expr_stack` from `mark` on to the tree's table: a
+    /// pipeline's nested pipelines are complete before it, so its own are contiguous.
+    fn flush_exprs(&mut self, mark: usize) -> Run {
+        let start = self.exprs.len();
+        self.exprs.extend(self.expr_stack.drain(mark..));
+        Run::new(start, self.exprs.len() - start)
+    }
+
+    /// [`Parser::flush_exprs`] for the commands of `cmd_stack`.
+    fn flush_cmds(&mut self, mark: usize) -> Run {
+        let start = self.cmds.len();
+        self.cmds.extend(self.cmd_stack.drain(mark..));
+        Run::new(start, self.cmds.len() - start)
+    }
+
     fn pipeline(&mut self, context: &str, end: TokenKind) -> PResult<Pipe> {
         let first = self.peek_non_space();
         let mut pipe = Pipe {
             pos: first.start as u32,
             span: Span::new(first.start, first.start),
             is_assign: false,
-            decl: Box::default(),
-            cmds: Box::default(),
+            decl: Run::default(),
+            cmds: Run::default(),
         };
         // Declarations.
         let decl_mark = self.expr_stack.len();
@@ -652,13 +686,13 @@ impl<'t> Parser<'_, 't> {
                 }
             }
         }
-        pipe.decl = take_from(&mut self.expr_stack, decl_mark);
+        pipe.decl = self.flush_exprs(decl_mark);
         let cmd_mark = self.cmd_stack.len();
         loop {
             let t = self.next_non_space();
             if t.kind == end {
                 pipe.span.set_end(t.start);
-                pipe.cmds = take_from(&mut self.cmd_stack, cmd_mark);
+                pipe.cmds = self.flush_cmds(cmd_mark);
                 self.check_pipeline(&pipe, context)?;
                 return Ok(pipe);
             }
@@ -691,8 +725,8 @@ impl<'t> Parser<'_, 't> {
         if pipe.cmds.is_empty() {
             return Err(self.errorf(format!("missing value for {context}")));
         }
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if let Some(a) = c.args.first() {
+        for (i, c) in pipe.cmds.of(&self.cmds).iter().enumerate().skip(1) {
+            if let Some(a) = c.args.of(&self.exprs).first() {
                 if matches!(
                     a.kind,
                     ExprKind::Bool(_)
@@ -716,7 +750,7 @@ impl<'t> Parser<'_, 't> {
         let mut cmd = Command {
             pos: start as u32,
             span: Span::new(start, start),
-            args: Box::default(),
+            args: Run::default(),
         };
         let mark = self.expr_stack.len();
         loop {
@@ -737,7 +771,7 @@ impl<'t> Parser<'_, 't> {
         if self.expr_stack.len() == mark {
             return Err(self.errorf("empty command"));
         }
-        cmd.args = take_from(&mut self.expr_stack, mark);
+        cmd.args = self.flush_exprs(mark);
         Ok(cmd)
     }
 
@@ -790,7 +824,9 @@ impl<'t> Parser<'_, 't> {
                         &node
                             .display(Src {
                                 text: self.src,
-                                names: &self.names
+                                names: &self.names,
+                                exprs: &self.exprs,
+                                cmds: &self.cmds,
                             })
                             .to_string()
                     )
