@@ -1045,6 +1045,20 @@ fn build_head(
                 if is_key && value == "<<" {
                     return Ok(None);
                 }
+                // An untagged plain scalar never fails to resolve; one that starts with a letter
+                // is no number (no NaN or infinity, no uint64 key) and, but for `null` forms,
+                // no null: most of a schema's words need no resolving.
+                let first = value.as_bytes().first().copied().unwrap_or(b'~');
+                if tag.is_empty()
+                    && plain_implicit
+                    && first.is_ascii_alphabetic()
+                    && !(is_key && matches!(first, b'n' | b'N'))
+                {
+                    if checked.is_empty() {
+                        root_key_next = true;
+                    }
+                    continue;
+                }
                 match checker.check_scalar(&value, &tag, plain_implicit, !is_key) {
                     Ok(ScalarKind::Nil | ScalarKind::Uint) if is_key => return Ok(None),
                     Ok(_) if checker.json_error.is_some() => return Ok(None),
@@ -1361,6 +1375,10 @@ mod tests {
             "spec: &a {x: 1}\nother: *a\n",
             "spec:\n  <<: {x: 1}\n",
             "spec:\n  ~: 1\n",
+            "spec:\n  Null: 1\n",
+            "spec:\n  - null: 1\n",
+            "spec:\n  x: -.inf\n",
+            "spec:\n  x: [+.Inf]\n",
             "spec:\n  18446744073709551615: 1\n",
             "spec:\n  ? [a]\n  : 1\n",
             "spec:\n  x: !!int nope\n",
