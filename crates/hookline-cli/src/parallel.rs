@@ -1,54 +1,59 @@
-//! The template parses of a render, spread over two threads: the core has no threads of its
-//! own and takes this as its [`gotemplate::ParseMap`] (`TemplateRequest::parse_map`).
-//! Parsing is most of a large chart's render, and a chart's templates parse independently;
-//! the core installs the trees in Helm's order and reports the first error in that order, so
-//! the result is the one a parse on one thread gives.
+//! Work of a render spread over two threads: the core has no threads of its own and takes
+//! these as its [`gotemplate::ParseMap`] (`TemplateRequest::parse_map`: the template parses,
+//! most of a large chart's render) and its [`hookline::manifest::ForEach`]
+//! (`TemplateRequest::for_each`: decoding the rendered documents' heads). Both kinds of job
+//! are independent of each other; the core puts the results in Helm's order and reports the
+//! first error in that order, so the result is the one of one thread.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use gotemplate::{Error, Parsed};
 
 /// Runs `job(0..n)` on this thread and one more, each taking the next index not yet taken
-/// (templates differ a lot in size); the results come back in index order.
-pub fn parse_map(
-    n: usize,
-    job: &(dyn Fn(usize) -> Result<Parsed, Error> + Sync),
-) -> Vec<Result<Parsed, Error>> {
+/// (jobs differ a lot in size).
+pub fn for_each(n: usize, job: &(dyn Fn(usize) + Sync)) {
     let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                return done;
-            }
-            done.push((i, job(i)));
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= n {
+            return;
         }
+        job(i);
     };
-    let mut slots: Vec<Option<Result<Parsed, Error>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
-        // The same stack as the thread the command runs on: a parse may nest as deep there.
+        // The same stack as the thread the command runs on: a job may nest as deep there.
         let helper = std::thread::Builder::new()
-            .name("hookline-parse".into())
+            .name("hookline-helper".into())
             .stack_size(crate::limits::thread_stack(
                 gotemplate::default_stack_budget(),
             ))
             .spawn_scoped(scope, work);
-        let mut done = work();
-        // No second thread (no room for its stack): this one took every job.
+        // No second thread (no room for its stack): this one takes every job.
+        work();
         if let Ok(helper) = helper {
-            match helper.join() {
-                Ok(theirs) => done.extend(theirs),
-                Err(panic) => std::panic::resume_unwind(panic),
+            if let Err(panic) = helper.join() {
+                std::panic::resume_unwind(panic);
             }
         }
-        for (i, r) in done {
-            slots[i] = Some(r);
-        }
+    });
+}
+
+/// The template parses through [`for_each`]; the results come back in index order.
+pub fn parse_map(
+    n: usize,
+    job: &(dyn Fn(usize) -> Result<Parsed, Error> + Sync),
+) -> Vec<Result<Parsed, Error>> {
+    let slots: Vec<OnceLock<Result<Parsed, Error>>> = (0..n).map(|_| OnceLock::new()).collect();
+    for_each(n, &|i| {
+        let _ = slots[i].set(job(i));
     });
     slots
         .into_iter()
-        .map(|r| r.expect("every index is taken by one of the threads"))
+        .map(|r| {
+            r.into_inner()
+                .expect("every index is taken by one of the threads")
+        })
         .collect()
 }
 

@@ -140,6 +140,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
         base.limits = limits.render;
         // The first render's template parses on two threads, as `template` does.
         base.parse_map = Some(crate::parallel::parse_map);
+        // And the documents' heads of every render.
+        base.for_each = Some(crate::parallel::for_each);
         let crds = crd_documents_ahead(&chart);
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);

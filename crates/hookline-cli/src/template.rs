@@ -158,6 +158,8 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.skip_schema_validation = skip_schema;
     req.retain_intermediates = true;
     req.parse_map = Some(crate::parallel::parse_map);
+    // And the documents' heads of every render.
+    req.for_each = Some(crate::parallel::for_each);
     let mut rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
         let text = e.helm_text();
         let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();

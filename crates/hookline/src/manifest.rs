@@ -213,26 +213,92 @@ pub fn remember_splits(on: bool) {
 
 /// [`split_rendered`] of borrowed files (no copy of the rendered texts).
 pub fn split_rendered_refs(
+    files: Vec<&RenderedFile>,
+    order: KindOrder,
+    helm: HelmVersion,
+) -> Result<SortedManifests, ManifestError> {
+    split_rendered_with(files, order, helm, None)
+}
+
+/// Runs `job(i)` for every `i` in `0..n`, in any order and on any thread: how a host with
+/// threads (the CLI) lends them to the core, which has none of its own.
+pub type ForEach = fn(usize, &(dyn Fn(usize) + Sync));
+
+/// [`split_rendered_refs`], the documents' heads decoded through `for_each` when given
+/// (decoding a head depends on the document's path, position and text only, so the result,
+/// and the first error in file order, are those of one thread).
+pub fn split_rendered_with(
     mut files: Vec<&RenderedFile>,
     order: KindOrder,
     helm: HelmVersion,
+    for_each: Option<ForEach>,
 ) -> Result<SortedManifests, ManifestError> {
     crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let previous = LAST_SPLIT.with(|c| std::mem::take(&mut *c.borrow_mut()));
     let remember = REMEMBER.with(|r| r.get());
-    let mut decoded: HashMap<String, Vec<Document>> = HashMap::new();
-    let mut out = SortedManifests::default();
+    // Every document in order: the previous split's head when the text is the same, else a
+    // place for the one to decode.
+    enum Head {
+        Kept(Document),
+        Decode(usize),
+    }
+    let mut plan: Vec<(&str, Vec<Head>)> = Vec::new();
+    let mut jobs: Vec<(&str, usize, &str)> = Vec::new();
     for file in files {
         let base = file.path.rsplit('/').next().unwrap_or(&file.path);
         if base.starts_with('_') || file.content.trim().is_empty() {
             continue;
         }
         let before = previous.get(&file.path);
-        let mut docs = Vec::new();
+        let mut heads = Vec::new();
         for (index, doc) in split_document_slices(&file.content).into_iter().enumerate() {
-            let document = match before.and_then(|b| b.get(index)) {
-                Some(d) if d.content == doc => d.clone(),
-                _ => parse_head(&file.path, index, doc)?,
+            heads.push(match before.and_then(|b| b.get(index)) {
+                Some(d) if d.content == doc => Head::Kept(d.clone()),
+                _ => {
+                    jobs.push((&file.path, index, doc));
+                    Head::Decode(jobs.len() - 1)
+                }
+            });
+        }
+        plan.push((&file.path, heads));
+    }
+    let mut decoded_heads: Vec<Option<Result<Document, ManifestError>>> = match for_each {
+        // A thread's start costs about as much as a few heads.
+        Some(for_each) if jobs.len() >= 16 => {
+            let slots: Vec<std::sync::OnceLock<Result<Document, ManifestError>>> =
+                jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
+            for_each(jobs.len(), &|i| {
+                let (path, index, doc) = jobs[i];
+                let _ = slots[i].set(parse_head(path, index, doc));
+            });
+            slots.into_iter().map(|s| s.into_inner()).collect()
+        }
+        // One thread: stop at the first error, as Helm does.
+        _ => {
+            let mut out = Vec::with_capacity(jobs.len());
+            for &(path, index, doc) in &jobs {
+                let head = parse_head(path, index, doc);
+                let failed = head.is_err();
+                out.push(Some(head));
+                if failed {
+                    break;
+                }
+            }
+            out
+        }
+    };
+    let mut decoded: HashMap<String, Vec<Document>> = HashMap::new();
+    let mut out = SortedManifests::default();
+    for (path, heads) in plan {
+        let mut docs = Vec::new();
+        for head in heads {
+            let document = match head {
+                Head::Kept(d) => d,
+                Head::Decode(i) => match decoded_heads.get_mut(i).and_then(Option::take) {
+                    Some(head) => head?,
+                    // Not decoded: a host's `for_each` that skipped a job.
+                    None => parse_head(jobs[i].0, jobs[i].1, jobs[i].2)?,
+                },
             };
             if remember {
                 docs.push(document.clone());
@@ -244,7 +310,7 @@ pub fn split_rendered_refs(
             }
         }
         if remember {
-            decoded.insert(file.path.clone(), docs);
+            decoded.insert(path.to_string(), docs);
         }
     }
     LAST_SPLIT.with(|c| *c.borrow_mut() = decoded);
@@ -260,6 +326,47 @@ pub fn split_rendered_refs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heads_decoded_through_a_hosts_for_each_give_the_one_thread_split_and_first_error() {
+        // A host that runs the jobs backwards: order must not matter.
+        fn backwards(n: usize, job: &(dyn Fn(usize) + Sync)) {
+            for i in (0..n).rev() {
+                job(i);
+            }
+        }
+        let files = |broken: &[usize]| -> Vec<RenderedFile> {
+            (0..30)
+                .map(|i| RenderedFile {
+                    path: format!("c/templates/f{i:02}.yaml"),
+                    content: format!(
+                        "kind: ConfigMap\nmetadata:\n  name: cm{i}\n---\nkind: Job\nmetadata:\n  name: j{i}\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: \"{}\"\n{}",
+                        30 - i,
+                        if broken.contains(&i) { "  labels: [x\n" } else { "" }
+                    ),
+                })
+                .collect()
+        };
+        let split = |files: &[RenderedFile], host: Option<ForEach>| {
+            remember_splits(false);
+            split_rendered_with(
+                files.iter().collect(),
+                KindOrder::Install,
+                HelmVersion::V4,
+                host,
+            )
+            .map(|s| format!("{:?}", (s.hooks, s.resources, s.dropped)))
+            .map_err(|e| e.to_string())
+        };
+        let ok = files(&[]);
+        let one = split(&ok, None).unwrap();
+        assert!(one.contains("cm29") && one.contains("j0"));
+        assert_eq!(split(&ok, Some(backwards)).unwrap(), one);
+        let bad = files(&[21, 7]);
+        let first = split(&bad, None).unwrap_err();
+        assert!(first.contains("f07.yaml"), "{first}");
+        assert_eq!(split(&bad, Some(backwards)).unwrap_err(), first);
+    }
 
     #[test]
     fn splits_on_separators_only_at_line_start() {

@@ -248,6 +248,9 @@ pub struct TemplateRequest {
     /// How to run the parses of the chart's templates: `None` one after the other; a host
     /// with threads (the CLI) passes one that spreads them (the core itself has no threads).
     pub parse_map: Option<gotemplate::ParseMap>,
+    /// How to decode the rendered documents' heads: `None` one after the other; the CLI
+    /// passes one that spreads them over its threads.
+    pub for_each: Option<crate::manifest::ForEach>,
 }
 
 impl TemplateRequest {
@@ -268,6 +271,7 @@ impl TemplateRequest {
             skip_schema_validation: false,
             retain_intermediates: false,
             parse_map: None,
+            for_each: None,
         }
     }
 }
@@ -395,10 +399,11 @@ pub fn render_chart_reusing(
     }
     // The function limits hold while templates are parsed and executed, as in [`render`].
     drop(func_limits);
-    let sorted = crate::manifest::split_rendered_refs(
+    let sorted = crate::manifest::split_rendered_with(
         rendered.manifest_refs(),
         crate::kind_order::KindOrder::Install,
         req.helm,
+        req.for_each,
     )
     .map_err(|e| TemplateError {
         message: e.to_string(),
