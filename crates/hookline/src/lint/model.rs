@@ -2,7 +2,6 @@
 //! split into hooks, resources and dropped documents the way Helm's `SortManifests` does, plus
 //! the template sources for spans.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -10,7 +9,6 @@ use gotemplate::Value;
 
 use super::{Finding, HookRef, LintOptions, Severity, Span};
 use crate::chart::Chart;
-use crate::funcs::FuncEnv;
 use crate::hooks::{self, Hook, HookEvent};
 use crate::kind_order::{self, KindOrder};
 use crate::manifest::{split_documents, Document, RenderedFile};
@@ -56,6 +54,7 @@ fn render_files(
     seed: u64,
     now: i64,
     upgrade: bool,
+    parsed: &mut Option<render::ParsedTemplates>,
 ) -> Result<Rendered, Box<Finding>> {
     let mut req = TemplateRequest::new(&opts.release, &opts.namespace, opts.helm);
     if upgrade {
@@ -74,8 +73,7 @@ fn render_files(
             e.column.unwrap_or(0),
         )
     })?;
-    let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
-    let rendered = render::render(&inputs, opts.helm, env, &opts.limits)
+    let rendered = render::render_reusing(&inputs, opts.helm, (seed, now), &opts.limits, parsed)
         .map_err(|e| render_error(e.message.clone(), Some(e.file.clone()), e.line, e.col))?;
     let sources = inputs
         .templates
@@ -179,13 +177,24 @@ impl Model {
         values: &gotemplate::Map,
         opts: &LintOptions,
     ) -> Result<Model, Box<Finding>> {
-        let (files, sources) = render_files(chart, values, opts, SEED_A, NOW_A, false)?;
+        // The three renders parse the same templates once (and reuse a renderer's trees).
+        let mut parsed = crate::render::chart_render::take_last_parsed();
+        let (files, sources) =
+            match render_files(chart, values, opts, SEED_A, NOW_A, false, &mut parsed) {
+                Ok(r) => r,
+                Err(e) => {
+                    crate::render::chart_render::keep_parsed(parsed);
+                    return Err(e);
+                }
+            };
         let mut first = split(&files, opts.helm);
         // What `helm upgrade` renders (.Release.IsUpgrade): hooks that exist only there join
         // the model, and regular resources that exist only there are new in the revision.
         let mut upgrade_only = Vec::new();
         let mut upgrade_only_hooks = Vec::new();
-        if let Ok((files_u, _)) = render_files(chart, values, opts, SEED_A, NOW_A, true) {
+        if let Ok((files_u, _)) =
+            render_files(chart, values, opts, SEED_A, NOW_A, true, &mut parsed)
+        {
             let up = split(&files_u, opts.helm);
             for h in up.hooks {
                 let known = first.hooks.iter().any(|x| {
@@ -217,11 +226,14 @@ impl Model {
             });
         }
         let mut second_names = BTreeMap::new();
-        if let Ok((files_b, _)) = render_files(chart, values, opts, SEED_B, NOW_B, false) {
+        if let Ok((files_b, _)) =
+            render_files(chart, values, opts, SEED_B, NOW_B, false, &mut parsed)
+        {
             for h in split(&files_b, opts.helm).hooks {
                 second_names.insert((h.doc.path.clone(), h.doc.index), h.name.clone());
             }
         }
+        crate::render::chart_render::keep_parsed(parsed);
         let mut model = Model {
             helm: opts.helm,
             namespace: opts.namespace.clone(),
@@ -511,4 +523,44 @@ pub fn pod_spec(kind: &str, doc: &Value) -> Option<(Value, &'static str)> {
 /// Parse a document's text (Helm-exact YAML).
 pub fn parse(doc: &Document) -> Option<Value> {
     crate::yaml::from_str(&doc.content).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::{lint, LintOptions};
+
+    /// The install, upgrade and second-seed renders share one parse; the upgrade render still
+    /// sees `.Release.IsUpgrade` and the second one its own seed.
+    #[test]
+    fn three_renders_one_parse() {
+        let files: BTreeMap<String, String> = [
+            ("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n"),
+            (
+                "templates/job.yaml",
+                "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: job-{{ randAlphaNum 5 | lower }}\n  annotations:\n    helm.sh/hook: pre-install\n",
+            ),
+            (
+                "templates/up.yaml",
+                "{{ if .Release.IsUpgrade }}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: only-on-upgrade\n{{ end }}",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let chart = crate::chart::load_files(&files).unwrap();
+        let parses = || crate::render::PARSES.with(|n| n.get());
+        let before = parses();
+        let report = lint(&chart, &gotemplate::Map::new(), &LintOptions::default());
+        assert_eq!(parses() - before, 1, "one parse for the three renders");
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+        // The random name differs between the two seeds (HL rule on names that change per
+        // render), and the upgrade-only ConfigMap is seen: the renders are still distinct.
+        let model = super::Model::build(&chart, &gotemplate::Map::new(), &LintOptions::default())
+            .unwrap_or_else(|f| panic!("{}", f.message));
+        assert_eq!(model.upgrade_only.len(), 1, "{rules:?}");
+        let (_, second) = model.second_names.iter().next().unwrap();
+        assert_ne!(second, &model.hooks[0].name, "the second seed renders another name");
+    }
 }

@@ -71,6 +71,19 @@ pub fn forget_earlier_renders() {
     LAST_PARSED.with(|p| *p.borrow_mut() = None);
 }
 
+/// The parse trees a dropped renderer left on this thread (see `LAST_PARSED`), for another
+/// user of [`super::render_reusing`] (lint), which gives them back with [`keep_parsed`].
+pub(crate) fn take_last_parsed() -> Option<super::ParsedTemplates> {
+    LAST_PARSED.with(|p| p.borrow_mut().take())
+}
+
+/// Leave parse trees for the next renderer on this thread.
+pub(crate) fn keep_parsed(parsed: Option<super::ParsedTemplates>) {
+    if let Some(parsed) = parsed {
+        LAST_PARSED.with(|p| *p.borrow_mut() = Some(parsed));
+    }
+}
+
 /// A CRD file's name, bytes and documents.
 type DecodedCrdFile = (String, Rc<[u8]>, Vec<Document>);
 

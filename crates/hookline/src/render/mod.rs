@@ -114,6 +114,47 @@ pub fn render(
     render_with_engine(inputs, helm, env, limits).map(|(r, _)| r)
 }
 
+/// [`render`] with a fresh function environment (`seed`, `now`) that reuses the parse trees
+/// kept in `parsed` when they are of the same templates, Helm version and limits (see
+/// [`ParsedTemplates`]) and keeps this render's there: `hookline lint` renders a chart three
+/// times (an install, an upgrade, another seed), and the playground lints on every edit.
+pub fn render_reusing(
+    inputs: &RenderInputs,
+    helm: HelmVersion,
+    (seed, now): (u64, i64),
+    limits: &RenderLimits,
+    parsed: &mut Option<ParsedTemplates>,
+) -> Result<Rendered, RenderError> {
+    let _func_limits = crate::funcs::limits::scoped(limits.funcs);
+    let limits_key = format!("{limits:?}");
+    let (engine, env) = match parsed
+        .take()
+        .filter(|p| p.matches(inputs, helm, &limits_key))
+    {
+        Some(p) => {
+            *p.env.borrow_mut() = FuncEnv::new(seed, now);
+            (p.engine, p.env)
+        }
+        None => {
+            let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
+            (parse_all(inputs, helm, env.clone(), limits, None)?, env)
+        }
+    };
+    let out = execute_all(inputs, &engine, helm, limits)?;
+    *parsed = Some(ParsedTemplates {
+        key: inputs
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.source.clone()))
+            .collect(),
+        helm,
+        limits: limits_key,
+        engine,
+        env,
+    });
+    Ok(out)
+}
+
 /// [`render`], also handing back the engine (every parse tree).
 fn render_with_engine(
     inputs: &RenderInputs,
