@@ -176,7 +176,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
 
 /// The chart's crds/ files decoded on other threads while the first step renders (large
 /// CRDs take longer to decode than a render takes): the renderer asks for them when a render
-/// first lists CRDs. Two workers, each with about half of the bytes.
+/// first lists CRDs. One worker per core beyond the two the render uses (at least one), each with about as many bytes.
 fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
@@ -195,13 +195,21 @@ fn crd_documents_ahead(
     if files.is_empty() {
         return None;
     }
-    // Largest first, each to the lighter of the two workers.
+    // The first render needs the CRDs when it ends; until then this thread renders and
+    // another parses templates. A worker per core beyond those two, one at least: on two
+    // cores a second worker only takes time from the render that waits for it (kps on 2
+    // cores: the first render then reaches its CRDs later than one worker finishes them).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let count = cores.saturating_sub(2).clamp(1, 4);
+    // Largest first, each to the lightest worker.
     files.sort_by_key(|f| std::cmp::Reverse(f.2.len()));
-    let mut bins: [(usize, Vec<CrdFile>); 2] = [(0, Vec::new()), (0, Vec::new())];
+    let mut bins: Vec<(usize, Vec<CrdFile>)> = (0..count).map(|_| (0, Vec::new())).collect();
     for f in files {
-        let bin = if bins[0].0 <= bins[1].0 { 0 } else { 1 };
-        bins[bin].0 += f.2.len();
-        bins[bin].1.push(f);
+        let Some(bin) = bins.iter_mut().min_by_key(|b| b.0) else {
+            break;
+        };
+        bin.0 += f.2.len();
+        bin.1.push(f);
     }
     let mut workers = Vec::new();
     for (_, bin) in bins {
