@@ -561,6 +561,9 @@ mod tests {
             .unwrap_or_else(|f| panic!("{}", f.message));
         assert_eq!(model.upgrade_only.len(), 1, "{rules:?}");
         let (_, second) = model.second_names.iter().next().unwrap();
-        assert_ne!(second, &model.hooks[0].name, "the second seed renders another name");
+        assert_ne!(
+            second, &model.hooks[0].name,
+            "the second seed renders another name"
+        );
     }
 }
