@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hookline::stable_sort::{map_from, set_from, sort_by};
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -96,23 +98,22 @@ fn line_marks(found: &[FindingView]) -> BTreeMap<u32, LineMark> {
     for f in found.iter().filter(|f| f.line > 0) {
         by_line.entry(f.line).or_default().push(f);
     }
-    by_line
-        .into_iter()
-        .map(|(line, mut fs)| {
-            fs.sort_by_key(|f| severity_rank(&f.severity));
-            let note = fs
-                .iter()
-                .map(|f| format!("{} {} {}", severity_mark(&f.severity).0, f.rule, f.message))
-                .collect::<Vec<_>>()
-                .join("  ");
-            let mark = LineMark {
-                col: fs[0].col,
-                severity: fs[0].severity.clone(),
-                note,
-            };
-            (line, mark)
-        })
-        .collect()
+    map_from(by_line.into_iter().map(|(line, mut fs)| {
+        sort_by(&mut fs, |a, b| {
+            severity_rank(&a.severity).cmp(&severity_rank(&b.severity))
+        });
+        let note = fs
+            .iter()
+            .map(|f| format!("{} {} {}", severity_mark(&f.severity).0, f.rule, f.message))
+            .collect::<Vec<_>>()
+            .join("  ");
+        let mark = LineMark {
+            col: fs[0].col,
+            severity: fs[0].severity.clone(),
+            note,
+        };
+        (line, mark)
+    }))
 }
 
 /// Open `file` in the editor and put the caret on `line` and `col` (1-based; 0 = the line's
@@ -150,8 +151,7 @@ pub fn Editor() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let error_lines =
-        Memo::new(move |_| diags.with(|d| d.iter().map(|d| d.line).collect::<BTreeSet<u32>>()));
+    let error_lines = Memo::new(move |_| diags.with(|d| set_from(d.iter().map(|d| d.line))));
     let lint_state = use_context::<Lint>();
     let found = Memo::new(move |_| {
         let p = path.get();

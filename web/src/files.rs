@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use hookline::stable_sort::map_from;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -70,13 +72,13 @@ pub fn workspace_from_files(
         let files = if hookline::chart::archive::BUILT_IN {
             hookline::chart::unpack_archive(data).map_err(|e| e.to_string())
         } else {
-            crate::lazy_crypto::unpack("archive", BTreeMap::from([(base.clone(), data.clone())]))
+            crate::lazy_crypto::unpack("archive", map_from([(base.clone(), data.clone())]))
         }
         .map_err(|e| format!("{base}: {e}"))?;
         archive = Some(base);
         files
     } else {
-        let files: BTreeMap<String, Vec<u8>> = strip_top(bytes).into_iter().collect();
+        let files: BTreeMap<String, Vec<u8>> = map_from(strip_top(bytes));
         if !files.contains_key("Chart.yaml") {
             files
         } else if hookline::chart::archive::BUILT_IN {
@@ -186,12 +188,8 @@ pub fn Files() -> impl IntoView {
     let paths = Memo::new(move |_| ctx.ws.with(|w| w.files.keys().cloned().collect::<Vec<_>>()));
     let open = Memo::new(move |_| ctx.ws.with(|w| w.open.clone()));
     let with_errors = Memo::new(move |_| {
-        ctx.result.with(|r| {
-            r.diagnostics
-                .iter()
-                .map(|d| d.file.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-        })
+        ctx.result
+            .with(|r| hookline::stable_sort::set_from(r.diagnostics.iter().map(|d| d.file.clone())))
     });
     let path_input = RwSignal::new(String::new());
     // `webkitdirectory` (pick a whole folder) is not a typed attribute; set it once mounted.

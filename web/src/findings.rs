@@ -203,7 +203,9 @@ pub fn card_findings(ctx: Ctx, kind: String, name: String) -> impl IntoView {
             })
             .unwrap_or_default();
         // The worst first.
-        found.sort_by_key(|f| severity_rank(&f.severity));
+        hookline::stable_sort::sort_by(&mut found, |a, b| {
+            severity_rank(&a.severity).cmp(&severity_rank(&b.severity))
+        });
         (!found.is_empty()).then(|| {
             view! {
                 // Clicks here must not cycle the card's outcome.

@@ -68,10 +68,13 @@ pub fn unpack(
 ) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
-    let files: serde_json::Map<String, serde_json::Value> = files
-        .into_iter()
-        .map(|(p, d)| (p, serde_json::Value::String(STANDARD.encode(d))))
-        .collect();
+    let mut encoded = serde_json::Map::new();
+    encoded.extend(
+        files
+            .into_iter()
+            .map(|(p, d)| (p, serde_json::Value::String(STANDARD.encode(d)))),
+    );
+    let files = encoded;
     let request = serde_json::json!({ "mode": mode, "files": files }).to_string();
     let answer = crypto_unpack(&request).ok_or("the archive reader is not loaded")?;
     let answer: serde_json::Value =

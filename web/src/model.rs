@@ -131,12 +131,12 @@ fn json_of(v: &gotemplate::Value) -> serde_json::Value {
         V::String(s) => J::String(s.to_string()),
         V::Bytes(b) => J::String(String::from_utf8_lossy(b).into_owned()),
         V::List(items) => J::Array(items.iter().map(json_of).collect()),
-        V::Map(m) => J::Object(
-            m.borrow()
-                .iter()
-                .map(|(k, v)| (k.clone(), json_of(v)))
-                .collect(),
-        ),
+        V::Map(m) => {
+            // Built by insertion: `collect` instantiates a sort per iterator type (wasm size).
+            let mut o = serde_json::Map::new();
+            o.extend(m.borrow().iter().map(|(k, v)| (k.clone(), json_of(v))));
+            J::Object(o)
+        }
         V::Object(o) => J::String(o.display()),
     }
 }
@@ -445,7 +445,9 @@ mod pairs {
         V: Deserialize<'de>,
         D: Deserializer<'de>,
     {
-        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+        Ok(hookline::stable_sort::map_from(Vec::<(K, V)>::deserialize(
+            d,
+        )?))
     }
 }
 

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use hookline::stable_sort::map_from;
+
 use hookline::gallery;
 use hookline::share::{self, ChartSource, FileContent, ShareError, ShareState};
 use leptos::prelude::*;
@@ -25,11 +27,11 @@ fn opt(s: &str) -> Option<String> {
 
 /// The state a link carries for this workspace.
 pub fn state_of(ws: &Workspace, step: Option<u32>) -> ShareState {
-    let current: BTreeMap<String, FileContent> = ws
-        .files
-        .iter()
-        .map(|(p, t)| (p.clone(), FileContent::Text(t.clone())))
-        .collect();
+    let current: BTreeMap<String, FileContent> = map_from(
+        ws.files
+            .iter()
+            .map(|(p, t)| (p.clone(), FileContent::Text(t.clone()))),
+    );
     let chart = match ws.gallery.as_deref().and_then(gallery::find) {
         Some(ex) => {
             let original = ex.share_files();
@@ -63,13 +65,10 @@ pub fn state_of(ws: &Workspace, step: Option<u32>) -> ShareState {
 /// The workspace a link stands for.
 pub fn workspace_of(state: &ShareState) -> Result<Workspace, ShareError> {
     let files = share::resolve_files(state, &gallery::share_files)?;
-    let files = files
-        .into_iter()
-        .filter_map(|(p, c)| match c {
-            FileContent::Text(t) => Some((p, t)),
-            FileContent::Binary { .. } => None,
-        })
-        .collect();
+    let files = map_from(files.into_iter().filter_map(|(p, c)| match c {
+        FileContent::Text(t) => Some((p, t)),
+        FileContent::Binary { .. } => None,
+    }));
     let scenario: ScenarioModel = match &state.scenario {
         Some(v) => crate::model::from_json(v)
             .map_err(|e| ShareError::Invalid(format!("the scenario: {e}")))?,

@@ -379,6 +379,11 @@ fn start_worker(lane: Lane, c: &mut Client) -> Option<web_sys::Worker> {
 /// Queue a job; `done` is called once with its outcome, unless a newer job of the same kind
 /// replaces it first.
 pub fn submit(job: Job, done: impl FnOnce(Outcome) + 'static) {
+    submit_boxed(job, Box::new(done));
+}
+
+/// [`submit`]'s body, compiled once rather than once per caller's closure (wasm size).
+fn submit_boxed(job: Job, done: Done) {
     let kind = job.kind();
     let lane = kind.lane();
     if with(lane, |c| c.unavailable) {
@@ -393,9 +398,9 @@ pub fn submit(job: Job, done: impl FnOnce(Outcome) + 'static) {
             kind,
             job,
             retried: false,
-            done: Box::new(done),
+            done,
         });
-        c.queue.sort_by_key(|q| q.kind);
+        hookline::stable_sort::sort_by(&mut c.queue, |a, b| a.kind.cmp(&b.kind));
         c.running
             .as_ref()
             .is_some_and(|r| r.kind == kind && now() - r.started > SUPERSEDE_MS)

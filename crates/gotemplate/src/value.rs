@@ -151,12 +151,12 @@ impl Value {
     pub fn deep_copy(&self) -> Value {
         match self {
             Value::List(l) => Value::list(l.iter().map(Value::deep_copy).collect()),
-            Value::Map(m) => Value::map(
-                m.borrow()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.deep_copy()))
-                    .collect(),
-            ),
+            Value::Map(m) => {
+                // Built by insertion: `collect` into a BTreeMap instantiates a sort (wasm size).
+                let mut copy = Map::new();
+                copy.extend(m.borrow().iter().map(|(k, v)| (k.clone(), v.deep_copy())));
+                Value::map(copy)
+            }
             other => other.clone(),
         }
     }

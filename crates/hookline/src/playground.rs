@@ -304,20 +304,22 @@ pub fn lint(input: &Input) -> Vec<crate::lint::Finding> {
     };
     let is_chart = input.files.contains_key("Chart.yaml");
     let bytes: BTreeMap<String, Vec<u8>> = if is_chart {
-        input
-            .files
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
-            .collect()
+        crate::stable_sort::map_from(
+            input
+                .files
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_bytes().to_vec())),
+        )
     } else {
         if input.files.values().any(|t| t.contains("{{")) {
             return Vec::new();
         }
-        let mut m: BTreeMap<String, Vec<u8>> = input
-            .files
-            .iter()
-            .map(|(k, v)| (format!("templates/{k}"), v.as_bytes().to_vec()))
-            .collect();
+        let mut m = crate::stable_sort::map_from(
+            input
+                .files
+                .iter()
+                .map(|(k, v)| (format!("templates/{k}"), v.as_bytes().to_vec())),
+        );
         m.insert(
             "Chart.yaml".into(),
             format!("apiVersion: v2\nname: {MANIFEST_CHART}\nversion: 0.1.0\n").into_bytes(),

@@ -3,8 +3,10 @@
 //! 70 KB of the playground's download (issue #11). Here only an index sort through a `dyn`
 //! comparator is instantiated, and the permutation is applied with swaps.
 //! Same results as `slice::sort_by`: stable, and the comparator sees the same elements.
+//! For the same reason maps and sets are built by insertion ([`map_from`], [`set_from`]).
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `v.sort_by(cmp)`.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -14,6 +16,23 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     let mut order: Vec<usize> = (0..v.len()).collect();
     sort_indices(&mut order, &mut |a, b| cmp(&v[a], &v[b]));
     permute(v, order);
+}
+
+/// `iter.collect::<BTreeMap<_, _>>()` without a sort: `FromIterator` for `BTreeMap` and
+/// `BTreeSet` sorts its input with std's stable sort, instantiated anew for every iterator type
+/// it is collected from. Inserting one by one uses the map's `insert`, which exists once per
+/// key and value type. Same map: a later duplicate key's value wins, as with `collect`.
+pub fn map_from<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(iter);
+    map
+}
+
+/// `iter.collect::<BTreeSet<_>>()` without a sort (see [`map_from`]).
+pub fn set_from<T: Ord>(iter: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(iter);
+    set
 }
 
 /// `v.sort()`.

@@ -33,7 +33,7 @@ impl Files {
     /// From the chart's files (deferred ones are read when a template asks for them).
     pub fn from_data(files: impl IntoIterator<Item = (String, FileData)>) -> Files {
         Files {
-            files: files.into_iter().collect(),
+            files: crate::stable_sort::map_from(files),
         }
     }
 
@@ -55,12 +55,12 @@ impl Files {
     pub fn glob(&self, pattern: &str) -> Files {
         let g = Glob::compile(pattern);
         Files {
-            files: self
-                .files
-                .iter()
-                .filter(|(k, _)| g.as_ref().is_none_or(|g| g.matches(k)))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            files: crate::stable_sort::map_from(
+                self.files
+                    .iter()
+                    .filter(|(k, _)| g.as_ref().is_none_or(|g| g.matches(k)))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            ),
         }
     }
 
@@ -218,12 +218,11 @@ impl Object for Files {
     }
     fn to_data(&self) -> Value {
         // encoding/json writes []byte as base64 strings.
-        Value::map(
+        Value::map(crate::stable_sort::map_from(
             self.files
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::from(base64(&v.bytes()))))
-                .collect(),
-        )
+                .map(|(k, v)| (k.clone(), Value::from(base64(&v.bytes())))),
+        ))
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

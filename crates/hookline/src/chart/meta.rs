@@ -461,11 +461,9 @@ impl Metadata {
             "Annotations".into(),
             match &self.annotations {
                 None => Value::Nil,
-                Some(a) => Value::map(
-                    a.iter()
-                        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                        .collect(),
-                ),
+                Some(a) => Value::map(crate::stable_sort::map_from(
+                    a.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))),
+                )),
             },
         );
         m.insert("KubeVersion".into(), self.kube_version.as_str().into());
@@ -554,11 +552,9 @@ impl Metadata {
         if let Some(a) = self.annotations.as_ref().filter(|a| !a.is_empty()) {
             m.insert(
                 "annotations".into(),
-                Value::map(
-                    a.iter()
-                        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                        .collect(),
-                ),
+                Value::map(crate::stable_sort::map_from(
+                    a.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))),
+                )),
             );
         }
         if let Some(ds) = self.dependencies.as_ref().filter(|l| !l.is_empty()) {

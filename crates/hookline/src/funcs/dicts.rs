@@ -102,11 +102,12 @@ pub fn omit(a: &[Value]) -> R {
     let omit: Vec<&str> = a.iter().skip(1).map(|k| k.as_str().unwrap_or("")).collect();
     let res: Map = map_arg(a, 0)
         .map(|m| {
-            m.borrow()
-                .iter()
-                .filter(|(k, _)| !omit.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
+            crate::stable_sort::map_from(
+                m.borrow()
+                    .iter()
+                    .filter(|(k, _)| !omit.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            )
         })
         .unwrap_or_default();
     Ok(Value::map(res))

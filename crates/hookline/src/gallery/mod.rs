@@ -31,18 +31,20 @@ pub fn share_files(id: &str) -> Option<BTreeMap<String, FileContent>> {
 
 impl Example {
     pub fn file_map(&self) -> BTreeMap<String, String> {
-        self.files
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect()
+        crate::stable_sort::map_from(
+            self.files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string())),
+        )
     }
 
     /// The chart as the share codec sees it (for the content hash).
     pub fn share_files(&self) -> BTreeMap<String, FileContent> {
-        self.files
-            .iter()
-            .map(|(p, t)| (p.to_string(), FileContent::Text(t.to_string())))
-            .collect()
+        crate::stable_sort::map_from(
+            self.files
+                .iter()
+                .map(|(p, t)| (p.to_string(), FileContent::Text(t.to_string()))),
+        )
     }
 
     pub fn hash(&self) -> String {

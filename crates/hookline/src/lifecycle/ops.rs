@@ -792,7 +792,8 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         target: &[Document],
     ) -> Result<Vec<ObjRef>, (Vec<ObjRef>, String)> {
         let mut created = Vec::new();
-        let target_keys: BTreeSet<ObjKey> = target.iter().map(|d| self.doc_key(d)).collect();
+        let target_keys: BTreeSet<ObjKey> =
+            crate::stable_sort::set_from(target.iter().map(|d| self.doc_key(d)));
         for d in target {
             let r = self.doc_ref(d);
             let outcome = cx.resource_outcome(phase, &d.kind, &d.name);
@@ -1234,7 +1235,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         let target = real_docs(&out.manifests.resources);
         // Conflict check for objects new in target (H4 :346-398 [310-362]).
         let current_keys: BTreeSet<ObjKey> =
-            current.manifest.iter().map(|d| self.doc_key(d)).collect();
+            crate::stable_sort::set_from(current.manifest.iter().map(|d| self.doc_key(d)));
         for d in &target {
             let key = self.doc_key(d);
             if current_keys.contains(&key) {

@@ -75,11 +75,12 @@ fn render_files(
     })?;
     let rendered = render::render_reusing(&inputs, opts.helm, (seed, now), &opts.limits, parsed)
         .map_err(|e| render_error(e.message.clone(), Some(e.file.clone()), e.line, e.col))?;
-    let sources = inputs
-        .templates
-        .iter()
-        .map(|t| (t.name.clone(), t.source.clone()))
-        .collect();
+    let sources = crate::stable_sort::map_from(
+        inputs
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.source.clone())),
+    );
     Ok((rendered.manifests(), sources))
 }
 

@@ -163,11 +163,9 @@ pub fn json_to_values(j: &Json) -> Value {
         },
         Json::String(s) => Value::from(s.as_str()),
         Json::Array(a) => Value::list(a.iter().map(json_to_values).collect()),
-        Json::Object(o) => Value::map(
-            o.iter()
-                .map(|(k, v)| (k.clone(), json_to_values(v)))
-                .collect(),
-        ),
+        Json::Object(o) => Value::map(crate::stable_sort::map_from(
+            o.iter().map(|(k, v)| (k.clone(), json_to_values(v))),
+        )),
     }
 }
 

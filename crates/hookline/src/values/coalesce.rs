@@ -30,7 +30,7 @@ fn new_ref(m: Map) -> MapRef {
 
 /// copystructure.Copy of a values map: a deep copy.
 pub(crate) fn deep_copy_map(m: &Map) -> Map {
-    m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect()
+    crate::stable_sort::map_from(m.iter().map(|(k, v)| (k.clone(), v.deep_copy())))
 }
 
 /// `CoalesceValues`: the chart's (and its subcharts') defaults under `vals`, nulls deleting keys
@@ -237,12 +237,12 @@ fn coalesce_tables_depth(
     }
     // Helm v4.1.4: remember which src keys were non-nil before nils are copied over, so a
     // nil in dst only deletes a key whose chart default is non-nil.
-    let src_non_nil: std::collections::BTreeSet<String> = src
-        .borrow()
-        .iter()
-        .filter(|(_, v)| !v.is_nil())
-        .map(|(k, _)| k.clone())
-        .collect();
+    let src_non_nil = crate::stable_sort::set_from(
+        src.borrow()
+            .iter()
+            .filter(|(_, v)| !v.is_nil())
+            .map(|(k, _)| k.clone()),
+    );
     let nil_keys: Vec<String> = dst
         .borrow()
         .iter()

@@ -60,11 +60,9 @@ pub fn json_to_value(j: &serde_json::Value) -> Value {
         serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(0.0)),
         serde_json::Value::String(s) => Value::string(s.as_str()),
         serde_json::Value::Array(a) => Value::list(a.iter().map(json_to_value).collect()),
-        serde_json::Value::Object(o) => Value::map(
-            o.iter()
-                .map(|(k, v)| (k.clone(), json_to_value(v)))
-                .collect(),
-        ),
+        serde_json::Value::Object(o) => Value::map(crate::stable_sort::map_from(
+            o.iter().map(|(k, v)| (k.clone(), json_to_value(v))),
+        )),
     }
 }
 
