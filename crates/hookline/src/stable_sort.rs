@@ -143,6 +143,17 @@ mod tests {
         assert_eq!(s, ["a", "a", "b", "c"]);
     }
 
+    /// The same map and set as `collect`, duplicate keys included (the later value wins).
+    #[test]
+    fn map_from_and_set_from_match_collect() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let want: BTreeMap<&str, i32> = pairs.iter().copied().collect();
+        assert_eq!(map_from(pairs), want);
+        assert_eq!(map_from(pairs)["b"], 3);
+        let want: BTreeSet<u32> = [5, 1, 5, 3].into_iter().collect();
+        assert_eq!(set_from([5, 1, 5, 3]), want);
+    }
+
     /// A comparator that is no order at all gives some permutation, never a panic.
     #[test]
     fn inconsistent_comparators_do_not_panic() {
