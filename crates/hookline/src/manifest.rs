@@ -253,7 +253,7 @@ pub fn split_rendered_with(
         let mut heads = Vec::new();
         for (index, doc) in split_document_slices(&file.content).into_iter().enumerate() {
             heads.push(match before.and_then(|b| b.get(index)) {
-                Some(d) if d.content == doc => Head::Kept(d.clone()),
+                Some(d) if crate::same_bytes::same_text(&d.content, doc) => Head::Kept(d.clone()),
                 _ => {
                     jobs.push((&file.path, index, doc));
                     Head::Decode(jobs.len() - 1)

@@ -91,9 +91,9 @@ type DecodedCrdFile = (String, Rc<[u8]>, Vec<Document>);
 fn earlier_crd_documents(filename: &str, bytes: &[u8]) -> Option<Vec<Document>> {
     LAST_CRDS.with(|c| {
         let mut c = c.borrow_mut();
-        let i = c
-            .iter()
-            .position(|(name, data, _)| name == filename && **data == *bytes)?;
+        let i = c.iter().position(|(name, data, _)| {
+            name == filename && crate::same_bytes::same_bytes(data, bytes)
+        })?;
         Some(c.swap_remove(i).2)
     })
 }
