@@ -196,13 +196,41 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     // The split documents hold their own text: the rendered files' memory can serve the
     // output instead of adding to it.
     drop(std::mem::take(&mut rendered.rendered.files));
-    let out = template_output(&rendered.crds, &rendered.sorted, &req.output);
+    let out = if req.output.show_only.is_empty() {
+        stream(&rendered.crds, &rendered.sorted, &req.output)
+    } else {
+        template_output(&rendered.crds, &rendered.sorted, &req.output)
+    };
     // The process ends right after printing: freeing the chart, the parse trees and the
     // values piece by piece would only cost time (a tenth of a large chart's run).
     std::mem::forget(rendered);
     std::mem::forget(user_values);
     std::mem::forget(chart);
     out
+}
+
+/// The output written to standard output as it is made (a large chart's is most of a megabyte,
+/// and holding it would add that to the peak memory); an empty text is left for the caller
+/// to print. Write errors as the caller reports them: a closed pipe ends the output quietly.
+fn stream(
+    crds: &[hookline::chart::CrdFile],
+    sorted: &hookline::SortedManifests,
+    opts: &hookline::render::output::OutputOptions,
+) -> Result<String, String> {
+    use std::io::Write;
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut failed: Option<std::io::Error> = None;
+    hookline::render::output::stream_template_output(crds, sorted, opts, &mut |s| {
+        if failed.is_none() {
+            failed = stdout.write_all(s.as_bytes()).err();
+        }
+    })?;
+    match failed.map_or_else(|| stdout.flush(), Err) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("writing the output: {e}"))
+        }
+        _ => Ok(String::new()),
+    }
 }
 
 /// How Go's slog text handler writes a value: bare unless it needs quoting.

@@ -87,6 +87,44 @@ fn exit_codes_are_as_documented() {
     assert_eq!(good.status.code(), Some(0), "{}", stdout(&good));
 }
 
+/// `template` writes its output as it makes it (streamed, not held); a reader that stops early
+/// (`| head`) ends it quietly with status 0 (the output is far larger than a pipe's buffer).
+#[test]
+fn template_output_into_a_pipe_closed_early_is_quiet() {
+    use std::io::Read;
+    let dir = std::env::temp_dir().join(format!("hookline-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: big\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("templates/cm.yaml"),
+        "{{ range until 400 }}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{ . }}\ndata:\n  text: {{ repeat 2000 \"x\" }}\n{{ end }}",
+    )
+    .unwrap();
+    let chart = dir.to_str().unwrap();
+    let whole = hookline(&["template", "big", chart]);
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    assert!(whole.stdout.len() > 800_000, "{}", whole.stdout.len());
+    assert!(stdout(&whole).ends_with("xx\n"));
+    let mut child = Command::new(BIN)
+        .args(["template", "big", chart])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is closed now.
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(&first, b"---\n# Source: bi");
+}
+
 fn shell(program: &str, script: &str) -> String {
     let dir = Path::new(BIN).parent().unwrap();
     let path = format!(

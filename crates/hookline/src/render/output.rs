@@ -30,15 +30,6 @@ pub fn template_output(
     Ok(out)
 }
 
-/// One `---\n# Source: PATH\nCONTENT\n` document.
-fn push_doc(out: &mut String, path: &str, content: &str) {
-    out.push_str("---\n# Source: ");
-    out.push_str(path);
-    out.push('\n');
-    out.push_str(content);
-    out.push('\n');
-}
-
 /// [`template_output`] appended to `out` (which a caller may reuse or size).
 pub fn write_template_output(
     out: &mut String,
@@ -67,32 +58,84 @@ pub fn write_template_output(
         .map(|d| d.path.len() + d.content.len() + 16)
         .sum();
     out.reserve(size);
-    // The release manifest, trimmed (strings.TrimSpace): it starts with `---` when not empty.
-    let start = out.len();
+    stream_template_output(crds, sorted, opts, &mut |s| out.push_str(s))
+}
+
+/// [`template_output`] without `--show-only` (which needs the whole text), handed to `write`
+/// piece by piece: the CLI streams it to its standard output rather than hold a copy of every
+/// document (most of a megabyte for a large chart). A CRD file that cannot be read is an error
+/// before anything is written.
+pub fn stream_template_output(
+    crds: &[CrdFile],
+    sorted: &SortedManifests,
+    opts: &OutputOptions,
+    write: &mut dyn FnMut(&str),
+) -> Result<(), String> {
+    let mut crd_texts = Vec::new();
     if opts.include_crds {
         for crd in crds {
             let data = crd.data.bytes();
             if let Some(e) = crd.data.read_error() {
                 return Err(e.to_string());
             }
-            push_doc(out, &crd.filename, &crate::chart::lossy(&data));
+            crd_texts.push((crd, data));
         }
     }
-    for r in &sorted.resources {
-        push_doc(out, &r.path, &r.content);
+    // The release manifest, trimmed at its end (strings.TrimSpace; it starts with `---` when
+    // not empty).
+    let mut manifest = TrimmedEnd {
+        write: &mut *write,
+        held: String::new(),
+    };
+    for (crd, data) in &crd_texts {
+        manifest.doc(&crd.filename, &crate::chart::lossy(data));
     }
-    let trimmed_end = start + out[start..].trim_end().len();
-    out.truncate(trimmed_end);
-    out.push('\n');
+    for r in &sorted.resources {
+        manifest.doc(&r.path, &r.content);
+    }
+    write("\n");
     if !opts.no_hooks {
         for h in &sorted.hooks {
             if opts.skip_tests && h.events.contains(&HookEvent::Test) {
                 continue;
             }
-            push_doc(out, &h.doc.path, &h.doc.content);
+            for piece in ["---\n# Source: ", &h.doc.path, "\n", &h.doc.content, "\n"] {
+                write(piece);
+            }
         }
     }
     Ok(())
+}
+
+/// A writer that keeps back trailing whitespace until more text follows, so that what is
+/// left when it is dropped is the trimmed end of everything written (`str::trim_end` of the
+/// whole: the same whitespace, whatever the pieces).
+struct TrimmedEnd<'w> {
+    write: &'w mut dyn FnMut(&str),
+    held: String,
+}
+
+impl TrimmedEnd<'_> {
+    fn push(&mut self, s: &str) {
+        let text = s.trim_end();
+        if text.is_empty() {
+            self.held.push_str(s);
+            return;
+        }
+        if !self.held.is_empty() {
+            (self.write)(&self.held);
+            self.held.clear();
+        }
+        (self.write)(text);
+        self.held.push_str(&s[text.len()..]);
+    }
+
+    /// One `---\n# Source: PATH\nCONTENT\n` document.
+    fn doc(&mut self, path: &str, content: &str) {
+        for piece in ["---\n# Source: ", path, "\n", content, "\n"] {
+            self.push(piece);
+        }
+    }
 }
 
 /// `--show-only`: re-split the output and keep the documents whose `# Source: chart/PATH`
@@ -201,6 +244,34 @@ pub fn go_filepath_match(pattern: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a `TrimmedEnd` lets through is `trim_end` of everything pushed, however the text
+    /// is cut into pieces (Unicode whitespace included).
+    #[test]
+    fn trimmed_end_is_trim_end_of_the_whole() {
+        let cases: &[&[&str]] = &[
+            &[],
+            &["", " ", "\n"],
+            &["a", " \n", "\n"],
+            &["a  ", "b"],
+            &["a\u{3000}", "\u{85}", " "],
+            &["a", "\u{a0}", "b\t", "\n\n", "c", "  \n"],
+            &["---\n# Source: x\n", "kind: A  ", "\n", "\n"],
+        ];
+        for pieces in cases {
+            let mut out = String::new();
+            let mut sink = |s: &str| out.push_str(s);
+            let mut t = TrimmedEnd {
+                write: &mut sink,
+                held: String::new(),
+            };
+            for p in *pieces {
+                t.push(p);
+            }
+            drop(t);
+            assert_eq!(out, pieces.concat().trim_end(), "{pieces:?}");
+        }
+    }
 
     #[test]
     fn filepath_match_like_go() {
