@@ -23,20 +23,11 @@ pub struct FilesDelta {
 const SEP: char = '\0';
 
 impl FilesDelta {
-    /// What turns `held` (the worker's files; `None` for a fresh worker) into `files`; `held`
-    /// becomes `files`.
+    /// What turns `held` (the worker's files) into `files`; `held` becomes `files`.
     pub fn between(
-        held: &mut Option<BTreeMap<String, String>>,
+        held: &mut BTreeMap<String, String>,
         files: &BTreeMap<String, String>,
     ) -> FilesDelta {
-        let Some(held) = held else {
-            *held = Some(files.clone());
-            return FilesDelta {
-                reset: true,
-                set: files.clone(),
-                remove: Vec::new(),
-            };
-        };
         let remove: Vec<String> = held
             .keys()
             .filter(|k| !files.contains_key(*k))
@@ -92,6 +83,16 @@ pub fn encode(
     job: &mut Job,
     held: &mut Option<BTreeMap<String, String>>,
 ) -> Result<Message, serde_json::Error> {
+    let Some(held) = held else {
+        // A fresh worker: the job as it is, with every file.
+        let json = serde_json::to_string(&*job)?;
+        *held = Some(job.workspace_mut().files.clone());
+        return Ok(Message {
+            job: json,
+            reset: true,
+            remove: String::new(),
+        });
+    };
     let files = std::mem::take(&mut job.workspace_mut().files);
     let delta = FilesDelta::between(held, &files);
     job.workspace_mut().files = delta.set;
@@ -99,7 +100,7 @@ pub fn encode(
     job.workspace_mut().files = files;
     Ok(Message {
         job: json?,
-        reset: delta.reset,
+        reset: false,
         remove: delta.remove.join(&SEP.to_string()),
     })
 }
@@ -204,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_delta_lists_exactly_what_changed() {
-        let mut held = Some(files(&[("a", "1"), ("b", "2"), ("c", "3")]));
+        let mut held = files(&[("a", "1"), ("b", "2"), ("c", "3")]);
         let d = FilesDelta::between(&mut held, &files(&[("a", "1"), ("b", "20"), ("d", "4")]));
         assert_eq!(
             d,
@@ -214,6 +215,6 @@ mod tests {
                 remove: vec!["c".into()],
             }
         );
-        assert_eq!(held, Some(files(&[("a", "1"), ("b", "20"), ("d", "4")])));
+        assert_eq!(held, files(&[("a", "1"), ("b", "20"), ("d", "4")]));
     }
 }
