@@ -453,40 +453,20 @@ pub struct WithSource<'a, T> {
     src: Src<'a>,
 }
 
-impl List {
-    /// Go's `String()`; `src` is the text of the tree the list belongs to.
-    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, List> {
-        WithSource { node: self, src }
-    }
+/// `display(src)` for each node type: Go's `String()`, `src` being the text of the tree the
+/// node belongs to.
+macro_rules! display_with_source {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// Go's `String()`; `src` is the text of the tree this belongs to.
+            pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, $t> {
+                WithSource { node: self, src }
+            }
+        }
+    )*};
 }
 
-impl Node {
-    /// Go's `String()`; `src` is the text of the tree the node belongs to.
-    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Node> {
-        WithSource { node: self, src }
-    }
-}
-
-impl Expr {
-    /// Go's `String()`; `src` is the text of the tree the expression belongs to.
-    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Expr> {
-        WithSource { node: self, src }
-    }
-}
-
-impl Command {
-    /// Go's `String()`; `src` is the text of the tree the command belongs to.
-    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Command> {
-        WithSource { node: self, src }
-    }
-}
-
-impl Pipe {
-    /// Go's `String()`; `src` is the text of the tree the pipeline belongs to.
-    pub fn display<'a>(&'a self, src: Src<'a>) -> WithSource<'a, Pipe> {
-        WithSource { node: self, src }
-    }
-}
+display_with_source!(List, Node, Expr, Command, Pipe);
 
 impl fmt::Display for WithSource<'_, List> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

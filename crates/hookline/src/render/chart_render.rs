@@ -71,8 +71,9 @@ pub fn forget_earlier_renders() {
     LAST_PARSED.with(|p| *p.borrow_mut() = None);
 }
 
-/// The parse trees a dropped renderer left on this thread (see `LAST_PARSED`), for another
-/// user of [`super::render_reusing`] (lint), which gives them back with [`keep_parsed`].
+/// The parse trees a dropped renderer left on this thread (see `LAST_PARSED`), for the next
+/// renderer or another user of [`super::render_reusing`] (lint), which gives them back with
+/// [`keep_parsed`].
 pub(crate) fn take_last_parsed() -> Option<super::ParsedTemplates> {
     LAST_PARSED.with(|p| p.borrow_mut().take())
 }
@@ -105,9 +106,7 @@ impl Drop for ChartRenderer {
             .map(|(name, data, docs)| (name, data.bytes(), docs))
             .collect();
         LAST_CRDS.with(|c| *c.borrow_mut() = kept);
-        if let Some(parsed) = self.parsed.take() {
-            LAST_PARSED.with(|p| *p.borrow_mut() = Some(parsed));
-        }
+        keep_parsed(self.parsed.take());
     }
 }
 
@@ -143,7 +142,7 @@ impl ChartRenderer {
             first_hooks: Vec::new(),
             crd_cache: Vec::new(),
             crd_documents_ahead: None,
-            parsed: LAST_PARSED.with(|p| p.borrow_mut().take()),
+            parsed: take_last_parsed(),
             crd_list: None,
             keep_first_render: true,
         }

@@ -126,33 +126,29 @@ pub fn render_reusing(
     parsed: &mut Option<ParsedTemplates>,
 ) -> Result<Rendered, RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
-    let limits_key = format!("{limits:?}");
-    let (engine, env) = match parsed
-        .take()
-        .filter(|p| p.matches(inputs, helm, &limits_key))
-    {
-        Some(p) => {
-            *p.env.borrow_mut() = FuncEnv::new(seed, now);
-            (p.engine, p.env)
-        }
-        None => {
-            let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
-            (parse_all(inputs, helm, env.clone(), limits, None)?, env)
-        }
-    };
+    let (engine, env) = engine_for(inputs, helm, (seed, now), limits, parsed.take(), None)?;
     let out = execute_all(inputs, &engine, helm, limits)?;
-    *parsed = Some(ParsedTemplates {
-        key: inputs
-            .templates
-            .iter()
-            .map(|t| (t.name.clone(), t.source.clone()))
-            .collect(),
-        helm,
-        limits: limits_key,
-        engine,
-        env,
-    });
+    *parsed = Some(ParsedTemplates::new(inputs, helm, limits, engine, env));
     Ok(out)
+}
+
+/// The parse trees for `inputs`, with a function environment started afresh for `seed` and
+/// `now`: `reused`'s when they are of the same templates, Helm version and limits (see
+/// [`ParsedTemplates`]), else a parse of them (through `map` when given).
+fn engine_for(
+    inputs: &RenderInputs,
+    helm: HelmVersion,
+    (seed, now): (u64, i64),
+    limits: &RenderLimits,
+    reused: Option<ParsedTemplates>,
+    map: Option<gotemplate::ParseMap>,
+) -> Result<(Templates, Rc<RefCell<FuncEnv>>), RenderError> {
+    if let Some(p) = reused.filter(|p| p.matches(inputs, helm, limits)) {
+        *p.env.borrow_mut() = FuncEnv::new(seed, now);
+        return Ok((p.engine, p.env));
+    }
+    let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
+    Ok((parse_all(inputs, helm, env.clone(), limits, map)?, env))
 }
 
 /// [`render`], also handing back the engine (every parse tree).
@@ -236,9 +232,30 @@ pub struct ParsedTemplates {
 }
 
 impl ParsedTemplates {
-    fn matches(&self, inputs: &RenderInputs, helm: HelmVersion, limits: &str) -> bool {
+    /// What a parse of `inputs` for `helm` and `limits` made: `engine`, calling into `env`.
+    fn new(
+        inputs: &RenderInputs,
+        helm: HelmVersion,
+        limits: &RenderLimits,
+        engine: Templates,
+        env: Rc<RefCell<FuncEnv>>,
+    ) -> ParsedTemplates {
+        ParsedTemplates {
+            key: inputs
+                .templates
+                .iter()
+                .map(|t| (t.name.clone(), t.source.clone()))
+                .collect(),
+            helm,
+            limits: format!("{limits:?}"),
+            engine,
+            env,
+        }
+    }
+
+    fn matches(&self, inputs: &RenderInputs, helm: HelmVersion, limits: &RenderLimits) -> bool {
         self.helm == helm
-            && self.limits == limits
+            && self.limits == format!("{limits:?}")
             && self.key.len() == inputs.templates.len()
             && self
                 .key
@@ -415,23 +432,15 @@ pub fn render_chart_reusing(
         line: e.line,
         col: e.col,
     };
-    let limits_key = format!("{:?}", req.limits);
-    let reused = parsed
-        .as_deref_mut()
-        .and_then(Option::take)
-        .filter(|p| p.matches(&inputs, req.helm, &limits_key));
-    let (engine, env) = match reused {
-        Some(p) => {
-            *p.env.borrow_mut() = FuncEnv::new(req.seed, req.now_unix_nanos);
-            (p.engine, p.env)
-        }
-        None => {
-            let env = Rc::new(RefCell::new(FuncEnv::new(req.seed, req.now_unix_nanos)));
-            let engine = parse_all(&inputs, req.helm, env.clone(), &req.limits, req.parse_map)
-                .map_err(during_render)?;
-            (engine, env)
-        }
-    };
+    let (engine, env) = engine_for(
+        &inputs,
+        req.helm,
+        (req.seed, req.now_unix_nanos),
+        &req.limits,
+        parsed.as_deref_mut().and_then(Option::take),
+        req.parse_map,
+    )
+    .map_err(during_render)?;
     let rendered = execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
     // A file read for a template only now (a directory load defers what no load step needs)
     // that could not be read: Helm's load would have failed with that error.
@@ -456,17 +465,13 @@ pub fn render_chart_reusing(
     let notes = rendered.notes(inputs.chart.name());
     let mut retained: Vec<Rc<dyn std::any::Any>> = Vec::new();
     let crds = if let Some(slot) = parsed {
-        *slot = Some(ParsedTemplates {
-            key: inputs
-                .templates
-                .iter()
-                .map(|t| (t.name.clone(), t.source.clone()))
-                .collect(),
-            helm: req.helm,
-            limits: limits_key,
+        *slot = Some(ParsedTemplates::new(
+            &inputs,
+            req.helm,
+            &req.limits,
             engine,
             env,
-        });
+        ));
         inputs.crds
     } else if req.retain_intermediates {
         let crds = inputs.crds.clone();

@@ -99,12 +99,17 @@ pub fn stream_template_output(
             if opts.skip_tests && h.events.contains(&HookEvent::Test) {
                 continue;
             }
-            for piece in ["---\n# Source: ", &h.doc.path, "\n", &h.doc.content, "\n"] {
+            for piece in doc_pieces(&h.doc.path, &h.doc.content) {
                 write(piece);
             }
         }
     }
     Ok(())
+}
+
+/// One `---\n# Source: PATH\nCONTENT\n` document, in pieces.
+fn doc_pieces<'a>(path: &'a str, content: &'a str) -> [&'a str; 5] {
+    ["---\n# Source: ", path, "\n", content, "\n"]
 }
 
 /// A writer that keeps back trailing whitespace until more text follows, so that what is
@@ -132,7 +137,7 @@ impl TrimmedEnd<'_> {
 
     /// One `---\n# Source: PATH\nCONTENT\n` document.
     fn doc(&mut self, path: &str, content: &str) {
-        for piece in ["---\n# Source: ", path, "\n", content, "\n"] {
+        for piece in doc_pieces(path, content) {
             self.push(piece);
         }
     }

@@ -137,12 +137,7 @@ fn build(
     first_only: bool,
     limits: LoadLimits,
 ) -> Result<(Builder<'_>, Vec<Option<usize>>), YamlError> {
-    if has_rejected_char(src) {
-        return Err(YamlError::new(
-            YamlErrorKind::Syntax,
-            format!("{PREFIX}yaml: control characters are not allowed"),
-        ));
-    }
+    reject_control_chars(src)?;
     let mut parser = Parser::new(src);
     let mut b = Builder { nodes: Vec::new() };
     let mut anchors: HashMap<Cow<'_, str>, usize> = HashMap::new();
@@ -219,16 +214,7 @@ fn build(
         if is_collection {
             stack.push(idx);
             if stack.len() > limits.max_depth {
-                return Err(YamlError {
-                    kind: YamlErrorKind::TooDeep,
-                    message: format!(
-                        "{PREFIX}yaml: line {}: exceeded max depth of {}",
-                        mark.line + 1,
-                        limits.max_depth
-                    ),
-                    line: Some(mark.line + 1),
-                    column: Some(mark.column + 1),
-                });
+                return Err(too_deep(mark, limits));
             }
         }
     }
@@ -967,12 +953,7 @@ fn build_head(
     src: &str,
     limits: LoadLimits,
 ) -> Result<Option<(Builder<'_>, Option<usize>)>, YamlError> {
-    if has_rejected_char(src) {
-        return Err(YamlError::new(
-            YamlErrorKind::Syntax,
-            format!("{PREFIX}yaml: control characters are not allowed"),
-        ));
-    }
+    reject_control_chars(src)?;
     let mut parser = Parser::new(src);
     let mut b = Builder { nodes: Vec::new() };
     // The decoder that would meet the skipped scalars (only its checks are used).
@@ -1166,6 +1147,17 @@ fn build_head(
         return Ok(None);
     }
     Ok(Some((b, root)))
+}
+
+/// go-yaml's reader refuses control characters wherever they are; checked before parsing.
+fn reject_control_chars(src: &str) -> Result<(), YamlError> {
+    if has_rejected_char(src) {
+        return Err(YamlError::new(
+            YamlErrorKind::Syntax,
+            format!("{PREFIX}yaml: control characters are not allowed"),
+        ));
+    }
+    Ok(())
 }
 
 fn too_deep(mark: super::parse::Mark, limits: LoadLimits) -> YamlError {
