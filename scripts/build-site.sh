@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# The pinned nightly, std rebuilt for size (see the script).
+source scripts/site-toolchain.sh
 trunk build --release
 scripts/sizes.sh dist

@@ -34,6 +34,17 @@ if rustup target list --installed | grep -qx wasm32-unknown-unknown; then echo "
 else rustup target add wasm32-unknown-unknown; fi
 took "$t"
 
+step "the site build's pinned nightly, with rust-src and wasm32 (scripts/site-toolchain.sh)"; t=$(now_ms)
+SITE_TOOLCHAIN=$(sed -n 's/^SITE_TOOLCHAIN="\(.*\)"$/\1/p' scripts/site-toolchain.sh)
+if rustup component list --toolchain "$SITE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src' \
+   && rustup target list --toolchain "$SITE_TOOLCHAIN" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "   present"
+else
+  rustup toolchain install "$SITE_TOOLCHAIN" --profile minimal --component rust-src \
+    --target wasm32-unknown-unknown
+fi
+took "$t"
+
 step "trunk $TRUNK_VERSION"; t=$(now_ms)
 if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then echo "   present"
 else cargo install --locked "trunk@$TRUNK_VERSION"; fi
@@ -63,6 +74,9 @@ took "$t"
 
 step "cargo fetch (Trunk runs cargo --offline)"; t=$(now_ms)
 cargo fetch --locked -q
+# std's own dependencies, which -Zbuild-std compiles (the site build runs offline too).
+cargo "+$SITE_TOOLCHAIN" fetch -q --manifest-path \
+  "$(rustc "+$SITE_TOOLCHAIN" --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 took "$t"
 
 printf '== setup done in '; took "$T0"

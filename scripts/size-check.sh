@@ -7,9 +7,16 @@
 # "KB" is read as 1,000 bytes (the stricter reading; 500 KiB would be 512,000).
 # Files the page only fetches on demand are not counted: the second wasm module in lazy/ (Sprig's
 # crypto functions, fetched when a chart calls them) is listed separately, outside the total.
+#
+# Exit status: 1 when the first load passes its budget or the wasm passes WASM_GZ_CEILING (a
+# regression: the ceiling is the size the wasm has reached, plus about 1%, and comes down as
+# the wasm does); 3 when only the wasm's 500,000-byte target is missed (issue #11 is open on
+# it); 0 when everything is within budget.
 set -euo pipefail
 DIR="${1:-dist}"
 WASM_GZ_BUDGET="${WASM_GZ_BUDGET:-500000}"
+# 669,178 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
+WASM_GZ_CEILING="${WASM_GZ_CEILING:-676000}"
 TOTAL_GZ_BUDGET="${TOTAL_GZ_BUDGET:-700000}"
 
 [ -f "$DIR/index.html" ] || { echo "size-check: $DIR/index.html missing (run scripts/build-site.sh)"; exit 1; }
@@ -62,14 +69,18 @@ fail=0
 if [ "$wasm_n" -eq 0 ]; then
   echo "size-check: FAIL: index.html pulls in no .wasm file"; fail=1
 fi
-if [ "$wasm_gz" -gt "$WASM_GZ_BUDGET" ]; then
-  echo "size-check: FAIL: wasm gzip -9 $wasm_gz bytes > budget $WASM_GZ_BUDGET ($((wasm_gz - WASM_GZ_BUDGET)) over)"; fail=1
-else
-  echo "size-check: ok: wasm gzip -9 $wasm_gz bytes <= $WASM_GZ_BUDGET"
-fi
 if [ "$total_gz" -gt "$TOTAL_GZ_BUDGET" ]; then
   echo "size-check: FAIL: first load gzip -9 $total_gz bytes > budget $TOTAL_GZ_BUDGET ($((total_gz - TOTAL_GZ_BUDGET)) over)"; fail=1
 else
   echo "size-check: ok: first load gzip -9 $total_gz bytes <= $TOTAL_GZ_BUDGET"
+fi
+if [ "$wasm_gz" -gt "$WASM_GZ_CEILING" ]; then
+  echo "size-check: FAIL: wasm gzip -9 $wasm_gz bytes > ceiling $WASM_GZ_CEILING (grew by $((wasm_gz - WASM_GZ_CEILING)) past it)"; fail=1
+fi
+if [ "$wasm_gz" -gt "$WASM_GZ_BUDGET" ]; then
+  echo "size-check: OVER TARGET: wasm gzip -9 $wasm_gz bytes > target $WASM_GZ_BUDGET ($((wasm_gz - WASM_GZ_BUDGET)) over; issue #11)"
+  [ "$fail" -eq 0 ] && fail=3
+else
+  echo "size-check: ok: wasm gzip -9 $wasm_gz bytes <= $WASM_GZ_BUDGET"
 fi
 exit "$fail"

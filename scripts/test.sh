@@ -52,19 +52,23 @@ stage "cargo install (CLI)" install_check
 stage "differential vs helm" scripts/diff-helm.sh
 stage "corpus" scripts/corpus.sh
 stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown
-# Release build: Helm's include depth of 1000 must fit the browser's stack as shipped.
-stage "engine depth in wasm" cargo test --release -p gotemplate --target wasm32-unknown-unknown --test wasm
+# Release build: Helm's include depth of 1000 must fit the browser's stack as shipped, so with
+# the site's toolchain and flags (scripts/site-toolchain.sh; the site build reuses its std).
+site_depth() {
+  (source scripts/site-toolchain.sh &&
+    cargo test --release -p gotemplate --target wasm32-unknown-unknown --test wasm)
+}
+stage "engine depth in wasm" site_depth
 stage "trunk build --release" scripts/build-site.sh
 stage "browser tests" node --test --test-concurrency=1 tests/e2e/
 # Issue #11's download budget. Last, so a size overrun does not hide the other stages' results.
-# The page is still over the budget (issue #11 is open; 727,503 B wasm and 746,251 B first load
-# gzip -9 at the last measure, README's test layers): the figures are printed on every
-# run, and the budget fails the run only with SIZE_BUDGET_ENFORCE=1, until it is met and this
-# becomes the default again.
+# The first load's budget (700,000 B gzip -9) and the wasm's ceiling (its size so far, so that
+# it only comes down) fail the run. The wasm's own target (500,000 B) is not met yet (issue #11
+# is open): a miss is printed on every run and fails it only with SIZE_BUDGET_ENFORCE=1.
 SIZE_RC=0
 stage "size budget" scripts/size-check.sh dist || SIZE_RC=$?
-if [ "$SIZE_RC" -ne 0 ] && [ "${SIZE_BUDGET_ENFORCE:-0}" != 1 ]; then
-  echo "size budget: OVER (see the figures above); not failing the run (issue #11 open; SIZE_BUDGET_ENFORCE=1 enforces)"
+if [ "$SIZE_RC" -eq 3 ] && [ "${SIZE_BUDGET_ENFORCE:-0}" != 1 ]; then
+  echo "size budget: the wasm is over its 500,000-byte target (see above); not failing the run (issue #11 open; SIZE_BUDGET_ENFORCE=1 enforces)"
   SIZE_RC=0
 fi
 

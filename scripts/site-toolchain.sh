@@ -1,0 +1,21 @@
+# Sourced by the scripts that build the playground's release wasm (scripts/build-site.sh and,
+# through Trunk's post-build hook, scripts/build-crypto-module.sh); scripts/setup.sh installs it.
+#
+# Why a nightly: the page's download budget (issue #11). Rebuilding std for the page with
+# `optimize_for_size` and aborting on panic without formatting a message (`immediate-abort`:
+# no panic strings, locations or Debug impls in the module) took the page's wasm from 729,697
+# to 671,536 bytes gzip -9 on the same source; `wasm-opt -Oz --converge` on top of it gains
+# 54 bytes. A panic in the page or its worker is a trap either way (wasm32 does not unwind);
+# the worker's trap is reported as it was. Only this release build uses the nightly: the
+# CLI, the tests and `make run` (`trunk serve`, a debug build that keeps panic messages)
+# stay on the stable toolchain.
+SITE_TOOLCHAIN="nightly-2026-05-20"
+export RUSTUP_TOOLCHAIN="$SITE_TOOLCHAIN"
+export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
+# -Zpanic_abort_tests only lets test harnesses build with this panic strategy (the "engine depth
+# in wasm" stage of scripts/test.sh runs on this build); it leaves other crates as they are.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zpanic_abort_tests"
+# Its own target directory: std and every crate are built by another compiler, and sharing
+# target/ would rebuild the stable wasm tests' artefacts (and these) each time.
+export CARGO_TARGET_DIR="${SITE_TARGET_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/site}"
