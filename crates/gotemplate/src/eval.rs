@@ -334,7 +334,13 @@ impl Templates {
         let funcs = &self.funcs;
         let is_func = |n: &str| funcs.contains_key(n);
         let trees = parser::parse_detached(name, &text, &is_func, &self.parse_options())?;
-        self.add_parsed(text, Parsed(trees));
+        self.add_parsed(
+            text,
+            Parsed {
+                trees,
+                defines_own_name: false,
+            },
+        );
         Ok(())
     }
 
@@ -349,10 +355,22 @@ impl Templates {
         }
     }
 
+    /// Whether `setup` parses as this set does (the same function names, delimiters and
+    /// limits): trees it made can be installed here.
+    pub fn parses_as(&self, setup: &ParseSetup) -> bool {
+        let own = self.parse_options();
+        setup.opts.left_delim == own.left_delim
+            && setup.opts.right_delim == own.right_delim
+            && setup.opts.max_depth == own.max_depth
+            && setup.opts.max_stack == own.max_stack
+            && setup.funcs.len() == self.funcs.len()
+            && setup.funcs.iter().all(|f| self.funcs.contains_key(f))
+    }
+
     /// Install the trees of `text` parsed by [`ParseSetup::parse`] (as [`Templates::add`]
     /// installs them).
     pub fn add_parsed(&mut self, text: std::rc::Rc<str>, parsed: Parsed) {
-        for tree in parsed.0 {
+        for tree in parsed.trees {
             associate(
                 &mut self.trees,
                 tree.attach_interned(text.clone(), &mut self.interned),
@@ -465,13 +483,52 @@ impl ParseSetup {
     /// [`Templates::add_parsed`], or the parse error [`Templates::add`] would give.
     pub fn parse(&self, name: &str, text: &str) -> Result<Parsed, Error> {
         let is_func = |n: &str| self.funcs.contains(n);
-        parser::parse_detached(name, text, &is_func, &self.opts).map(Parsed)
+        parser::parse_detached_flagged(name, text, &is_func, &self.opts).map(
+            |(trees, defines_own_name)| Parsed {
+                trees,
+                defines_own_name,
+            },
+        )
+    }
+
+    /// Parse `text` before the name it will have is known: [`Parsed::renamed`] gives the
+    /// trees a parse under that name gives. Its error, if any, carries a placeholder name
+    /// (parse again under the real name for the error to report).
+    pub fn parse_unnamed(&self, text: &str) -> Result<Parsed, Error> {
+        self.parse(UNNAMED, text)
     }
 }
 
+/// The name [`ParseSetup::parse_unnamed`] parses under.
+const UNNAMED: &str = "\u{0}unnamed";
+
 /// The trees of one template text, parsed but not yet in a set (they can cross threads).
 #[derive(Debug)]
-pub struct Parsed(Vec<ParsedTree>);
+pub struct Parsed {
+    trees: Vec<ParsedTree>,
+    /// The text defines a template of the name it was parsed under (see
+    /// [`Parsed::renamed`]).
+    defines_own_name: bool,
+}
+
+impl Parsed {
+    /// The trees of [`ParseSetup::parse_unnamed`] as a parse of the same text under `name`
+    /// gives them, or `None` where those could differ: when the text defines a template of
+    /// the placeholder name or of `name` (Go's tree set then joins or rejects the two; see
+    /// `parse.(*Tree).add`). Nothing else in a parse depends on the name but error texts.
+    pub fn renamed(mut self, name: &str) -> Option<Parsed> {
+        if self.defines_own_name || self.trees.iter().any(|t| t.name == name) {
+            return None;
+        }
+        for t in &mut self.trees {
+            if t.name == UNNAMED {
+                t.name = name.to_string();
+            }
+            t.parse_name = name.to_string();
+        }
+        Some(self)
+    }
+}
 
 /// Runs a job for each index `0..n` and returns the results in index order (the jobs may run
 /// on several threads): how [`Templates::add_all`] has a host run its parses.

@@ -65,6 +65,18 @@ pub fn parse_detached(
     is_func: &dyn Fn(&str) -> bool,
     opts: &ParseOptions,
 ) -> Result<Vec<ParsedTree>, Error> {
+    parse_detached_flagged(name, text, is_func, opts).map(|(trees, _)| trees)
+}
+
+/// [`parse_detached`], and whether the text defines a template named `name` itself (its
+/// top-level tree and that definition then met in the tree set: the trees would differ
+/// under another name).
+pub(crate) fn parse_detached_flagged(
+    name: &str,
+    text: &str,
+    is_func: &dyn Fn(&str) -> bool,
+    opts: &ParseOptions,
+) -> Result<(Vec<ParsedTree>, bool), Error> {
     // Names are 32-bit offsets into the text (`ast::Name`).
     if u32::try_from(text.len()).is_err() {
         return Err(Error::parse(
@@ -115,8 +127,9 @@ pub fn parse_detached(
         exprs: std::mem::take(&mut p.exprs),
         cmds: std::mem::take(&mut p.cmds),
     };
+    let defines_own_name = p.tree_set.iter().any(|t| t.name == name);
     p.add(tree)?;
-    Ok(p.tree_set)
+    Ok((p.tree_set, defines_own_name))
 }
 
 struct Parser<'f, 't> {

@@ -1,14 +1,115 @@
 //! Work of a render spread over two threads: the core has no threads of its own and takes
 //! these as its [`gotemplate::ParseMap`] (`TemplateRequest::parse_map`: the template parses,
-//! most of a large chart's render) and its [`hookline::manifest::ForEach`]
-//! (`TemplateRequest::for_each`: decoding the rendered documents' heads). Both kinds of job
-//! are independent of each other; the core puts the results in Helm's order and reports the
-//! first error in that order, so the result is the one of one thread.
+//! most of a large chart's render), its [`hookline::render::EarlyParses`] (the same parses,
+//! started while the chart's values are still being loaded and prepared: [`Early`]) and its
+//! [`hookline::manifest::ForEach`] (`TemplateRequest::for_each`: decoding the rendered
+//! documents' heads). Both kinds of job are independent of each other; the core puts the
+//! results in Helm's order and reports the first error in that order, so the result is the
+//! one of one thread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
-use gotemplate::{Error, Parsed};
+use gotemplate::{Error, ParseSetup, Parsed};
+
+/// Runs `main` on this thread while `helper` runs on one more (with the stack this thread
+/// has: a job may nest as deep there); `helper` runs here after `main` when there is no room
+/// for a second thread's stack.
+pub fn with_helper<R>(helper: &(dyn Fn() + Sync), main: impl FnOnce() -> R) -> R {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("hookline-helper".into())
+            .stack_size(crate::limits::thread_stack(
+                gotemplate::default_stack_budget(),
+            ))
+            .spawn_scoped(scope, helper);
+        let out = main();
+        match spawned {
+            Ok(h) => {
+                if let Err(panic) = h.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            Err(_) => helper(),
+        }
+        out
+    })
+}
+
+/// One text's parse, once made: taken by the render (left empty when the parse panicked).
+type Slot = OnceLock<Mutex<Option<Result<Parsed, Error>>>>;
+
+/// Template parses started ahead of the render: a helper thread runs [`Early::work`] from the
+/// start, the render's thread joins in when it first asks for a parse (the core asks in
+/// Helm's order, after preparing the chart). Texts are found by address: only the very texts
+/// given here (the chart's, shared by the core's render inputs) are taken from these parses.
+pub struct Early<'t> {
+    setup: ParseSetup,
+    texts: Vec<&'t str>,
+    by_address: HashMap<(usize, usize), usize>,
+    next: AtomicUsize,
+    joined: AtomicBool,
+    slots: Vec<Slot>,
+}
+
+impl<'t> Early<'t> {
+    pub fn new(setup: ParseSetup, texts: Vec<&'t str>) -> Early<'t> {
+        let by_address = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((t.as_ptr() as usize, t.len()), i))
+            .collect();
+        Early {
+            setup,
+            slots: texts.iter().map(|_| OnceLock::new()).collect(),
+            texts,
+            by_address,
+            next: AtomicUsize::new(0),
+            joined: AtomicBool::new(false),
+        }
+    }
+
+    /// Parse the texts not yet taken by a thread, one at a time, until none is left.
+    pub fn work(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.texts.len() {
+                return;
+            }
+            // A parse that panicked leaves no result: the render's thread parses that text
+            // itself (and meets the panic there) instead of waiting for it for ever.
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.setup.parse_unnamed(self.texts[i])
+            }));
+            let _ = self.slots[i].set(Mutex::new(parsed.ok()));
+        }
+    }
+
+    /// No more parses are started (the render failed before it needed them).
+    pub fn stop(&self) {
+        self.next.fetch_max(self.texts.len(), Ordering::Relaxed);
+    }
+}
+
+impl hookline::render::EarlyParses for Early<'_> {
+    fn setup(&self) -> &ParseSetup {
+        &self.setup
+    }
+
+    fn take(&self, text: &str) -> Option<Result<Parsed, Error>> {
+        let &i = self.by_address.get(&(text.as_ptr() as usize, text.len()))?;
+        if !self.joined.swap(true, Ordering::Relaxed) {
+            self.work();
+        }
+        // Every text is taken by now; the other thread may still be parsing this one.
+        self.slots[i]
+            .wait()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+}
 
 /// Runs `job(0..n)` on this thread and one more, each taking the next index not yet taken
 /// (jobs differ a lot in size).
@@ -127,6 +228,115 @@ mod tests {
             parallel.execute("d2", &gotemplate::Value::Nil).unwrap(),
             "37"
         );
+    }
+
+    /// The early parses (on the helper thread, on this one, or interleaved) render a chart as
+    /// the serial parse does, and a broken chart fails with the serial parse's error: the
+    /// first in Helm's order.
+    #[test]
+    fn early_parses_render_as_the_serial_parse() {
+        use hookline::render::{render_chart, render_chart_early, TemplateRequest};
+        let dir = std::env::temp_dir().join(format!("hookline-early-{}", std::process::id()));
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        write(
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  alias: other\n",
+        );
+        write("values.yaml", "n: 3\nother:\n  m: 2\n");
+        write(
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        );
+        write(
+            "charts/sub/templates/_h.tpl",
+            "{{ define \"h\" }}h{{ .Values.m }}{{ end }}",
+        );
+        write(
+            "charts/sub/templates/s.yaml",
+            "kind: S\nmetadata:\n  name: {{ template \"h\" . }}-{{ .Template.Name }}\n",
+        );
+        for i in 0..30 {
+            write(
+                &format!("templates/t{i:02}.yaml"),
+                &format!(
+                    "kind: T\nmetadata:\n  name: t{i}\ndata:\n{}",
+                    "{{ range $k, $v := .Values }}  {{ $k }}: {{ printf \"%v\" $v }}\n{{ end }}"
+                ),
+            );
+        }
+        // Defines its own name (Go's tree set joins the two: parsed again under the name).
+        write(
+            "templates/own.yaml",
+            "{{ define \"top/templates/own.yaml\" }}kind: Own{{ end }}",
+        );
+        let req = TemplateRequest::new("r", "ns", hookline::HelmVersion::V4);
+        let serial = |dir: &std::path::Path| {
+            let chart = hookline::chart::load_path(dir).unwrap();
+            let out = render_chart(&chart, &Default::default(), &req);
+            format!("{:?}", out.map(|r| r.rendered.files))
+        };
+        // `helper`: 0 none (this thread parses all), 1 before the render, 2 alongside.
+        let early = |dir: &std::path::Path, helper: u8| {
+            let loading = hookline::chart::load_path_deferred(dir, Default::default()).unwrap();
+            let texts = loading.template_texts();
+            let early = Early::new(
+                hookline::render::parse_setup(req.helm, &req.limits),
+                texts.iter().map(|t| &**t).collect(),
+            );
+            if helper == 1 {
+                early.work();
+            }
+            let render = || {
+                let chart = loading.finish().unwrap();
+                let out = render_chart_early(&chart, &Default::default(), &req, &early);
+                format!("{:?}", out.map(|r| r.rendered.files))
+            };
+            let out = if helper == 2 {
+                with_helper(&|| early.work(), render)
+            } else {
+                render()
+            };
+            // The render took the early parses (all of them when it parsed every template).
+            let taken = early
+                .slots
+                .iter()
+                .filter(|s| s.get().is_some_and(|m| m.lock().unwrap().is_none()))
+                .count();
+            (out, taken)
+        };
+        let good = serial(&dir);
+        assert!(
+            good.contains("name: h2-top/charts/other/templates/s.yaml"),
+            "{good}"
+        );
+        assert!(good.contains("kind: Own"), "{good}");
+        for helper in [0, 1, 2, 2, 2] {
+            assert_eq!(early(&dir, helper), (good.clone(), 33));
+        }
+        // Errors in two of the chart's templates (Helm parses t21 first: deeper paths first,
+        // then names in reverse order), then also in the subchart's (a deeper path: it wins).
+        write("templates/t07.yaml", "{{ if }}");
+        write("templates/t21.yaml", "{{ nofunc }}");
+        let bad = serial(&dir);
+        assert!(
+            bad.contains("t21.yaml:1): function \\\"nofunc\\\" not defined"),
+            "{bad}"
+        );
+        for helper in [0, 1, 2, 2, 2] {
+            assert_eq!(early(&dir, helper).0, bad);
+        }
+        write("charts/sub/templates/s.yaml", "{{ end }}");
+        let bad = serial(&dir);
+        assert!(bad.contains("top/charts/other/templates/s.yaml"), "{bad}");
+        for helper in [0, 1, 2, 2, 2] {
+            assert_eq!(early(&dir, helper).0, bad);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

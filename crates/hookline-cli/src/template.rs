@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use hookline::chart::load_path_with;
+use hookline::chart::load_path_deferred;
 use hookline::render::output::template_output;
-use hookline::render::{render_chart, TemplateRequest};
+use hookline::render::{render_chart_early, TemplateRequest};
 use hookline::values::ValueOptions;
 use hookline::HelmVersion;
 
@@ -139,12 +139,6 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
             ))
         }
     };
-    let chart = load_path_with(Path::new(&chart_path), limits.chart).map_err(|e| e.to_string())?;
-    let user_values = vals
-        .merge(&mut |path: &str| {
-            std::fs::read_to_string(path).map_err(|e| format!("open {path}: {}", io_reason(&e)))
-        })
-        .map_err(|e| e.to_string())?;
     let mut req = TemplateRequest::new(&name, &namespace, helm);
     req.is_upgrade = is_upgrade;
     req.kube_version = kube_version;
@@ -157,10 +151,35 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.limits = limits.render;
     req.skip_schema_validation = skip_schema;
     req.retain_intermediates = true;
-    req.parse_map = Some(crate::parallel::parse_map);
-    // And the documents' heads of every render.
+    // The documents' heads of every render.
     req.for_each = Some(crate::parallel::for_each);
-    let mut rendered = render_chart(&chart, &user_values, &req).map_err(|e| {
+    let loading =
+        load_path_deferred(Path::new(&chart_path), limits.chart).map_err(|e| e.to_string())?;
+    // The templates are parsed on a helper thread while this one parses the values files
+    // and prepares the chart (most of the work before the first template runs), then on
+    // both (see `parallel::Early`).
+    let texts = loading.template_texts();
+    let early = crate::parallel::Early::new(
+        hookline::render::parse_setup(helm, &req.limits),
+        texts.iter().map(|t| &**t).collect(),
+    );
+    let run = || -> Result<_, String> {
+        let chart = loading.finish().map_err(|e| e.to_string())?;
+        let user_values = vals
+            .merge(&mut |path: &str| {
+                std::fs::read_to_string(path).map_err(|e| format!("open {path}: {}", io_reason(&e)))
+            })
+            .map_err(|e| e.to_string())?;
+        let rendered = render_chart_early(&chart, &user_values, &req, &early);
+        Ok((chart, user_values, rendered))
+    };
+    let (chart, user_values, rendered) = crate::parallel::with_helper(&|| early.work(), || {
+        let out = run();
+        // Parses the render did not ask for (it failed before) are not started.
+        early.stop();
+        out
+    })?;
+    let mut rendered = rendered.map_err(|e| {
         let text = e.helm_text();
         let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();
         // Helm 4 also logs this one before returning it (pkg/action/install.go:309).
@@ -206,6 +225,8 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     std::mem::forget(rendered);
     std::mem::forget(user_values);
     std::mem::forget(chart);
+    std::mem::forget(early);
+    std::mem::forget(texts);
     out
 }
 

@@ -937,3 +937,83 @@ fn deferred_crds_are_read_for_include_crds() {
         err.message
     );
 }
+
+/// `load_path_deferred` then `finish` (the CLI's template parses start in between) is
+/// `load_path_with`: the same values in every chart of the tree, the same templates, and the
+/// same error, the first in the one-step load's order, when a values file is broken.
+#[test]
+fn a_load_with_values_deferred_is_the_one_step_load() {
+    fn dump(c: &chart::Chart, out: &mut String) {
+        out.push_str(&format!(
+            "{} {:?} {:?}\n",
+            c.name(),
+            c.values,
+            c.templates.iter().map(|t| &t.name).collect::<Vec<_>>()
+        ));
+        for d in &c.dependencies {
+            dump(d, out);
+        }
+    }
+    let one_step = |path: &std::path::Path| {
+        chart::load_path_with(path, ArchiveLimits::default()).map(|c| {
+            let mut s = String::new();
+            dump(&c, &mut s);
+            s
+        })
+    };
+    let deferred = |path: &std::path::Path| {
+        chart::load_path_deferred(path, ArchiveLimits::default()).and_then(|d| {
+            let texts = d.template_texts().len();
+            d.finish().map(|c| {
+                let mut s = format!("{texts} texts\n");
+                dump(&c, &mut s);
+                s
+            })
+        })
+    };
+    let mut files = vec![
+        ("Chart.yaml", "apiVersion: v2\nname: top\nversion: 0.1.0\n"),
+        ("values.yaml", "a: 1\nsub:\n  b: 2\n"),
+        ("templates/a.yaml", "a: {{ .Values.a }}\n"),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+        ("charts/sub/values.yaml", "b: 1\nc: [1, 2]\n"),
+        ("charts/sub/templates/b.yaml", "b: {{ .Values.b }}\n"),
+        (
+            "charts/sub/charts/deep/Chart.yaml",
+            "apiVersion: v2\nname: deep\nversion: 0.1.0\n",
+        ),
+        ("charts/sub/charts/deep/values.yaml", "d: deep\n"),
+        (
+            "charts/zed/Chart.yaml",
+            "apiVersion: v2\nname: zed\nversion: 0.1.0\n",
+        ),
+        ("charts/zed/values.yaml", "z: 26\n"),
+    ];
+    let dir = DirChart::new("deferred-values", &files);
+    let whole = one_step(&dir.0).unwrap();
+    assert!(whole.contains("deep {\"d\": String(\"deep\")}"), "{whole}");
+    assert_eq!(deferred(&dir.0).unwrap(), format!("2 texts\n{whole}"));
+    drop(dir);
+    // A broken values file of a subchart, and a broken Chart.yaml of a later one: the values
+    // file's error comes first in Helm's load, wrapped in the subchart's name.
+    files[7] = ("charts/sub/charts/deep/values.yaml", "d: [\n");
+    files[8] = ("charts/zed/Chart.yaml", "name: [\n");
+    let dir = DirChart::new("deferred-values-bad", &files);
+    let err = one_step(&dir.0).unwrap_err().to_string();
+    assert!(err.contains("cannot load values.yaml"), "{err}");
+    assert!(err.contains("subchart deep in sub"), "{err}");
+    assert_eq!(deferred(&dir.0).unwrap_err().to_string(), err);
+    // Only the values file broken: the error comes from `finish`.
+    files[8] = (
+        "charts/zed/Chart.yaml",
+        "apiVersion: v2\nname: zed\nversion: 0.1.0\n",
+    );
+    drop(dir);
+    let dir = DirChart::new("deferred-values-bad2", &files);
+    let err = one_step(&dir.0).unwrap_err().to_string();
+    assert!(chart::load_path_deferred(&dir.0, ArchiveLimits::default()).is_ok());
+    assert_eq!(deferred(&dir.0).unwrap_err().to_string(), err);
+}

@@ -256,7 +256,7 @@ pub(crate) fn load_buffered(
         .into_iter()
         .map(|(name, data)| (name, FileData::ready(data)))
         .collect();
-    load_buffered_texts(files, budget, path, &mut Texts::new())
+    load_buffered_texts(files, budget, path, &mut Loading::default())
 }
 
 /// A file of a chart being loaded: its path relative to the chart and its bytes.
@@ -264,6 +264,16 @@ type LoadedFile = (String, FileData);
 
 /// Templates kept as text, by the address of the bytes they share (see [`load_buffered`]).
 type Texts = std::collections::HashMap<usize, std::rc::Rc<str>>;
+
+/// What a load carries from chart to chart: the templates kept as text and, when the load
+/// defers the values files (see [`load_path_deferred`]), those files, each with the position
+/// of its chart in the tree (the indices into `dependencies` from the top chart).
+#[derive(Default)]
+struct Loading {
+    texts: Texts,
+    deferred_values: Option<Vec<(Vec<usize>, FileData)>>,
+    at: Vec<usize>,
+}
 
 /// Whether a file is a template of the chart or of a subchart in it.
 fn is_template_path(name: &str) -> bool {
@@ -274,8 +284,9 @@ fn load_buffered_texts(
     files: Vec<LoadedFile>,
     budget: &mut Budget,
     path: &str,
-    texts: &mut Texts,
+    loading: &mut Loading,
 ) -> Result<Chart, ChartError> {
+    let texts = &mut loading.texts;
     // Not in Helm: a cap on subchart nesting, so that nested archives cannot exhaust the stack.
     if path.matches("charts/").count() > MAX_CHART_DEPTH {
         return Err(ChartError::new(format!(
@@ -345,6 +356,10 @@ fn load_buffered_texts(
                 }
             }
             "values.yaml" => {
+                if let Some(deferred) = &mut loading.deferred_values {
+                    deferred.push((loading.at.clone(), data));
+                    continue;
+                }
                 let values = load_values(&text()).map_err(|e| {
                     yaml_err("cannot load values.yaml", &format!("{path}values.yaml"), e)
                 })?;
@@ -411,6 +426,7 @@ fn load_buffered_texts(
             continue;
         }
         let sub_path = format!("{path}charts/{n}/");
+        loading.at.push(chart.dependencies.len());
         let loaded = if ext(&n) == ".tgz" {
             let (fname, data) = &files[0];
             if *fname != n {
@@ -426,15 +442,16 @@ fn load_buffered_texts(
                     .into_iter()
                     .map(|(name, data)| (name, FileData::ready(data)))
                     .collect();
-                load_buffered_texts(f, budget, &sub_path, texts)
+                load_buffered_texts(f, budget, &sub_path, loading)
             })
         } else {
             let buff: Vec<LoadedFile> = files
                 .into_iter()
                 .filter_map(|(f, d)| f.split_once('/').map(|(_, rest)| (rest.to_string(), d)))
                 .collect();
-            load_buffered_texts(buff, budget, &sub_path, texts)
+            load_buffered_texts(buff, budget, &sub_path, loading)
         };
+        loading.at.pop();
         match loaded {
             Ok(sc) => chart.dependencies.push(sc),
             Err(e) => {
@@ -497,6 +514,16 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
 /// [`load_dir`] with explicit limits.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Chart, ChartError> {
+    load_dir_files(dir, limits, &mut Loading::default())
+}
+
+/// [`load_dir_with`] with what the load carries (see [`Loading`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn load_dir_files(
+    dir: &std::path::Path,
+    limits: ArchiveLimits,
+    loading: &mut Loading,
+) -> Result<Chart, ChartError> {
     let ignore_path = dir.join(HELM_IGNORE);
     let mut rules = if ignore_path.is_file() {
         let text =
@@ -515,7 +542,85 @@ pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Cha
     let mut budget = Budget::new(limits);
     let mut out: Vec<LoadedFile> = files.into_iter().collect();
     crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
-    load_buffered_texts(out, &mut budget, "", &mut Texts::new())
+    load_buffered_texts(out, &mut budget, "", loading)
+}
+
+/// A chart loaded from disk but for its values files (the chart's and its subcharts'
+/// `values.yaml`, most of a large chart's load): see [`load_path_deferred`].
+#[cfg(not(target_arch = "wasm32"))]
+pub struct DeferredLoad {
+    chart: Chart,
+    values: Vec<(Vec<usize>, FileData)>,
+    path: std::path::PathBuf,
+    limits: ArchiveLimits,
+}
+
+/// [`load_path_with`] in two steps, so that a host with threads can start on the templates
+/// (parsing them) while [`DeferredLoad::finish`] parses the values files: the result, and
+/// the error when the load fails, are those of [`load_path_with`]. Archives are loaded in
+/// one step.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_path_deferred(
+    path: &std::path::Path,
+    limits: ArchiveLimits,
+) -> Result<DeferredLoad, ChartError> {
+    let loaded = if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        let mut loading = Loading {
+            deferred_values: Some(Vec::new()),
+            ..Loading::default()
+        };
+        load_dir_files(path, limits, &mut loading)
+            .map(|chart| (chart, loading.deferred_values.unwrap_or_default()))
+    } else {
+        load_path_with(path, limits).map(|chart| (chart, Vec::new()))
+    };
+    match loaded {
+        Ok((chart, values)) => Ok(DeferredLoad {
+            chart,
+            values,
+            path: path.to_path_buf(),
+            limits,
+        }),
+        // A values file earlier in the load could have failed first: the one-step load
+        // reports the error in its order.
+        Err(e) => Err(load_path_with(path, limits).err().unwrap_or(e)),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl DeferredLoad {
+    /// The texts of every template of the chart and its subcharts that is valid UTF-8 (what
+    /// [`super::prepare_render`] hands the template engine, the same `Rc`s), in load order.
+    pub fn template_texts(&self) -> Vec<std::rc::Rc<str>> {
+        fn collect(c: &Chart, out: &mut Vec<std::rc::Rc<str>>) {
+            out.extend(c.templates.iter().filter_map(|t| t.text.clone()));
+            for d in &c.dependencies {
+                collect(d, out);
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.chart, &mut out);
+        out
+    }
+
+    /// The chart with its values files parsed.
+    pub fn finish(self) -> Result<Chart, ChartError> {
+        let mut chart = self.chart;
+        for (at, data) in self.values {
+            let node = at.iter().fold(&mut chart, |c, &i| &mut c.dependencies[i]);
+            match load_values(&super::lossy(&data.bytes())) {
+                Ok(values) => node.values = values,
+                // The one-step load's error: the first in its order (wrapped in the
+                // subcharts' names as it wraps it).
+                Err(e) => {
+                    return Err(load_path_with(&self.path, self.limits)
+                        .err()
+                        .unwrap_or_else(|| ChartError::new(e.message)))
+                }
+            }
+        }
+        Ok(chart)
+    }
 }
 
 /// Whether loading a chart reads the file at `path` (relative to the top chart): the

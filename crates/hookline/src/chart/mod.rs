@@ -50,7 +50,9 @@ pub use load::{
     unpack_archive, unpack_subchart_archives,
 };
 #[cfg(not(target_arch = "wasm32"))]
-pub use load::{load_dir, load_dir_with, load_path, load_path_with};
+pub use load::{
+    load_dir, load_dir_with, load_path, load_path_deferred, load_path_with, DeferredLoad,
+};
 pub use meta::{Dependency, Maintainer, Metadata};
 pub use objects::{Capabilities, KubeVersion, ReleaseOptions};
 

@@ -126,29 +126,66 @@ pub fn render_reusing(
     parsed: &mut Option<ParsedTemplates>,
 ) -> Result<Rendered, RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
-    let (engine, env) = engine_for(inputs, helm, (seed, now), limits, parsed.take(), None)?;
+    let (engine, env) = engine_for(
+        inputs,
+        helm,
+        (seed, now),
+        limits,
+        parsed.take(),
+        Parser::Serial,
+    )?;
     let out = execute_all(inputs, &engine, helm, limits)?;
     *parsed = Some(ParsedTemplates::new(inputs, helm, limits, engine, env));
     Ok(out)
 }
 
+/// Template parses a host started on its own threads before the render (the CLI's
+/// `template` starts them while the values files are parsed and the chart is prepared),
+/// found by their text.
+pub trait EarlyParses {
+    /// How the parses are made (see [`parse_setup`]): a render uses them only when it
+    /// parses the same way.
+    fn setup(&self) -> &gotemplate::ParseSetup;
+    /// The [`gotemplate::ParseSetup::parse_unnamed`] of `text` when the host parsed this
+    /// text (these bytes, at this address), the first time it is asked; it may wait for it.
+    fn take(&self, text: &str) -> Option<Result<gotemplate::Parsed, gotemplate::Error>>;
+}
+
+/// How a render parses templates for `helm` and `limits` (function names, delimiters,
+/// limits), for a host that parses ahead ([`EarlyParses`]).
+pub fn parse_setup(helm: HelmVersion, limits: &RenderLimits) -> gotemplate::ParseSetup {
+    let env = Rc::new(RefCell::new(FuncEnv::new(0, 0)));
+    engine(helm, env, limits).parse_setup()
+}
+
+/// How a render parses the templates it has no parse trees for.
+#[derive(Clone, Copy)]
+enum Parser<'a> {
+    /// One after the other.
+    Serial,
+    /// Through a host's [`gotemplate::ParseMap`].
+    Map(gotemplate::ParseMap),
+    /// From the parses a host started ahead, the others one after the other.
+    Early(&'a dyn EarlyParses),
+}
+
 /// The parse trees for `inputs`, with a function environment started afresh for `seed` and
 /// `now`: `reused`'s when they are of the same templates, Helm version and limits (see
-/// [`ParsedTemplates`]), else a parse of them (through `map` when given).
+/// [`ParsedTemplates`]), else a parse of them (as `parser` says).
 fn engine_for(
     inputs: &RenderInputs,
     helm: HelmVersion,
     (seed, now): (u64, i64),
     limits: &RenderLimits,
     reused: Option<ParsedTemplates>,
-    map: Option<gotemplate::ParseMap>,
+    parser: Parser,
 ) -> Result<(Templates, Rc<RefCell<FuncEnv>>), RenderError> {
     if let Some(p) = reused.filter(|p| p.matches(inputs, helm, limits)) {
         *p.env.borrow_mut() = FuncEnv::new(seed, now);
         return Ok((p.engine, p.env));
     }
     let env = Rc::new(RefCell::new(FuncEnv::new(seed, now)));
-    Ok((parse_all(inputs, helm, env.clone(), limits, map)?, env))
+    Ok((parse_all(inputs, helm, env.clone(), limits, parser)?, env))
 }
 
 /// [`render`], also handing back the engine (every parse tree).
@@ -159,24 +196,46 @@ fn render_with_engine(
     limits: &RenderLimits,
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
-    let t = parse_all(inputs, helm, env, limits, None)?;
+    let t = parse_all(inputs, helm, env, limits, Parser::Serial)?;
     let out = execute_all(inputs, &t, helm, limits)?;
     Ok((out, t))
 }
 
 /// Helm's parse of every template into one set (pkg/engine/engine.go `render`): in Helm's
-/// order, the first error in that order wins. `map` may run the parses on several threads
-/// (see [`TemplateRequest::parse_map`]).
+/// order, the first error in that order wins. `parser` may have the parses run on several
+/// threads (see [`TemplateRequest::parse_map`], [`EarlyParses`]).
 fn parse_all(
     inputs: &RenderInputs,
     helm: HelmVersion,
     env: Rc<RefCell<FuncEnv>>,
     limits: &RenderLimits,
-    map: Option<gotemplate::ParseMap>,
+    parser: Parser,
 ) -> Result<Templates, RenderError> {
     #[cfg(test)]
     PARSES.with(|n| n.set(n.get() + 1));
     let mut t = engine(helm, env, limits);
+    let map = match parser {
+        Parser::Serial => None,
+        Parser::Map(map) => Some(map),
+        Parser::Early(early) if t.parses_as(early.setup()) => {
+            for tpl in &inputs.templates {
+                let early = early
+                    .take(&tpl.source)
+                    .and_then(Result::ok)
+                    .and_then(|p| p.renamed(&tpl.name));
+                match early {
+                    Some(parsed) => t.add_parsed(tpl.source.clone(), parsed),
+                    // Not parsed ahead, or not under this name; or an error, whose text
+                    // names the template: parsed here, in Helm's order.
+                    None => t
+                        .add_shared(&tpl.name, tpl.source.clone())
+                        .map_err(|e| errors::parse_error(&tpl.name, &e))?,
+                }
+            }
+            return Ok(t);
+        }
+        Parser::Early(_) => None,
+    };
     let texts: Vec<(&str, Rc<str>)> = inputs
         .templates
         .iter()
@@ -419,7 +478,31 @@ pub fn render_chart_reusing(
     chart: &crate::chart::Chart,
     user_values: &gotemplate::Map,
     req: &TemplateRequest,
+    parsed: Option<&mut Option<ParsedTemplates>>,
+) -> Result<ChartRender, TemplateError> {
+    let parser = match req.parse_map {
+        Some(map) => Parser::Map(map),
+        None => Parser::Serial,
+    };
+    render_chart_parsing(chart, user_values, req, parsed, parser)
+}
+
+/// [`render_chart`] that takes the template parses `early` made ahead (see [`EarlyParses`]).
+pub fn render_chart_early(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+    early: &dyn EarlyParses,
+) -> Result<ChartRender, TemplateError> {
+    render_chart_parsing(chart, user_values, req, None, Parser::Early(early))
+}
+
+fn render_chart_parsing(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
     mut parsed: Option<&mut Option<ParsedTemplates>>,
+    parser: Parser,
 ) -> Result<ChartRender, TemplateError> {
     let opts = render_options(req).map_err(TemplateError::plain)?;
     let inputs = crate::chart::prepare_render(chart, user_values, &opts)
@@ -438,7 +521,7 @@ pub fn render_chart_reusing(
         (req.seed, req.now_unix_nanos),
         &req.limits,
         parsed.as_deref_mut().and_then(Option::take),
-        req.parse_map,
+        parser,
     )
     .map_err(during_render)?;
     let rendered = execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
