@@ -972,6 +972,11 @@ impl<'e> State<'e> {
         if v.val.is_nil() {
             return self.write(fr, "<no value>");
         }
+        // A string prints as itself (`%v`): written straight into the output, not copied first
+        // (a chart's `{{ $doc | toYaml }}` prints hundreds of kilobytes at once).
+        if let Value::String(s) = &v.val {
+            return self.write(fr, s);
+        }
         let s = format::format_value(&v.val);
         self.write(fr, &s)
     }

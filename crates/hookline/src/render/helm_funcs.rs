@@ -27,10 +27,12 @@ fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or(Value::Nil)
 }
 
-fn str_arg(args: &[Value], i: usize) -> String {
+/// A string argument, borrowed: `fromYaml` of istio-base's CRD documents and every `include`
+/// would otherwise copy their input first.
+fn str_arg(args: &[Value], i: usize) -> &str {
     match args.get(i) {
-        Some(Value::String(s)) => s.to_string(),
-        _ => String::new(),
+        Some(Value::String(s)) => s,
+        _ => "",
     }
 }
 
@@ -70,14 +72,14 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
     });
     t.register_pure("fromYaml", s(&[String]), |a| {
         Ok(
-            match yaml::from_str_map(&str_arg(a, 0), "map[string]interface {}") {
+            match yaml::from_str_map(str_arg(a, 0), "map[string]interface {}") {
                 Ok(m) => Value::map(m),
                 Err(e) => error_map(e.to_string()),
             },
         )
     });
     t.register_pure("fromYamlArray", s(&[String]), |a| {
-        Ok(match yaml::from_str_list(&str_arg(a, 0)) {
+        Ok(match yaml::from_str_list(str_arg(a, 0)) {
             Ok(l) => Value::list(l),
             Err(e) => Value::list(vec![Value::from(e.to_string())]),
         })
@@ -114,13 +116,13 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             .map_err(FuncError)
     });
     t.register_pure("mustFromJson", s(&[String]), |a| {
-        json::from_json_value(&str_arg(a, 0)).map_err(FuncError)
+        json::from_json_value(str_arg(a, 0)).map_err(FuncError)
     });
     t.register_pure("fromJson", s(&[String]), |a| {
-        Ok(json::from_json(&str_arg(a, 0)).unwrap_or_else(error_map))
+        Ok(json::from_json(str_arg(a, 0)).unwrap_or_else(error_map))
     });
     t.register_pure("fromJsonArray", s(&[String]), |a| {
-        Ok(json::from_json_list(&str_arg(a, 0))
+        Ok(json::from_json_list(str_arg(a, 0))
             .unwrap_or_else(|e| Value::list(vec![Value::from(e)])))
     });
     t.register_pure("toToml", s(&[Any]), |a| {
@@ -140,12 +142,12 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
     t.register_pure("required", s(&[String, Any]), |a| {
         let val = arg(a, 1);
         match &val {
-            Value::Nil => Err(warn_wrap(&str_arg(a, 0))),
-            Value::String(v) if v.is_empty() => Err(warn_wrap(&str_arg(a, 0))),
+            Value::Nil => Err(warn_wrap(str_arg(a, 0))),
+            Value::String(v) if v.is_empty() => Err(warn_wrap(str_arg(a, 0))),
             _ => Ok(val),
         }
     });
-    t.register_pure("fail", s(&[String]), |a| Err(warn_wrap(&str_arg(a, 0))));
+    t.register_pure("fail", s(&[String]), |a| Err(warn_wrap(str_arg(a, 0))));
 
     t.register_ctx(
         "include",
@@ -155,7 +157,10 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             let data = arg(a, 1);
             let limit = ctx.host::<HelmHost>().map(|h| h.include_limit).unwrap_or(1000);
             if let Some(h) = ctx.host::<HelmHost>() {
-                let n = h.included.entry(name.clone()).or_insert(0);
+                if !h.included.contains_key(name) {
+                    h.included.insert(name.to_string(), 0);
+                }
+                let n = h.included.get_mut(name).expect("inserted above");
                 if *n > limit {
                     return Err(FuncError(format!(
                         "rendering template has a nested reference name: {name}: unable to execute template"
@@ -163,9 +168,9 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
                 }
                 *n += 1;
             }
-            let r = ctx.execute_template(&name, &data);
+            let r = ctx.execute_template(name, &data);
             if let Some(h) = ctx.host::<HelmHost>() {
-                if let Some(n) = h.included.get_mut(&name) {
+                if let Some(n) = h.included.get_mut(name) {
                     *n = n.saturating_sub(1);
                 }
             }
@@ -182,15 +187,15 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             let text = str_arg(a, 0);
             // Helm 3 and 4 both parse the text as a template named after the set ("gotpl"):
             // `t.New(parent.Name()).Parse(tpl)` in tplFun.
-            match ctx.execute_string_named("gotpl", &text, &arg(a, 1)) {
+            match ctx.execute_string_named("gotpl", text, &arg(a, 1)) {
                 Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
                 Err(e) if e.kind() == gotemplate::ErrorKind::Parse => Err(FuncError(format!(
                     "cannot parse template {}: {e}",
-                    quote(&text)
+                    quote(text)
                 ))),
                 Err(e) => Err(FuncError(format!(
                     "error during tpl function execution for {}: {e}",
-                    quote(&text)
+                    quote(text)
                 ))),
             }
         }),
