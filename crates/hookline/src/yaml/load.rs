@@ -913,6 +913,40 @@ pub fn from_str_typed(src: &str) -> Result<Value, YamlError> {
 /// reads: building them was most of a render's memory.
 pub fn from_str_head(src: &str) -> Result<Value, YamlError> {
     let limits = LoadLimits::default();
+    if let Some(head) = from_str_head_scanned(src, limits) {
+        return Ok(head);
+    }
+    from_str_head_parsed(src, limits)
+}
+
+/// [`from_str_head`] of a document that [`super::block_scan`] proves well-formed (with every
+/// scalar outside the head accepted as [`build_head`] accepts it): the decode of its head
+/// entries' text alone, which is the same root mapping's same entries. `None` when the scan
+/// cannot prove it, or when the head's own decode fails (the whole document's decode then
+/// reports the error at its place).
+pub(super) fn from_str_head_scanned(src: &str, limits: LoadLimits) -> Option<Value> {
+    let mut checker = head_checker(limits);
+    use super::block_scan::{head_ranges, Head};
+    let head = head_ranges(
+        src,
+        limits.max_depth,
+        &mut |value, plain, is_key| skipped_scalar_ok(&mut checker, value, "", plain, is_key),
+        is_head_key,
+    )?;
+    reject_control_chars(src).ok()?;
+    let ranges = match head {
+        Head::Empty => return Some(Value::Nil),
+        Head::Entries(ranges) => ranges,
+    };
+    if ranges.is_empty() {
+        return Some(Value::map(gotemplate::Map::new()));
+    }
+    let head: String = ranges.iter().map(|&(a, b)| &src[a..b]).collect();
+    from_str_head_parsed(&head, limits).ok()
+}
+
+/// [`from_str_head`] through the parser.
+pub(super) fn from_str_head_parsed(src: &str, limits: LoadLimits) -> Result<Value, YamlError> {
     if let Some((b, root)) = build_head(src, limits)? {
         return decode_root_mode(&b.nodes, root, limits, true, true);
     }
@@ -929,6 +963,56 @@ fn from_str_head_full(src: &str, limits: LoadLimits) -> Result<Value, YamlError>
         true,
         true,
     )
+}
+
+/// The decoder that would meet the scalars [`build_head`] skips (only its checks are used).
+fn head_checker(limits: LoadLimits) -> Decoder<'static> {
+    Decoder {
+        nodes: &[],
+        decode_count: 0,
+        alias_count: 0,
+        alias_depth: 0,
+        active: HashSet::new(),
+        bad_keys: false,
+        json_error: None,
+        depth: 0,
+        max_depth: limits.max_depth,
+        typed: true,
+        head_only: true,
+        at_root: false,
+        shadow: 1,
+    }
+}
+
+/// Whether a scalar outside the head decodes as the head build takes it (else the whole tree
+/// is decoded): no merge key, no null or uint64 key, no NaN or infinity value, a resolution
+/// that does not fail.
+fn skipped_scalar_ok(
+    checker: &mut Decoder<'_>,
+    value: &str,
+    tag: &str,
+    plain: bool,
+    is_key: bool,
+) -> bool {
+    if is_key && value == "<<" {
+        return false;
+    }
+    // An untagged plain scalar never fails to resolve; one that starts with a letter is no
+    // number (no NaN or infinity, no uint64 key) and, but for `null` forms, no null: most of
+    // a schema's words need no resolving.
+    let first = value.as_bytes().first().copied().unwrap_or(b'~');
+    if tag.is_empty()
+        && plain
+        && first.is_ascii_alphabetic()
+        && !(is_key && matches!(first, b'n' | b'N'))
+    {
+        return true;
+    }
+    match checker.check_scalar(value, tag, plain, !is_key) {
+        Ok(ScalarKind::Nil | ScalarKind::Uint) if is_key => false,
+        Ok(_) => checker.json_error.is_none(),
+        Err(_) => false,
+    }
 }
 
 /// A collection being checked, not built, by [`build_head`]: whether it is a mapping whose
@@ -956,22 +1040,7 @@ fn build_head(
     reject_control_chars(src)?;
     let mut parser = Parser::new(src);
     let mut b = Builder { nodes: Vec::new() };
-    // The decoder that would meet the skipped scalars (only its checks are used).
-    let mut checker = Decoder {
-        nodes: &[],
-        decode_count: 0,
-        alias_count: 0,
-        alias_depth: 0,
-        active: HashSet::new(),
-        bad_keys: false,
-        json_error: None,
-        depth: 0,
-        max_depth: limits.max_depth,
-        typed: true,
-        head_only: true,
-        at_root: false,
-        shadow: 1,
-    };
+    let mut checker = head_checker(limits);
     // Collections built into the tree (the root mapping first).
     let mut stack: Vec<usize> = Vec::new();
     // Collections being checked inside a skipped root entry.
@@ -1023,28 +1092,8 @@ fn build_head(
                         c.key_next = !c.key_next;
                     }
                 }
-                if is_key && value == "<<" {
+                if !skipped_scalar_ok(&mut checker, &value, &tag, plain_implicit, is_key) {
                     return Ok(None);
-                }
-                // An untagged plain scalar never fails to resolve; one that starts with a letter
-                // is no number (no NaN or infinity, no uint64 key) and, but for `null` forms,
-                // no null: most of a schema's words need no resolving.
-                let first = value.as_bytes().first().copied().unwrap_or(b'~');
-                if tag.is_empty()
-                    && plain_implicit
-                    && first.is_ascii_alphabetic()
-                    && !(is_key && matches!(first, b'n' | b'N'))
-                {
-                    if checked.is_empty() {
-                        root_key_next = true;
-                    }
-                    continue;
-                }
-                match checker.check_scalar(&value, &tag, plain_implicit, !is_key) {
-                    Ok(ScalarKind::Nil | ScalarKind::Uint) if is_key => return Ok(None),
-                    Ok(_) if checker.json_error.is_some() => return Ok(None),
-                    Ok(_) => {}
-                    Err(_) => return Ok(None),
                 }
                 if checked.is_empty() {
                     // a skipped root value that is one scalar

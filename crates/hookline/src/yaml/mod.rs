@@ -70,6 +70,7 @@
 //!
 //! JSON lives in [`crate::json`].
 
+mod block_scan;
 mod emit;
 pub(crate) mod gofloat;
 mod head;
