@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use gotemplate::{Error, ParseSetup, Parsed};
+use hookline::manifest::{Document, RenderedFile};
 
 /// Runs `main` on this thread while `helper` runs on one more (with the stack this thread
 /// has: a job may nest as deep there); `helper` runs here after `main` when there is no room
@@ -138,6 +139,105 @@ pub fn for_each(n: usize, job: &(dyn Fn(usize) + Sync)) {
             }
         }
     });
+}
+
+/// The rendered manifests' heads decoded while the render goes on: the render's thread
+/// hands each file over as it is made ([`hookline::render::HeadsAhead::send`]), a helper
+/// thread running [`Heads::work`] decodes them in turn; `finish` decodes what is left itself,
+/// waits for the file the helper is on, and hands everything back in the order sent.
+#[derive(Default)]
+pub struct Heads {
+    state: Mutex<HeadsState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct HeadsState {
+    /// Files sent and not yet taken, with their place in the order sent.
+    todo: std::collections::VecDeque<(usize, RenderedFile)>,
+    /// By place: each file and its decoded heads, once done.
+    done: Vec<Option<(RenderedFile, Vec<Document>)>>,
+    /// Taken and not yet done.
+    busy: usize,
+    /// No more files will come.
+    closed: bool,
+}
+
+impl Heads {
+    /// Decode the files sent, one at a time, until [`Heads::close`].
+    pub fn work(&self) {
+        while let Some((at, file)) = self.next(true) {
+            self.decode(at, file);
+        }
+    }
+
+    /// No more files will come: [`Heads::work`] returns once the files sent are done.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HeadsState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next file to decode; waiting for one (`wait`) until closed.
+    fn next(&self, wait: bool) -> Option<(usize, RenderedFile)> {
+        let mut st = self.lock();
+        loop {
+            if let Some(job) = st.todo.pop_front() {
+                st.busy += 1;
+                return Some(job);
+            }
+            if st.closed || !wait {
+                return None;
+            }
+            st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn decode(&self, at: usize, file: RenderedFile) {
+        // A decode that panicked leaves no heads: the split decodes that file again (and
+        // meets the panic on the render's thread).
+        let heads = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            hookline::manifest::decode_heads(&file)
+        }))
+        .unwrap_or_default();
+        let mut st = self.lock();
+        st.done[at] = Some((file, heads));
+        st.busy -= 1;
+        drop(st);
+        self.changed.notify_all();
+    }
+}
+
+impl hookline::render::HeadsAhead for Heads {
+    fn send(&self, file: RenderedFile) {
+        let mut st = self.lock();
+        let at = st.done.len();
+        st.done.push(None);
+        st.todo.push_back((at, file));
+        drop(st);
+        self.changed.notify_all();
+    }
+
+    fn finish(&self) -> (Vec<RenderedFile>, HashMap<String, Vec<Document>>) {
+        self.close();
+        while let Some((at, file)) = self.next(false) {
+            self.decode(at, file);
+        }
+        let mut st = self.lock();
+        while st.busy > 0 {
+            st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        let mut files = Vec::with_capacity(st.done.len());
+        let mut decoded = HashMap::with_capacity(st.done.len());
+        for (file, heads) in std::mem::take(&mut st.done).into_iter().flatten() {
+            decoded.insert(file.path.clone(), heads);
+            files.push(file);
+        }
+        (files, decoded)
+    }
 }
 
 /// The template parses through [`for_each`]; the results come back in index order.
@@ -278,9 +378,10 @@ mod tests {
         let serial = |dir: &std::path::Path| {
             let chart = hookline::chart::load_path(dir).unwrap();
             let out = render_chart(&chart, &Default::default(), &req);
-            format!("{:?}", out.map(|r| r.rendered.files))
+            format!("{:?}", out.map(|r| (r.rendered.files, r.sorted)))
         };
-        // `helper`: 0 none (this thread parses all), 1 before the render, 2 alongside.
+        // `helper`: 0 none (this thread parses and decodes all), 1 parses before the render
+        // (this thread decodes), 2 alongside (parses, then decodes heads as they come).
         let early = |dir: &std::path::Path, helper: u8| {
             let loading = hookline::chart::load_path_deferred(dir, Default::default()).unwrap();
             let texts = loading.template_texts();
@@ -291,13 +392,23 @@ mod tests {
             if helper == 1 {
                 early.work();
             }
+            let heads = Heads::default();
             let render = || {
                 let chart = loading.finish().unwrap();
-                let out = render_chart_early(&chart, &Default::default(), &req, &early);
-                format!("{:?}", out.map(|r| r.rendered.files))
+                let out =
+                    render_chart_early(&chart, &Default::default(), &req, &early, Some(&heads));
+                early.stop();
+                heads.close();
+                format!("{:?}", out.map(|r| (r.rendered.files, r.sorted)))
             };
             let out = if helper == 2 {
-                with_helper(&|| early.work(), render)
+                with_helper(
+                    &|| {
+                        early.work();
+                        heads.work();
+                    },
+                    render,
+                )
             } else {
                 render()
             };
@@ -317,6 +428,24 @@ mod tests {
         assert!(good.contains("kind: Own"), "{good}");
         for helper in [0, 1, 2, 2, 2] {
             assert_eq!(early(&dir, helper), (good.clone(), 33));
+        }
+        // Documents that fail to decode in two manifests: the first in path order wins (its
+        // heads are decoded again in the split), as in the serial render.
+        write("templates/t03.yaml", "kind: [x\n");
+        write("templates/t05.yaml", "kind: A\n---\nmetadata: [\n");
+        let bad = serial(&dir);
+        assert!(
+            bad.contains("YAML parse error on top/templates/t03.yaml"),
+            "{bad}"
+        );
+        for helper in [0, 1, 2, 2, 2] {
+            assert_eq!(early(&dir, helper), (bad.clone(), 33));
+        }
+        write("templates/t03.yaml", "kind: T3\n");
+        let bad = serial(&dir);
+        assert!(bad.contains("top/templates/t05.yaml"), "{bad}");
+        for helper in [0, 1, 2, 2, 2] {
+            assert_eq!(early(&dir, helper), (bad.clone(), 33));
         }
         // Errors in two of the chart's templates (Helm parses t21 first: deeper paths first,
         // then names in reverse order), then also in the subchart's (a deeper path: it wins).

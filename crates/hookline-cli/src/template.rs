@@ -163,6 +163,9 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
         hookline::render::parse_setup(helm, &req.limits),
         texts.iter().map(|t| &**t).collect(),
     );
+    // Then, while this thread runs the templates, the helper decodes the heads of the
+    // documents they make (see `parallel::Heads`).
+    let heads = crate::parallel::Heads::default();
     let run = || -> Result<_, String> {
         let chart = loading.finish().map_err(|e| e.to_string())?;
         let user_values = vals
@@ -170,15 +173,23 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
                 std::fs::read_to_string(path).map_err(|e| format!("open {path}: {}", io_reason(&e)))
             })
             .map_err(|e| e.to_string())?;
-        let rendered = render_chart_early(&chart, &user_values, &req, &early);
+        let rendered = render_chart_early(&chart, &user_values, &req, &early, Some(&heads));
         Ok((chart, user_values, rendered))
     };
-    let (chart, user_values, rendered) = crate::parallel::with_helper(&|| early.work(), || {
-        let out = run();
-        // Parses the render did not ask for (it failed before) are not started.
-        early.stop();
-        out
-    })?;
+    let (chart, user_values, rendered) = crate::parallel::with_helper(
+        &|| {
+            early.work();
+            heads.work();
+        },
+        || {
+            let out = run();
+            // Parses the render did not ask for (it failed before) are not started; the
+            // helper stops waiting for files.
+            early.stop();
+            heads.close();
+            out
+        },
+    )?;
     let mut rendered = rendered.map_err(|e| {
         let text = e.helm_text();
         let text = text.strip_prefix("Error: ").unwrap_or(&text).to_string();

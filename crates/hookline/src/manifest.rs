@@ -228,13 +228,60 @@ pub type ForEach = fn(usize, &(dyn Fn(usize) + Sync));
 /// (decoding a head depends on the document's path, position and text only, so the result,
 /// and the first error in file order, are those of one thread).
 pub fn split_rendered_with(
-    mut files: Vec<&RenderedFile>,
+    files: Vec<&RenderedFile>,
     order: KindOrder,
     helm: HelmVersion,
     for_each: Option<ForEach>,
 ) -> Result<SortedManifests, ManifestError> {
-    crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let previous = LAST_SPLIT.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    split_rendered_knowing(files, order, helm, for_each, previous)
+}
+
+/// [`split_rendered_with`] that takes the heads a host decoded ahead ([`decode_heads`] of
+/// the files, by path) instead of the last split's: a document whose text is the same is
+/// not decoded again, the others are (errors included, in file order).
+pub fn split_rendered_decoded(
+    files: Vec<&RenderedFile>,
+    order: KindOrder,
+    helm: HelmVersion,
+    for_each: Option<ForEach>,
+    decoded: HashMap<String, Vec<Document>>,
+) -> Result<SortedManifests, ManifestError> {
+    split_rendered_knowing(files, order, helm, for_each, decoded)
+}
+
+/// Whether [`split_rendered_with`] skips a rendered file: partials and files that render to
+/// whitespace only (pkg/release/v1/util/manifest_sorter.go `sortManifestsByKind`).
+fn skipped(file: &RenderedFile) -> bool {
+    let base = file.path.rsplit('/').next().unwrap_or(&file.path);
+    base.starts_with('_') || file.content.trim().is_empty()
+}
+
+/// The heads of a rendered file's documents as a split decodes them, in file order up to the
+/// first that fails to decode (a split decodes that one again and reports its error); none
+/// for a file a split skips. For a host that decodes them while the render goes on (see
+/// [`split_rendered_decoded`]).
+pub fn decode_heads(file: &RenderedFile) -> Vec<Document> {
+    if skipped(file) {
+        return Vec::new();
+    }
+    split_document_slices(&file.content)
+        .into_iter()
+        .enumerate()
+        .map_while(|(index, doc)| parse_head(&file.path, index, doc).ok())
+        .collect()
+}
+
+/// [`split_rendered_with`], the heads of documents whose text is in `previous` (by path and
+/// position) taken from there.
+fn split_rendered_knowing(
+    mut files: Vec<&RenderedFile>,
+    order: KindOrder,
+    helm: HelmVersion,
+    for_each: Option<ForEach>,
+    mut previous: HashMap<String, Vec<Document>>,
+) -> Result<SortedManifests, ManifestError> {
+    crate::stable_sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     let remember = REMEMBER.with(|r| r.get());
     // Every document in order: the previous split's head when the text is the same, else a
     // place for the one to decode.
@@ -245,16 +292,25 @@ pub fn split_rendered_with(
     let mut plan: Vec<(&str, Vec<Head>)> = Vec::new();
     let mut jobs: Vec<(&str, usize, &str)> = Vec::new();
     for file in files {
-        let base = file.path.rsplit('/').next().unwrap_or(&file.path);
-        if base.starts_with('_') || file.content.trim().is_empty() {
+        if skipped(file) {
             continue;
         }
-        let before = previous.get(&file.path);
+        // Each path comes once: its documents are moved out, not copied.
+        let mut before: Vec<Option<Document>> = previous
+            .remove(&file.path)
+            .map_or_else(Vec::new, |b| b.into_iter().map(Some).collect());
         let mut heads = Vec::new();
         for (index, doc) in split_document_slices(&file.content).into_iter().enumerate() {
-            heads.push(match before.and_then(|b| b.get(index)) {
-                Some(d) if crate::same_bytes::same_text(&d.content, doc) => Head::Kept(d.clone()),
-                _ => {
+            let kept = before
+                .get_mut(index)
+                .filter(|d| {
+                    d.as_ref()
+                        .is_some_and(|d| crate::same_bytes::same_text(&d.content, doc))
+                })
+                .and_then(Option::take);
+            heads.push(match kept {
+                Some(d) => Head::Kept(d),
+                None => {
                     jobs.push((&file.path, index, doc));
                     Head::Decode(jobs.len() - 1)
                 }

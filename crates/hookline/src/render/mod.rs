@@ -134,7 +134,7 @@ pub fn render_reusing(
         parsed.take(),
         Parser::Serial,
     )?;
-    let out = execute_all(inputs, &engine, helm, limits)?;
+    let (out, _) = execute_all(inputs, &engine, helm, limits, None)?;
     *parsed = Some(ParsedTemplates::new(inputs, helm, limits, engine, env));
     Ok(out)
 }
@@ -197,7 +197,7 @@ fn render_with_engine(
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
     let t = parse_all(inputs, helm, env, limits, Parser::Serial)?;
-    let out = execute_all(inputs, &t, helm, limits)?;
+    let (out, _) = execute_all(inputs, &t, helm, limits, None)?;
     Ok((out, t))
 }
 
@@ -252,29 +252,66 @@ thread_local! {
     pub(crate) static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// Execute every non-partial template of a parsed set, in Helm's order.
+/// A host's thread that decodes the rendered manifests' document heads while the render
+/// goes on (the CLI's `template`: the next templates run here meanwhile).
+pub trait HeadsAhead {
+    /// A manifest file just rendered, handed over to have its heads decoded
+    /// ([`crate::manifest::decode_heads`]).
+    fn send(&self, file: RenderedFile);
+    /// Every file sent, back in the order sent, and the heads decoded, by path.
+    fn finish(
+        &self,
+    ) -> (
+        Vec<RenderedFile>,
+        HashMap<String, Vec<crate::manifest::Document>>,
+    );
+}
+
+/// Execute every non-partial template of a parsed set, in Helm's order; with `heads`, the
+/// manifests' heads are decoded as they come (returned with the files).
 fn execute_all(
     inputs: &RenderInputs,
     t: &Templates,
     helm: HelmVersion,
     limits: &RenderLimits,
-) -> Result<Rendered, RenderError> {
+    heads: Option<&dyn HeadsAhead>,
+) -> Result<(Rendered, HashMap<String, Vec<crate::manifest::Document>>), RenderError> {
     let mut host = HelmHost {
         included: HashMap::new(),
         include_limit: limits.include_depth,
     };
     let mut out = Rendered::default();
+    let mut sent = Vec::new();
     for tpl in &inputs.templates {
         if tpl.is_partial {
             continue;
         }
         let text = execute_one(t, tpl, &mut host, helm)?;
-        out.files.push(RenderedFile {
+        let file = RenderedFile {
             path: tpl.name.clone(),
             content: text,
-        });
+        };
+        match heads {
+            // The manifests only (as `Rendered::manifest_refs`): their place is kept.
+            Some(heads) if !file.path.ends_with("NOTES.txt") => {
+                sent.push(out.files.len());
+                out.files.push(RenderedFile {
+                    path: String::new(),
+                    content: String::new(),
+                });
+                heads.send(file);
+            }
+            _ => out.files.push(file),
+        }
     }
-    Ok(out)
+    let Some(heads) = heads else {
+        return Ok((out, HashMap::new()));
+    };
+    let (files, decoded) = heads.finish();
+    for (at, file) in sent.into_iter().zip(files) {
+        out.files[at] = file;
+    }
+    Ok((out, decoded))
 }
 
 /// A parsed template set kept between renders of one chart (a scenario's steps): when the next
@@ -484,17 +521,19 @@ pub fn render_chart_reusing(
         Some(map) => Parser::Map(map),
         None => Parser::Serial,
     };
-    render_chart_parsing(chart, user_values, req, parsed, parser)
+    render_chart_parsing(chart, user_values, req, parsed, parser, None)
 }
 
-/// [`render_chart`] that takes the template parses `early` made ahead (see [`EarlyParses`]).
+/// [`render_chart`] that takes the template parses `early` made ahead (see [`EarlyParses`])
+/// and, when given, has `heads` decode the manifests' heads while the templates run.
 pub fn render_chart_early(
     chart: &crate::chart::Chart,
     user_values: &gotemplate::Map,
     req: &TemplateRequest,
     early: &dyn EarlyParses,
+    heads: Option<&dyn HeadsAhead>,
 ) -> Result<ChartRender, TemplateError> {
-    render_chart_parsing(chart, user_values, req, None, Parser::Early(early))
+    render_chart_parsing(chart, user_values, req, None, Parser::Early(early), heads)
 }
 
 fn render_chart_parsing(
@@ -503,6 +542,7 @@ fn render_chart_parsing(
     req: &TemplateRequest,
     mut parsed: Option<&mut Option<ParsedTemplates>>,
     parser: Parser,
+    heads: Option<&dyn HeadsAhead>,
 ) -> Result<ChartRender, TemplateError> {
     let opts = render_options(req).map_err(TemplateError::plain)?;
     let inputs = crate::chart::prepare_render(chart, user_values, &opts)
@@ -524,7 +564,8 @@ fn render_chart_parsing(
         parser,
     )
     .map_err(during_render)?;
-    let rendered = execute_all(&inputs, &engine, req.helm, &req.limits).map_err(during_render)?;
+    let (rendered, decoded) =
+        execute_all(&inputs, &engine, req.helm, &req.limits, heads).map_err(during_render)?;
     // A file read for a template only now (a directory load defers what no load step needs)
     // that could not be read: Helm's load would have failed with that error.
     if let Some(e) = chart.read_error() {
@@ -532,12 +573,16 @@ fn render_chart_parsing(
     }
     // The function limits hold while templates are parsed and executed, as in [`render`].
     drop(func_limits);
-    let sorted = crate::manifest::split_rendered_with(
+    let (files, order) = (
         rendered.manifest_refs(),
         crate::kind_order::KindOrder::Install,
-        req.helm,
-        req.for_each,
-    )
+    );
+    let sorted = match heads {
+        Some(_) => {
+            crate::manifest::split_rendered_decoded(files, order, req.helm, req.for_each, decoded)
+        }
+        None => crate::manifest::split_rendered_with(files, order, req.helm, req.for_each),
+    }
     .map_err(|e| TemplateError {
         message: e.to_string(),
         during_render: true,
