@@ -151,6 +151,11 @@ pub(super) fn head_ranges(
         if let Next::Value { key_indent } = next {
             let dash = is_entry(rest);
             if indent > key_indent {
+                // A flow collection on its own line is the value.
+                if rest.starts_with(['[', '{']) {
+                    next = value(rest, key_indent, check)?;
+                    continue;
+                }
                 // A nested collection; a scalar on its own line is left to the parser.
                 if !dash && key_of(rest).is_none() {
                     return None;
@@ -217,8 +222,8 @@ pub(super) fn head_ranges(
                 seq: false,
             });
         }
-        let (key, after) = key_of(body)?;
-        if !check(key, true, true) {
+        let (key, plain, after) = key_of(body)?;
+        if !check(key, plain, true) {
             return None;
         }
         if frames.len() == 1 {
@@ -360,22 +365,73 @@ fn is_entry(rest: &str) -> bool {
 }
 
 /// `key:` followed by a space or the line's end, the key a plain ASCII word
-/// (`[A-Za-z][A-Za-z0-9_.$/-]*`, shorter than go-yaml's 1024-character simple key limit):
-/// the key and what follows the colon.
-fn key_of(rest: &str) -> Option<(&str, &str)> {
+/// (`[A-Za-z][A-Za-z0-9_.$/-]*`) or a quoted one without escapes, shorter than go-yaml's
+/// 1024-character simple key limit: the key's text, whether it is plain, and what follows the
+/// colon.
+fn key_of(rest: &str) -> Option<(&str, bool, &str)> {
     let b = rest.as_bytes();
-    if !b.first()?.is_ascii_alphabetic() {
+    let first = *b.first()?;
+    let (key, plain, n) = if first == b'"' || first == b'\'' {
+        let close = 1 + b[1..].iter().position(|&c| c == first)?;
+        let key = &rest[1..close];
+        // `''` (a quote in a single-quoted key) and escapes are left to the parser
+        if b.get(close + 1) == Some(&first) || first == b'"' && key.contains('\\') {
+            return None;
+        }
+        (key, false, close + 1)
+    } else if first.is_ascii_alphabetic() {
+        let n = b.iter().position(|&c| {
+            !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'/' | b'-'))
+        })?;
+        (&rest[..n], true, n)
+    } else {
         return None;
-    }
-    let n = b.iter().position(|&c| {
-        !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'/' | b'-'))
-    })?;
-    if b[n] != b':' || n > 1000 {
+    };
+    if b.get(n) != Some(&b':') || n > 1000 {
         return None;
     }
     match b.get(n + 1) {
-        None | Some(b' ') => Some((&rest[..n], &rest[n + 1..])),
+        None | Some(b' ') => Some((key, plain, &rest[n + 1..])),
         _ => None,
+    }
+}
+
+/// A flow sequence on one line (`[a, "b", 'c']`) of scalars: plain words or quoted
+/// scalars; its end. Flow mappings and anything else are left to the parser.
+fn flow_sequence_end(v: &str, check: &mut dyn FnMut(&str, bool, bool) -> bool) -> Option<usize> {
+    let b = v.as_bytes();
+    let mut i = 1;
+    loop {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b']' => return Some(i + 1),
+            q @ (b'"' | b'\'') => match quoted_end(&v[i + 1..], q)? {
+                Quote::Closed(end) => i += 1 + end,
+                Quote::Open => return None,
+            },
+            c if c.is_ascii_alphanumeric() => {
+                // a plain scalar of flow context, kept to characters with no meaning there
+                let n = b[i..].iter().position(|&c| {
+                    !(c.is_ascii_alphanumeric() || matches!(c, b' ' | b'_' | b'.' | b'/' | b'-'))
+                })?;
+                let item = v[i..i + n].trim_end_matches(' ');
+                if !check(item, true, false) {
+                    return None;
+                }
+                i += n;
+            }
+            _ => return None,
+        }
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b',' => i += 1,
+            b']' => return Some(i + 1),
+            _ => return None,
+        }
     }
 }
 
@@ -405,12 +461,16 @@ fn value(v: &str, parent: usize, check: &mut dyn FnMut(&str, bool, bool) -> bool
                 Some(Next::Entry)
             }
         },
-        b'[' | b'{' => {
-            let inner = if b[0] == b'[' { "[]" } else { "{}" };
-            if !v.starts_with(inner) {
+        b'{' => {
+            if !v.starts_with("{}") {
                 return None;
             }
             comment_or_nothing(&v[2..])?;
+            Some(Next::Entry)
+        }
+        b'[' => {
+            let end = flow_sequence_end(v, check)?;
+            comment_or_nothing(&v[end..])?;
             Some(Next::Entry)
         }
         b',' | b']' | b'}' | b'#' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' => None,
@@ -534,6 +594,10 @@ mod tests {
         assert!(agrees("spec:\n  a: 1\n"));
         assert!(agrees("# only a comment\n\n"));
         assert!(agrees(""));
+        // quoted keys, flow sequences of scalars, an empty flow collection on its own line
+        assert!(agrees(
+            "kind: A\nmetadata:\n  \"helm.sh/hook\": x\n  'a b': 'c'\nx: [\"v1\", v1beta1 , '', 2]  # c\ny:\n    {}\nz: [ ]\n"
+        ));
         // quoted scalars over several lines
         assert!(agrees(
             "kind: A\nx: 'it''s\n\n   on ''x'': y\n  '  # c\ny: \"a \\\"b\\\n  c\\\\\n d\"\nz: 1\n"
@@ -554,7 +618,6 @@ mod tests {
             "kind: A\nx: &a 1\n",
             "kind: A\nx: *a\n",
             "kind: A\nx: !!str 1\n",
-            "kind: A\nx: [1, 2]\n",
             "kind: A\nx:\n  multi\n  line\n",
             "kind: A\nx: 'multi\nline'\n",
             "kind: A\nx: 'open\n",
@@ -562,7 +625,14 @@ mod tests {
             "kind: A\nx:\tvalue\n",
             "kind: A\r\nx: 1\r\n",
             "- kind: A\n",
-            "kind: A\n\"x\": 1\n",
+            "kind: A\n\"x\\\"\": 1\n",
+            "kind: A\n'x''y': 1\n",
+            "kind: A\n\"<<\": {}\n",
+            "kind: A\nx: [a, {b: c}]\n",
+            "kind: A\nx: [a: b]\n",
+            "kind: A\nx: [a\n",
+            "kind: A\nx: [a,, b]\n",
+            "kind: A\nx:\n[]\n",
             "kind: A\nnull: 1\n",
             "kind: A\n<<: {}\n",
             "kind: A\nx: .nan\n",
@@ -614,11 +684,13 @@ mod tests {
         let seeds = [
             CRD,
             "kind: A\nmetadata:\n  name: x\n  annotations:\n    a: \"1\"\nspec:\n  list:\n  - a: |\n      text\n    b: c\n  - plain words\n",
+            "kind: A\nmetadata:\n  annotations:\n    \"helm.sh/hook\": test\n    'b': \"\"\nspec:\n  x: [\"v1\", v2, 'v3']\n  y:\n    {}\n  z:\n  - [a]\n",
         ];
         let pieces = [
             " ", "  ", "\n", "-", "- ", ":", ": ", "#", " #", "'", "\"", "|", ">", "|-", "[]",
             "{}", "[", "{", "&a", "*a", "!", "\\", "~", "?", "null", "1", ".5", "x", "\n  ",
-            "\n- ", "%", "@", ",", "<<", ".inf", "\u{85}", "\t", "é",
+            "\n- ", "%", "@", ",", "[a, 'b']", "]", "\"k\": ", "''", "<<", ".inf", "\u{85}", "\t",
+            "é",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut rand = |n: usize| {
@@ -628,7 +700,7 @@ mod tests {
             (state % n as u64) as usize
         };
         let mut taken = 0;
-        for round in 0..6000 {
+        for round in 0..9000 {
             let mut doc = seeds[round % seeds.len()].to_string();
             for _ in 0..1 + rand(3) {
                 let mut at = rand(doc.len() + 1);
