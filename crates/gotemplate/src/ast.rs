@@ -166,7 +166,7 @@ impl ParsedTree {
     pub fn attach_interned(
         self,
         text: Rc<str>,
-        interned: &mut std::collections::HashSet<Rc<str>>,
+        interned: &mut std::collections::HashSet<Rc<str>, impl std::hash::BuildHasher>,
     ) -> Tree {
         let literals = self
             .literals

@@ -6,7 +6,8 @@
 //! field on a nil variable silently yields no value.
 
 use std::any::Any;
-use std::collections::HashMap;
+
+use crate::fast_hash::{FastMap, FastSet};
 use std::rc::Rc;
 
 use crate::ast::*;
@@ -204,8 +205,8 @@ pub(crate) struct FuncEntry {
 #[derive(Clone)]
 pub struct Templates {
     name: String,
-    trees: HashMap<String, Rc<Tree>>,
-    funcs: HashMap<String, Rc<FuncEntry>>,
+    trees: FastMap<String, Rc<Tree>>,
+    funcs: FastMap<String, Rc<FuncEntry>>,
     missing_key: MissingKey,
     go: GoVersion,
     left_delim: String,
@@ -213,7 +214,7 @@ pub struct Templates {
     limits: Limits,
     /// The string literals of the installed trees, each value once
     /// ([`ParsedTree::attach_interned`]).
-    interned: std::collections::HashSet<Rc<str>>,
+    interned: FastSet<Rc<str>>,
 }
 
 impl Default for Templates {
@@ -227,8 +228,8 @@ impl Templates {
     pub fn new() -> Templates {
         let mut t = Templates {
             name: String::new(),
-            trees: HashMap::new(),
-            funcs: HashMap::new(),
+            trees: FastMap::default(),
+            funcs: FastMap::default(),
             missing_key: MissingKey::default(),
             go: GoVersion::default(),
             left_delim: "{{".into(),
@@ -474,7 +475,7 @@ impl Templates {
 /// Parses templates for a set, on any thread (see [`Templates::parse_setup`]).
 #[derive(Clone, Debug)]
 pub struct ParseSetup {
-    funcs: std::collections::HashSet<String>,
+    funcs: FastSet<String>,
     opts: ParseOptions,
 }
 
@@ -544,7 +545,7 @@ const _: () = {
 };
 
 /// Go's `associate`: install `tree` unless it is empty and a template of that name exists.
-fn associate(map: &mut HashMap<String, Rc<Tree>>, tree: Tree) {
+fn associate(map: &mut FastMap<String, Rc<Tree>>, tree: Tree) {
     if tree.is_empty() && map.contains_key(&tree.name) {
         return;
     }
@@ -611,7 +612,7 @@ impl<'a, 'e> Ctx<'a, 'e> {
                 return Err(e);
             }
         };
-        let mut overlay: HashMap<String, Rc<Tree>> = HashMap::new();
+        let mut overlay: FastMap<String, Rc<Tree>> = FastMap::default();
         let mut top = None;
         for tree in trees {
             let tree = Rc::new(tree);
@@ -726,7 +727,7 @@ impl<'t> Frame<'t> {
 
 struct State<'e> {
     set: &'e Templates,
-    overlays: Vec<HashMap<String, Rc<Tree>>>,
+    overlays: Vec<FastMap<String, Rc<Tree>>>,
     vars: Vec<(String, V)>,
     out: String,
     depth: usize,

@@ -124,6 +124,7 @@ pub mod ast;
 mod builtins;
 pub mod error;
 pub mod eval;
+mod fast_hash;
 pub mod format;
 pub mod func;
 pub mod lexer;
