@@ -133,8 +133,8 @@ pub(super) fn head_ranges(
                 if !alpha {
                     return None;
                 }
-                let (text, comment) = plain_text(rest);
-                if has_value_indicator(text) {
+                let (_, comment, indicator) = plain_text(rest);
+                if indicator {
                     return None;
                 }
                 if comment {
@@ -201,6 +201,8 @@ pub(super) fn head_ranges(
         }
         let mut col = indent;
         let mut body = rest;
+        // the entry's key, when the line is a sequence entry
+        let mut keyed = None;
         if top.seq {
             if !is_entry(body) || body.len() < 2 {
                 return None;
@@ -212,7 +214,8 @@ pub(super) fn head_ranges(
             if is_entry(body) || body.is_empty() {
                 return None;
             }
-            if key_of(body).is_none() {
+            keyed = key_of(body);
+            if keyed.is_none() {
                 next = value(body, top.indent, check)?;
                 continue;
             }
@@ -222,7 +225,10 @@ pub(super) fn head_ranges(
                 seq: false,
             });
         }
-        let (key, plain, after) = key_of(body)?;
+        let (key, plain, after) = match keyed {
+            Some(k) => k,
+            None => key_of(body)?,
+        };
         if !check(key, plain, true) {
             return None;
         }
@@ -325,44 +331,22 @@ fn leading_spaces(b: &[u8]) -> usize {
     n + b[n..].iter().take_while(|&&c| c == b' ').count()
 }
 
-/// Where `a` followed by `next` first occurs in `s`.
-fn find_pair(s: &str, a: char, next: u8) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(k) = s[from..].find(a) {
-        let k = from + k;
-        if b.get(k + 1) == Some(&next) {
-            return Some(k);
-        }
-        from = k + 1;
-    }
-    None
-}
-
-/// Where ` #` (a comment after a plain scalar) first occurs in `s`.
-fn find_comment(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(k) = s[from..].find('#') {
-        let k = from + k;
-        if k > 0 && b[k - 1] == b' ' {
-            return Some(k - 1);
-        }
-        from = k + 1;
-    }
-    None
-}
-
-/// Whether a plain scalar's text has a `: ` in it or ends in `:` (a mapping value where go-yaml
-/// allows none).
-fn has_value_indicator(text: &str) -> bool {
-    text.ends_with(':') || find_pair(text, ':', b' ').is_some()
-}
-
 /// A block sequence entry: `- ` or a lone `-`.
 fn is_entry(rest: &str) -> bool {
     rest == "-" || rest.starts_with("- ")
 }
+
+/// The characters of a plain key (`[A-Za-z0-9_.$/-]`), by byte.
+const KEY_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'/' | b'-');
+        c += 1;
+    }
+    t
+};
 
 /// `key:` followed by a space or the line's end, the key a plain ASCII word
 /// (`[A-Za-z][A-Za-z0-9_.$/-]*`) or a quoted one without escapes, shorter than go-yaml's
@@ -380,9 +364,7 @@ fn key_of(rest: &str) -> Option<(&str, bool, &str)> {
         }
         (key, false, close + 1)
     } else if first.is_ascii_alphabetic() {
-        let n = b.iter().position(|&c| {
-            !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'/' | b'-'))
-        })?;
+        let n = b.iter().position(|&c| !KEY_CHAR[usize::from(c)])?;
         (&rest[..n], true, n)
     } else {
         return None;
@@ -478,8 +460,8 @@ fn value(v: &str, parent: usize, check: &mut dyn FnMut(&str, bool, bool) -> bool
         _ => {
             // A plain scalar ends at ` #` (a comment); a `: ` or a final `:` in it is an
             // error the parser reports. It may go on over the next lines.
-            let (text, comment) = plain_text(v);
-            if has_value_indicator(text) || !check(text, true, false) {
+            let (text, comment, indicator) = plain_text(v);
+            if indicator || !check(text, true, false) {
                 return None;
             }
             Some(if comment {
@@ -494,12 +476,22 @@ fn value(v: &str, parent: usize, check: &mut dyn FnMut(&str, bool, bool) -> bool
     }
 }
 
-/// A plain scalar's text on a line (trailing spaces left out) and whether a comment ends it.
-fn plain_text(line: &str) -> (&str, bool) {
-    match find_comment(line) {
-        Some(n) => (line[..n].trim_end_matches(' '), true),
-        None => (line.trim_end_matches(' '), false),
+/// A plain scalar's text on a line (trailing spaces left out), whether a comment (` #`)
+/// ends it, and whether a `: ` or a final `:` is in it (a mapping value where go-yaml allows
+/// none).
+fn plain_text(line: &str) -> (&str, bool, bool) {
+    let b = line.as_bytes();
+    let mut indicator = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'#' if i > 0 && b[i - 1] == b' ' => {
+                return (line[..i - 1].trim_end_matches(' '), true, indicator);
+            }
+            b':' if matches!(b.get(i + 1), None | Some(b' ')) => indicator = true,
+            _ => {}
+        }
     }
+    (line.trim_end_matches(' '), false, indicator)
 }
 
 /// Where a quoted scalar's line ends it.
