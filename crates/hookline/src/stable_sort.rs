@@ -18,6 +18,23 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     permute(v, order);
 }
 
+/// `v.sort_by(cmp)` where `cmp` also sees a key of each element, computed once per element
+/// (`keys[i]` is `v[i]`'s) rather than once per comparison.
+pub fn sort_by_keys<T, K>(
+    v: &mut [T],
+    keys: &[K],
+    mut cmp: impl FnMut(&K, &T, &K, &T) -> Ordering,
+) {
+    if v.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut order, &mut |a, b| {
+        cmp(&keys[a], &v[a], &keys[b], &v[b])
+    });
+    permute(v, order);
+}
+
 /// `iter.collect::<BTreeMap<_, _>>()` without a sort: `FromIterator` for `BTreeMap` and
 /// `BTreeSet` sorts its input with std's stable sort, instantiated anew for every iterator type
 /// it is collected from. Inserting one by one uses the map's `insert`, which exists once per

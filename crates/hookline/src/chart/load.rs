@@ -74,7 +74,7 @@ fn load_entries<'a>(
         out.push((name, data.into()));
     }
     // filepath.Walk order: lexical within each directory, depth first.
-    crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
+    sort_walk_order(&mut out);
     load_buffered(out, &mut budget, "")
 }
 
@@ -466,6 +466,26 @@ fn load_buffered_texts(
     Ok(chart)
 }
 
+/// Sort files into `filepath.Walk` order: their paths compared segment by segment. A path
+/// with each `/` as a NUL byte (which no file name holds) compares byte-wise the same way: a
+/// segment that ends first sorts first, as a shorter segment does. Keyed once per file, not
+/// split again in every comparison.
+fn sort_walk_order<T>(files: &mut [(String, T)]) {
+    if files.iter().any(|(name, _)| name.contains('\0')) {
+        crate::stable_sort::sort_by(files, |a, b| a.0.split('/').cmp(b.0.split('/')));
+        return;
+    }
+    let keys: Vec<Vec<u8>> = files
+        .iter()
+        .map(|(name, _)| {
+            name.bytes()
+                .map(|b| if b == b'/' { 0 } else { b })
+                .collect()
+        })
+        .collect();
+    crate::stable_sort::sort_by_keys(files, &keys, |ka, _, kb, _| ka.cmp(kb));
+}
+
 /// Go's `filepath.Ext`.
 fn ext(name: &str) -> &str {
     let base_start = name.rfind('/').map_or(0, |i| i + 1);
@@ -541,7 +561,7 @@ fn load_dir_files(
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
     let mut out: Vec<LoadedFile> = files.into_iter().collect();
-    crate::stable_sort::sort_by(&mut out, |a, b| a.0.split('/').cmp(b.0.split('/')));
+    sort_walk_order(&mut out);
     load_buffered_texts(out, &mut budget, "", loading)
 }
 
@@ -733,4 +753,46 @@ fn walk(
         out.insert(name, FileData::ready(std::rc::Rc::from(data)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keyed sort is the segment-by-segment sort, ties kept in order.
+    #[test]
+    fn walk_order_compares_paths_segment_by_segment() {
+        let names = [
+            "a/b",
+            "a-b",
+            "a",
+            "a/b/c",
+            "a.b/c",
+            "ab",
+            "a/",
+            "",
+            "a//b",
+            "b",
+            "a/b",
+            "A/b",
+            "a\0/x",
+            "a/\u{e9}",
+            "a/z",
+            "templates/_h.tpl",
+            "templates/a.yaml",
+            "templates-x/a",
+        ];
+        for skip_nul in [true, false] {
+            let mut files: Vec<(String, usize)> = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !(skip_nul && n.contains('\0')))
+                .map(|(i, n)| (n.to_string(), i))
+                .collect();
+            let mut want = files.clone();
+            want.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+            sort_walk_order(&mut files);
+            assert_eq!(files, want);
+        }
+    }
 }
