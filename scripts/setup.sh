@@ -34,6 +34,11 @@ if rustup target list --installed | grep -qx wasm32-unknown-unknown; then echo "
 else rustup target add wasm32-unknown-unknown; fi
 took "$t"
 
+step "llvm-tools-preview (llvm-profdata, for the PGO build of the CLI: scripts/build-cli.sh)"; t=$(now_ms)
+if rustup component list --installed | grep -q '^llvm-tools'; then echo "   present"
+else rustup component add llvm-tools-preview; fi
+took "$t"
+
 step "the site build's pinned nightly, with rust-src and wasm32 (scripts/site-toolchain.sh)"; t=$(now_ms)
 SITE_TOOLCHAIN=$(sed -n 's/^SITE_TOOLCHAIN="\(.*\)"$/\1/p' scripts/site-toolchain.sh)
 if rustup component list --toolchain "$SITE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src' \

@@ -49,6 +49,22 @@ install_check() {
   rm -rf "$dest"
 }
 stage "cargo install (CLI)" install_check
+# README's install command: the PGO build. Its output must be the debug build's, byte for byte.
+pgo_check() {
+  local dest; dest=$(mktemp -d)
+  scripts/build-cli.sh --root "$dest" > /dev/null
+  local dbg="${CARGO_TARGET_DIR:-target}/debug/hookline" d rc=0
+  for d in public/examples/*/; do
+    [ -f "$d/scenario.yaml" ] || continue
+    cmp -s <("$dest/bin/hookline" template rel "$d") <("$dbg" template rel "$d") &&
+      cmp -s <("$dest/bin/hookline" plan "$d" --scenario "$d/scenario.yaml" --format json) \
+        <("$dbg" plan "$d" --scenario "$d/scenario.yaml" --format json) ||
+      { echo "PGO build differs from the debug build on $d"; rc=1; }
+  done
+  rm -rf "$dest"
+  return "$rc"
+}
+stage "PGO build (CLI)" pgo_check
 stage "differential vs helm" scripts/diff-helm.sh
 stage "corpus" scripts/corpus.sh
 stage "wasm tests (Chromium)" cargo test -p hookline-web --target wasm32-unknown-unknown
