@@ -36,7 +36,8 @@ PLAN_CHART="${PLAN_CHART:-kube-prometheus-stack}"
 
 [ -f "$CORPUS/check.sh" ] || { echo "bench: no corpus at $CORPUS"; exit 2; }
 [ -x "$HELM" ] || { echo "bench: no helm at $HELM (scripts/setup.sh installs it)"; exit 2; }
-BIN=$(scripts/build-cli.sh)
+# HOOKLINE_BIN=path measures another build (e.g. one without PGO, to compare).
+BIN="${HOOKLINE_BIN:-$(scripts/build-cli.sh)}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
