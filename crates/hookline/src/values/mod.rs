@@ -45,6 +45,16 @@ pub(crate) fn parse_yaml_document(text: &str) -> Result<Value, YamlError> {
 /// starts with `---` followed by nothing but spaces or a comment separates documents.
 /// Returns each document with the 0-based line number it starts at.
 pub fn split_yaml_documents(text: &str) -> Vec<(usize, String)> {
+    // Most values files are one document: no line starts with `---`, and the loop below
+    // would copy the text line by line into one document (a large chart's values.yaml has
+    // thousands of lines).
+    if !text.starts_with("---") && !text.contains("\n---") {
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![(0, text.to_string())]
+        };
+    }
     let mut docs = Vec::new();
     let mut cur = String::new();
     let mut start = 0usize;
@@ -232,5 +242,35 @@ pub fn path_value(values: &MapRef, path: &str) -> Option<Value> {
     match v {
         Some(v) if !is_table(&v) => Some(v),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_yaml_documents;
+
+    /// One document without a `---` line (the quick path) and several with them, each with
+    /// the line it starts on.
+    #[test]
+    fn documents_split_at_separator_lines_only() {
+        let owned = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+            v.iter().map(|(l, s)| (*l, s.to_string())).collect()
+        };
+        for (text, want) in [
+            ("", owned(&[])),
+            ("a: 1\nb: 2\n", owned(&[(0, "a: 1\nb: 2\n")])),
+            (
+                "x: '---'\n  ---\ny: 1",
+                owned(&[(0, "x: '---'\n  ---\ny: 1")]),
+            ),
+            ("a: 1\n---\nb: 2", owned(&[(0, "a: 1\n"), (2, "b: 2")])),
+            (
+                "---\na: 1\n--- # c\r\nb: 2\n---x\n",
+                owned(&[(1, "a: 1\n"), (3, "b: 2\n---x\n")]),
+            ),
+            ("---\n", owned(&[])),
+        ] {
+            assert_eq!(split_yaml_documents(text), want, "{text:?}");
+        }
     }
 }
