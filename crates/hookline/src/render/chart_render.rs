@@ -31,7 +31,7 @@ pub struct ChartRenderer {
     /// Each CRD file's documents, decoded once: crds/ files are not templates, so every render
     /// of a scenario sees the same bytes (kept by identity of the shared buffer), and decoding
     /// large CRDs is most of a step's work.
-    crd_cache: Vec<(String, FileData, Vec<crate::manifest::Document>)>,
+    crd_cache: Vec<CrdCached>,
     /// Where the CRD files' documents come from when someone decoded them ahead (the CLI does
     /// it on another thread while the first step renders): asked once, at the first render
     /// that has CRDs. Each entry is a CRD file's `filename`, its bytes and what
@@ -45,6 +45,31 @@ pub struct ChartRenderer {
     /// Whether [`Self::first_render`] and [`Self::first_hooks`] are kept (the command line's
     /// plan never shows them).
     pub keep_first_render: bool,
+}
+
+/// A CRD file's name, bytes and documents: `list[range]` (the list of the render that last
+/// used the file, so that a list is made of the documents moved in, not copies of them).
+struct CrdCached {
+    name: String,
+    data: FileData,
+    list: Rc<Vec<Document>>,
+    range: std::ops::Range<usize>,
+}
+
+impl CrdCached {
+    fn new(name: String, data: FileData, docs: Vec<Document>) -> CrdCached {
+        let range = 0..docs.len();
+        CrdCached {
+            name,
+            data,
+            list: Rc::new(docs),
+            range,
+        }
+    }
+
+    fn docs(&self) -> &[Document] {
+        self.list.get(self.range.clone()).unwrap_or_default()
+    }
 }
 
 /// CRD files (name and shared buffer) and all their documents.
@@ -103,7 +128,10 @@ impl Drop for ChartRenderer {
     fn drop(&mut self) {
         let kept = std::mem::take(&mut self.crd_cache)
             .into_iter()
-            .map(|(name, data, docs)| (name, data.bytes(), docs))
+            .map(|c| {
+                let docs = c.docs().to_vec();
+                (c.name, c.data.bytes(), docs)
+            })
             .collect();
         LAST_CRDS.with(|c| *c.borrow_mut() = kept);
         keep_parsed(self.parsed.take());
@@ -223,33 +251,64 @@ impl Render for ChartRenderer {
                     let (Ok(docs), Some(f)) = (docs, file) else {
                         continue;
                     };
-                    self.crd_cache.push((filename, f.data.clone(), docs));
+                    self.crd_cache
+                        .push(CrdCached::new(filename, f.data.clone(), docs));
                 }
             }
         }
-        let mut crds = Vec::new();
+        // Each file's cache entry (decoded now when new); errors before any list changes.
+        let mut entries = Vec::with_capacity(r.crds.len());
         for f in &r.crds {
             let cached = self
                 .crd_cache
                 .iter()
-                .find(|(name, data, _)| *name == f.filename && data.ptr_eq(&f.data));
-            if let Some((_, _, docs)) = cached {
-                crds.extend(docs.iter().cloned());
-                continue;
-            }
-            let bytes = f.data.bytes();
-            if let Some(e) = f.data.read_error() {
-                return Err(e.to_string());
-            }
-            let docs = match earlier_crd_documents(&f.filename, &bytes) {
-                Some(docs) => docs,
-                None => crd_documents(&f.filename, &bytes)?,
+                .position(|c| c.name == f.filename && c.data.ptr_eq(&f.data));
+            let i = match cached {
+                Some(i) => i,
+                None => {
+                    let bytes = f.data.bytes();
+                    if let Some(e) = f.data.read_error() {
+                        return Err(e.to_string());
+                    }
+                    let docs = match earlier_crd_documents(&f.filename, &bytes) {
+                        Some(docs) => docs,
+                        None => crd_documents(&f.filename, &bytes)?,
+                    };
+                    self.crd_cache
+                        .push(CrdCached::new(f.filename.clone(), f.data.clone(), docs));
+                    self.crd_cache.len() - 1
+                }
             };
-            crds.extend(docs.iter().cloned());
-            self.crd_cache
-                .push((f.filename.clone(), f.data.clone(), docs));
+            entries.push(i);
+        }
+        let mut crds: Vec<Document> = Vec::new();
+        // (cache entry, where its documents are in `crds`)
+        let mut placed: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for i in entries {
+            let start = crds.len();
+            if let Some((_, range)) = placed.iter().find(|(j, _)| *j == i) {
+                // the same file twice (a subchart under two aliases)
+                crds.extend_from_within(range.clone());
+            } else {
+                let c = &mut self.crd_cache[i];
+                // Documents no other list holds move into this one; others are copied.
+                if Rc::strong_count(&c.list) == 1 && c.range == (0..c.list.len()) {
+                    match Rc::try_unwrap(std::mem::take(&mut c.list)) {
+                        Ok(docs) => crds.extend(docs),
+                        Err(list) => crds.extend_from_slice(&list[c.range.clone()]),
+                    }
+                } else {
+                    crds.extend_from_slice(c.docs());
+                }
+            }
+            placed.push((i, start..crds.len()));
         }
         let crds = Rc::new(crds);
+        for (i, range) in placed {
+            let c = &mut self.crd_cache[i];
+            c.list = crds.clone();
+            c.range = range;
+        }
         self.crd_list = Some((
             r.crds
                 .iter()
@@ -317,5 +376,50 @@ mod tests {
         assert_eq!(names(&without), ["as.example.com"]);
         let back = render(serde_json::json!({}));
         assert_eq!(names(&back), ["as.example.com", "bs.example.com"]);
+    }
+
+    #[test]
+    fn a_crd_file_listed_twice_is_listed_twice_on_every_render() {
+        let files = std::collections::BTreeMap::from([
+            (
+                "Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: one\n  - name: sub\n    version: 0.1.0\n    alias: two\n".to_vec(),
+            ),
+            ("crds/a.yaml".to_string(), crd("as.example.com")),
+            (
+                "charts/sub/Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_vec(),
+            ),
+            ("charts/sub/crds/b.yaml".to_string(), crd("bs.example.com")),
+        ]);
+        let chart = crate::chart::load::load_files(&files).unwrap();
+        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
+        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
+        let values = serde_json::json!({});
+        let req = RenderRequest {
+            release: "r",
+            namespace: "ns",
+            revision: 1,
+            is_install: true,
+            is_upgrade: false,
+            values: &values,
+            helm: HelmVersion::V4,
+            step: 0,
+        };
+        let names = |crds: &Rc<Vec<Document>>| -> Vec<String> {
+            crds.iter().map(|d| d.name.clone()).collect()
+        };
+        let first = names(&renderer.render(&req).unwrap().crds);
+        assert_eq!(
+            first,
+            ["as.example.com", "bs.example.com", "bs.example.com"]
+        );
+        assert_eq!(names(&renderer.render(&req).unwrap().crds), first);
+        // a renderer after this one (the playground's next edit) still has them all
+        drop(renderer);
+        let chart = crate::chart::load::load_files(&files).unwrap();
+        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
+        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
+        assert_eq!(names(&renderer.render(&req).unwrap().crds), first);
     }
 }
