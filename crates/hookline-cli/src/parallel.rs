@@ -161,7 +161,15 @@ struct HeadsState {
     busy: usize,
     /// No more files will come.
     closed: bool,
+    /// The helper waits for files; `finish` waits for the helper's file in hand. A wake-up
+    /// is a system call and a thread switch: files are handed over in batches, and only a
+    /// thread that waits is woken.
+    helper_waiting: bool,
+    finisher_waiting: bool,
 }
+
+/// How many files wake a waiting helper (a large chart renders a few hundred).
+const HEADS_BATCH: usize = 8;
 
 impl Heads {
     /// Decode the files sent, one at a time, until [`Heads::close`].
@@ -173,8 +181,12 @@ impl Heads {
 
     /// No more files will come: [`Heads::work`] returns once the files sent are done.
     pub fn close(&self) {
-        self.lock().closed = true;
-        self.changed.notify_all();
+        let mut st = self.lock();
+        st.closed = true;
+        if st.helper_waiting {
+            drop(st);
+            self.changed.notify_all();
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HeadsState> {
@@ -192,7 +204,9 @@ impl Heads {
             if st.closed || !wait {
                 return None;
             }
+            st.helper_waiting = true;
             st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.helper_waiting = false;
         }
     }
 
@@ -206,8 +220,10 @@ impl Heads {
         let mut st = self.lock();
         st.done[at] = Some((file, heads));
         st.busy -= 1;
-        drop(st);
-        self.changed.notify_all();
+        if st.finisher_waiting && st.busy == 0 {
+            drop(st);
+            self.changed.notify_all();
+        }
     }
 }
 
@@ -217,8 +233,10 @@ impl hookline::render::HeadsAhead for Heads {
         let at = st.done.len();
         st.done.push(None);
         st.todo.push_back((at, file));
-        drop(st);
-        self.changed.notify_all();
+        if st.helper_waiting && st.todo.len() >= HEADS_BATCH {
+            drop(st);
+            self.changed.notify_all();
+        }
     }
 
     fn finish(&self) -> (Vec<RenderedFile>, HashMap<String, Vec<Document>>) {
@@ -228,8 +246,10 @@ impl hookline::render::HeadsAhead for Heads {
         }
         let mut st = self.lock();
         while st.busy > 0 {
+            st.finisher_waiting = true;
             st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
         }
+        st.finisher_waiting = false;
         let mut files = Vec::with_capacity(st.done.len());
         let mut decoded = HashMap::with_capacity(st.done.len());
         for (file, heads) in std::mem::take(&mut st.done).into_iter().flatten() {
