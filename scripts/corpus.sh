@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 CORPUS="${HOOKLINE_CORPUS:-$ROOT/../shared/corpus}"
-BIN="${HOOKLINE_BIN:-$ROOT/target/debug/hookline}"
+BIN="${HOOKLINE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/hookline}"
 if [ ! -f "$CORPUS/check.sh" ]; then
   echo "corpus: SKIPPED - no corpus at $CORPUS (it lives beside the repository as ../shared/corpus)"
   exit 0

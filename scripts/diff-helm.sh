@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 HELM="${HELM:-$PWD/.tools/bin/helm}"
-BIN="${HOOKLINE_BIN:-$PWD/target/debug/hookline}"
+BIN="${HOOKLINE_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/hookline}"
 [ -x "$HELM" ] || { echo "differential: real helm missing at $HELM (run scripts/setup.sh)"; exit 1; }
 [ -x "$BIN" ] || cargo build -q -p hookline-cli
 known="tests/differential/known-differences.txt"
