@@ -334,39 +334,53 @@ mod tests {
         format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: {name}\n").into_bytes()
     }
 
-    #[test]
-    fn every_render_of_the_same_crd_files_shares_their_documents() {
-        let files = std::collections::BTreeMap::from([
-            (
-                "Chart.yaml".to_string(),
-                b"apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    condition: sub.enabled\n".to_vec(),
-            ),
+    /// A chart `top` (Chart.yaml as given) with crds/a.yaml, and a subchart `sub` with
+    /// crds/b.yaml.
+    fn crd_chart_files(chart_yaml: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::collections::BTreeMap::from([
+            ("Chart.yaml".to_string(), chart_yaml.as_bytes().to_vec()),
             ("crds/a.yaml".to_string(), crd("as.example.com")),
             (
                 "charts/sub/Chart.yaml".to_string(),
                 b"apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_vec(),
             ),
             ("charts/sub/crds/b.yaml".to_string(), crd("bs.example.com")),
-        ]);
-        let chart = crate::chart::load::load_files(&files).unwrap();
-        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
-        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
-        let mut render = |values: Json| {
-            let req = RenderRequest {
-                release: "r",
-                namespace: "ns",
-                revision: 1,
-                is_install: true,
-                is_upgrade: false,
-                values: &values,
-                helm: HelmVersion::V4,
-                step: 0,
-            };
-            renderer.render(&req).unwrap().crds
-        };
-        let names = |crds: &Rc<Vec<Document>>| -> Vec<String> {
-            crds.iter().map(|d| d.name.clone()).collect()
-        };
+        ])
+    }
+
+    fn renderer_for(files: &std::collections::BTreeMap<String, Vec<u8>>) -> ChartRenderer {
+        let chart = crate::chart::load::load_files(files).unwrap();
+        ChartRenderer::new(
+            Rc::new(chart),
+            TemplateRequest::new("r", "ns", HelmVersion::V4),
+        )
+    }
+
+    /// An install of release `r` in `ns` (Helm 4) with these values.
+    fn install(values: &Json) -> RenderRequest<'_> {
+        RenderRequest {
+            release: "r",
+            namespace: "ns",
+            revision: 1,
+            is_install: true,
+            is_upgrade: false,
+            values,
+            helm: HelmVersion::V4,
+            step: 0,
+        }
+    }
+
+    fn names(crds: &Rc<Vec<Document>>) -> Vec<String> {
+        crds.iter().map(|d| d.name.clone()).collect()
+    }
+
+    #[test]
+    fn every_render_of_the_same_crd_files_shares_their_documents() {
+        let files = crd_chart_files(
+            "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    condition: sub.enabled\n",
+        );
+        let mut renderer = renderer_for(&files);
+        let mut render = |values: Json| renderer.render(&install(&values)).unwrap().crds;
         let first = render(serde_json::json!({}));
         assert_eq!(names(&first), ["as.example.com", "bs.example.com"]);
         let again = render(serde_json::json!({}));
@@ -380,35 +394,12 @@ mod tests {
 
     #[test]
     fn a_crd_file_listed_twice_is_listed_twice_on_every_render() {
-        let files = std::collections::BTreeMap::from([
-            (
-                "Chart.yaml".to_string(),
-                b"apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: one\n  - name: sub\n    version: 0.1.0\n    alias: two\n".to_vec(),
-            ),
-            ("crds/a.yaml".to_string(), crd("as.example.com")),
-            (
-                "charts/sub/Chart.yaml".to_string(),
-                b"apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_vec(),
-            ),
-            ("charts/sub/crds/b.yaml".to_string(), crd("bs.example.com")),
-        ]);
-        let chart = crate::chart::load::load_files(&files).unwrap();
-        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
-        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
+        let files = crd_chart_files(
+            "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: one\n  - name: sub\n    version: 0.1.0\n    alias: two\n",
+        );
+        let mut renderer = renderer_for(&files);
         let values = serde_json::json!({});
-        let req = RenderRequest {
-            release: "r",
-            namespace: "ns",
-            revision: 1,
-            is_install: true,
-            is_upgrade: false,
-            values: &values,
-            helm: HelmVersion::V4,
-            step: 0,
-        };
-        let names = |crds: &Rc<Vec<Document>>| -> Vec<String> {
-            crds.iter().map(|d| d.name.clone()).collect()
-        };
+        let req = install(&values);
         let first = names(&renderer.render(&req).unwrap().crds);
         assert_eq!(
             first,
@@ -417,9 +408,7 @@ mod tests {
         assert_eq!(names(&renderer.render(&req).unwrap().crds), first);
         // a renderer after this one (the playground's next edit) still has them all
         drop(renderer);
-        let chart = crate::chart::load::load_files(&files).unwrap();
-        let base = TemplateRequest::new("r", "ns", HelmVersion::V4);
-        let mut renderer = ChartRenderer::new(Rc::new(chart), base);
+        let mut renderer = renderer_for(&files);
         assert_eq!(names(&renderer.render(&req).unwrap().crds), first);
     }
 }

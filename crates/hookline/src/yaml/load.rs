@@ -299,6 +299,27 @@ fn go_quote(s: &str) -> String {
     out
 }
 
+impl<'a> Decoder<'a> {
+    /// A decoder at the start of a document: nothing decoded, counted or shadowed yet.
+    fn new(nodes: &'a [Node<'a>], limits: LoadLimits, typed: bool, head_only: bool) -> Self {
+        Decoder {
+            nodes,
+            decode_count: 0,
+            alias_count: 0,
+            alias_depth: 0,
+            active: HashSet::new(),
+            bad_keys: false,
+            json_error: None,
+            depth: 0,
+            max_depth: limits.max_depth,
+            typed,
+            head_only,
+            at_root: false,
+            shadow: 0,
+        }
+    }
+}
+
 impl Decoder<'_> {
     /// Go's `%+#v` of the value go-yaml decodes from node `idx` (for error messages).
     fn sharp_v(&self, idx: usize, budget: &mut usize) -> String {
@@ -852,21 +873,7 @@ fn decode_root_mode(
     let Some(root) = root else {
         return Ok(Value::Nil);
     };
-    let mut d = Decoder {
-        nodes,
-        decode_count: 0,
-        alias_count: 0,
-        alias_depth: 0,
-        active: HashSet::new(),
-        bad_keys: false,
-        json_error: None,
-        depth: 0,
-        max_depth: limits.max_depth,
-        typed,
-        head_only,
-        at_root: false,
-        shadow: 0,
-    };
+    let mut d = Decoder::new(nodes, limits, typed, head_only);
     let v = d.unmarshal(root, None)?;
     if d.bad_keys && head_only {
         // Whether a rejected key is reported depends on the whole tree (a later duplicate
@@ -968,19 +975,8 @@ fn from_str_head_full(src: &str, limits: LoadLimits) -> Result<Value, YamlError>
 /// The decoder that would meet the scalars [`build_head`] skips (only its checks are used).
 fn head_checker(limits: LoadLimits) -> Decoder<'static> {
     Decoder {
-        nodes: &[],
-        decode_count: 0,
-        alias_count: 0,
-        alias_depth: 0,
-        active: HashSet::new(),
-        bad_keys: false,
-        json_error: None,
-        depth: 0,
-        max_depth: limits.max_depth,
-        typed: true,
-        head_only: true,
-        at_root: false,
         shadow: 1,
+        ..Decoder::new(&[], limits, true, true)
     }
 }
 
