@@ -6,13 +6,12 @@
 //! field on a nil variable silently yields no value.
 
 use std::any::Any;
-
-use crate::fast_hash::{FastMap, FastSet};
 use std::rc::Rc;
 
 use crate::ast::*;
 use crate::builtins::{self, Builtin};
 use crate::error::{Error, ErrorKind};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::format::{self, quote};
 use crate::func::{FuncError, Param, PureFn, Signature};
 use crate::lexer;
@@ -47,7 +46,7 @@ pub enum GoVersion {
 }
 
 /// Resource limits. Each one ends execution with a clear error instead of a hang or a crash.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Nested `{{template}}` calls (Go: 100000; 1000 on wasm).
     pub max_template_depth: usize,

@@ -123,22 +123,8 @@ pub fn for_each(n: usize, job: &(dyn Fn(usize) + Sync)) {
         }
         job(i);
     };
-    std::thread::scope(|scope| {
-        // The same stack as the thread the command runs on: a job may nest as deep there.
-        let helper = std::thread::Builder::new()
-            .name("hookline-helper".into())
-            .stack_size(crate::limits::thread_stack(
-                gotemplate::default_stack_budget(),
-            ))
-            .spawn_scoped(scope, work);
-        // No second thread (no room for its stack): this one takes every job.
-        work();
-        if let Ok(helper) = helper {
-            if let Err(panic) = helper.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
-    });
+    // Without a second thread (no room for its stack) this one takes every job.
+    with_helper(&work, work);
 }
 
 /// The rendered manifests' heads decoded while the render goes on: the render's thread
@@ -265,16 +251,9 @@ pub fn parse_map(
     n: usize,
     job: &(dyn Fn(usize) -> Result<Parsed, Error> + Sync),
 ) -> Vec<Result<Parsed, Error>> {
-    let slots: Vec<OnceLock<Result<Parsed, Error>>> = (0..n).map(|_| OnceLock::new()).collect();
-    for_each(n, &|i| {
-        let _ = slots[i].set(job(i));
-    });
-    slots
+    hookline::manifest::map_each(for_each, n, job)
         .into_iter()
-        .map(|r| {
-            r.into_inner()
-                .expect("every index is taken by one of the threads")
-        })
+        .map(|r| r.expect("every index is taken by one of the threads"))
         .collect()
 }
 

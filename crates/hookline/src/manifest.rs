@@ -224,6 +224,20 @@ pub fn split_rendered_refs(
 /// threads (the CLI) lends them to the core, which has none of its own.
 pub type ForEach = fn(usize, &(dyn Fn(usize) + Sync));
 
+/// `job(i)` for every `i` in `0..n` through `for_each`, the results in index order (`None`
+/// where the host skipped a job).
+pub fn map_each<T: Send + Sync>(
+    for_each: ForEach,
+    n: usize,
+    job: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<Option<T>> {
+    let slots: Vec<std::sync::OnceLock<T>> = (0..n).map(|_| std::sync::OnceLock::new()).collect();
+    for_each(n, &|i| {
+        let _ = slots[i].set(job(i));
+    });
+    slots.into_iter().map(|s| s.into_inner()).collect()
+}
+
 /// [`split_rendered_refs`], the documents' heads decoded through `for_each` when given
 /// (decoding a head depends on the document's path, position and text only, so the result,
 /// and the first error in file order, are those of one thread).
@@ -320,15 +334,10 @@ fn split_rendered_knowing(
     }
     let mut decoded_heads: Vec<Option<Result<Document, ManifestError>>> = match for_each {
         // A thread's start costs about as much as a few heads.
-        Some(for_each) if jobs.len() >= 16 => {
-            let slots: Vec<std::sync::OnceLock<Result<Document, ManifestError>>> =
-                jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
-            for_each(jobs.len(), &|i| {
-                let (path, index, doc) = jobs[i];
-                let _ = slots[i].set(parse_head(path, index, doc));
-            });
-            slots.into_iter().map(|s| s.into_inner()).collect()
-        }
+        Some(for_each) if jobs.len() >= 16 => map_each(for_each, jobs.len(), &|i| {
+            let (path, index, doc) = jobs[i];
+            parse_head(path, index, doc)
+        }),
         // One thread: stop at the first error, as Helm does.
         _ => {
             let mut out = Vec::with_capacity(jobs.len());

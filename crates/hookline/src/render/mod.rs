@@ -24,7 +24,7 @@ use crate::plan::HelmVersion;
 pub use errors::RenderError;
 
 /// Limits of one render; each is reported by name when hit.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderLimits {
     /// Helm's `include` nesting limit per template name (`recursionMaxNums`).
     pub include_depth: usize,
@@ -322,7 +322,7 @@ fn execute_all(
 pub struct ParsedTemplates {
     key: Vec<(String, Rc<str>)>,
     helm: HelmVersion,
-    limits: String,
+    limits: RenderLimits,
     engine: Templates,
     env: Rc<RefCell<FuncEnv>>,
 }
@@ -343,7 +343,7 @@ impl ParsedTemplates {
                 .map(|t| (t.name.clone(), t.source.clone()))
                 .collect(),
             helm,
-            limits: format!("{limits:?}"),
+            limits: limits.clone(),
             engine,
             env,
         }
@@ -351,7 +351,7 @@ impl ParsedTemplates {
 
     fn matches(&self, inputs: &RenderInputs, helm: HelmVersion, limits: &RenderLimits) -> bool {
         self.helm == helm
-            && self.limits == format!("{limits:?}")
+            && self.limits == *limits
             && self.key.len() == inputs.templates.len()
             && self
                 .key
