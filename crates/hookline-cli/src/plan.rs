@@ -176,7 +176,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
 
 /// The chart's crds/ files decoded on other threads while the first step renders (large
 /// CRDs take longer to decode than a render takes): the renderer asks for them when a render
-/// first lists CRDs. One worker per core beyond the two the render uses (at least one), each with about as many bytes.
+/// first lists CRDs. One worker per core beyond the two the render uses (at least one), each
+/// with about as many bytes.
 fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {

@@ -157,16 +157,18 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             let data = arg(a, 1);
             let limit = ctx.host::<HelmHost>().map(|h| h.include_limit).unwrap_or(1000);
             if let Some(h) = ctx.host::<HelmHost>() {
-                if !h.included.contains_key(name) {
-                    h.included.insert(name.to_string(), 0);
+                // The name is copied only the first time it is included.
+                match h.included.get_mut(name) {
+                    Some(n) if *n > limit => {
+                        return Err(FuncError(format!(
+                            "rendering template has a nested reference name: {name}: unable to execute template"
+                        )));
+                    }
+                    Some(n) => *n += 1,
+                    None => {
+                        h.included.insert(name.to_string(), 1);
+                    }
                 }
-                let n = h.included.get_mut(name).expect("inserted above");
-                if *n > limit {
-                    return Err(FuncError(format!(
-                        "rendering template has a nested reference name: {name}: unable to execute template"
-                    )));
-                }
-                *n += 1;
             }
             let r = ctx.execute_template(name, &data);
             if let Some(h) = ctx.host::<HelmHost>() {
