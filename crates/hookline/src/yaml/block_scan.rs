@@ -15,6 +15,8 @@
 //! Helm's words. Scalars outside the head are checked as [`super::load`]'s head build
 //! checks them (`check` below).
 
+use super::words::{leading_spaces, newline_from};
+
 /// One open block collection: the column of its keys or `- ` entries.
 #[derive(Clone, Copy)]
 struct Frame {
@@ -290,45 +292,6 @@ fn has_special_char(b: &[u8]) -> bool {
         }
     }
     (tail..b.len()).any(special)
-}
-
-/// The next line break at or after `from` (or the end), eight bytes at a time: a document's
-/// lines are many and short, more than `memchr`'s setup pays for.
-fn newline_from(b: &[u8], from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const BREAKS: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    let chunks = b[from..].chunks_exact(8);
-    let tail = b.len() - chunks.remainder().len();
-    for (k, w) in chunks.enumerate() {
-        let mut word = [0; 8];
-        word.copy_from_slice(w);
-        let x = u64::from_le_bytes(word) ^ BREAKS;
-        // a zero byte of `x` is a line break (the lowest such byte is found exactly)
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return from + 8 * k + (zero.trailing_zeros() / 8) as usize;
-        }
-    }
-    b[tail..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |n| tail + n)
-}
-
-/// The number of spaces `b` starts with (eight at a time: schemas are deeply indented).
-fn leading_spaces(b: &[u8]) -> usize {
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-    let mut n = 0;
-    for w in b.chunks_exact(8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(w);
-        if u64::from_ne_bytes(word) != SPACES {
-            break;
-        }
-        n += 8;
-    }
-    n + b[n..].iter().take_while(|&&c| c == b' ').count()
 }
 
 /// A block sequence entry: `- ` or a lone `-`.
@@ -654,19 +617,6 @@ mod tests {
         }
         assert!(!agrees(&src));
         assert!(super::super::load::from_str_head(&src).is_err());
-    }
-
-    #[test]
-    fn line_breaks_are_found_where_they_are() {
-        let text = "a\n\u{10a}\u{8a0a}bcdefgh\n\n0123456789abcdef\nxyz";
-        let b = text.as_bytes();
-        for from in 0..=b.len() {
-            let expect = b[from..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(b.len(), |n| from + n);
-            assert_eq!(super::newline_from(b, from), expect, "{from}");
-        }
     }
 
     /// Small random edits of documents the scan takes (the characters YAML gives a meaning,

@@ -78,6 +78,7 @@ mod load;
 mod parse;
 pub(crate) mod resolve;
 mod sort;
+mod words;
 
 use std::collections::HashSet;
 use std::fmt;

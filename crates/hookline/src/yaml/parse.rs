@@ -208,13 +208,7 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether one of the eight bytes of `x` is zero.
-fn has_zero_byte(x: u64) -> bool {
-    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS != 0
-}
+use super::words::{has_zero_byte, HIGH_BITS, LOW_BITS};
 
 /// Length of the UTF-8 sequence a lead byte starts.
 fn utf8_width(b: u8) -> usize {
@@ -488,22 +482,7 @@ impl<'a> Scanner<'a> {
     /// Skip at most `limit` spaces.
     fn skip_spaces(&mut self, limit: usize) {
         let b = &self.src.as_bytes()[self.pos..];
-        let max = b.len().min(limit);
-        // eight at a time (indentation is about half of a CRD's bytes)
-        let mut n = 0;
-        while n + 8 <= max {
-            let chunk: [u8; 8] = b[n..n + 8].try_into().unwrap_or_default();
-            let x = u64::from_le_bytes(chunk) ^ (LOW_BITS * u64::from(b' '));
-            if x != 0 {
-                // the first byte that is not a space
-                n += (x.trailing_zeros() / 8) as usize;
-                break;
-            }
-            n += 8;
-        }
-        while n < max && b[n] == b' ' {
-            n += 1;
-        }
+        let n = super::words::leading_spaces(&b[..b.len().min(limit)]);
         self.pos += n;
         self.mark.index += n;
         self.mark.column += n;
