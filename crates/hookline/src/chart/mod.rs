@@ -339,6 +339,105 @@ pub fn prepare_render(
     user_values: &Map,
     opts: &RenderOptions,
 ) -> Result<RenderInputs, ChartError> {
+    Ok(prepare_values(chart, user_values, opts)?.into_inputs(opts))
+}
+
+/// What [`prepare_render`] does before it looks at the release: the chart after dependency
+/// processing and its coalesced, checked values. None of it depends on `opts.release`, so a
+/// scenario's install and upgrade with the same values, capabilities and Helm version can
+/// share it (through [`PreparedValues::fresh_copy`]: a render may change its values).
+#[derive(Clone, Debug)]
+pub struct PreparedValues {
+    chart: Chart,
+    values: MapRef,
+}
+
+impl PreparedValues {
+    /// A copy whose values share no map with these (the templates of one render may change
+    /// theirs with `set`, `unset` or `merge`; the next render must not see it). A map reached
+    /// twice in these values is one map, reached twice, in the copy too, as a re-coalesce would
+    /// leave it.
+    pub fn fresh_copy(&self) -> PreparedValues {
+        let mut copied = std::collections::HashMap::new();
+        PreparedValues {
+            chart: self.chart.clone(),
+            values: copy_map_sharing(&self.values, &mut copied),
+        }
+    }
+
+    /// The render inputs for `opts.release` (the rest of [`prepare_render`]).
+    pub fn into_inputs(self, opts: &RenderOptions) -> RenderInputs {
+        let PreparedValues { chart, values } = self;
+        gotemplate::value::clear_map_type_names();
+        let release = opts.release.to_value();
+        let caps = Value::Object(Rc::new(objects::CapabilitiesValue::new(&opts.capabilities)));
+        let mut templates = Vec::new();
+        rec_all_tpls(
+            &chart,
+            &Parent::Root(values.clone()),
+            &release,
+            &caps,
+            opts.helm,
+            chart.name().to_string(),
+            &mut templates,
+            0,
+        );
+        // Each name's depth counted once: the comparator runs thousands of times on a large chart.
+        let depths: Vec<usize> = templates
+            .iter()
+            .map(|t| t.name.bytes().filter(|&b| b == b'/').count())
+            .collect();
+        crate::stable_sort::sort_by_keys(&mut templates, &depths, |da, a, db, b| {
+            db.cmp(da).then_with(|| b.name.cmp(&a.name))
+        });
+        let crds = chart.crd_objects();
+        RenderInputs {
+            chart,
+            values,
+            templates,
+            crds,
+        }
+    }
+}
+
+/// A deep copy of `m` in which a map met again (the same shared map) is the copy made the
+/// first time. Lists are never changed in place, but they may hold maps, so they are copied.
+fn copy_map_sharing(
+    m: &MapRef,
+    copied: &mut std::collections::HashMap<*const std::cell::RefCell<Map>, MapRef>,
+) -> MapRef {
+    if let Some(c) = copied.get(&Rc::as_ptr(m)) {
+        return c.clone();
+    }
+    let copy: MapRef = Rc::new(std::cell::RefCell::new(Map::new()));
+    copied.insert(Rc::as_ptr(m), copy.clone());
+    // Collected from key order: a bulk build, not an insert per key.
+    let entries: Map = m
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), copy_value_sharing(v, copied)))
+        .collect();
+    *copy.borrow_mut() = entries;
+    copy
+}
+
+fn copy_value_sharing(
+    v: &Value,
+    copied: &mut std::collections::HashMap<*const std::cell::RefCell<Map>, MapRef>,
+) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(copy_map_sharing(m, copied)),
+        Value::List(l) => Value::list(l.iter().map(|v| copy_value_sharing(v, copied)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The release-independent part of [`prepare_render`] (see [`PreparedValues`]).
+pub fn prepare_values(
+    chart: &Chart,
+    user_values: &Map,
+    opts: &RenderOptions,
+) -> Result<PreparedValues, ChartError> {
     // pkg/action/install.go CheckIfInstallable.
     if !matches!(chart.metadata.chart_type.as_str(), "" | "application") {
         return Err(ChartError::new(format!(
@@ -390,35 +489,7 @@ pub fn prepare_render(
         )));
     }
 
-    gotemplate::value::clear_map_type_names();
-    let release = opts.release.to_value();
-    let caps = Value::Object(Rc::new(objects::CapabilitiesValue::new(&opts.capabilities)));
-    let mut templates = Vec::new();
-    rec_all_tpls(
-        &chart,
-        &Parent::Root(values.clone()),
-        &release,
-        &caps,
-        opts.helm,
-        chart.name().to_string(),
-        &mut templates,
-        0,
-    );
-    // Each name's depth counted once: the comparator runs thousands of times on a large chart.
-    let depths: Vec<usize> = templates
-        .iter()
-        .map(|t| t.name.bytes().filter(|&b| b == b'/').count())
-        .collect();
-    crate::stable_sort::sort_by_keys(&mut templates, &depths, |da, a, db, b| {
-        db.cmp(da).then_with(|| b.name.cmp(&a.name))
-    });
-    let crds = chart.crd_objects();
-    Ok(RenderInputs {
-        chart,
-        values,
-        templates,
-        crds,
-    })
+    Ok(PreparedValues { chart, values })
 }
 
 enum Parent {
@@ -519,4 +590,46 @@ fn rec_all_tpls(
         });
     }
     next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_copy_shares_no_map_with_the_kept_values_but_keeps_its_own_sharing() {
+        let inner = Value::map(Map::from([("x".to_string(), Value::Int64(1))]));
+        let Value::Map(inner_ref) = &inner else {
+            unreachable!()
+        };
+        let list = Value::list(vec![inner.clone(), Value::from("s")]);
+        let values: MapRef = Rc::new(std::cell::RefCell::new(Map::from([
+            ("a".to_string(), inner.clone()),
+            ("b".to_string(), inner.clone()),
+            ("l".to_string(), list),
+            ("f".to_string(), Value::Float(1.0)),
+        ])));
+        let kept = PreparedValues {
+            chart: Chart::default(),
+            values: values.clone(),
+        };
+        let copy = kept.fresh_copy();
+        assert_eq!(*copy.values.borrow(), *values.borrow());
+        let get = |k: &str| match copy.values.borrow().get(k) {
+            Some(Value::Map(m)) => m.clone(),
+            _ => panic!("{k} is a map"),
+        };
+        let (a, b) = (get("a"), get("b"));
+        assert!(Rc::ptr_eq(&a, &b), "one map reached twice stays one map");
+        assert!(!Rc::ptr_eq(&a, inner_ref), "and is not the kept one");
+        let Some(Value::List(l)) = copy.values.borrow().get("l").cloned() else {
+            panic!("l is a list")
+        };
+        let Value::Map(in_list) = &l[0] else {
+            panic!("a map in the list")
+        };
+        assert!(Rc::ptr_eq(in_list, &a), "through a list too");
+        a.borrow_mut().insert("x".into(), Value::Int64(2));
+        assert_eq!(inner_ref.borrow().get("x"), Some(&Value::Int64(1)));
+    }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gotemplate::{Map, Value};
 use serde_json::Value as Json;
 
-use super::{render_chart_reusing, TemplateError, TemplateRequest};
+use super::{render_chart_reusing_prepared, TemplateError, TemplateRequest};
 use crate::chart::{Chart, FileData};
 use crate::lifecycle::{Render, RenderOutput, RenderRequest};
 use crate::manifest::{parse_head, split_document_slices, Document};
@@ -40,6 +40,9 @@ pub struct ChartRenderer {
     pub crd_documents_ahead: Option<CrdDocumentsAhead>,
     /// The last render's parse trees, reused while the templates stay the same.
     parsed: Option<super::ParsedTemplates>,
+    /// The last render's preparation (dependencies, coalesced and checked values) and the
+    /// chart it was made for: an upgrade with the install's values starts from a copy of it.
+    prepared: Option<(Rc<Chart>, super::PreparedRender)>,
     /// The last render's CRD files (name and shared buffer) and their documents in order.
     crd_list: Option<CrdList>,
     /// Whether [`Self::first_render`] and [`Self::first_hooks`] are kept (the command line's
@@ -171,6 +174,7 @@ impl ChartRenderer {
             crd_cache: Vec::new(),
             crd_documents_ahead: None,
             parsed: take_last_parsed(),
+            prepared: None,
             crd_list: None,
             keep_first_render: true,
         }
@@ -209,7 +213,20 @@ impl Render for ChartRenderer {
             _ => Map::new(),
         };
         let values = crate::values::merge_maps(self.base_values.clone(), step_values);
-        let r = match render_chart_reusing(&self.chart, &values, &t, Some(&mut self.parsed)) {
+        let mut prepared = self
+            .prepared
+            .take()
+            .filter(|(chart, _)| Rc::ptr_eq(chart, &self.chart))
+            .map(|(_, p)| p);
+        let r = render_chart_reusing_prepared(
+            &self.chart,
+            &values,
+            &t,
+            &mut self.parsed,
+            &mut prepared,
+        );
+        self.prepared = prepared.map(|p| (self.chart.clone(), p));
+        let r = match r {
             Ok(r) => r,
             Err(e) => {
                 let msg = e.message.clone();
@@ -390,6 +407,61 @@ mod tests {
         assert_eq!(names(&without), ["as.example.com"]);
         let back = render(serde_json::json!({}));
         assert_eq!(names(&back), ["as.example.com", "bs.example.com"]);
+    }
+
+    /// The text of the ConfigMap `cm` in a render's resources.
+    fn config_map(out: &RenderOutput) -> String {
+        out.manifests
+            .resources
+            .iter()
+            .find(|d| d.name == "cm")
+            .map(|d| d.content.clone())
+            .expect("cm rendered")
+    }
+
+    #[test]
+    fn an_upgrade_prepared_from_the_install_sees_neither_its_changes_nor_its_release() {
+        // The template changes its own values (Helm prepares them anew for every render).
+        let tpl = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  seen: {{ .Values.nested.seen | default false | quote }}\n  {{- $_ := set .Values \"count\" (add1 .Values.count) }}\n  {{- $_ := set .Values.nested \"seen\" true }}\n  count: {{ .Values.count | quote }}\n  upgrade: {{ .Release.IsUpgrade | quote }}\n  revision: {{ .Release.Revision | quote }}\n";
+        let files = std::collections::BTreeMap::from([
+            (
+                "Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: top\nversion: 0.1.0\n".to_vec(),
+            ),
+            (
+                "values.yaml".to_string(),
+                b"count: 0\nnested: {}\n".to_vec(),
+            ),
+            ("templates/cm.yaml".to_string(), tpl.as_bytes().to_vec()),
+        ]);
+        let mut renderer = renderer_for(&files);
+        let values = serde_json::json!({});
+        let installed = config_map(&renderer.render(&install(&values)).unwrap());
+        let upgrade = RenderRequest {
+            revision: 2,
+            is_install: false,
+            is_upgrade: true,
+            ..install(&values)
+        };
+        let upgraded = config_map(&renderer.render(&upgrade).unwrap());
+        assert!(installed.contains("count: \"1\"") && installed.contains("seen: \"false\""));
+        assert!(installed.contains("upgrade: \"false\"") && installed.contains("revision: \"1\""));
+        assert!(upgraded.contains("count: \"1\""), "{upgraded}");
+        assert!(upgraded.contains("seen: \"false\""), "{upgraded}");
+        assert!(upgraded.contains("upgrade: \"true\"") && upgraded.contains("revision: \"2\""));
+        // Other values: prepared again (and the count starts from them).
+        let more = serde_json::json!({"count": 5});
+        let other = config_map(
+            &renderer
+                .render(&RenderRequest {
+                    values: &more,
+                    ..upgrade
+                })
+                .unwrap(),
+        );
+        assert!(other.contains("count: \"6\""), "{other}");
+        let back = config_map(&renderer.render(&upgrade).unwrap());
+        assert_eq!(back, upgraded);
     }
 
     #[test]

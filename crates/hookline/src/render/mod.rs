@@ -524,6 +524,54 @@ pub fn render_chart_reusing(
     render_chart_parsing(chart, user_values, req, parsed, parser, None)
 }
 
+/// The release-independent preparation of a render (see [`crate::chart::PreparedValues`])
+/// and what it was prepared from: the next render of the same chart prepares from a copy of
+/// it when its user values, capabilities, Helm version and schema setting are the same
+/// (Helm prepares every render anew, pkg/action/upgrade.go `prepareUpgrade`; what it
+/// computes before the release enters is a function of those alone).
+#[derive(Clone, Debug)]
+pub struct PreparedRender {
+    user_values: gotemplate::Map,
+    capabilities: crate::chart::Capabilities,
+    helm: HelmVersion,
+    skip_schema_validation: bool,
+    prepared: crate::chart::PreparedValues,
+}
+
+impl PreparedRender {
+    fn matches(&self, user_values: &gotemplate::Map, opts: &crate::chart::RenderOptions) -> bool {
+        self.helm == opts.helm
+            && self.skip_schema_validation == opts.skip_schema_validation
+            && self.capabilities == opts.capabilities
+            && self.user_values == *user_values
+    }
+}
+
+/// [`render_chart_reusing`] that also reuses the preparation kept in `prepared` for the same
+/// chart (the caller keeps it per chart) when it matches (see [`PreparedRender`]), and keeps
+/// this render's there.
+pub(crate) fn render_chart_reusing_prepared(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+    parsed: &mut Option<ParsedTemplates>,
+    prepared: &mut Option<PreparedRender>,
+) -> Result<ChartRender, TemplateError> {
+    let parser = match req.parse_map {
+        Some(map) => Parser::Map(map),
+        None => Parser::Serial,
+    };
+    render_chart_prepared(
+        chart,
+        user_values,
+        req,
+        Some(parsed),
+        parser,
+        None,
+        Some(prepared),
+    )
+}
+
 /// [`render_chart`] that takes the template parses `early` made ahead (see [`EarlyParses`])
 /// and, when given, has `heads` decode the manifests' heads while the templates run.
 pub fn render_chart_early(
@@ -540,13 +588,43 @@ fn render_chart_parsing(
     chart: &crate::chart::Chart,
     user_values: &gotemplate::Map,
     req: &TemplateRequest,
-    mut parsed: Option<&mut Option<ParsedTemplates>>,
+    parsed: Option<&mut Option<ParsedTemplates>>,
     parser: Parser,
     heads: Option<&dyn HeadsAhead>,
 ) -> Result<ChartRender, TemplateError> {
+    render_chart_prepared(chart, user_values, req, parsed, parser, heads, None)
+}
+
+fn render_chart_prepared(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+    mut parsed: Option<&mut Option<ParsedTemplates>>,
+    parser: Parser,
+    heads: Option<&dyn HeadsAhead>,
+    prepared: Option<&mut Option<PreparedRender>>,
+) -> Result<ChartRender, TemplateError> {
     let opts = render_options(req).map_err(TemplateError::plain)?;
-    let inputs = crate::chart::prepare_render(chart, user_values, &opts)
-        .map_err(|e| TemplateError::plain(e.to_string()))?;
+    let inputs = match prepared {
+        None => crate::chart::prepare_render(chart, user_values, &opts)
+            .map_err(|e| TemplateError::plain(e.to_string()))?,
+        Some(slot) => match slot.as_ref().filter(|p| p.matches(user_values, &opts)) {
+            Some(kept) => kept.prepared.fresh_copy().into_inputs(&opts),
+            None => {
+                *slot = None;
+                let prepared = crate::chart::prepare_values(chart, user_values, &opts)
+                    .map_err(|e| TemplateError::plain(e.to_string()))?;
+                *slot = Some(PreparedRender {
+                    user_values: user_values.clone(),
+                    capabilities: opts.capabilities.clone(),
+                    helm: opts.helm,
+                    skip_schema_validation: opts.skip_schema_validation,
+                    prepared: prepared.fresh_copy(),
+                });
+                prepared.into_inputs(&opts)
+            }
+        },
+    };
     let func_limits = crate::funcs::limits::scoped(req.limits.funcs);
     let during_render = |e: RenderError| TemplateError {
         message: e.message,
