@@ -182,19 +182,28 @@ fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
     use hookline::render::chart_render::{crd_documents, CrdDocuments};
-    // (position in the chart's CRD list, file name, a copy of the bytes for a worker)
-    type CrdFile = (usize, String, Vec<u8>);
-    // The chart's own buffers, handed back with the documents: the renderer knows its files
+    /// A CRD file's bytes for a worker: read there when nothing here read them yet (a
+    /// directory load defers crds/), else a copy.
+    enum Bytes {
+        Unread(hookline::chart::SharedRead),
+        Copy(Vec<u8>),
+    }
+    // (position in the chart's CRD list, file name, size, its bytes)
+    type CrdFile = (usize, String, u64, Bytes);
+    // The chart's own files, handed back with the documents: the renderer knows its files
     // by them.
-    let mut buffers: Vec<std::rc::Rc<[u8]>> = Vec::new();
+    let mut data: Vec<hookline::chart::FileData> = Vec::new();
     let mut files: Vec<CrdFile> = Vec::new();
     for (i, f) in chart.crd_objects().into_iter().enumerate() {
-        let data = f.data.bytes();
-        files.push((i, f.filename, data.to_vec()));
-        buffers.push(data);
-    }
-    if files.is_empty() {
-        return None;
+        let (size, bytes) = match f.data.unread() {
+            Some(read) => (read.size(), Bytes::Unread(read)),
+            None => {
+                let b = f.data.bytes();
+                (b.len() as u64, Bytes::Copy(b.to_vec()))
+            }
+        };
+        files.push((i, f.filename, size, bytes));
+        data.push(f.data);
     }
     // The first render needs the CRDs when it ends; until then this thread renders and
     // another parses templates. A worker per core beyond those two, one at least: on two
@@ -203,13 +212,13 @@ fn crd_documents_ahead(
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let count = cores.saturating_sub(2).clamp(1, 4);
     // Largest first, each to the lightest worker.
-    files.sort_by_key(|f| std::cmp::Reverse(f.2.len()));
-    let mut bins: Vec<(usize, Vec<CrdFile>)> = (0..count).map(|_| (0, Vec::new())).collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.2));
+    let mut bins: Vec<(u64, Vec<CrdFile>)> = (0..count).map(|_| (0, Vec::new())).collect();
     for f in files {
         let Some(bin) = bins.iter_mut().min_by_key(|b| b.0) else {
             break;
         };
-        bin.0 += f.2.len();
+        bin.0 += f.2;
         bin.1.push(f);
     }
     let mut workers = Vec::new();
@@ -222,8 +231,13 @@ fn crd_documents_ahead(
             .stack_size(8 << 20)
             .spawn(move || {
                 bin.into_iter()
-                    .map(|(i, name, data)| {
-                        let docs = crd_documents(&name, &data);
+                    .map(|(i, name, _, bytes)| {
+                        let docs = match bytes {
+                            Bytes::Unread(read) => {
+                                read.read().and_then(|data| crd_documents(&name, &data))
+                            }
+                            Bytes::Copy(data) => crd_documents(&name, &data),
+                        };
                         (i, name, docs)
                     })
                     .collect::<Vec<_>>()
@@ -238,7 +252,7 @@ fn crd_documents_ahead(
             .collect();
         all.sort_by_key(|(i, _, _)| *i);
         all.into_iter()
-            .map(|(i, name, docs)| (name, buffers[i].clone(), docs))
+            .map(|(i, name, docs)| (name, data[i].clone(), docs))
             .collect::<Vec<CrdDocuments>>()
     }))
 }
@@ -286,6 +300,71 @@ mod tests {
     }
 
     const MANIFEST: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: pre-install\n";
+
+    /// A chart directory with two crds/ files (one with a UTF-8 BOM) and a ConfigMap.
+    fn crd_chart(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("hookline-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("crds")).unwrap();
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        let crd = |n: &str| {
+            format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: {n}\n")
+        };
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("crds/a.yaml"), crd("as.example.com")).unwrap();
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend(crd("bs.example.com").into_bytes());
+        std::fs::write(dir.join("crds/b.yaml"), bom).unwrap();
+        std::fs::write(
+            dir.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn crds_decoded_ahead_are_the_chart_files_read_there() {
+        let dir = crd_chart("ahead");
+        let chart = hookline::chart::load_path_with(&dir, Default::default()).unwrap();
+        let files = chart.crd_objects();
+        // Nothing read them on this thread: the worker does.
+        assert!(files.iter().all(|f| f.data.loaded().is_none()));
+        let ahead = crd_documents_ahead(&chart).expect("crds");
+        let decoded = ahead();
+        assert_eq!(decoded.len(), 2);
+        for ((name, data, docs), f) in decoded.iter().zip(&files) {
+            assert_eq!(*name, f.filename);
+            assert!(data.ptr_eq(&f.data));
+            let docs = docs.as_ref().expect("decoded");
+            assert_eq!(docs.len(), 1);
+            assert!(docs[0].name.ends_with(".example.com"), "{docs:?}");
+        }
+        assert!(files.iter().all(|f| f.data.loaded().is_none()));
+        // A file gone since the load: its error, for the renderer to report in order.
+        std::fs::remove_file(dir.join("crds/a.yaml")).unwrap();
+        let decoded = crd_documents_ahead(&chart).expect("crds")();
+        assert!(decoded[0].2.as_ref().unwrap_err().contains("crds/a.yaml"));
+        assert!(decoded[1].2.is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_plan_lists_the_crds_a_worker_decoded() {
+        let dir = crd_chart("plan");
+        let sc = tmp("sc-crds.yaml", "steps:\n  - op: install\n  - op: upgrade\n");
+        let out = run(&[dir.to_string_lossy().into_owned(), "--scenario".into(), sc]).unwrap();
+        assert!(
+            out.contains("CustomResourceDefinition/as.example.com")
+                && out.contains("CustomResourceDefinition/bs.example.com"),
+            "{out}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn unusable_input_is_an_error() {

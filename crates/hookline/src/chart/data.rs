@@ -15,9 +15,35 @@
 use std::cell::OnceCell;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
 
-/// Reads a file's bytes (a directory load's closure over the file's path).
-pub type ReadFn = Box<dyn Fn() -> Result<Vec<u8>, String>>;
+/// Reads a file's bytes (a directory load's closure over the file's path). `Send` and `Sync`:
+/// another thread may read a file this thread has not needed yet (see [`FileData::unread`]).
+pub type ReadFn = Box<dyn Fn() -> Result<Vec<u8>, String> + Send + Sync>;
+
+/// A deferred file's read that another thread can run (see [`FileData::unread`]).
+#[derive(Clone)]
+pub struct SharedRead {
+    read: Arc<ReadFn>,
+    size: u64,
+}
+
+impl SharedRead {
+    /// The file's size when the chart was loaded.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The file's bytes as [`FileData::bytes`] would give them (a UTF-8 BOM dropped).
+    pub fn read(&self) -> Result<Vec<u8>, String> {
+        (self.read)().map(|mut v| {
+            if v.starts_with(UTF8_BOM) {
+                v.drain(..UTF8_BOM.len());
+            }
+            v
+        })
+    }
+}
 
 /// A chart file's bytes, shared by every holder (`raw`, `files`, `.Files`, CRD lists).
 #[derive(Clone)]
@@ -26,7 +52,7 @@ pub struct FileData(Rc<Inner>);
 enum Inner {
     Ready(Rc<[u8]>),
     Deferred {
-        read: ReadFn,
+        read: SharedRead,
         cell: OnceCell<Result<Rc<[u8]>, String>>,
     },
 }
@@ -39,12 +65,25 @@ impl FileData {
         FileData(Rc::new(Inner::Ready(data)))
     }
 
-    /// Bytes that `read` gives on first use (a UTF-8 BOM dropped, as the loader does).
-    pub fn deferred(read: ReadFn) -> FileData {
+    /// Bytes that `read` gives on first use (a UTF-8 BOM dropped, as the loader does); `size`
+    /// is the file's size as the load saw it.
+    pub fn deferred(read: ReadFn, size: u64) -> FileData {
         FileData(Rc::new(Inner::Deferred {
-            read,
+            read: SharedRead {
+                read: Arc::new(read),
+                size,
+            },
             cell: OnceCell::new(),
         }))
+    }
+
+    /// The read of deferred bytes that nothing has asked for yet, for another thread: what it
+    /// reads is not kept here (this file is read again if something here asks for it).
+    pub fn unread(&self) -> Option<SharedRead> {
+        match &*self.0 {
+            Inner::Deferred { read, cell } if cell.get().is_none() => Some(read.clone()),
+            _ => None,
+        }
     }
 
     /// The bytes (read now if they were deferred; empty when that read failed, see
@@ -53,7 +92,7 @@ impl FileData {
         match &*self.0 {
             Inner::Ready(d) => d.clone(),
             Inner::Deferred { read, cell } => match cell.get_or_init(|| {
-                read().map(|v| match v.strip_prefix(UTF8_BOM) {
+                (read.read)().map(|v| match v.strip_prefix(UTF8_BOM) {
                     Some(rest) => Rc::from(rest),
                     None => Rc::from(v),
                 })
@@ -116,27 +155,56 @@ impl fmt::Debug for FileData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn deferred_reads_once_and_drops_a_bom() {
-        let calls = Rc::new(Cell::new(0));
+        let calls = Arc::new(AtomicUsize::new(0));
         let c = calls.clone();
-        let d = FileData::deferred(Box::new(move || {
-            c.set(c.get() + 1);
-            Ok(b"\xEF\xBB\xBFkey: v\n".to_vec())
-        }));
+        let d = FileData::deferred(
+            Box::new(move || {
+                c.fetch_add(1, Ordering::Relaxed);
+                Ok(b"\xEF\xBB\xBFkey: v\n".to_vec())
+            }),
+            10,
+        );
         assert!(d.loaded().is_none());
         assert_eq!(&*d.bytes(), b"key: v\n");
         assert_eq!(&*d.clone().bytes(), b"key: v\n");
-        assert_eq!(calls.get(), 1);
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
         assert!(d.loaded().is_some());
         assert_eq!(d.read_error(), None);
     }
 
     #[test]
+    fn an_unread_file_is_read_on_another_thread_without_being_kept() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let d = FileData::deferred(
+            Box::new(move || {
+                c.fetch_add(1, Ordering::Relaxed);
+                Ok(b"\xEF\xBB\xBFkey: v\n".to_vec())
+            }),
+            10,
+        );
+        let read = d.unread().expect("not read yet");
+        assert_eq!(read.size(), 10);
+        let bytes = std::thread::spawn(move || read.read()).join().unwrap();
+        assert_eq!(bytes.unwrap(), b"key: v\n");
+        assert!(d.loaded().is_none(), "the other thread's read is its own");
+        assert_eq!(&*d.bytes(), b"key: v\n");
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
+        assert!(d.unread().is_none(), "read here now");
+        assert!(FileData::from(b"x".to_vec()).unread().is_none());
+        let failing = FileData::deferred(Box::new(|| Err("error reading crds/x: gone".into())), 1);
+        let err = failing.unread().unwrap().read().unwrap_err();
+        assert_eq!(err, "error reading crds/x: gone");
+        assert_eq!(failing.read_error(), None, "not tried here");
+    }
+
+    #[test]
     fn a_failed_read_is_empty_and_kept() {
-        let d = FileData::deferred(Box::new(|| Err("error reading files/x: gone".into())));
+        let d = FileData::deferred(Box::new(|| Err("error reading files/x: gone".into())), 1);
         assert_eq!(d.read_error(), None, "not tried yet");
         assert!(d.bytes().is_empty());
         assert_eq!(d.read_error(), Some("error reading files/x: gone"));
@@ -146,7 +214,7 @@ mod tests {
     #[test]
     fn equality_is_by_content() {
         let a = FileData::from(b"x".to_vec());
-        let b = FileData::deferred(Box::new(|| Ok(b"x".to_vec())));
+        let b = FileData::deferred(Box::new(|| Ok(b"x".to_vec())), 1);
         assert_eq!(a, b);
         assert_ne!(a, FileData::from(b"y".to_vec()));
         assert_eq!(format!("{a:?}"), "[120]");

@@ -731,9 +731,12 @@ fn walk(
             std::fs::File::open(&path)
                 .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
             let read_name = name.clone();
-            let data = FileData::deferred(Box::new(move || {
-                std::fs::read(&path).map_err(|e| format!("error reading {read_name}: {e}"))
-            }));
+            let data = FileData::deferred(
+                Box::new(move || {
+                    std::fs::read(&path).map_err(|e| format!("error reading {read_name}: {e}"))
+                }),
+                meta.len(),
+            );
             out.insert(name, data);
             continue;
         }

@@ -43,7 +43,7 @@ use std::rc::Rc;
 use gotemplate::{Map, MapRef, Value};
 
 pub use archive::ArchiveLimits;
-pub use data::FileData;
+pub use data::{FileData, SharedRead};
 pub use files::Files;
 pub use load::{
     load_archive, load_archive_with_limits, load_files, load_files_with_limits, strip_common_root,

@@ -129,11 +129,14 @@ fn earlier_crd_documents(filename: &str, bytes: &[u8]) -> Option<Vec<Document>> 
 
 impl Drop for ChartRenderer {
     fn drop(&mut self) {
+        // Files decoded on another thread that nothing here read are left out: reading them
+        // now only to compare them with a later renderer's would cost more than it saves.
         let kept = std::mem::take(&mut self.crd_cache)
             .into_iter()
-            .map(|c| {
+            .filter_map(|c| {
+                let bytes = c.data.loaded()?.clone();
                 let docs = c.docs().to_vec();
-                (c.name, c.data.bytes(), docs)
+                Some((c.name, bytes, docs))
             })
             .collect();
         LAST_CRDS.with(|c| *c.borrow_mut() = kept);
@@ -144,8 +147,9 @@ impl Drop for ChartRenderer {
 /// A source of CRD documents decoded ahead of time (see [`ChartRenderer::crd_documents_ahead`]).
 pub type CrdDocumentsAhead = Box<dyn FnOnce() -> Vec<CrdDocuments>>;
 
-/// A CRD file's `filename`, bytes and documents (or the error decoding them).
-pub type CrdDocuments = (String, Rc<[u8]>, Result<Vec<Document>, String>);
+/// A CRD file's `filename`, the chart's file it was decoded from (its [`FileData`], kept by
+/// identity) and its documents (or the error reading or decoding them).
+pub type CrdDocuments = (String, FileData, Result<Vec<Document>, String>);
 
 /// The documents of a crds/ file as a render's CRD list holds them (Helm decodes each file
 /// when it installs the CRDs; documents without kind and name are left out).
@@ -256,14 +260,12 @@ impl Render for ChartRenderer {
         }
         if !r.crds.is_empty() {
             if let Some(ahead) = self.crd_documents_ahead.take() {
-                for (filename, bytes, docs) in ahead() {
+                for (filename, data, docs) in ahead() {
                     // Errors are left to the decode below, which reports them in order.
                     let file = r.crds.iter().find(|f| {
-                        if f.filename != filename || f.data.read_error().is_some() {
-                            return false;
-                        }
-                        let data = f.data.bytes();
-                        Rc::ptr_eq(&data, &bytes) || *data == *bytes
+                        f.filename == filename
+                            && f.data.ptr_eq(&data)
+                            && f.data.read_error().is_none()
                     });
                     let (Ok(docs), Some(f)) = (docs, file) else {
                         continue;
