@@ -6,6 +6,7 @@
 //! field on a nil variable silently yields no value.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use crate::ast::*;
@@ -447,6 +448,7 @@ impl Templates {
             set: self,
             overlays: Vec::new(),
             vars: Vec::new(),
+            var_base: 0,
             out: String::new(),
             depth: 0,
             nesting: 0,
@@ -727,7 +729,11 @@ impl<'t> Frame<'t> {
 struct State<'e> {
     set: &'e Templates,
     overlays: Vec<FastMap<String, Rc<Tree>>>,
-    vars: Vec<(String, V)>,
+    /// The variable stack. A template call sees only the variables from `var_base` on (Go
+    /// gives it a fresh scope holding `$`); keeping one stack spares every `include` a new
+    /// vector, and `$`'s name is never allocated.
+    vars: Vec<(Cow<'static, str>, V)>,
+    var_base: usize,
     out: String,
     depth: usize,
     nesting: usize,
@@ -787,14 +793,14 @@ impl<'e> State<'e> {
         };
         self.check_stack(&fr)?;
         let saved_out = std::mem::take(&mut self.out);
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$".to_string(), dot.clone())]);
+        let saved_base = self.enter_scope(dot.clone());
         let saved_depth = std::mem::replace(&mut self.depth, 0);
         let saved_nesting = self.nesting;
         self.nesting += 2;
         let r = self.walk(&mut fr, &dot, &tree.root);
         self.nesting = saved_nesting;
         self.depth = saved_depth;
-        self.vars = saved_vars;
+        self.leave_scope(saved_base);
         let out = std::mem::replace(&mut self.out, saved_out);
         r.map(|_| out)
     }
@@ -886,8 +892,21 @@ impl<'e> State<'e> {
 
     // ---- variables ---------------------------------------------------------------------
 
+    /// A fresh variable scope holding only `$` (a template's execution); returns what
+    /// [`Self::leave_scope`] needs to restore the caller's.
+    fn enter_scope(&mut self, dollar: V) -> usize {
+        let saved = std::mem::replace(&mut self.var_base, self.vars.len());
+        self.vars.push((Cow::Borrowed("$"), dollar));
+        saved
+    }
+
+    fn leave_scope(&mut self, saved_base: usize) {
+        self.vars.truncate(self.var_base);
+        self.var_base = saved_base;
+    }
+
     fn var_value(&self, fr: &Frame<'_>, name: &str) -> R<V> {
-        for (n, v) in self.vars.iter().rev() {
+        for (n, v) in self.vars[self.var_base..].iter().rev() {
             if n == name {
                 return Ok(v.clone());
             }
@@ -896,7 +915,8 @@ impl<'e> State<'e> {
     }
 
     fn set_var(&mut self, fr: &Frame<'_>, name: &str, value: V) -> R<()> {
-        for (n, v) in self.vars.iter_mut().rev() {
+        let base = self.var_base;
+        for (n, v) in self.vars[base..].iter_mut().rev() {
             if n == name {
                 *v = value;
                 return Ok(());
@@ -1144,7 +1164,7 @@ impl<'e> State<'e> {
         };
         fr.cur = Cur::Node(node);
         self.check_stack(fr)?;
-        let saved = std::mem::replace(&mut self.vars, vec![("$".to_string(), new_dot.clone())]);
+        let saved_base = self.enter_scope(new_dot.clone());
         self.depth += 1;
         self.nesting += 1;
         let mut nfr = Frame {
@@ -1154,7 +1174,7 @@ impl<'e> State<'e> {
         let r = self.walk(&mut nfr, &new_dot, &tree.root);
         self.nesting -= 1;
         self.depth -= 1;
-        self.vars = saved;
+        self.leave_scope(saved_base);
         r.map(|_| ())
     }
 
@@ -1180,7 +1200,8 @@ impl<'e> State<'e> {
             if pipe.is_assign {
                 self.set_var(fr, name, value.clone())?;
             } else {
-                self.vars.push((name.to_string(), value.clone()));
+                self.vars
+                    .push((Cow::Owned(name.to_string()), value.clone()));
             }
         }
         Ok(value)
@@ -1351,12 +1372,17 @@ impl<'e> State<'e> {
             }
             return Ok(V::invalid());
         }
-        let typ = if recv.iface {
-            "interface {}".to_string()
-        } else {
-            recv.val.type_name()
+        // Only error texts name the type: working it out allocates (and looks up a named map
+        // type), which every successful field access would otherwise pay for.
+        let typ = |recv: &V| {
+            if recv.iface {
+                "interface {}".to_string()
+            } else {
+                recv.val.type_name()
+            }
         };
         if recv.val.is_nil() {
+            let typ = typ(&recv);
             return Err(self.err(fr, format!("nil pointer evaluating {typ}.{name}")));
         }
         if let Value::Object(o) = &recv.val {
@@ -1404,9 +1430,15 @@ impl<'e> State<'e> {
                     }
                     Ok(V::concrete(v))
                 }
-                None => Err(self.err(fr, format!("can't evaluate field {name} in type {typ}"))),
+                None => {
+                    let typ = typ(&recv);
+                    Err(self.err(fr, format!("can't evaluate field {name} in type {typ}")))
+                }
             },
-            _ => Err(self.err(fr, format!("can't evaluate field {name} in type {typ}"))),
+            _ => {
+                let typ = typ(&recv);
+                Err(self.err(fr, format!("can't evaluate field {name} in type {typ}")))
+            }
         }
     }
 
