@@ -110,6 +110,8 @@ pub struct Src<'a> {
     pub names: &'a [Name],
     pub exprs: &'a [Expr],
     pub cmds: &'a [Command],
+    pub pipes: &'a [Pipe],
+    pub chains: &'a [Chain],
 }
 
 /// One parsed template: the body of a file, a `define` or a `block`.
@@ -130,6 +132,12 @@ pub struct Tree {
     pub exprs: Box<[Expr]>,
     /// The commands of the tree's pipelines.
     pub cmds: Box<[Command]>,
+    /// The tree's numeric constants ([`ExprKind::Number`] indexes it).
+    pub numbers: Box<[Number]>,
+    /// The tree's parenthesized pipelines ([`ExprKind::Pipe`] indexes it).
+    pub pipes: Box<[Pipe]>,
+    /// The tree's chained operands ([`ExprKind::Chain`] indexes it).
+    pub chains: Box<[Chain]>,
 }
 
 /// A [`Tree`] before it is given its source text: what the parser makes. It holds nothing
@@ -140,25 +148,40 @@ pub struct ParsedTree {
     pub name: String,
     pub parse_name: String,
     pub root: List,
+    pub(crate) tables: Tables,
+}
+
+/// A tree's tables as the parser fills them (see [`Tree`]; a `define` or `block` body
+/// starts its own).
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
     pub literals: Vec<String>,
     pub names: Vec<Name>,
     pub exprs: Vec<Expr>,
     pub cmds: Vec<Command>,
+    pub numbers: Vec<Number>,
+    pub pipes: Vec<Pipe>,
+    pub chains: Vec<Chain>,
+}
+
+impl Tables {
+    /// What a node of these tables needs to print itself, `text` being their source.
+    pub fn src<'a>(&'a self, text: &'a str) -> Src<'a> {
+        Src {
+            text,
+            names: &self.names,
+            exprs: &self.exprs,
+            cmds: &self.cmds,
+            pipes: &self.pipes,
+            chains: &self.chains,
+        }
+    }
 }
 
 impl ParsedTree {
     /// The tree of `text`, the source this tree was parsed from.
     pub fn attach(self, text: Rc<str>) -> Tree {
-        Tree {
-            name: self.name,
-            parse_name: self.parse_name,
-            text,
-            root: self.root,
-            literals: self.literals.into_iter().map(Rc::from).collect(),
-            names: self.names.into_boxed_slice(),
-            exprs: self.exprs.into_boxed_slice(),
-            cmds: self.cmds.into_boxed_slice(),
-        }
+        self.attach_with(text, Rc::from)
     }
 
     /// [`ParsedTree::attach`], with the string literals' values shared through `interned`
@@ -168,27 +191,31 @@ impl ParsedTree {
         text: Rc<str>,
         interned: &mut std::collections::HashSet<Rc<str>, impl std::hash::BuildHasher>,
     ) -> Tree {
-        let literals = self
-            .literals
-            .into_iter()
-            .map(|s| match interned.get(s.as_str()) {
-                Some(rc) => rc.clone(),
-                None => {
-                    let rc: Rc<str> = Rc::from(s);
-                    interned.insert(rc.clone());
-                    rc
-                }
-            })
-            .collect();
+        self.attach_with(text, |s| match interned.get(s.as_str()) {
+            Some(rc) => rc.clone(),
+            None => {
+                let rc: Rc<str> = Rc::from(s);
+                interned.insert(rc.clone());
+                rc
+            }
+        })
+    }
+
+    /// The tree of `text`, each string literal's value made by `literal`.
+    fn attach_with(self, text: Rc<str>, literal: impl FnMut(String) -> Rc<str>) -> Tree {
+        let t = self.tables;
         Tree {
             name: self.name,
             parse_name: self.parse_name,
             text,
             root: self.root,
-            literals,
-            names: self.names.into_boxed_slice(),
-            exprs: self.exprs.into_boxed_slice(),
-            cmds: self.cmds.into_boxed_slice(),
+            literals: t.literals.into_iter().map(literal).collect(),
+            names: t.names.into_boxed_slice(),
+            exprs: t.exprs.into_boxed_slice(),
+            cmds: t.cmds.into_boxed_slice(),
+            numbers: t.numbers.into_boxed_slice(),
+            pipes: t.pipes.into_boxed_slice(),
+            chains: t.chains.into_boxed_slice(),
         }
     }
 }
@@ -211,6 +238,8 @@ impl Tree {
             names: &self.names,
             exprs: &self.exprs,
             cmds: &self.cmds,
+            pipes: &self.pipes,
+            chains: &self.chains,
         }
     }
 }
@@ -322,7 +351,9 @@ pub struct Command {
     pub args: Run,
 }
 
-/// An operand.
+/// An operand. 24 bytes, 32-bit aligned: what a node does not hold inline (numbers,
+/// parenthesized pipelines, chains) is in one of its tree's tables, indexed by `u32` (a large
+/// chart has tens of thousands of operands).
 #[derive(Debug)]
 pub struct Expr {
     pub pos: u32,
@@ -340,16 +371,37 @@ pub enum ExprKind {
     Nil,
     /// `.a.b` (identifiers without dots).
     Field(Names),
-    /// `(pipe).a.b`, `fn.a` (the operand, then the fields).
-    Chain(Box<Expr>, Names),
+    /// `(pipe).a.b`, `fn.a`: the operand and the fields, in [`Tree::chains`].
+    Chain(u32),
     Bool(bool),
-    Number(Box<Number>),
+    /// A numeric constant, in [`Tree::numbers`]; its text is the expression's span.
+    Number(u32),
     /// A string literal: its value is the tree's `literals[lit]`; its source text (for
     /// messages) is the expression's span.
     String {
         lit: u32,
     },
-    Pipe(Box<Pipe>),
+    /// A parenthesized pipeline, in [`Tree::pipes`].
+    Pipe(u32),
+}
+
+/// `(pipe).a.b`, `fn.a`: an operand followed by fields.
+#[derive(Debug)]
+pub struct Chain {
+    pub operand: Expr,
+    pub fields: Names,
+}
+
+impl<'a> Src<'a> {
+    /// The parenthesized pipeline `i` ([`ExprKind::Pipe`]).
+    pub fn pipe(&self, i: u32) -> Option<&'a Pipe> {
+        self.pipes.get(i as usize)
+    }
+
+    /// The chain `i` ([`ExprKind::Chain`]).
+    pub fn chain(&self, i: u32) -> Option<&'a Chain> {
+        self.chains.get(i as usize)
+    }
 }
 
 /// A numeric constant with Go's flags: which Go types it can represent exactly. Its text is
@@ -389,13 +441,19 @@ impl fmt::Display for WithSource<'_, Expr> {
                 }
                 Ok(())
             }
-            ExprKind::Chain(node, fields) => {
-                if let ExprKind::Pipe(p) = &node.kind {
-                    write!(f, "({})", p.display(src))?;
+            ExprKind::Chain(i) => {
+                let Some(chain) = src.chain(*i) else {
+                    return Ok(());
+                };
+                let node = &chain.operand;
+                if let ExprKind::Pipe(p) = node.kind {
+                    if let Some(p) = src.pipe(p) {
+                        write!(f, "({})", p.display(src))?;
+                    }
                 } else {
                     write!(f, "{}", node.display(src))?;
                 }
-                for id in fields.of(src.names) {
+                for id in chain.fields.of(src.names) {
                     write!(f, ".{}", id.get(src.text))?;
                 }
                 Ok(())
@@ -404,7 +462,10 @@ impl fmt::Display for WithSource<'_, Expr> {
             ExprKind::Number(_) | ExprKind::String { .. } => {
                 f.write_str(src.text.get(self.node.span.range()).unwrap_or_default())
             }
-            ExprKind::Pipe(p) => write!(f, "{}", p.display(src)),
+            ExprKind::Pipe(p) => match src.pipe(*p) {
+                Some(p) => write!(f, "{}", p.display(src)),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -415,8 +476,10 @@ impl fmt::Display for WithSource<'_, Command> {
             if i > 0 {
                 f.write_str(" ")?;
             }
-            if let ExprKind::Pipe(p) = &a.kind {
-                write!(f, "({})", p.display(self.src))?;
+            if let ExprKind::Pipe(p) = a.kind {
+                if let Some(p) = self.src.pipe(p) {
+                    write!(f, "({})", p.display(self.src))?;
+                }
             } else {
                 write!(f, "{}", a.display(self.src))?;
             }
@@ -512,4 +575,16 @@ fn write_branch(f: &mut fmt::Formatter<'_>, name: &str, b: &Branch, src: Src<'_>
         write!(f, "{{{{else}}}}{}", e.display(src))?;
     }
     f.write_str("{{end}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large chart's trees hold tens of thousands of operands: what one costs is kept.
+    #[test]
+    fn operands_stay_small() {
+        assert_eq!(std::mem::size_of::<ExprKind>(), 12);
+        assert_eq!(std::mem::size_of::<Expr>(), 24);
+    }
 }

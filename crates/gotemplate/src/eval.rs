@@ -724,6 +724,25 @@ impl<'t> Frame<'t> {
         let tree: &'t Tree = self.tree;
         r.of(&tree.cmds)
     }
+
+    /// The parenthesized pipeline `i` of the frame's tree ([`ExprKind::Pipe`]; the parser
+    /// made both).
+    fn pipe(&self, i: u32) -> &'t Pipe {
+        let tree: &'t Tree = self.tree;
+        &tree.pipes[i as usize]
+    }
+
+    /// The chain `i` of the frame's tree ([`ExprKind::Chain`]).
+    fn chain(&self, i: u32) -> &'t Chain {
+        let tree: &'t Tree = self.tree;
+        &tree.chains[i as usize]
+    }
+
+    /// The number `i` of the frame's tree ([`ExprKind::Number`]).
+    fn number(&self, i: u32) -> &'t Number {
+        let tree: &'t Tree = self.tree;
+        &tree.numbers[i as usize]
+    }
 }
 
 struct State<'e> {
@@ -1239,9 +1258,10 @@ impl<'e> State<'e> {
                 let ids = fr.names(*ids);
                 return self.eval_field_chain(fr, dot, dot.clone(), first, ids, args, fin);
             }
-            ExprKind::Chain(node, fields) => {
-                let fields = fr.names(*fields);
-                return self.eval_chain_node(fr, dot, first, node, fields, args, fin);
+            ExprKind::Chain(i) => {
+                let chain = fr.chain(*i);
+                let fields = fr.names(chain.fields);
+                return self.eval_chain_node(fr, dot, first, &chain.operand, fields, args, fin);
             }
             ExprKind::Identifier(name) => {
                 let src: &'t str = &fr.tree.text;
@@ -1249,6 +1269,7 @@ impl<'e> State<'e> {
             }
             ExprKind::Pipe(p) => {
                 self.not_a_function(fr, args, &fin)?;
+                let p = fr.pipe(*p);
                 return self.eval_pipeline(fr, dot, p);
             }
             ExprKind::Variable(ids) => {
@@ -1263,7 +1284,10 @@ impl<'e> State<'e> {
             ExprKind::Bool(b) => Ok(V::concrete(Value::Bool(*b))),
             ExprKind::Dot => Ok(dot.clone()),
             ExprKind::Nil => Err(self.err(fr, "nil is not a command")),
-            ExprKind::Number(n) => self.ideal_constant(fr, first, n),
+            ExprKind::Number(n) => {
+                let n = fr.number(*n);
+                self.ideal_constant(fr, first, n)
+            }
             ExprKind::String { lit, .. } => Ok(V::concrete(Value::String(
                 fr.tree.literals[*lit as usize].clone(),
             ))),
@@ -1702,14 +1726,18 @@ impl<'e> State<'e> {
                 let ids = fr.names(*ids);
                 Some(self.eval_variable_node(fr, dot, n, ids, &[], None)?)
             }
-            ExprKind::Pipe(pipe) => Some(self.eval_pipeline(fr, dot, pipe)?),
+            ExprKind::Pipe(pipe) => {
+                let pipe = fr.pipe(*pipe);
+                Some(self.eval_pipeline(fr, dot, pipe)?)
+            }
             ExprKind::Identifier(name) => {
                 let src: &'t str = &fr.tree.text;
                 Some(self.eval_function(fr, dot, n, Cur::Expr(n), name.get(src), &[], None)?)
             }
-            ExprKind::Chain(node, fields) => {
-                let fields = fr.names(*fields);
-                Some(self.eval_chain_node(fr, dot, n, node, fields, &[], None)?)
+            ExprKind::Chain(i) => {
+                let chain = fr.chain(*i);
+                let fields = fr.names(chain.fields);
+                Some(self.eval_chain_node(fr, dot, n, &chain.operand, fields, &[], None)?)
             }
             _ => None,
         };
@@ -1727,18 +1755,18 @@ impl<'e> State<'e> {
                 fr,
                 format!("expected bool; found {}", n.display(fr.tree.src())),
             )),
-            (Param::Float64, ExprKind::Number(num)) if num.is_float => {
-                Ok(V::concrete(Value::Float(num.float)))
+            (Param::Float64, ExprKind::Number(i)) if fr.number(*i).is_float => {
+                Ok(V::concrete(Value::Float(fr.number(*i).float)))
             }
             (Param::Float64, _) => Err(self.err(
                 fr,
                 format!("expected float; found {}", n.display(fr.tree.src())),
             )),
-            (Param::Int, ExprKind::Number(num)) if num.is_int => {
-                Ok(V::concrete(Value::Int(num.int)))
+            (Param::Int, ExprKind::Number(i)) if fr.number(*i).is_int => {
+                Ok(V::concrete(Value::Int(fr.number(*i).int)))
             }
-            (Param::Int64, ExprKind::Number(num)) if num.is_int => {
-                Ok(V::concrete(Value::Int64(num.int)))
+            (Param::Int64, ExprKind::Number(i)) if fr.number(*i).is_int => {
+                Ok(V::concrete(Value::Int64(fr.number(*i).int)))
             }
             (Param::Int | Param::Int64, _) => Err(self.err(
                 fr,
@@ -1752,7 +1780,10 @@ impl<'e> State<'e> {
                 format!("expected string; found {}", n.display(fr.tree.src())),
             )),
             (Param::Any, ExprKind::Bool(b)) => Ok(V::concrete(Value::Bool(*b))),
-            (Param::Any, ExprKind::Number(num)) => self.ideal_constant(fr, n, num),
+            (Param::Any, ExprKind::Number(i)) => {
+                let num = fr.number(*i);
+                self.ideal_constant(fr, n, num)
+            }
             (Param::Any, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
                 fr.tree.literals[*lit as usize].clone(),
             ))),

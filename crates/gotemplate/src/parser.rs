@@ -112,20 +112,14 @@ pub(crate) fn parse_detached_flagged(
         node_stack: Vec::new(),
         cmd_stack: Vec::new(),
         expr_stack: Vec::new(),
-        literals: Vec::new(),
-        names: Vec::new(),
-        exprs: Vec::new(),
-        cmds: Vec::new(),
+        t: Tables::default(),
     };
     let root = p.parse_top()?;
     let tree = ParsedTree {
         name: name.to_string(),
         parse_name: name.to_string(),
         root,
-        literals: std::mem::take(&mut p.literals),
-        names: std::mem::take(&mut p.names),
-        exprs: std::mem::take(&mut p.exprs),
-        cmds: std::mem::take(&mut p.cmds),
+        tables: std::mem::take(&mut p.t),
     };
     let defines_own_name = p.tree_set.iter().any(|t| t.name == name);
     p.add(tree)?;
@@ -156,14 +150,8 @@ struct Parser<'f, 't> {
     node_stack: Vec<Node>,
     cmd_stack: Vec<Command>,
     expr_stack: Vec<Expr>,
-    /// The string literals' values of the tree being parsed (a `define` or `block` body
-    /// starts its own).
-    literals: Vec<String>,
-    /// The name table of the tree being parsed ([`Names`] index it; kept like `literals`).
-    names: Vec<Name>,
-    /// The expression and command tables of the tree being parsed ([`Run`]s index them).
-    exprs: Vec<Expr>,
-    cmds: Vec<Command>,
+    /// The tables of the tree being parsed (a `define` or `block` body starts its own).
+    t: Tables,
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of their exact size.
@@ -361,17 +349,11 @@ impl<'t> Parser<'_, 't> {
         self.expect(TokenKind::RightDelim, CONTEXT)?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
-        let saved_literals = std::mem::take(&mut self.literals);
-        let saved_names = std::mem::take(&mut self.names);
-        let saved_exprs = std::mem::take(&mut self.exprs);
-        let saved_cmds = std::mem::take(&mut self.cmds);
+        let saved_tables = std::mem::take(&mut self.t);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
-        let literals = std::mem::replace(&mut self.literals, saved_literals);
-        let names = std::mem::replace(&mut self.names, saved_names);
-        let exprs = std::mem::replace(&mut self.exprs, saved_exprs);
-        let cmds = std::mem::replace(&mut self.cmds, saved_cmds);
+        let tables = std::mem::replace(&mut self.t, saved_tables);
         if let Terminator::Else(_) = end {
             return Err(self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
@@ -379,10 +361,7 @@ impl<'t> Parser<'_, 't> {
             name,
             parse_name: self.parse_name.clone(),
             root,
-            literals,
-            names,
-            exprs,
-            cmds,
+            tables,
         };
         self.add(tree)
     }
@@ -594,17 +573,11 @@ impl<'t> Parser<'_, 't> {
         self.enter()?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
-        let saved_literals = std::mem::take(&mut self.literals);
-        let saved_names = std::mem::take(&mut self.names);
-        let saved_exprs = std::mem::take(&mut self.exprs);
-        let saved_cmds = std::mem::take(&mut self.cmds);
+        let saved_tables = std::mem::take(&mut self.t);
         let r = self.item_list();
         self.vars = saved_vars;
         self.range_depth = saved_range;
-        let literals = std::mem::replace(&mut self.literals, saved_literals);
-        let names = std::mem::replace(&mut self.names, saved_names);
-        let exprs = std::mem::replace(&mut self.exprs, saved_exprs);
-        let cmds = std::mem::replace(&mut self.cmds, saved_cmds);
+        let tables = std::mem::replace(&mut self.t, saved_tables);
         self.leave();
         let (root, end) = r?;
         let end = match end {
@@ -622,10 +595,7 @@ impl<'t> Parser<'_, 't> {
             name: name.clone(),
             parse_name: self.parse_name.clone(),
             root,
-            literals,
-            names,
-            exprs,
-            cmds,
+            tables,
         })?;
         Ok(Node::Template(Box::new(TemplateCall {
             pos: t.start as u32,
@@ -640,16 +610,16 @@ impl<'t> Parser<'_, 't> {
     /// Moves the expressions of `expr_stack` from `mark` on to the tree's table: a
     /// pipeline's nested pipelines are complete before it, so its own are contiguous.
     fn flush_exprs(&mut self, mark: usize) -> Run {
-        let start = self.exprs.len();
-        self.exprs.extend(self.expr_stack.drain(mark..));
-        Run::new(start, self.exprs.len() - start)
+        let start = self.t.exprs.len();
+        self.t.exprs.extend(self.expr_stack.drain(mark..));
+        Run::new(start, self.t.exprs.len() - start)
     }
 
     /// [`Parser::flush_exprs`] for the commands of `cmd_stack`.
     fn flush_cmds(&mut self, mark: usize) -> Run {
-        let start = self.cmds.len();
-        self.cmds.extend(self.cmd_stack.drain(mark..));
-        Run::new(start, self.cmds.len() - start)
+        let start = self.t.cmds.len();
+        self.t.cmds.extend(self.cmd_stack.drain(mark..));
+        Run::new(start, self.t.cmds.len() - start)
     }
 
     fn pipeline(&mut self, context: &str, end: TokenKind) -> PResult<Pipe> {
@@ -675,13 +645,13 @@ impl<'t> Parser<'_, 't> {
                 TokenKind::Assign | TokenKind::Declare => {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v, &mut self.names));
+                    self.expr_stack.push(var_expr(&v, &mut self.t.names));
                     self.vars.push(self.val(&v));
                     break;
                 }
                 TokenKind::Char if self.val(&next) == "," => {
                     self.next_non_space();
-                    self.expr_stack.push(var_expr(&v, &mut self.names));
+                    self.expr_stack.push(var_expr(&v, &mut self.t.names));
                     self.vars.push(self.val(&v));
                     if context == "range" && self.expr_stack.len() - decl_mark < 2 {
                         match self.peek_non_space().kind {
@@ -738,8 +708,8 @@ impl<'t> Parser<'_, 't> {
         if pipe.cmds.is_empty() {
             return Err(self.errorf(format!("missing value for {context}")));
         }
-        for (i, c) in pipe.cmds.of(&self.cmds).iter().enumerate().skip(1) {
-            if let Some(a) = c.args.of(&self.exprs).first() {
+        for (i, c) in pipe.cmds.of(&self.t.cmds).iter().enumerate().skip(1) {
+            if let Some(a) = c.args.of(&self.t.exprs).first() {
                 if matches!(
                     a.kind,
                     ExprKind::Bool(_)
@@ -791,8 +761,8 @@ impl<'t> Parser<'_, 't> {
     /// A field or variable term `first` and the fields that follow it (`.a.b.c`, `$x.a`):
     /// the names, Go's position (the second field's for a chain) and the end.
     fn names_with_fields(&mut self, first: Name, t: &Token) -> (Names, usize, usize) {
-        let start = self.names.len();
-        self.names.push(first);
+        let start = self.t.names.len();
+        self.t.names.push(first);
         let mut pos = t.start;
         let mut end = t.end;
         if self.peek().kind == TokenKind::Field {
@@ -801,9 +771,9 @@ impl<'t> Parser<'_, 't> {
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            self.names.push(Name::new(f.start + 1, f.end));
+            self.t.names.push(Name::new(f.start + 1, f.end));
         }
-        (Names::new(start, self.names.len() - start), pos, end)
+        (Names::new(start, self.t.names.len() - start), pos, end)
     }
 
     fn operand(&mut self) -> PResult<Option<Expr>> {
@@ -814,14 +784,14 @@ impl<'t> Parser<'_, 't> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().start;
-        let start = self.names.len();
+        let start = self.t.names.len();
         let mut end = node.span.end();
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
-            self.names.push(Name::new(f.start + 1, f.end));
+            self.t.names.push(Name::new(f.start + 1, f.end));
         }
-        let fields = Names::new(start, self.names.len() - start);
+        let fields = Names::new(start, self.t.names.len() - start);
         let span = Span::new(node.span.start(), end);
         let kind = match node.kind {
             // `term` took the fields that follow a field or a variable.
@@ -833,19 +803,16 @@ impl<'t> Parser<'_, 't> {
             | ExprKind::Dot => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
-                    crate::format::quote(
-                        &node
-                            .display(Src {
-                                text: self.src,
-                                names: &self.names,
-                                exprs: &self.exprs,
-                                cmds: &self.cmds,
-                            })
-                            .to_string()
-                    )
+                    crate::format::quote(&node.display(self.t.src(self.src)).to_string())
                 )));
             }
-            _ => ExprKind::Chain(Box::new(node), fields),
+            _ => {
+                self.t.chains.push(Chain {
+                    operand: node,
+                    fields,
+                });
+                ExprKind::Chain((self.t.chains.len() - 1) as u32)
+            }
         };
         Ok(Some(Expr {
             pos: chain_pos as u32,
@@ -902,7 +869,8 @@ impl<'t> Parser<'_, 't> {
             TokenKind::Bool => e(ExprKind::Bool(val == "true")),
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 let n = new_number(val, t.kind).map_err(|m| self.errorf_at(m, span))?;
-                e(ExprKind::Number(Box::new(n)))
+                self.t.numbers.push(n);
+                e(ExprKind::Number((self.t.numbers.len() - 1) as u32))
             }
             TokenKind::LeftParen => {
                 self.enter()?;
@@ -913,14 +881,17 @@ impl<'t> Parser<'_, 't> {
                 Ok(Some(Expr {
                     pos: t.start as u32,
                     span: Span::new(t.start, end),
-                    kind: ExprKind::Pipe(Box::new(p)),
+                    kind: ExprKind::Pipe({
+                        self.t.pipes.push(p);
+                        (self.t.pipes.len() - 1) as u32
+                    }),
                 }))
             }
             TokenKind::String | TokenKind::RawString => {
                 let s = unquote(val).map_err(|m| self.errorf_at(m, span))?;
-                self.literals.push(s);
+                self.t.literals.push(s);
                 e(ExprKind::String {
-                    lit: (self.literals.len() - 1) as u32,
+                    lit: (self.t.literals.len() - 1) as u32,
                 })
             }
             _ => {
