@@ -381,8 +381,25 @@ pub enum ExprKind {
     String {
         lit: u32,
     },
+    /// A long string literal with no escapes: its value is its source text between the
+    /// quotes, not a copy in [`Tree::literals`] (a chart's dashboards are such literals, a
+    /// third of its template text; see [`LONG_LITERAL`]).
+    LongString,
     /// A parenthesized pipeline, in [`Tree::pipes`].
     Pipe(u32),
+}
+
+/// The length from which a string literal whose value is its own source text is left there
+/// ([`ExprKind::LongString`]). Shorter ones are shared through [`Tree::literals`]: a chart
+/// repeats them (template names, keys), and each use takes no copy.
+pub const LONG_LITERAL: usize = 64;
+
+impl Expr {
+    /// The value of a string literal [`ExprKind::LongString`] in `text`, its tree's source.
+    pub fn long_string<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.span.start() + 1..self.span.end().saturating_sub(1))
+            .unwrap_or_default()
+    }
 }
 
 /// `(pipe).a.b`, `fn.a`: an operand followed by fields.
@@ -459,7 +476,7 @@ impl fmt::Display for WithSource<'_, Expr> {
                 Ok(())
             }
             ExprKind::Bool(b) => write!(f, "{b}"),
-            ExprKind::Number(_) | ExprKind::String { .. } => {
+            ExprKind::Number(_) | ExprKind::String { .. } | ExprKind::LongString => {
                 f.write_str(src.text.get(self.node.span.range()).unwrap_or_default())
             }
             ExprKind::Pipe(p) => match src.pipe(*p) {

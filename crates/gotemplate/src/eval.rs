@@ -745,6 +745,21 @@ impl<'t> Frame<'t> {
     }
 }
 
+/// The text an action of one long string literal prints (`{{ `...` }}`, a dashboard's body):
+/// its source, written as it is rather than made into a value first.
+fn long_string_action<'t>(fr: &Frame<'t>, a: &'t Action) -> Option<&'t str> {
+    let [cmd] = fr.cmds(a.pipe.cmds) else {
+        return None;
+    };
+    match fr.exprs(cmd.args) {
+        [e] if a.pipe.decl.is_empty() && matches!(e.kind, ExprKind::LongString) => {
+            let text: &'t str = &fr.tree.text;
+            Some(e.long_string(text))
+        }
+        _ => None,
+    }
+}
+
 struct State<'e> {
     set: &'e Templates,
     overlays: Vec<FastMap<String, Rc<Tree>>>,
@@ -986,6 +1001,15 @@ impl<'e> State<'e> {
                     self.write(fr, text)?
                 }
                 Node::Action(a) => {
+                    if let Some(text) = long_string_action(fr, a) {
+                        // What the pipeline below does for it (one step, then the print),
+                        // without making the value.
+                        fr.cur = Cur::Pipe(&a.pipe);
+                        self.step(fr)?;
+                        fr.cur = Cur::Node(node);
+                        self.write(fr, text)?;
+                        continue;
+                    }
                     let v = self.eval_pipeline(fr, dot, &a.pipe)?;
                     if a.pipe.decl.is_empty() {
                         fr.cur = Cur::Node(node);
@@ -1288,9 +1312,12 @@ impl<'e> State<'e> {
                 let n = fr.number(*n);
                 self.ideal_constant(fr, first, n)
             }
-            ExprKind::String { lit, .. } => Ok(V::concrete(Value::String(
+            ExprKind::String { lit } => Ok(V::concrete(Value::String(
                 fr.tree.literals[*lit as usize].clone(),
             ))),
+            ExprKind::LongString => {
+                Ok(V::concrete(Value::string(first.long_string(&fr.tree.text))))
+            }
             _ => Err(self.err(
                 fr,
                 format!(
@@ -1772,9 +1799,12 @@ impl<'e> State<'e> {
                 fr,
                 format!("expected integer; found {}", n.display(fr.tree.src())),
             )),
-            (Param::String, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
-                fr.tree.literals[*lit as usize].clone(),
-            ))),
+            (Param::String | Param::Any, ExprKind::String { lit }) => Ok(V::concrete(
+                Value::String(fr.tree.literals[*lit as usize].clone()),
+            )),
+            (Param::String | Param::Any, ExprKind::LongString) => {
+                Ok(V::concrete(Value::string(n.long_string(&fr.tree.text))))
+            }
             (Param::String, _) => Err(self.err(
                 fr,
                 format!("expected string; found {}", n.display(fr.tree.src())),
@@ -1784,9 +1814,6 @@ impl<'e> State<'e> {
                 let num = fr.number(*i);
                 self.ideal_constant(fr, n, num)
             }
-            (Param::Any, ExprKind::String { lit, .. }) => Ok(V::concrete(Value::String(
-                fr.tree.literals[*lit as usize].clone(),
-            ))),
             _ => Err(self.err(
                 fr,
                 format!(

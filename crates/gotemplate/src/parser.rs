@@ -717,6 +717,7 @@ impl<'t> Parser<'_, 't> {
                         | ExprKind::Nil
                         | ExprKind::Number(_)
                         | ExprKind::String { .. }
+                        | ExprKind::LongString
                 ) {
                     return Err(self.errorf(format!(
                         "non executable command in pipeline stage {}",
@@ -798,6 +799,7 @@ impl<'t> Parser<'_, 't> {
             ExprKind::Field(_) | ExprKind::Variable(_) => unreachable!("term took the fields"),
             ExprKind::Bool(_)
             | ExprKind::String { .. }
+            | ExprKind::LongString
             | ExprKind::Number(_)
             | ExprKind::Nil
             | ExprKind::Dot => {
@@ -889,6 +891,9 @@ impl<'t> Parser<'_, 't> {
             }
             TokenKind::String | TokenKind::RawString => {
                 let s = unquote(val).map_err(|m| self.errorf_at(m, span))?;
+                if s.len() >= LONG_LITERAL && val.get(1..val.len() - 1) == Some(s.as_str()) {
+                    return e(ExprKind::LongString);
+                }
                 self.t.literals.push(s);
                 e(ExprKind::String {
                     lit: (self.t.literals.len() - 1) as u32,

@@ -503,3 +503,77 @@ fn parses_made_unnamed_are_the_parses_under_the_name() {
     more.register_pure("extra", Signature::new(&[]), |_| Ok(Value::Nil));
     assert!(!more.parses_as(&setup));
 }
+
+/// String literals of at least `ast::LONG_LITERAL` bytes with no escapes are read from the
+/// template's text where they stand; they must behave as every other literal does.
+#[test]
+fn long_string_literals_act_as_other_literals() {
+    let long = format!(
+        "{}: {{a: 1}} 'é'",
+        "x".repeat(gotemplate::ast::LONG_LITERAL)
+    );
+    let run = |src: &str| -> Result<String, String> {
+        let mut t = Templates::new();
+        t.add("t", src).map_err(|e| e.to_string())?;
+        t.execute("t", &Value::Nil).map_err(|e| e.to_string())
+    };
+    let cases: Vec<(String, String)> = vec![
+        (format!("a{{{{ `{long}` }}}}b"), format!("a{long}b")),
+        (format!("{{{{ \"{}\" }}}}", long), long.clone()),
+        (format!("{{{{ \"{long}\\t\" }}}}"), format!("{long}\t")),
+        (format!("{{{{ `{long}\r` }}}}"), long.clone()),
+        (
+            format!("{{{{ `{long}` | printf \"%s!\" }}}}"),
+            format!("{long}!"),
+        ),
+        (
+            format!("{{{{ printf \"%s?\" `{long}` }}}}"),
+            format!("{long}?"),
+        ),
+        (
+            format!("{{{{ $x := `{long}` }}}}{{{{ len $x }}}}"),
+            long.len().to_string(),
+        ),
+        (format!("{{{{ `{long}` | len }}}}"), long.len().to_string()),
+        (
+            format!("{{{{ if `{long}` }}}}yes{{{{ end }}}}"),
+            "yes".into(),
+        ),
+        (format!("{{{{ eq `{long}` \"{long}\" }}}}"), "true".into()),
+    ];
+    for (src, want) in cases {
+        assert_eq!(run(&src).as_deref(), Ok(want.as_str()), "{src}");
+    }
+    assert_eq!(
+        run(&format!("{{{{ len | `{long}` }}}}")).unwrap_err(),
+        "template: t:1: non executable command in pipeline stage 2"
+    );
+    assert_eq!(
+        run(&format!("{{{{ `{long}`.x }}}}")).unwrap_err(),
+        format!("template: t:1: unexpected . after term \"`{long}`\"")
+    );
+    // Go's String() of the tree gives the literal's source text back.
+    let mut t = Templates::new();
+    t.add(
+        "t",
+        &format!("{{{{ `{long}` }}}}{{{{ print \"{long}\" }}}}"),
+    )
+    .unwrap();
+    assert_eq!(
+        t.tree("t").unwrap().root_string(),
+        format!("{{{{`{long}`}}}}{{{{print \"{long}\"}}}}")
+    );
+    // Neither is copied into the tree's literal table.
+    assert!(t.tree("t").unwrap().literals.is_empty());
+    // As many evaluation steps as a short literal's action.
+    for max in [3, 4] {
+        let steps = |lit: &str| {
+            let mut t = Templates::new();
+            t.limits_mut().max_steps = max;
+            t.add("t", &format!("{{{{ {lit} }}}}{{{{ {lit} }}}}"))
+                .unwrap();
+            t.execute("t", &Value::Nil).is_ok()
+        };
+        assert_eq!(steps(&format!("`{long}`")), steps("`s`"), "max_steps {max}");
+    }
+}
