@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+mod arena;
 mod completions;
 mod limits;
 mod link;
@@ -68,7 +69,10 @@ fn main() -> ExitCode {
         std::thread::Builder::new()
             .name("hookline".into())
             .stack_size(limits::thread_stack(budget))
-            .spawn(move || run(&args))
+            .spawn(move || {
+                arena::reserve(arena::COMMAND_THREAD);
+                run(&args)
+            })
     };
     let result = match worker {
         Ok(handle) => match handle.join() {

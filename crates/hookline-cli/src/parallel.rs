@@ -24,7 +24,10 @@ pub fn with_helper<R>(helper: &(dyn Fn() + Sync), main: impl FnOnce() -> R) -> R
             .stack_size(crate::limits::thread_stack(
                 gotemplate::default_stack_budget(),
             ))
-            .spawn_scoped(scope, helper);
+            .spawn_scoped(scope, || {
+                crate::arena::reserve(crate::arena::HELPER_THREAD);
+                helper()
+            });
         let out = main();
         match spawned {
             Ok(h) => {
