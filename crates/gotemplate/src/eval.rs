@@ -18,6 +18,7 @@ use crate::func::{FuncError, Param, PureFn, Signature};
 use crate::lexer;
 use crate::parser::{self, ParseOptions};
 use crate::value::Value;
+use crate::watch::{Role, Watch};
 
 /// What a missing map key evaluates to (Go's `missingkey` option).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -441,6 +442,18 @@ impl Templates {
         data: &Value,
         host: &mut dyn Any,
     ) -> Result<String, Error> {
+        self.execute_watched(name, data, host, None)
+    }
+
+    /// [`Templates::execute_with`] that tells `watch` what the execution looked at (see
+    /// [`Watch`]).
+    pub fn execute_watched(
+        &self,
+        name: &str,
+        data: &Value,
+        host: &mut dyn Any,
+        watch: Option<&Watch>,
+    ) -> Result<String, Error> {
         let Some(tree) = self.trees.get(name).cloned() else {
             return Err(self.no_template(name));
         };
@@ -456,6 +469,7 @@ impl Templates {
             stack_base: stack_addr(),
             host,
             last_nested: None,
+            watch,
         };
         st.exec_tree(&tree, V::concrete(data.clone()))
     }
@@ -775,6 +789,7 @@ struct State<'e> {
     stack_base: usize,
     host: &'e mut dyn Any,
     last_nested: Option<Error>,
+    watch: Option<&'e Watch>,
 }
 
 #[inline(never)]
@@ -1032,6 +1047,9 @@ impl<'e> State<'e> {
     }
 
     fn print_value(&mut self, fr: &Frame<'_>, v: &V) -> R<()> {
+        if let Some(w) = self.watch {
+            w.used(&v.val);
+        }
         if v.val.is_nil() {
             return self.write(fr, "<no value>");
         }
@@ -1087,6 +1105,9 @@ impl<'e> State<'e> {
 
     fn walk_range_inner<'t>(&mut self, fr: &mut Frame<'t>, dot: &V, b: &'t Branch) -> R<()> {
         let mut val = self.eval_pipeline(fr, dot, &b.pipe)?;
+        if let Some(w) = self.watch {
+            w.used(&val.val);
+        }
         // Host types that are Go slices or maps (Helm's `.Capabilities.APIVersions`, `.Files`)
         // range like their data.
         if let Value::Object(o) = &val.val {
@@ -1417,6 +1438,9 @@ impl<'e> State<'e> {
         fin: Option<V>,
         recv: V,
     ) -> R<V> {
+        if let Some(w) = self.watch {
+            w.field(name);
+        }
         if recv.is_invalid() {
             if self.set.missing_key == MissingKey::Error {
                 return Err(self.err(fr, format!("nil data; no entry for key {}", quote(name))));
@@ -1445,6 +1469,9 @@ impl<'e> State<'e> {
                 }
                 if let Some(f) = fin {
                     argv.push(f.val);
+                }
+                if let Some(w) = self.watch {
+                    argv.iter().for_each(|a| w.used(a));
                 }
                 fr.cur = Cur::Expr(node);
                 return match o.call_method(name, &argv) {
@@ -1543,6 +1570,17 @@ impl<'e> State<'e> {
             }
             _ => self.eval_call_args(fr, dot, sig, args, fin, num_in, num_fixed)?,
         };
+        let wrap = self.watch.filter(|w| {
+            argv.iter().any(|a| w.is_watched(&a.val))
+                && match w.role(name) {
+                    Role::Pass => false,
+                    Role::Wrap => true,
+                    Role::Read => {
+                        w.see();
+                        false
+                    }
+                }
+        });
         self.last_nested = None;
         let result = match &entry.imp {
             FuncImpl::Builtin(b) => call_builtin(*b, &argv, args, fr.tree.src(), self.set.go),
@@ -1561,7 +1599,12 @@ impl<'e> State<'e> {
             }
         };
         match result {
-            Ok(v) => Ok(V::concrete(v)),
+            Ok(v) => {
+                if let Some(w) = wrap {
+                    w.wrapped(&v);
+                }
+                Ok(V::concrete(v))
+            }
             Err(e) => Err(self.call_error(fr, call_node, name, e)),
         }
     }

@@ -130,6 +130,7 @@ pub mod func;
 pub mod lexer;
 pub mod parser;
 pub mod value;
+pub mod watch;
 
 pub use error::{Error, ErrorKind};
 pub use eval::{
@@ -140,3 +141,4 @@ pub use eval::{
 };
 pub use func::{FuncError, Param, PureFn, Signature};
 pub use value::{Map, MapRef, Object, Value};
+pub use watch::Watch;

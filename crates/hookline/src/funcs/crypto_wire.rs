@@ -42,6 +42,11 @@ pub fn take_wanted() -> bool {
     WANTED.with(|w| w.replace(false))
 }
 
+/// [`take_wanted`] without taking it.
+pub fn wanted() -> bool {
+    WANTED.with(|w| w.get())
+}
+
 /// The names served over the wire (Sprig's crypto.go functions).
 pub const NAMES: [&str; 13] = [
     "bcrypt",

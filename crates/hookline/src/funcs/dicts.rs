@@ -28,6 +28,7 @@ pub fn get(a: &[Value]) -> R {
 pub fn set(a: &[Value]) -> R {
     match map_arg(a, 0) {
         Some(m) => {
+            crate::render::reuse::note_change(m);
             m.borrow_mut()
                 .insert(str_arg(a, 1).to_string(), arg(a, 2).clone());
             Ok(Value::Map(m.clone()))
@@ -39,6 +40,7 @@ pub fn set(a: &[Value]) -> R {
 pub fn unset(a: &[Value]) -> R {
     match map_arg(a, 0) {
         Some(m) => {
+            crate::render::reuse::note_change(m);
             m.borrow_mut().remove(str_arg(a, 1));
             Ok(Value::Map(m.clone()))
         }
@@ -119,7 +121,9 @@ pub fn dict(a: &[Value]) -> R {
         let key = strval(&pair[0]);
         m.insert(key, pair.get(1).cloned().unwrap_or_else(|| Value::from("")));
     }
-    Ok(Value::map(m))
+    let m = Value::map(m);
+    crate::render::reuse::note_fresh(&m);
+    Ok(m)
 }
 
 /// mergo's deepMerge for two `map[string]interface{}` values (see the analysis in the module
@@ -139,6 +143,7 @@ pub fn merge_maps(dst: &MapRef, src: &MapRef, overwrite: bool) {
         match &sv {
             Value::Nil => {
                 if overwrite {
+                    crate::render::reuse::note_change(dst);
                     dst.borrow_mut().insert(key, Value::Nil);
                 }
                 continue;
@@ -163,6 +168,7 @@ pub fn merge_maps(dst: &MapRef, src: &MapRef, overwrite: bool) {
                         Some(d) => d.clone(),
                     }
                 };
+                crate::render::reuse::note_change(dst);
                 dst.borrow_mut().insert(key.clone(), new);
                 if let Some(d) = &dv {
                     if !is_empty(d) {
@@ -174,6 +180,7 @@ pub fn merge_maps(dst: &MapRef, src: &MapRef, overwrite: bool) {
         }
         let set = overwrite || dv.as_ref().is_none_or(is_empty);
         if set {
+            crate::render::reuse::note_change(dst);
             dst.borrow_mut().insert(key, sv);
         }
     }
@@ -215,9 +222,12 @@ pub fn deep_copy(a: &[Value]) -> R {
         ));
     }
     let copy = arg(a, 0).deep_copy();
+    crate::render::reuse::note_fresh(&copy);
     // copystructure keeps the named type of what it copies.
     if let (Value::Map(src), Value::Map(dst)) = (arg(a, 0), &copy) {
         if let Some(name) = gotemplate::value::map_type_name(src) {
+            // The render's table of named maps outlives this template.
+            crate::render::reuse::note_side_effect();
             gotemplate::value::name_map_type(dst, name);
         }
     }

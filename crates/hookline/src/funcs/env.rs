@@ -33,6 +33,9 @@ type Memo = std::collections::HashMap<(u64, u128, &'static str), (Rc<dyn std::an
 /// the same output as the previous render with the same seed. Generated RSA keys are memoised
 /// by stream position, so re-rendering a chart that calls `genCA` does not pay for key
 /// generation again.
+/// A random stream's state: `None` before its first use, else its seed and position.
+pub type StreamState = Option<(u64, u128)>;
+
 pub struct FuncEnv {
     /// Seed of the random stream. Changing it restarts the stream.
     pub seed: u64,
@@ -99,6 +102,23 @@ impl FuncEnv {
     /// Where the random stream is (in 32-bit words from its start).
     pub fn word_pos(&mut self) -> u128 {
         self.rng().get_word_pos()
+    }
+
+    /// The random stream's state, to compare with another render's or to restore.
+    pub fn stream_state(&self) -> StreamState {
+        self.rng.as_ref().map(|(s, r)| (*s, r.get_word_pos()))
+    }
+
+    /// Put the random stream where [`FuncEnv::stream_state`] saw it.
+    pub fn set_stream_state(&mut self, state: &StreamState) {
+        if self.stream_state() == *state {
+            return;
+        }
+        self.rng = state.map(|(seed, pos)| {
+            let mut r = ChaCha20Rng::seed_from_u64(seed);
+            r.set_word_pos(pos);
+            (seed, r)
+        });
     }
 
     /// `time.Now()`.

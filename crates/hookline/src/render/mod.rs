@@ -8,6 +8,7 @@ pub mod chart_render;
 pub mod errors;
 mod helm_funcs;
 pub mod output;
+pub(crate) mod reuse;
 pub mod selftest;
 
 use std::cell::RefCell;
@@ -134,7 +135,7 @@ pub fn render_reusing(
         parsed.take(),
         Parser::Serial,
     )?;
-    let (out, _) = execute_all(inputs, &engine, helm, limits, None)?;
+    let (out, _) = execute_all(inputs, &engine, helm, limits, None, None)?;
     *parsed = Some(ParsedTemplates::new(inputs, helm, limits, engine, env));
     Ok(out)
 }
@@ -197,7 +198,7 @@ fn render_with_engine(
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
     let t = parse_all(inputs, helm, env, limits, Parser::Serial)?;
-    let (out, _) = execute_all(inputs, &t, helm, limits, None)?;
+    let (out, _) = execute_all(inputs, &t, helm, limits, None, None)?;
     Ok((out, t))
 }
 
@@ -275,6 +276,7 @@ fn execute_all(
     helm: HelmVersion,
     limits: &RenderLimits,
     heads: Option<&dyn HeadsAhead>,
+    mut recorder: Option<(&mut reuse::Recorder, &Rc<RefCell<FuncEnv>>)>,
 ) -> Result<(Rendered, HashMap<String, Vec<crate::manifest::Document>>), RenderError> {
     let mut host = HelmHost {
         included: HashMap::new(),
@@ -282,11 +284,39 @@ fn execute_all(
     };
     let mut out = Rendered::default();
     let mut sent = Vec::new();
-    for tpl in &inputs.templates {
+    for (position, tpl) in inputs.templates.iter().enumerate() {
         if tpl.is_partial {
             continue;
         }
-        let text = execute_one(t, tpl, &mut host, helm)?;
+        let text = match recorder.as_mut() {
+            None => execute_one(t, tpl, &mut host, helm, None)?,
+            Some((rec, env)) => {
+                let mut stream = env.borrow().stream_state();
+                match rec.reuse(position, &mut stream) {
+                    Some(text) => {
+                        // What the execution would have left: this chart's `.Template`, the
+                        // random stream.
+                        tpl.data();
+                        env.borrow_mut().set_stream_state(&stream);
+                        text
+                    }
+                    None => {
+                        let watch = rec.start();
+                        match execute_one(t, tpl, &mut host, helm, Some(watch)) {
+                            Ok(text) => {
+                                let after = env.borrow().stream_state();
+                                rec.executed(position, &text, stream, after);
+                                text
+                            }
+                            Err(e) => {
+                                rec.failed();
+                                return Err(e);
+                            }
+                        }
+                    }
+                }
+            }
+        };
         let file = RenderedFile {
             path: tpl.name.clone(),
             content: text,
@@ -368,9 +398,10 @@ fn execute_one(
     tpl: &TemplateInput,
     host: &mut HelmHost,
     helm: HelmVersion,
+    watch: Option<&gotemplate::Watch>,
 ) -> Result<String, RenderError> {
     let data = tpl.data();
-    match t.execute_with(&tpl.name, &data, host) {
+    match t.execute_watched(&tpl.name, &data, host, watch) {
         Ok(s) if s.contains("<no value>") => Ok(s.replace("<no value>", "")),
         Ok(s) => Ok(s),
         Err(e) => Err(errors::exec_error(&tpl.name, &e, helm)),
@@ -498,6 +529,9 @@ pub struct ChartRender {
     pub notes: Option<String>,
     /// What [`TemplateRequest::retain_intermediates`] kept alive (empty otherwise).
     pub retained: Vec<Rc<dyn std::any::Any>>,
+    /// How many templates gave the previous render's output again without running (see
+    /// [`reuse`]).
+    pub reused: usize,
 }
 
 /// Load-independent part of `helm template`/`helm install`: prepare, render, split.
@@ -536,6 +570,8 @@ pub struct PreparedRender {
     helm: HelmVersion,
     skip_schema_validation: bool,
     prepared: crate::chart::PreparedValues,
+    /// What the last render prepared from it executed (see [`reuse`]).
+    executions: Option<reuse::Executions>,
 }
 
 impl PreparedRender {
@@ -602,14 +638,19 @@ fn render_chart_prepared(
     mut parsed: Option<&mut Option<ParsedTemplates>>,
     parser: Parser,
     heads: Option<&dyn HeadsAhead>,
-    prepared: Option<&mut Option<PreparedRender>>,
+    mut prepared: Option<&mut Option<PreparedRender>>,
 ) -> Result<ChartRender, TemplateError> {
     let opts = render_options(req).map_err(TemplateError::plain)?;
-    let inputs = match prepared {
+    // With a kept preparation: what the last render prepared from it executed.
+    let mut executions = None;
+    let inputs = match prepared.as_deref_mut() {
         None => crate::chart::prepare_render(chart, user_values, &opts)
             .map_err(|e| TemplateError::plain(e.to_string()))?,
-        Some(slot) => match slot.as_ref().filter(|p| p.matches(user_values, &opts)) {
-            Some(kept) => kept.prepared.fresh_copy().into_inputs(&opts),
+        Some(slot) => match slot.as_mut().filter(|p| p.matches(user_values, &opts)) {
+            Some(kept) => {
+                executions = Some(kept.executions.take());
+                kept.prepared.fresh_copy().into_inputs(&opts)
+            }
             None => {
                 *slot = None;
                 let prepared = crate::chart::prepare_values(chart, user_values, &opts)
@@ -620,7 +661,9 @@ fn render_chart_prepared(
                     helm: opts.helm,
                     skip_schema_validation: opts.skip_schema_validation,
                     prepared: prepared.fresh_copy(),
+                    executions: None,
                 });
+                executions = Some(None);
                 prepared.into_inputs(&opts)
             }
         },
@@ -642,8 +685,29 @@ fn render_chart_prepared(
         parser,
     )
     .map_err(during_render)?;
-    let (rendered, decoded) =
-        execute_all(&inputs, &engine, req.helm, &req.limits, heads).map_err(during_render)?;
+    let mut recorder = executions.map(|previous| {
+        let key = reuse::ReuseKey {
+            release_name: req.release_name.clone(),
+            namespace: req.namespace.clone(),
+            seed: req.seed,
+            now: req.now_unix_nanos,
+            limits: req.limits.clone(),
+        };
+        reuse::Recorder::new(&inputs, key, previous)
+    });
+    let (rendered, decoded) = execute_all(
+        &inputs,
+        &engine,
+        req.helm,
+        &req.limits,
+        heads,
+        recorder.as_mut().map(|r| (r, &env)),
+    )
+    .map_err(during_render)?;
+    let reused = recorder.as_ref().map_or(0, |r| r.reused);
+    if let (Some(recorder), Some(Some(kept))) = (recorder, prepared) {
+        kept.executions = Some(recorder.finish());
+    }
     // A file read for a template only now (a directory load defers what no load step needs)
     // that could not be read: Helm's load would have failed with that error.
     if let Some(e) = chart.read_error() {
@@ -691,6 +755,7 @@ fn render_chart_prepared(
         rendered,
         sorted,
         crds,
+        reused,
         notes,
         retained,
     })
