@@ -7,45 +7,195 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::OnceLock;
 
 use gotemplate::{FuncError, Object, Value};
-// regex-lite in every build: these patterns are ASCII and fixed, and the playground's first
-// download has no room for the `regex` crate (issue #11).
-use regex_lite::Regex;
 
 use super::conv::str_arg;
 
 type R = Result<Value, FuncError>;
 
-const CV_REGEX: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
-const LOOSE: &str = r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$";
-const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+// Masterminds' parsing is five regular expressions (version.go `looseSemVerRegex`,
+// constraints.go `constraintRegex`, `constraintRangeRegex`, `findConstraintRegex`,
+// `validConstraintRegex`), matched with Go's leftmost-first rules. Here they are scanners that
+// take what those matches take: every quantifier in them is greedy over a class that what
+// follows it cannot start with, so the first way to match is the longest, and a match fails
+// wherever the longest fails. Compiling the expressions cost a quarter of a megabyte of heap
+// and a share of every render that calls `semverCompare` (issue #11).
 
-struct Res {
-    loose: Regex,
-    constraint: Regex,
-    range: Regex,
-    find: Regex,
-    valid: Regex,
+/// Go's `\s`: ASCII space, tab, newline, form feed, carriage return (not vertical tab).
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
-fn res() -> &'static Res {
-    static R: OnceLock<Res> = OnceLock::new();
-    R.get_or_init(|| {
-        // Go's \s is ASCII; spell it out.
-        let s = r"[\t\n\f\r ]";
-        let mk = |p: String| Regex::new(&p).unwrap_or_else(|_| Regex::new("$^").expect("static"));
-        Res {
-            loose: mk(LOOSE.to_string()),
-            constraint: mk(format!(r"^{s}*({OPS}){s}*({CV_REGEX}){s}*$")),
-            range: mk(format!(r"{s}*({CV_REGEX}){s}+-{s}+({CV_REGEX}){s}*")),
-            find: mk(format!(r"({OPS}){s}*({CV_REGEX})")),
-            valid: mk(format!(
-                r"^({s}*({OPS}){s}*({CV_REGEX}){s}*)((?:{s}+|,{s}*)({OPS}){s}*({CV_REGEX}){s}*)*$"
-            )),
+/// `[0-9]`: a version's numbers.
+fn is_digit(c: u8) -> bool {
+    c.is_ascii_digit()
+}
+
+/// `[0-9|x|X|\*]`: a constraint's version numbers and wildcards (the `|` is in the class as
+/// Masterminds wrote it).
+fn is_wild_digit(c: u8) -> bool {
+    c.is_ascii_digit() || matches!(c, b'|' | b'x' | b'X' | b'*')
+}
+
+/// `[0-9A-Za-z\-]`: prerelease and metadata identifiers.
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+
+/// Past the bytes of `s` from `i` that are in `class`.
+fn skip(s: &[u8], mut i: usize, class: fn(u8) -> bool) -> usize {
+    while s.get(i).is_some_and(|&c| class(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// Past the spaces of `s` from `i`.
+fn skip_space(s: &[u8], i: usize) -> usize {
+    skip(s, i, is_space)
+}
+
+/// The operators of `ops` in Masterminds' alternation order (`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`,
+/// the empty one second): the first that lets the rest match is the one taken.
+const OPS: [&str; 12] = [
+    "=", "", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^",
+];
+
+/// Where a version pattern matched: `v?(D+)(\.D+)?(\.D+)?(-(I+(\.I+)*))?(\+(I+(\.I+)*))?`
+/// (D the number class, I the identifier class). The optional parts are empty ranges at
+/// their place when absent; `minor` and `patch` include their dot, `pre` its `-`, `meta`
+/// its `+`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct VersionMatch {
+    start: usize,
+    major: std::ops::Range<usize>,
+    minor: std::ops::Range<usize>,
+    patch: std::ops::Range<usize>,
+    pre: std::ops::Range<usize>,
+    meta: std::ops::Range<usize>,
+    end: usize,
+}
+
+/// The version pattern matched at `i` of `s` as Go's regexp takes it (the longest match;
+/// see above), with `digit` the class of its numbers; `None` when it does not match there.
+fn match_version(s: &[u8], i: usize, digit: fn(u8) -> bool) -> Option<VersionMatch> {
+    let follows = |j: usize, lead: u8, class: fn(u8) -> bool| {
+        s.get(j) == Some(&lead) && s.get(j + 1).is_some_and(|&c| class(c))
+    };
+    let mut j = i;
+    // `v?`: taken only when the numbers follow (else the match fails either way).
+    if s.get(j) == Some(&b'v') && s.get(j + 1).is_some_and(|&c| digit(c)) {
+        j += 1;
+    }
+    let major_start = j;
+    j = skip(s, j, digit);
+    if j == major_start {
+        return None;
+    }
+    let major = major_start..j;
+    let number = |j: &mut usize| {
+        let at = *j;
+        if follows(at, b'.', digit) {
+            *j = skip(s, at + 1, digit);
         }
+        at..*j
+    };
+    let minor = number(&mut j);
+    let patch = number(&mut j);
+    // `(-(I+(\.I+)*))?` and `(\+(I+(\.I+)*))?`
+    let dotted = |j: &mut usize, lead: u8| {
+        let at = *j;
+        if follows(at, lead, is_ident) {
+            *j = skip(s, at + 1, is_ident);
+            while follows(*j, b'.', is_ident) {
+                *j = skip(s, *j + 1, is_ident);
+            }
+        }
+        at..*j
+    };
+    let pre = dotted(&mut j, b'-');
+    let meta = dotted(&mut j, b'+');
+    Some(VersionMatch {
+        start: i,
+        major,
+        minor,
+        patch,
+        pre,
+        meta,
+        end: j,
     })
+}
+
+/// `(OPS)\s*(CV)` at `p` (findConstraintRegex there): the operator and the version match.
+fn match_op_version(s: &[u8], p: usize) -> Option<(&'static str, VersionMatch)> {
+    OPS.iter().find_map(|op| {
+        if !s[p.min(s.len())..].starts_with(op.as_bytes()) {
+            return None;
+        }
+        let m = match_version(s, skip_space(s, p + op.len()), is_wild_digit)?;
+        Some((*op, m))
+    })
+}
+
+/// validConstraintRegex, `^(\s*(OPS)\s*(CV)\s*)((?:\s+|,\s*)(OPS)\s*(CV)\s*)*$`: one or more
+/// constraints separated by spaces or a comma. A version cannot start with an operator's
+/// character or a space, so at most one operator lets a version follow: the first that does
+/// is the only one.
+fn valid_constraints(v: &str) -> bool {
+    let s = v.as_bytes();
+    let mut p = skip_space(s, 0);
+    loop {
+        let Some((_, m)) = match_op_version(s, p) else {
+            return false;
+        };
+        // The version ends where a space, a comma or the end must follow.
+        let f = skip_space(s, m.end);
+        if f == s.len() {
+            return true;
+        }
+        if s[f] == b',' {
+            p = skip_space(s, f + 1);
+        } else if f > m.end {
+            p = f;
+        } else {
+            return false;
+        }
+    }
+}
+
+/// `findConstraintRegex.FindAllString(v, -1)`: the constraints of a valid `v`, each with the
+/// spaces a match takes in front of a version without an operator.
+fn find_constraints(v: &str) -> Vec<&str> {
+    let s = v.as_bytes();
+    let mut found = Vec::new();
+    let mut p = 0;
+    while p < s.len() {
+        match match_op_version(s, p) {
+            // Matches start and end on ASCII bytes: `v` slices on character boundaries.
+            Some((_, m)) => {
+                found.push(&v[p..m.end]);
+                p = m.end;
+            }
+            None => p += 1,
+        }
+    }
+    found
+}
+
+/// constraintRangeRegex at `p`: `\s*(CV)\s+-\s+(CV)\s*`, its end and the two versions.
+fn match_range(s: &[u8], p: usize) -> Option<(usize, VersionMatch, VersionMatch)> {
+    let from = match_version(s, skip_space(s, p), is_wild_digit)?;
+    let dash = skip_space(s, from.end);
+    if dash == from.end || s.get(dash) != Some(&b'-') {
+        return None;
+    }
+    let to_start = skip_space(s, dash + 1);
+    if to_start == dash + 1 {
+        return None;
+    }
+    let to = match_version(s, to_start, is_wild_digit)?;
+    Some((skip_space(s, to.end), from, to))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,21 +251,24 @@ fn parse_seg(s: &str) -> Result<u64, String> {
 impl Version {
     /// `semver.NewVersion` (CoerceNewVersion = true).
     pub fn parse(v: &str) -> Result<Version, String> {
-        let m = res().loose.captures(v).ok_or(ERR_INVALID)?;
-        let g = |i: usize| m.get(i).map(|x| x.as_str()).unwrap_or("");
-        let major = parse_seg(g(1))?;
-        let minor = if g(2).is_empty() {
+        // `^looseSemVerRegex$`
+        let m = match_version(v.as_bytes(), 0, is_digit)
+            .filter(|m| m.end == v.len())
+            .ok_or(ERR_INVALID)?;
+        let g = |r: &std::ops::Range<usize>| &v[r.clone()];
+        let major = parse_seg(g(&m.major))?;
+        let minor = if m.minor.is_empty() {
             0
         } else {
-            parse_seg(&g(2)[1..])?
+            parse_seg(&g(&m.minor)[1..])?
         };
-        let patch = if g(3).is_empty() {
+        let patch = if m.patch.is_empty() {
             0
         } else {
-            parse_seg(&g(3)[1..])?
+            parse_seg(&g(&m.patch)[1..])?
         };
-        let pre = g(5).to_string();
-        let metadata = g(8).to_string();
+        let pre = g(&m.pre).get(1..).unwrap_or_default().to_string();
+        let metadata = g(&m.meta).get(1..).unwrap_or_default().to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -226,29 +379,33 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
             dirty: true,
         });
     }
-    let m = res()
-        .constraint
-        .captures(c)
+    // constraintRegex, `^\s*(OPS)\s*(CV)\s*$`: the operator a version follows (at most one
+    // can be, see `valid_constraints`), the version running to the end but for spaces.
+    let s = c.as_bytes();
+    let (op, m) = match_op_version(s, skip_space(s, 0))
+        .filter(|(_, m)| skip_space(s, m.end) == s.len())
         .ok_or_else(|| format!("improper constraint: {c}"))?;
-    let g = |i: usize| m.get(i).map(|x| x.as_str()).unwrap_or("");
-    let mut ver = g(2).to_string();
+    // Masterminds' groups: 2 the version, 3-5 its numbers, 6 the prerelease with its `-`.
+    let g = |r: std::ops::Range<usize>| &c[r];
+    let (major, minor, patch, pre) = (g(m.major), g(m.minor), g(m.patch), g(m.pre));
+    let mut ver = g(m.start..m.end).to_string();
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
-    if is_x(g(3)) || g(3).is_empty() {
-        ver = format!("0.0.0{}", g(6));
+    if is_x(major) || major.is_empty() {
+        ver = format!("0.0.0{pre}");
         dirty = true;
-    } else if is_x(g(4).trim_start_matches('.')) || g(4).is_empty() {
+    } else if is_x(minor.trim_start_matches('.')) || minor.is_empty() {
         minor_dirty = true;
         dirty = true;
-        ver = format!("{}.0.0{}", g(3), g(6));
-    } else if is_x(g(5).trim_start_matches('.')) || g(5).is_empty() {
+        ver = format!("{major}.0.0{pre}");
+    } else if is_x(patch.trim_start_matches('.')) || patch.is_empty() {
         dirty = true;
         patch_dirty = true;
-        ver = format!("{}{}.0{}", g(3), g(4), g(6));
+        ver = format!("{major}{minor}.0{pre}");
     }
     let con = Version::parse(&ver).map_err(|_| "constraint parser error".to_string())?;
     Ok(Constraint {
         con,
-        op: g(1).to_string(),
+        op: op.to_string(),
         minor_dirty,
         patch_dirty,
         dirty,
@@ -358,14 +515,23 @@ pub struct Constraints {
     ors: Vec<(Vec<Constraint>, bool)>,
 }
 
+/// constraints.go `rewriteRange`: each `A - B` (constraintRangeRegex, leftmost matches
+/// without overlap) becomes `>= A, <= B `, replacing the first occurrence of the match's
+/// text as `strings.Replace(o, v[0], t, 1)` does.
 fn rewrite_range(i: &str) -> String {
-    let re = &res().range;
+    let s = i.as_bytes();
     let mut o = i.to_string();
-    for m in re.captures_iter(i) {
-        let whole = m.get(0).map(|x| x.as_str()).unwrap_or("");
-        let a = m.get(1).map(|x| x.as_str()).unwrap_or("");
-        let b = m.get(11).map(|x| x.as_str()).unwrap_or("");
-        o = o.replacen(whole, &format!(">= {a}, <= {b} "), 1);
+    let mut p = 0;
+    while p < s.len() {
+        match match_range(s, p) {
+            Some((end, from, to)) => {
+                let whole = &i[p..end];
+                let (a, b) = (&i[from.start..from.end], &i[to.start..to.end]);
+                o = o.replacen(whole, &format!(">= {a}, <= {b} "), 1);
+                p = end;
+            }
+            None => p += 1,
+        }
     }
     o
 }
@@ -376,10 +542,10 @@ impl Constraints {
         let c = rewrite_range(c);
         let mut ors = Vec::new();
         for v in c.split("||") {
-            if !res().valid.is_match(v) {
+            if !valid_constraints(v) {
                 return Err(format!("improper constraint: {v}"));
             }
-            let mut cs: Vec<&str> = res().find.find_iter(v).map(|m| m.as_str()).collect();
+            let mut cs = find_constraints(v);
             if cs.is_empty() {
                 cs.push(v);
             }
@@ -594,6 +760,279 @@ mod tests {
             compare_uncached(">=1.23", ".0.0")
         );
         assert_eq!(compare(">=1.2", "3.0.0"), Ok(true));
+    }
+
+    #[test]
+    fn versions_accepted_and_rejected() {
+        let invalid = Err(ERR_INVALID.to_string());
+        let cases: &[(&str, Result<&str, String>)] = &[
+            ("1.2.3", Ok("1.2.3")),
+            ("v1.2.3", Ok("1.2.3")),
+            ("1", Ok("1.0.0")),
+            ("1.2", Ok("1.2.0")),
+            ("v2", Ok("2.0.0")),
+            ("01.002.03", Ok("1.2.3")),
+            ("1.2.3-beta.1+build.5", Ok("1.2.3-beta.1+build.5")),
+            ("1.2-rc-1", Ok("1.2.0-rc-1")),
+            ("1+meta.01", Ok("1.0.0+meta.01")),
+            ("1.2.3-0a.10", Ok("1.2.3-0a.10")),
+            ("1.2.3-01", Err(ERR_ZERO.into())),
+            ("1.2.3-a..b", invalid.clone()),
+            ("1.2.3-", invalid.clone()),
+            ("1.2.3+", invalid.clone()),
+            ("1.2.3+a+b", invalid.clone()),
+            ("1.2.3.4", invalid.clone()),
+            (" 1.2.3", invalid.clone()),
+            ("1.2.3 ", invalid.clone()),
+            ("1.2.3\n", invalid.clone()),
+            ("V1.2.3", invalid.clone()),
+            ("vv1", invalid.clone()),
+            ("1.x", invalid.clone()),
+            ("1.2.", invalid.clone()),
+            (".1", invalid.clone()),
+            ("", invalid.clone()),
+            ("1.2.3-é", invalid.clone()),
+            (
+                "18446744073709551616",
+                Err("error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range".into()),
+            ),
+        ];
+        for (v, want) in cases {
+            let got = Version::parse(v).map(|v| v.to_string());
+            assert_eq!(got, want.clone().map(String::from), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn constraints_accepted_and_rejected() {
+        let check = |c: &str, v: &str| -> Result<bool, String> {
+            Ok(Constraints::parse(c)?.check(&Version::parse(v)?))
+        };
+        let cases: &[(&str, &str, Result<bool, &str>)] = &[
+            (">=1.2, <2", "1.5.0", Ok(true)),
+            (">=1.2, <2", "2.0.0", Ok(false)),
+            (" >= 1.2 ,  < 2 ", "1.9.9", Ok(true)),
+            (">=1.2 <2", "1.2.0", Ok(true)),
+            ("=>1.2 =<1.3", "1.3.5", Ok(true)),
+            ("v1.2.3", "1.2.3", Ok(true)),
+            ("=1.2.3", "1.2.4", Ok(false)),
+            ("!=1.2.3", "1.2.4", Ok(true)),
+            ("<1.0 || >=2.0", "1.5.0", Ok(false)),
+            ("<1.0 || >=2.0", "2.1.0", Ok(true)),
+            ("<1.0||>=2.0", "0.9.0", Ok(true)),
+            ("1.2 - 1.4", "1.4.9", Ok(true)),
+            ("1.2 - 1.4", "1.5.0", Ok(false)),
+            ("  1.2   -   1.4  ", "1.1.0", Ok(false)),
+            // No spaces round the dash: one version, 1.2 with the prerelease "1.4".
+            ("1.2-1.4", "1.2.0", Ok(true)),
+            ("1.2-1.4", "1.3.0", Ok(false)),
+            ("~1.2.3", "1.2.9", Ok(true)),
+            ("~1.2.3", "1.3.0", Ok(false)),
+            ("~>1.2", "1.2.7", Ok(true)),
+            ("^1.2.3", "1.9.0", Ok(true)),
+            ("^1.2.3", "2.0.0", Ok(false)),
+            ("^0.2.3", "0.3.0", Ok(false)),
+            ("1.x", "1.9.0", Ok(true)),
+            ("1.X", "2.0.0", Ok(false)),
+            ("1.2.*", "1.2.7", Ok(true)),
+            ("*", "5.0.0", Ok(true)),
+            ("*", "5.0.0-beta", Ok(false)),
+            (">=1.19-0", "1.28.3-gke.100", Ok(true)),
+            (">=1.19", "1.28.3-gke.100", Ok(false)),
+            ("", "1.0.0", Err("improper constraint: ")),
+            (">=1.0 ||", "1.0.0", Err("improper constraint: ")),
+            (">=1.0,", "1.0.0", Err("improper constraint: >=1.0,")),
+            (">= ", "1.0.0", Err("improper constraint: >= ")),
+            ("1.0 -2.0", "1.0.0", Err("improper constraint: 1.0 -2.0")),
+            ("!1.0", "1.0.0", Err("improper constraint: !1.0")),
+            ("> =1.0", "1.0.0", Err("improper constraint: > =1.0")),
+            ("1.2.3.4", "1.0.0", Err("improper constraint: 1.2.3.4")),
+            ("1|2", "1.0.0", Err("constraint parser error")),
+            (">=1.0", "1.0", Ok(true)),
+            (">=1.0", "x", Err(ERR_INVALID)),
+        ];
+        for (c, v, want) in cases {
+            assert_eq!(check(c, v), want.map_err(String::from), "{c:?} on {v:?}");
+        }
+    }
+
+    /// Masterminds' regular expressions, as they were matched here before the scanners
+    /// (regex-lite has Go's leftmost-first rules): the oracle the scanners are held to.
+    struct Oracle {
+        loose: regex_lite::Regex,
+        constraint: regex_lite::Regex,
+        range: regex_lite::Regex,
+        find: regex_lite::Regex,
+        valid: regex_lite::Regex,
+    }
+
+    fn oracle() -> Oracle {
+        const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
+        const LOOSE: &str = r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$";
+        const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
+        let s = r"[\t\n\f\r ]";
+        let mk = |p: String| regex_lite::Regex::new(&p).unwrap();
+        Oracle {
+            loose: mk(LOOSE.to_string()),
+            constraint: mk(format!(r"^{s}*({OPS}){s}*({CV}){s}*$")),
+            range: mk(format!(r"{s}*({CV}){s}+-{s}+({CV}){s}*")),
+            find: mk(format!(r"({OPS}){s}*({CV})")),
+            valid: mk(format!(
+                r"^({s}*({OPS}){s}*({CV}){s}*)((?:{s}+|,{s}*)({OPS}){s}*({CV}){s}*)*$"
+            )),
+        }
+    }
+
+    /// What each scanner gives for `x` and what its expression gave, as text.
+    fn both(o: &Oracle, x: &str) -> [(String, String); 5] {
+        let g = |c: &regex_lite::Captures<'_>, i: usize| {
+            c.get(i).map(|m| m.as_str()).unwrap_or("").to_string()
+        };
+        let loose = |x: &str| {
+            let m = match_version(x.as_bytes(), 0, is_digit).filter(|m| m.end == x.len())?;
+            let t = |r: std::ops::Range<usize>| x[r].to_string();
+            Some([
+                t(m.major),
+                t(m.minor),
+                t(m.patch),
+                t(m.pre).get(1..).unwrap_or_default().into(),
+                t(m.meta).get(1..).unwrap_or_default().into(),
+            ])
+        };
+        let loose_re = o
+            .loose
+            .captures(x)
+            .map(|c| [g(&c, 1), g(&c, 2), g(&c, 3), g(&c, 5), g(&c, 8)]);
+        let constraint = |x: &str| {
+            let s = x.as_bytes();
+            let (op, m) = match_op_version(s, skip_space(s, 0))
+                .filter(|(_, m)| skip_space(s, m.end) == s.len())?;
+            let t = |r: std::ops::Range<usize>| x[r].to_string();
+            Some([
+                op.to_string(),
+                t(m.start..m.end),
+                t(m.major),
+                t(m.minor),
+                t(m.patch),
+                t(m.pre),
+            ])
+        };
+        let constraint_re = o
+            .constraint
+            .captures(x)
+            .map(|c| [g(&c, 1), g(&c, 2), g(&c, 3), g(&c, 4), g(&c, 5), g(&c, 6)]);
+        let mut rewritten = x.to_string();
+        for m in o.range.captures_iter(x) {
+            let t = format!(">= {}, <= {} ", g(&m, 1), g(&m, 11));
+            rewritten = rewritten.replacen(&g(&m, 0), &t, 1);
+        }
+        let found: Vec<&str> = o.find.find_iter(x).map(|m| m.as_str()).collect();
+        [
+            (format!("{:?}", loose(x)), format!("{loose_re:?}")),
+            (format!("{:?}", constraint(x)), format!("{constraint_re:?}")),
+            (rewrite_range(x), rewritten),
+            (format!("{:?}", find_constraints(x)), format!("{found:?}")),
+            (
+                valid_constraints(x).to_string(),
+                o.valid.is_match(x).to_string(),
+            ),
+        ]
+    }
+
+    fn agree(o: &Oracle, x: &str) {
+        for (i, (got, want)) in both(o, x).into_iter().enumerate() {
+            assert_eq!(got, want, "pattern {i} on {x:?}");
+        }
+    }
+
+    /// Versions and constraints made of the pieces Masterminds' grammar is made of, and
+    /// random strings of the characters it cares about: every scanner matches as its regular
+    /// expression does.
+    #[test]
+    fn scanners_match_as_masterminds_regular_expressions() {
+        let o = oracle();
+        let pieces = [
+            "1",
+            "0",
+            "01",
+            "12",
+            "v",
+            "V",
+            "x",
+            "X",
+            "*",
+            "|",
+            ".",
+            "-",
+            "+",
+            " ",
+            "\t",
+            ",",
+            "||",
+            " - ",
+            " -",
+            "- ",
+            "=",
+            "!=",
+            ">",
+            "<",
+            ">=",
+            "=>",
+            "<=",
+            "=<",
+            "~",
+            "~>",
+            "^",
+            "beta",
+            "rc.1",
+            "a-b",
+            "..",
+            "é",
+            "\n",
+            "\x0b",
+            "18446744073709551616",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut n = 0;
+        for _ in 0..60_000 {
+            let len = (next() % 9) as usize;
+            let x: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            agree(&o, &x);
+            n += 1;
+        }
+        let chars = b"0123456789.-+vxX*| \t,=!><~^aZ";
+        for _ in 0..60_000 {
+            let len = (next() % 14) as usize;
+            let x: String = (0..len)
+                .map(|_| chars[(next() % chars.len() as u64) as usize] as char)
+                .collect();
+            agree(&o, &x);
+            n += 1;
+        }
+        assert_eq!(n, 120_000);
+        // Every string of up to five of these characters.
+        let alphabet = ['1', '0', '.', '-', '+', ' ', ',', '>', '=', 'x', '|', 'v'];
+        let mut x = String::new();
+        fn all(o: &Oracle, alphabet: &[char], x: &mut String, left: usize) {
+            agree(o, x);
+            if left == 0 {
+                return;
+            }
+            for &c in alphabet {
+                x.push(c);
+                all(o, alphabet, x, left - 1);
+                x.pop();
+            }
+        }
+        all(&o, &alphabet, &mut x, 5);
     }
 
     #[test]
