@@ -558,6 +558,13 @@ pub fn render_chart_reusing(
     render_chart_parsing(chart, user_values, req, parsed, parser, None)
 }
 
+/// Whether renders reuse the outputs of templates that could not differ (see [`reuse`]). The
+/// playground leaves it out: its download budget (issue #11) is the tighter one there (the
+/// upgrade's full render keeps kube-prometheus-stack's render + plan in the browser at about
+/// 60-70 ms), and LLVM drops the recording when it is never made. The outputs are the same
+/// either way.
+const REUSE_OUTPUTS: bool = cfg!(not(target_arch = "wasm32"));
+
 /// The release-independent preparation of a render (see [`crate::chart::PreparedValues`])
 /// and what it was prepared from: the next render of the same chart prepares from a copy of
 /// it when its user values, capabilities, Helm version and schema setting are the same
@@ -685,7 +692,7 @@ fn render_chart_prepared(
         parser,
     )
     .map_err(during_render)?;
-    let mut recorder = executions.map(|previous| {
+    let mut recorder = executions.filter(|_| REUSE_OUTPUTS).map(|previous| {
         let key = reuse::ReuseKey {
             release_name: req.release_name.clone(),
             namespace: req.namespace.clone(),
