@@ -298,7 +298,7 @@ impl Node {
         match self {
             Node::Text { span } | Node::Break { span } | Node::Continue { span } => span.start(),
             Node::Action(a) => a.pos as usize,
-            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.pos as usize,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.span.start(),
             Node::Template(t) => t.pos as usize,
         }
     }
@@ -333,7 +333,7 @@ pub struct TemplateCall {
 /// A pipeline with optional declarations: `$x := a | b c`.
 #[derive(Debug)]
 pub struct Pipe {
-    pub pos: u32,
+    /// Its start is Go's position of the pipeline.
     pub span: Span,
     pub is_assign: bool,
     /// The declared variables, in [`Tree::exprs`].
@@ -345,18 +345,18 @@ pub struct Pipe {
 /// One command of a pipeline: operands separated by spaces.
 #[derive(Debug)]
 pub struct Command {
-    pub pos: u32,
+    /// Its start is Go's position of the command.
     pub span: Span,
     /// The operands, in [`Tree::exprs`].
     pub args: Run,
 }
 
-/// An operand. 24 bytes, 32-bit aligned: what a node does not hold inline (numbers,
-/// parenthesized pipelines, chains) is in one of its tree's tables, indexed by `u32` (a large
-/// chart has tens of thousands of operands).
+/// An operand. 20 bytes, 32-bit aligned: what a node does not hold inline (numbers,
+/// parenthesized pipelines, chains) is in one of its tree's tables, indexed by `u32`, and Go's
+/// position is worked out from the span and names ([`Expr::pos`]) (a large chart has tens of
+/// thousands of operands).
 #[derive(Debug)]
 pub struct Expr {
-    pub pos: u32,
     pub span: Span,
     pub kind: ExprKind,
 }
@@ -395,6 +395,21 @@ pub enum ExprKind {
 pub const LONG_LITERAL: usize = 64;
 
 impl Expr {
+    /// Go's `Node.Position()`: the start, but for a field chain the second field's (`.a.b`,
+    /// `$x.a`) and for a chain its first field's (`(pipe).a`); `src` holds the tree's names.
+    pub fn pos(&self, src: Src<'_>) -> usize {
+        // Each field's name starts after its dot, where Go's position is.
+        let field = |n: Option<&Name>| n.map(|n| n.start as usize - 1);
+        let pos = match self.kind {
+            ExprKind::Variable(ids) | ExprKind::Field(ids) => field(ids.of(src.names).get(1)),
+            ExprKind::Chain(i) => src
+                .chain(i)
+                .and_then(|c| field(c.fields.of(src.names).first())),
+            _ => None,
+        };
+        pos.unwrap_or(self.span.start())
+    }
+
     /// The value of a string literal [`ExprKind::LongString`] in `text`, its tree's source.
     pub fn long_string<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.span.start() + 1..self.span.end().saturating_sub(1))
@@ -602,6 +617,39 @@ mod tests {
     #[test]
     fn operands_stay_small() {
         assert_eq!(std::mem::size_of::<ExprKind>(), 12);
-        assert_eq!(std::mem::size_of::<Expr>(), 24);
+        assert_eq!(std::mem::size_of::<Expr>(), 20);
+        assert_eq!(std::mem::size_of::<Command>(), 16);
+        assert_eq!(std::mem::size_of::<Action>(), 40);
+    }
+
+    /// Go's positions of operands (`Node.Position()`), which error messages carry: the start,
+    /// but a field chain's second field and a chain's first field.
+    #[test]
+    fn operand_positions_are_gos() {
+        let text = "{{ .a.b }}{{ .c }}{{ $x := 1 }}{{ $x.d.e }}{{ $x }}{{ (.f).g.h }}{{ \"s\" }}";
+        let f = |_: &str| false;
+        let trees = crate::parser::parse("t", text, &f, &Default::default()).unwrap();
+        let tree = trees.last().unwrap();
+        let src = tree.src();
+        // The commands in table order: the parenthesized `.f` before the chain it is in.
+        let positions: Vec<usize> = tree
+            .cmds
+            .iter()
+            .map(|c| c.args.of(&tree.exprs)[0].pos(src))
+            .collect();
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(
+            positions,
+            [
+                at(".b"),
+                at(".c"),
+                at("1 }"),
+                at(".d"),
+                at("$x }"),
+                at(".f)"),
+                at(".g"),
+                at("\"s")
+            ]
+        );
     }
 }

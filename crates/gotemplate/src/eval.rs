@@ -874,9 +874,13 @@ impl<'e> State<'e> {
                 )
             }
             Cur::Node(n) => (n.pos(), n.span(), n.display(fr.tree.src()).to_string()),
-            Cur::Pipe(p) => (p.pos as usize, p.span, p.display(fr.tree.src()).to_string()),
-            Cur::Cmd(c) => (c.pos as usize, c.span, c.display(fr.tree.src()).to_string()),
-            Cur::Expr(e) => (e.pos as usize, e.span, e.display(fr.tree.src()).to_string()),
+            Cur::Pipe(p) => (p.span.start(), p.span, p.display(fr.tree.src()).to_string()),
+            Cur::Cmd(c) => (c.span.start(), c.span, c.display(fr.tree.src()).to_string()),
+            Cur::Expr(e) => (
+                e.pos(fr.tree.src()),
+                e.span,
+                e.display(fr.tree.src()).to_string(),
+            ),
         };
         let text = &fr.tree.text;
         Error::exec(

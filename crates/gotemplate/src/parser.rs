@@ -625,7 +625,6 @@ impl<'t> Parser<'_, 't> {
     fn pipeline(&mut self, context: &str, end: TokenKind) -> PResult<Pipe> {
         let first = self.peek_non_space();
         let mut pipe = Pipe {
-            pos: first.start as u32,
             span: Span::new(first.start, first.start),
             is_assign: false,
             decl: Run::default(),
@@ -732,7 +731,6 @@ impl<'t> Parser<'_, 't> {
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().start;
         let mut cmd = Command {
-            pos: start as u32,
             span: Span::new(start, start),
             args: Run::default(),
         };
@@ -760,21 +758,17 @@ impl<'t> Parser<'_, 't> {
     }
 
     /// A field or variable term `first` and the fields that follow it (`.a.b.c`, `$x.a`):
-    /// the names, Go's position (the second field's for a chain) and the end.
-    fn names_with_fields(&mut self, first: Name, t: &Token) -> (Names, usize, usize) {
+    /// the names and the end (Go's position follows from the names, see [`Expr::pos`]).
+    fn names_with_fields(&mut self, first: Name, t: &Token) -> (Names, usize) {
         let start = self.t.names.len();
         self.t.names.push(first);
-        let mut pos = t.start;
         let mut end = t.end;
-        if self.peek().kind == TokenKind::Field {
-            pos = self.peek().start;
-        }
         while self.peek().kind == TokenKind::Field {
             let f = self.next();
             end = f.end;
             self.t.names.push(Name::new(f.start + 1, f.end));
         }
-        (Names::new(start, self.t.names.len() - start), pos, end)
+        (Names::new(start, self.t.names.len() - start), end)
     }
 
     fn operand(&mut self) -> PResult<Option<Expr>> {
@@ -784,7 +778,6 @@ impl<'t> Parser<'_, 't> {
         if self.peek().kind != TokenKind::Field {
             return Ok(Some(node));
         }
-        let chain_pos = self.peek().start;
         let start = self.t.names.len();
         let mut end = node.span.end();
         while self.peek().kind == TokenKind::Field {
@@ -816,24 +809,14 @@ impl<'t> Parser<'_, 't> {
                 ExprKind::Chain((self.t.chains.len() - 1) as u32)
             }
         };
-        Ok(Some(Expr {
-            pos: chain_pos as u32,
-            span,
-            kind,
-        }))
+        Ok(Some(Expr { span, kind }))
     }
 
     fn term(&mut self) -> PResult<Option<Expr>> {
         let t = self.next_non_space();
         let val = self.val(&t);
         let span = Span::new(t.start, t.end);
-        let e = |kind| {
-            Ok(Some(Expr {
-                pos: t.start as u32,
-                span,
-                kind,
-            }))
-        };
+        let e = |kind| Ok(Some(Expr { span, kind }));
         match t.kind {
             TokenKind::Identifier => {
                 if !(self.is_func)(val) {
@@ -853,17 +836,15 @@ impl<'t> Parser<'_, 't> {
                         span,
                     ));
                 }
-                let (ids, pos, end) = self.names_with_fields(Name::new(t.start, t.end), &t);
+                let (ids, end) = self.names_with_fields(Name::new(t.start, t.end), &t);
                 Ok(Some(Expr {
-                    pos: pos as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Variable(ids),
                 }))
             }
             TokenKind::Field => {
-                let (ids, pos, end) = self.names_with_fields(Name::new(t.start + 1, t.end), &t);
+                let (ids, end) = self.names_with_fields(Name::new(t.start + 1, t.end), &t);
                 Ok(Some(Expr {
-                    pos: pos as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Field(ids),
                 }))
@@ -881,7 +862,6 @@ impl<'t> Parser<'_, 't> {
                 let p = r?;
                 let end = self.tok(self.idx.saturating_sub(1)).end;
                 Ok(Some(Expr {
-                    pos: t.start as u32,
                     span: Span::new(t.start, end),
                     kind: ExprKind::Pipe({
                         self.t.pipes.push(p);
@@ -933,7 +913,6 @@ impl Ctl {
 fn var_expr(t: &Token, names: &mut Vec<Name>) -> Expr {
     names.push(Name::new(t.start, t.end));
     Expr {
-        pos: t.start as u32,
         span: Span::new(t.start, t.end),
         kind: ExprKind::Variable(Names::new(names.len() - 1, 1)),
     }
