@@ -27,7 +27,6 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
 
 use crate::plan::HelmVersion;
 
@@ -161,20 +160,132 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// A loaded document as the [`Scenario::from_yaml`] tree. Byte strings and host objects
+/// A scenario document as [`Scenario::from_tree`] reads it: YAML's data model, with the
+/// numbers serde_yaml's `Value` has (the conformance tables are read with serde_yaml, the
+/// scenarios of the CLI and the playground with the engine's loader; one tree type of our own
+/// keeps serde_yaml out of the playground's module, issue #11).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Yaml {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Sequence(Vec<Yaml>),
+    Mapping(Vec<(Yaml, Yaml)>),
+}
+
+/// A YAML number: an integer that fits 64 bits (signed or not), else a float.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+}
+
+impl Number {
+    fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::UInt(u) => i64::try_from(u).ok(),
+            Number::Float(_) => None,
+        }
+    }
+
+    fn to_json(self) -> Json {
+        match self {
+            Number::Int(i) => Json::from(i),
+            Number::UInt(u) => Json::from(u),
+            // serde_json makes a non-finite float null.
+            Number::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        }
+    }
+}
+
+/// As serde_yaml prints a number (floats in their shortest form with a `.0` when whole, as
+/// `ryu` writes them; YAML's `.nan` and `.inf`).
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::UInt(u) => write!(f, "{u}"),
+            Number::Float(x) if x.is_nan() => f.write_str(".nan"),
+            Number::Float(x) if x.is_infinite() => f.write_str(if x.is_sign_positive() {
+                ".inf"
+            } else {
+                "-.inf"
+            }),
+            // serde_json's shortest form; ryu writes a positive exponent without its sign.
+            Number::Float(x) => {
+                let shortest = serde_json::Number::from_f64(x).expect("finite").to_string();
+                f.write_str(&shortest.replace("e+", "e"))
+            }
+        }
+    }
+}
+
+impl Yaml {
+    /// The tree as JSON (a step's values): mappings with string keys only.
+    fn to_json(&self) -> Result<Json, String> {
+        Ok(match self {
+            Yaml::Null => Json::Null,
+            Yaml::Bool(b) => Json::Bool(*b),
+            Yaml::Number(n) => n.to_json(),
+            Yaml::String(s) => Json::String(s.clone()),
+            Yaml::Sequence(items) => {
+                Json::Array(items.iter().map(Yaml::to_json).collect::<Result<_, _>>()?)
+            }
+            Yaml::Mapping(m) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in m {
+                    let Yaml::String(k) = k else {
+                        return Err("key must be a string".into());
+                    };
+                    out.insert(k.clone(), v.to_json()?);
+                }
+                Json::Object(out)
+            }
+        })
+    }
+
+    /// serde_yaml's tree as ours (the conformance tables).
+    pub fn from_serde(v: &serde_yaml::Value) -> Yaml {
+        use serde_yaml::Value as S;
+        match v {
+            S::Null => Yaml::Null,
+            S::Bool(b) => Yaml::Bool(*b),
+            S::Number(n) => Yaml::Number(if let Some(i) = n.as_i64() {
+                Number::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Number::UInt(u)
+            } else {
+                Number::Float(n.as_f64().unwrap_or(f64::NAN))
+            }),
+            S::String(s) => Yaml::String(s.clone()),
+            S::Sequence(items) => Yaml::Sequence(items.iter().map(Yaml::from_serde).collect()),
+            S::Mapping(m) => Yaml::Mapping(
+                m.iter()
+                    .map(|(k, v)| (Yaml::from_serde(k), Yaml::from_serde(v)))
+                    .collect(),
+            ),
+            S::Tagged(t) => Yaml::from_serde(&t.value),
+        }
+    }
+}
+
+/// A loaded document as the [`Scenario::from_tree`] tree. Byte strings and host objects
 /// cannot come out of the loader; they are kept as text all the same.
 fn yaml_of(v: &gotemplate::Value) -> Yaml {
     use gotemplate::Value as V;
     match v {
         V::Nil => Yaml::Null,
         V::Bool(b) => Yaml::Bool(*b),
-        V::Int(i) | V::Int64(i) => Yaml::Number((*i).into()),
+        V::Int(i) | V::Int64(i) => Yaml::Number(Number::Int(*i)),
         // The loader keeps integers above i64::MAX as floats; a timeout of u64::MAX seconds
         // still reads as an integer (the cast saturates).
         V::Float(f) if f.fract() == 0.0 && *f >= 9_223_372_036_854_775_808.0 => {
-            Yaml::Number((*f as u64).into())
+            Yaml::Number(Number::UInt(*f as u64))
         }
-        V::Float(f) => Yaml::Number((*f).into()),
+        V::Float(f) => Yaml::Number(Number::Float(*f)),
         V::String(s) => Yaml::String(s.to_string()),
         V::Bytes(b) => Yaml::String(String::from_utf8_lossy(b).into_owned()),
         V::List(items) => Yaml::Sequence(items.iter().map(yaml_of).collect()),
@@ -346,7 +457,8 @@ fn parse_step(v: &Yaml) -> Result<StepSpec, ScenarioError> {
             "values" => {
                 let j: Json = match val {
                     Yaml::Null => Json::Object(Default::default()),
-                    other => serde_json::to_value(other)
+                    other => other
+                        .to_json()
                         .map_err(|e| ScenarioError(format!("values: {e}")))?,
                 };
                 if !j.is_object() {
@@ -426,10 +538,15 @@ impl Scenario {
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         let doc =
             crate::yaml::from_str_typed(text).map_err(|e| ScenarioError(format!("YAML: {e}")))?;
-        Scenario::from_yaml(&yaml_of(&doc))
+        Scenario::from_tree(&yaml_of(&doc))
     }
 
-    pub fn from_yaml(doc: &Yaml) -> Result<Scenario, ScenarioError> {
+    /// A scenario from serde_yaml's tree (the conformance tables).
+    pub fn from_yaml(doc: &serde_yaml::Value) -> Result<Scenario, ScenarioError> {
+        Scenario::from_tree(&Yaml::from_serde(doc))
+    }
+
+    pub fn from_tree(doc: &Yaml) -> Result<Scenario, ScenarioError> {
         let mut sc = Scenario::default();
         let m = match doc {
             Yaml::Null => return Ok(sc),
@@ -567,6 +684,65 @@ pub fn merge_values(base: &mut Json, over: &Json) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Our tree reads, prints and converts values as serde_yaml's did (the scenario parser
+    /// used its tree before).
+    #[test]
+    fn tree_numbers_and_values_are_serde_yamls() {
+        let docs = [
+            "0",
+            "-7",
+            "42",
+            "9223372036854775807",
+            "18446744073709551615",
+            "1.0",
+            "0.1",
+            "-2.5",
+            "1e21",
+            "1.5e-7",
+            "123456789.125",
+            "1e15",
+            "1e16",
+            "1e17",
+            "1.25e16",
+            "123456789012345680.0",
+            "0.0001",
+            "0.00001",
+            "1e-7",
+            "-1e-300",
+            "1.7976931348623157e308",
+            "5e-324",
+            ".nan",
+            ".inf",
+            "-.inf",
+            "true",
+            "~",
+            "text",
+            "[1, 2.0, x]",
+            "{a: 1, b: {c: [0.5, null]}}",
+        ];
+        for doc in docs {
+            let theirs: serde_yaml::Value = serde_yaml::from_str(doc).unwrap();
+            let ours = Yaml::from_serde(&theirs);
+            if let (serde_yaml::Value::Number(n), Yaml::Number(m)) = (&theirs, &ours) {
+                assert_eq!(m.to_string(), n.to_string(), "{doc}");
+                assert_eq!(m.as_i64(), n.as_i64(), "{doc}");
+            }
+            assert_eq!(
+                ours.to_json().ok(),
+                serde_json::to_value(&theirs).ok(),
+                "{doc}"
+            );
+        }
+        // The loader's tree for the same texts (where go-yaml and serde_yaml agree).
+        for (doc, want) in [("42", "42"), ("2.5", "2.5"), ("1e3", "1000.0")] {
+            let v = crate::yaml::from_str_typed(doc).unwrap();
+            let Yaml::Number(n) = yaml_of(&v) else {
+                panic!("{doc}")
+            };
+            assert_eq!(n.to_string(), want);
+        }
+    }
 
     #[test]
     fn parses_the_issue_example() {
