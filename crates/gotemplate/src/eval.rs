@@ -684,6 +684,16 @@ impl V {
     pub fn concrete(val: Value) -> V {
         V { val, iface: false }
     }
+
+    /// The type a field error names: `interface {}` for a value held in an interface. Only
+    /// error texts need it (working it out allocates and looks up named map types).
+    fn type_for_error(&self) -> String {
+        if self.iface {
+            "interface {}".to_string()
+        } else {
+            self.val.type_name()
+        }
+    }
     pub fn iface(val: Value) -> V {
         V { val, iface: true }
     }
@@ -1451,17 +1461,8 @@ impl<'e> State<'e> {
             }
             return Ok(V::invalid());
         }
-        // Only error texts name the type: working it out allocates (and looks up a named map
-        // type), which every successful field access would otherwise pay for.
-        let typ = |recv: &V| {
-            if recv.iface {
-                "interface {}".to_string()
-            } else {
-                recv.val.type_name()
-            }
-        };
         if recv.val.is_nil() {
-            let typ = typ(&recv);
+            let typ = recv.type_for_error();
             return Err(self.err(fr, format!("nil pointer evaluating {typ}.{name}")));
         }
         if let Value::Object(o) = &recv.val {
@@ -1513,12 +1514,12 @@ impl<'e> State<'e> {
                     Ok(V::concrete(v))
                 }
                 None => {
-                    let typ = typ(&recv);
+                    let typ = recv.type_for_error();
                     Err(self.err(fr, format!("can't evaluate field {name} in type {typ}")))
                 }
             },
             _ => {
-                let typ = typ(&recv);
+                let typ = recv.type_for_error();
                 Err(self.err(fr, format!("can't evaluate field {name} in type {typ}")))
             }
         }

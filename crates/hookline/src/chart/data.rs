@@ -157,8 +157,8 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn deferred_reads_once_and_drops_a_bom() {
+    /// A deferred file of 10 bytes (a byte-order mark and `key: v`), and how often it was read.
+    fn counted_file() -> (FileData, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let c = calls.clone();
         let d = FileData::deferred(
@@ -168,6 +168,12 @@ mod tests {
             }),
             10,
         );
+        (d, calls)
+    }
+
+    #[test]
+    fn deferred_reads_once_and_drops_a_bom() {
+        let (d, calls) = counted_file();
         assert!(d.loaded().is_none());
         assert_eq!(&*d.bytes(), b"key: v\n");
         assert_eq!(&*d.clone().bytes(), b"key: v\n");
@@ -178,15 +184,7 @@ mod tests {
 
     #[test]
     fn an_unread_file_is_read_on_another_thread_without_being_kept() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let c = calls.clone();
-        let d = FileData::deferred(
-            Box::new(move || {
-                c.fetch_add(1, Ordering::Relaxed);
-                Ok(b"\xEF\xBB\xBFkey: v\n".to_vec())
-            }),
-            10,
-        );
+        let (d, calls) = counted_file();
         let read = d.unread().expect("not read yet");
         assert_eq!(read.size(), 10);
         let bytes = std::thread::spawn(move || read.read()).join().unwrap();
