@@ -44,74 +44,164 @@ pub fn with_helper<R>(helper: &(dyn Fn() + Sync), main: impl FnOnce() -> R) -> R
 /// One text's parse, once made: taken by the render (left empty when the parse panicked).
 type Slot = OnceLock<Mutex<Option<Result<Parsed, Error>>>>;
 
-/// Template parses started ahead of the render: a helper thread runs [`Early::work`] from the
-/// start, the render's thread joins in when it first asks for a parse (the core asks in
-/// Helm's order, after preparing the chart). Texts are found by address: only the very texts
-/// given here (the chart's, shared by the core's render inputs) are taken from these parses.
-pub struct Early<'t> {
+/// Template parses started ahead of the render, while the chart is still being read: the
+/// load hands each template text over as it reads it ([`Early::push`]), a helper thread
+/// running [`Early::work`] from the start parses them in turn, and the render's thread joins
+/// in when it first asks for a parse (the core asks in Helm's order, after preparing the
+/// chart). A parse depends only on the text and the setup, so a render's text is matched
+/// by its content.
+pub struct Early {
     setup: ParseSetup,
-    texts: Vec<&'t str>,
-    by_address: HashMap<(usize, usize), usize>,
-    next: AtomicUsize,
+    state: Mutex<EarlyState>,
+    more: Condvar,
     joined: AtomicBool,
-    slots: Vec<Slot>,
 }
 
-impl<'t> Early<'t> {
-    pub fn new(setup: ParseSetup, texts: Vec<&'t str>) -> Early<'t> {
-        let by_address = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| ((t.as_ptr() as usize, t.len()), i))
-            .collect();
+/// One text handed over, its parse once made, and whether a render took it.
+struct Job {
+    text: Box<str>,
+    parsed: Slot,
+    taken: AtomicBool,
+}
+
+#[derive(Default)]
+struct EarlyState {
+    jobs: Vec<std::sync::Arc<Job>>,
+    /// Jobs by their text's length (texts are told apart by comparing them).
+    by_len: HashMap<usize, Vec<usize>>,
+    /// The next job no thread has taken.
+    next: usize,
+    /// No more texts will come.
+    closed: bool,
+    /// The helper waits for texts (only then does a push wake it: a system call).
+    waiting: bool,
+}
+
+impl Early {
+    pub fn new(setup: ParseSetup) -> Early {
         Early {
             setup,
-            slots: texts.iter().map(|_| OnceLock::new()).collect(),
-            texts,
-            by_address,
-            next: AtomicUsize::new(0),
+            state: Mutex::default(),
+            more: Condvar::new(),
             joined: AtomicBool::new(false),
         }
     }
 
-    /// Parse the texts not yet taken by a thread, one at a time, until none is left.
-    pub fn work(&self) {
-        loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
-            if i >= self.texts.len() {
-                return;
-            }
-            // A parse that panicked leaves no result: the render's thread parses that text
-            // itself (and meets the panic there) instead of waiting for it for ever.
-            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.setup.parse_unnamed(self.texts[i])
-            }));
-            let _ = self.slots[i].set(Mutex::new(parsed.ok()));
+    fn lock(&self) -> std::sync::MutexGuard<'_, EarlyState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Parse `text` ahead (a copy of it: the chart keeps its own).
+    pub fn push(&self, text: &str) {
+        let job = std::sync::Arc::new(Job {
+            text: text.into(),
+            parsed: OnceLock::new(),
+            taken: AtomicBool::new(false),
+        });
+        let mut st = self.lock();
+        let at = st.jobs.len();
+        st.jobs.push(job);
+        st.by_len.entry(text.len()).or_default().push(at);
+        if st.waiting {
+            drop(st);
+            self.more.notify_one();
         }
     }
 
-    /// No more parses are started (the render failed before it needed them).
+    /// [`Early::push`] unless this text was handed over already (the templates the load
+    /// read from subchart archives rather than from the directory walk).
+    pub fn push_unseen(&self, text: &str) {
+        let seen = {
+            let st = self.lock();
+            st.by_len
+                .get(&text.len())
+                .is_some_and(|c| c.iter().any(|&i| &*st.jobs[i].text == text))
+        };
+        if !seen {
+            self.push(text);
+        }
+    }
+
+    /// No more texts will come: [`Early::work`] returns once those handed over are parsed.
+    pub fn close(&self) {
+        let mut st = self.lock();
+        st.closed = true;
+        if st.waiting {
+            drop(st);
+            self.more.notify_all();
+        }
+    }
+
+    /// No more parses are started (the load or the render failed before it needed them).
     pub fn stop(&self) {
-        self.next.fetch_max(self.texts.len(), Ordering::Relaxed);
+        let mut st = self.lock();
+        st.next = st.jobs.len();
+        drop(st);
+        self.close();
+    }
+
+    /// Parse the texts not yet taken by a thread, one at a time, until none is left and no
+    /// more will come.
+    pub fn work(&self) {
+        self.work_while(true)
+    }
+
+    /// The next text to parse; waiting for one (`wait`) until closed.
+    fn next(&self, wait: bool) -> Option<std::sync::Arc<Job>> {
+        let mut st = self.lock();
+        loop {
+            if st.next < st.jobs.len() {
+                st.next += 1;
+                return Some(st.jobs[st.next - 1].clone());
+            }
+            if st.closed || !wait {
+                return None;
+            }
+            st.waiting = true;
+            st = self.more.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.waiting = false;
+        }
+    }
+
+    fn work_while(&self, wait: bool) {
+        while let Some(job) = self.next(wait) {
+            // A parse that panicked leaves no result: the render's thread parses that text
+            // itself (and meets the panic there) instead of waiting for it for ever.
+            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.setup.parse_unnamed(&job.text)
+            }));
+            let _ = job.parsed.set(Mutex::new(parsed.ok()));
+        }
     }
 }
 
-impl hookline::render::EarlyParses for Early<'_> {
+impl hookline::render::EarlyParses for Early {
     fn setup(&self) -> &ParseSetup {
         &self.setup
     }
 
     fn take(&self, text: &str) -> Option<Result<Parsed, Error>> {
-        let &i = self.by_address.get(&(text.as_ptr() as usize, text.len()))?;
+        let job = {
+            let st = self.lock();
+            st.by_len.get(&text.len())?.iter().find_map(|&i| {
+                let job = &st.jobs[i];
+                (&*job.text == text && !job.taken.swap(true, Ordering::Relaxed))
+                    .then(|| job.clone())
+            })?
+        };
+        // The render's thread helps with what is handed over (it asks once the load is
+        // done: nothing more comes) rather than wait for the helper.
         if !self.joined.swap(true, Ordering::Relaxed) {
-            self.work();
+            self.work_while(false);
         }
-        // Every text is taken by now; the other thread may still be parsing this one.
-        self.slots[i]
+        // The other thread may still be parsing this one.
+        let parsed = job
+            .parsed
             .wait()
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take()
+            .take();
+        parsed
     }
 }
 
@@ -371,6 +461,13 @@ mod tests {
                 ),
             );
         }
+        // Two files of the same text: each takes a parse of its own.
+        for name in ["templates/same-a.yaml", "templates/same-b.yaml"] {
+            write(
+                name,
+                "kind: Same\nmetadata:\n  name: {{ .Template.Name }}\n",
+            );
+        }
         // Defines its own name (Go's tree set joins the two: parsed again under the name).
         write(
             "templates/own.yaml",
@@ -383,19 +480,24 @@ mod tests {
             format!("{:?}", out.map(|r| (r.rendered.files, r.sorted)))
         };
         // `helper`: 0 none (this thread parses and decodes all), 1 parses before the render
-        // (this thread decodes), 2 alongside (parses, then decodes heads as they come).
+        // (this thread decodes), 2 alongside from the start of the load (parses as the walk
+        // reads, then decodes heads as they come).
         let early = |dir: &std::path::Path, helper: u8| {
-            let loading = hookline::chart::load_path_deferred(dir, Default::default()).unwrap();
-            let texts = loading.template_texts();
-            let early = Early::new(
-                hookline::render::parse_setup(req.helm, &req.limits),
-                texts.iter().map(|t| &**t).collect(),
-            );
-            if helper == 1 {
-                early.work();
-            }
+            let early = Early::new(hookline::render::parse_setup(req.helm, &req.limits));
             let heads = Heads::default();
-            let render = || {
+            let run = || {
+                let loading =
+                    hookline::chart::load_path_deferred_with(dir, Default::default(), &mut |t| {
+                        early.push(t)
+                    })
+                    .unwrap();
+                for t in loading.template_texts() {
+                    early.push_unseen(&t);
+                }
+                early.close();
+                if helper == 1 {
+                    early.work();
+                }
                 let chart = loading.finish().unwrap();
                 let out =
                     render_chart_early(&chart, &Default::default(), &req, &early, Some(&heads));
@@ -409,18 +511,23 @@ mod tests {
                         early.work();
                         heads.work();
                     },
-                    render,
+                    run,
                 )
             } else {
-                render()
+                run()
             };
-            // The render took the early parses (all of them when it parsed every template).
-            let taken = early
-                .slots
+            // The render took the early parses (all of them when it parsed every template),
+            // each once.
+            let st = early.lock();
+            let taken = st
+                .jobs
                 .iter()
-                .filter(|s| s.get().is_some_and(|m| m.lock().unwrap().is_none()))
+                .filter(|j| {
+                    j.taken.load(Ordering::Relaxed)
+                        && j.parsed.get().is_some_and(|m| m.lock().unwrap().is_none())
+                })
                 .count();
-            (out, taken)
+            (out, taken, st.jobs.len())
         };
         // The serial render, which must contain `want`; every helper arrangement gives the
         // same output and, when `all_taken`, takes all 33 early parses.
@@ -428,10 +535,12 @@ mod tests {
             let out = serial(&dir);
             assert!(out.contains(want), "{out}");
             for helper in [0, 1, 2, 2, 2] {
-                let (got, taken) = early(&dir, helper);
+                let (got, taken, handed_over) = early(&dir, helper);
                 assert_eq!(got, out);
+                // Every template of the walk once, the two equal texts twice.
+                assert_eq!(handed_over, 35);
                 if all_taken {
-                    assert_eq!(taken, 33);
+                    assert_eq!(taken, 35);
                 }
             }
             out

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hookline::chart::load_path_deferred;
+use hookline::chart::load_path_deferred_with;
 use hookline::render::output::template_output;
 use hookline::render::{render_chart_early, TemplateRequest};
 use hookline::values::ValueOptions;
@@ -153,20 +153,21 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     req.retain_intermediates = true;
     // The documents' heads of every render.
     req.for_each = Some(crate::parallel::for_each);
-    let loading =
-        load_path_deferred(Path::new(&chart_path), limits.chart).map_err(|e| e.to_string())?;
-    // The templates are parsed on a helper thread while this one parses the values files
-    // and prepares the chart (most of the work before the first template runs), then on
-    // both (see `parallel::Early`).
-    let texts = loading.template_texts();
-    let early = crate::parallel::Early::new(
-        hookline::render::parse_setup(helm, &req.limits),
-        texts.iter().map(|t| &**t).collect(),
-    );
-    // Then, while this thread runs the templates, the helper decodes the heads of the
-    // documents they make (see `parallel::Heads`).
+    // The templates are parsed on a helper thread from the moment the chart's walk reads
+    // them, while this thread reads the rest, parses the values files and prepares the
+    // chart (most of the work before the first template runs), then on both (see
+    // `parallel::Early`). Then, while this thread runs the templates, the helper decodes the
+    // heads of the documents they make (see `parallel::Heads`).
+    let early = crate::parallel::Early::new(hookline::render::parse_setup(helm, &req.limits));
     let heads = crate::parallel::Heads::default();
     let run = || -> Result<_, String> {
+        let loading =
+            load_path_deferred_with(Path::new(&chart_path), limits.chart, &mut |t| early.push(t))
+                .map_err(|e| e.to_string())?;
+        for t in loading.template_texts() {
+            early.push_unseen(&t);
+        }
+        early.close();
         let chart = loading.finish().map_err(|e| e.to_string())?;
         let user_values = vals
             .merge(&mut |path: &str| {
@@ -184,7 +185,7 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
         || {
             let out = run();
             // Parses the render did not ask for (it failed before) are not started; the
-            // helper stops waiting for files.
+            // helper stops waiting for texts and files.
             early.stop();
             heads.close();
             out
@@ -237,7 +238,6 @@ fn parse_and_render(args: &[String]) -> Result<String, String> {
     std::mem::forget(user_values);
     std::mem::forget(chart);
     std::mem::forget(early);
-    std::mem::forget(texts);
     out
 }
 

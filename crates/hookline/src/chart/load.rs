@@ -534,7 +534,7 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Chart, ChartError> {
 /// [`load_dir`] with explicit limits.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load_dir_with(dir: &std::path::Path, limits: ArchiveLimits) -> Result<Chart, ChartError> {
-    load_dir_files(dir, limits, &mut Loading::default())
+    load_dir_files(dir, limits, &mut Loading::default(), &mut |_| {})
 }
 
 /// [`load_dir_with`] with what the load carries (see [`Loading`]).
@@ -543,6 +543,7 @@ fn load_dir_files(
     dir: &std::path::Path,
     limits: ArchiveLimits,
     loading: &mut Loading,
+    on_template: &mut dyn FnMut(&str),
 ) -> Result<Chart, ChartError> {
     let ignore_path = dir.join(HELM_IGNORE);
     let mut rules = if ignore_path.is_file() {
@@ -556,7 +557,15 @@ fn load_dir_files(
     rules.add_defaults();
     let mut files = BTreeMap::new();
     let mut scratch = Vec::new();
-    walk(dir, "", &rules, &mut files, 0, &limits, &mut scratch)?;
+    let mut walking = Walking {
+        rules: &rules,
+        out: &mut files,
+        texts: &mut loading.texts,
+        limits: &limits,
+        scratch: &mut scratch,
+        on_template,
+    };
+    walking.walk(dir, "", 0)?;
     drop(scratch);
     // The rules were applied during the walk; load without them again.
     let mut budget = Budget::new(limits);
@@ -584,12 +593,25 @@ pub fn load_path_deferred(
     path: &std::path::Path,
     limits: ArchiveLimits,
 ) -> Result<DeferredLoad, ChartError> {
+    load_path_deferred_with(path, limits, &mut |_| {})
+}
+
+/// [`load_path_deferred`] that hands each template text to `on_template` as soon as it is
+/// read (a chart directory's templates that are valid UTF-8, the very texts
+/// [`DeferredLoad::template_texts`] gives later), so that a host can parse them while the
+/// rest of the chart is still being read.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_path_deferred_with(
+    path: &std::path::Path,
+    limits: ArchiveLimits,
+    on_template: &mut dyn FnMut(&str),
+) -> Result<DeferredLoad, ChartError> {
     let loaded = if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         let mut loading = Loading {
             deferred_values: Some(Vec::new()),
             ..Loading::default()
         };
-        load_dir_files(path, limits, &mut loading)
+        load_dir_files(path, limits, &mut loading, on_template)
             .map(|chart| (chart, loading.deferred_values.unwrap_or_default()))
     } else {
         load_path_with(path, limits).map(|chart| (chart, Vec::new()))
@@ -668,94 +690,119 @@ fn needed_at_load(path: &str) -> bool {
         )
 }
 
+/// A directory walk's state: what it reads into, by what rules.
 #[cfg(not(target_arch = "wasm32"))]
-fn walk(
-    dir: &std::path::Path,
-    rel: &str,
-    rules: &Rules,
-    out: &mut BTreeMap<String, FileData>,
-    depth: usize,
-    limits: &ArchiveLimits,
-    scratch: &mut Vec<u8>,
-) -> Result<(), ChartError> {
-    if depth > 64 {
-        return Err(ChartError::new(format!(
-            "chart directory is nested too deeply (symbolic link cycle?) at {}",
-            dir.display()
-        )));
-    }
-    let io = |e: std::io::Error| ChartError::new(e.to_string());
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let fname = entry.file_name().to_string_lossy().into_owned();
-        let name = if rel.is_empty() {
-            fname.clone()
-        } else {
-            format!("{rel}/{fname}")
-        };
-        let path = entry.path();
-        let meta = std::fs::metadata(&path).map_err(io)?; // follows links
-        if meta.is_dir() {
-            if rules.ignore(&name, true) {
+struct Walking<'w> {
+    rules: &'w Rules,
+    out: &'w mut BTreeMap<String, FileData>,
+    /// Templates kept as text (see [`load_buffered_texts`]), made as they are read.
+    texts: &'w mut Texts,
+    limits: &'w ArchiveLimits,
+    scratch: &'w mut Vec<u8>,
+    on_template: &'w mut dyn FnMut(&str),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Walking<'_> {
+    fn walk(&mut self, dir: &std::path::Path, rel: &str, depth: usize) -> Result<(), ChartError> {
+        let (rules, limits) = (self.rules, self.limits);
+        if depth > 64 {
+            return Err(ChartError::new(format!(
+                "chart directory is nested too deeply (symbolic link cycle?) at {}",
+                dir.display()
+            )));
+        }
+        let io = |e: std::io::Error| ChartError::new(e.to_string());
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io)?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let fname = entry.file_name().to_string_lossy().into_owned();
+            let name = if rel.is_empty() {
+                fname.clone()
+            } else {
+                format!("{rel}/{fname}")
+            };
+            let path = entry.path();
+            let meta = std::fs::metadata(&path).map_err(io)?; // follows links
+            if meta.is_dir() {
+                if rules.ignore(&name, true) {
+                    continue;
+                }
+                self.walk(&path, &name, depth + 1)?;
                 continue;
             }
-            walk(&path, &name, rules, out, depth + 1, limits, scratch)?;
-            continue;
+            if rules.ignore(&name, false) {
+                continue;
+            }
+            if self.out.len() >= limits.max_entries {
+                return Err(too_many_files(limits));
+            }
+            if !meta.is_file() {
+                return Err(ChartError::new(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                )));
+            }
+            if meta.len() > limits.max_file_bytes {
+                return Err(ChartError::new(format!(
+                    "chart file {} is larger than the maximum file size {}",
+                    crate::values::strvals::go_quote(&fname),
+                    limits.max_file_bytes
+                )));
+            }
+            if !needed_at_load(&name) {
+                // Opened as Helm's walk would read it (an unreadable file fails the load here),
+                // read when a render asks for it.
+                std::fs::File::open(&path)
+                    .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+                let read_name = name.clone();
+                let data = FileData::deferred(
+                    Box::new(move || {
+                        std::fs::read(&path).map_err(|e| format!("error reading {read_name}: {e}"))
+                    }),
+                    meta.len(),
+                );
+                self.out.insert(name, data);
+                continue;
+            }
+            // Read through one reused buffer, then copy once into the shared buffer the chart
+            // keeps: a fresh buffer per file and a copy of it would touch every page twice.
+            let scratch = &mut *self.scratch;
+            scratch.clear();
+            {
+                use std::io::Read;
+                let mut f = std::fs::File::open(&path)
+                    .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+                f.read_to_end(scratch)
+                    .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+            }
+            let data = scratch
+                .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+                .unwrap_or(scratch);
+            // A template is kept as text from here (load_buffered_texts keeps it), and the
+            // host may start parsing it while the walk goes on.
+            let text = if is_template_path(&name) {
+                std::str::from_utf8(data).ok()
+            } else {
+                None
+            };
+            let shared: std::rc::Rc<[u8]> = match text {
+                Some(t) => {
+                    (self.on_template)(t);
+                    let text: std::rc::Rc<str> = std::rc::Rc::from(t);
+                    let shared = std::rc::Rc::<[u8]>::from(text.clone());
+                    self.texts.insert(shared.as_ptr() as usize, text);
+                    shared
+                }
+                None => std::rc::Rc::from(data),
+            };
+            self.out.insert(name, FileData::ready(shared));
         }
-        if rules.ignore(&name, false) {
-            continue;
-        }
-        if out.len() >= limits.max_entries {
-            return Err(too_many_files(limits));
-        }
-        if !meta.is_file() {
-            return Err(ChartError::new(format!(
-                "cannot load irregular file {} as it has file mode type bits set",
-                path.display()
-            )));
-        }
-        if meta.len() > limits.max_file_bytes {
-            return Err(ChartError::new(format!(
-                "chart file {} is larger than the maximum file size {}",
-                crate::values::strvals::go_quote(&fname),
-                limits.max_file_bytes
-            )));
-        }
-        if !needed_at_load(&name) {
-            // Opened as Helm's walk would read it (an unreadable file fails the load here),
-            // read when a render asks for it.
-            std::fs::File::open(&path)
-                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-            let read_name = name.clone();
-            let data = FileData::deferred(
-                Box::new(move || {
-                    std::fs::read(&path).map_err(|e| format!("error reading {read_name}: {e}"))
-                }),
-                meta.len(),
-            );
-            out.insert(name, data);
-            continue;
-        }
-        // Read through one reused buffer, then copy once into the shared buffer the chart
-        // keeps: a fresh buffer per file and a copy of it would touch every page twice.
-        scratch.clear();
-        {
-            use std::io::Read;
-            let mut f = std::fs::File::open(&path)
-                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-            f.read_to_end(scratch)
-                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-        }
-        let data = scratch
-            .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-            .unwrap_or(scratch);
-        out.insert(name, FileData::ready(std::rc::Rc::from(data)));
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -51,7 +51,8 @@ pub use load::{
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use load::{
-    load_dir, load_dir_with, load_path, load_path_deferred, load_path_with, DeferredLoad,
+    load_dir, load_dir_with, load_path, load_path_deferred, load_path_deferred_with,
+    load_path_with, DeferredLoad,
 };
 pub use meta::{Dependency, Maintainer, Metadata};
 pub use objects::{Capabilities, KubeVersion, ReleaseOptions};
