@@ -37,8 +37,12 @@ MERGED="$TARGET/pgo-merged.profdata"
 
 # --target keeps RUSTFLAGS off build scripts and proc macros (they run on the build machine,
 # and instrumenting them would only profile the build).
+# Linked statically (glibc's crt-static): no dynamic loader resolving libc at every start.
+# `hookline --version` started 0.45 ms sooner (median of 201 alternating runs, 3.51 -> 3.06
+# ms), a large chart's `template` about as much; the CLI without the `cluster` feature
+# resolves no host names, the one thing static glibc cannot do.
 build() { # target-dir rustflags
-  RUSTFLAGS="$2" cargo build --locked --quiet --profile release-native -p hookline-cli \
+  RUSTFLAGS="$2 -Ctarget-feature=+crt-static" cargo build --locked --quiet --profile release-native -p hookline-cli \
     --target "$HOST" --target-dir "$1" >&2
 }
 

@@ -151,15 +151,23 @@ impl Value {
     pub fn deep_copy(&self) -> Value {
         match self {
             Value::List(l) => Value::list(l.iter().map(Value::deep_copy).collect()),
-            Value::Map(m) => {
-                // Built by insertion: `collect` into a BTreeMap instantiates a sort (wasm size).
-                let mut copy = Map::new();
-                copy.extend(m.borrow().iter().map(|(k, v)| (k.clone(), v.deep_copy())));
-                Value::map(copy)
-            }
+            Value::Map(m) => Value::map(deep_copy_map(&m.borrow())),
             other => other.clone(),
         }
     }
+}
+
+/// A deep copy of a map (see [`Value::deep_copy`]): the map's own clone copies its tree as it
+/// is, node by node, without comparing a key (building it by insertion compares each key
+/// with a dozen others); then the values that are containers are copied in place.
+pub fn deep_copy_map(m: &Map) -> Map {
+    let mut copy = m.clone();
+    for v in copy.values_mut() {
+        if matches!(v, Value::Map(_) | Value::List(_)) {
+            *v = v.deep_copy();
+        }
+    }
+    copy
 }
 
 impl fmt::Debug for Value {
@@ -263,4 +271,57 @@ pub trait Object: Any {
         Value::Nil
     }
     fn as_any(&self) -> &dyn Any;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deep copy is equal to the original and shares no map or list with it: changing a
+    /// nested map of the copy, at any depth and inside lists, leaves the original as it was.
+    #[test]
+    fn deep_copy_shares_no_container() {
+        let leaf = || {
+            let mut m = Map::new();
+            m.insert("k".into(), Value::string("v"));
+            Value::map(m)
+        };
+        let inner = || {
+            let mut m = Map::new();
+            m.insert("leaf".into(), leaf());
+            m.insert("list".into(), Value::list(vec![leaf(), Value::Int(1)]));
+            m
+        };
+        let mut top = Map::new();
+        for i in 0..40 {
+            top.insert(format!("key{i:02}"), Value::map(inner()));
+        }
+        top.insert("s".into(), Value::string("x"));
+        let copy = deep_copy_map(&top);
+        assert_eq!(copy, top);
+        let Some(Value::Map(c)) = copy.get("key17") else {
+            panic!()
+        };
+        let Some(Value::List(l)) = c.borrow().get("list").cloned() else {
+            panic!()
+        };
+        let Value::Map(in_list) = &l[0] else { panic!() };
+        in_list
+            .borrow_mut()
+            .insert("k".into(), Value::string("changed"));
+        let Some(Value::Map(leaf_map)) = c.borrow().get("leaf").cloned() else {
+            panic!()
+        };
+        leaf_map.borrow_mut().insert("new".into(), Value::Nil);
+        assert_ne!(copy, top);
+        let Some(Value::Map(orig)) = top.get("key17") else {
+            panic!()
+        };
+        assert_eq!(*orig.borrow(), inner());
+        assert_eq!(
+            Value::map(top.clone()).deep_copy(),
+            Value::map(top),
+            "Value::deep_copy agrees"
+        );
+    }
 }

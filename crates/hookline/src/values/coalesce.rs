@@ -30,7 +30,7 @@ fn new_ref(m: Map) -> MapRef {
 
 /// copystructure.Copy of a values map: a deep copy.
 pub(crate) fn deep_copy_map(m: &Map) -> Map {
-    crate::stable_sort::map_from(m.iter().map(|(k, v)| (k.clone(), v.deep_copy())))
+    gotemplate::value::deep_copy_map(m)
 }
 
 /// `CoalesceValues`: the chart's (and its subcharts') defaults under `vals`, nulls deleting keys
