@@ -147,3 +147,70 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Sprig's date functions (and the methods of the time.Time values they return) are served by the
+// same module: a chart that calls one loads it and renders as the built-in functions would.
+test('a chart calling date functions loads the second module and renders the dates', async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  fetched.length = 0;
+  await page.locator('#gallery-toggle').click();
+  await page.locator('[data-example="backup-job"]').click();
+  await page.waitForFunction(
+    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
+  );
+  await page.locator('.step').first().waitFor();
+  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
+  assert.deepEqual(lazy(), [], 'a chart without date functions fetched the second module');
+  await page.locator('#file-path').fill('templates/dates.yaml');
+  await page.locator('#file-new').click();
+  await page.locator('#file-list [data-path="templates/dates.yaml"]').waitFor();
+  await page.locator('#editor').fill(
+    [
+      '{{- $t := toDate "2006-01-02" "2024-03-10" }}',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: dates',
+      '  annotations:',
+      '    "helm.sh/hook": pre-install',
+      'data:',
+      '  ny: {{ dateInZone "2006-01-02 15:04 MST" $t "America/New_York" | quote }}',
+      '  weekday: {{ $t.Weekday | quote }}',
+      '  later: {{ ($t.AddDate 0 1 1).Format "Jan 2, 2006" | quote }}',
+      '  modified: {{ dateModify "-90m" $t | date "15:04" | quote }}',
+      '  json: {{ $t | toJson | quote }}',
+      '  printed: {{ printf "%v" $t | quote }}',
+      '  year: {{ now | date "2006" | quote }}',
+      '  took: {{ duration "3725" | quote }}',
+      '',
+    ].join('\n'),
+  );
+  await page.locator('.phase[data-phase="pre-install"] .card[data-name="dates"]').waitFor();
+  await page.locator('#tab-rendered').click();
+  await page.locator('#rendered pre').first().waitFor();
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+    if (!/not loaded/.test(text) && /took:/.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.match(text, /ny: "2024-03-09 19:00 EST"/);
+  assert.match(text, /weekday: "Sunday"/);
+  assert.match(text, /later: "Apr 11, 2024"/);
+  assert.match(text, /modified: "22:30"/);
+  assert.match(text, /json: "\\"2024-03-10T00:00:00Z\\""/);
+  assert.match(text, /printed: "2024-03-10 00:00:00 \+0000 UTC"/);
+  assert.match(text, /year: "\d{4}"/);
+  assert.match(text, /took: "1h2m5s"/);
+  assert.doesNotMatch(text, /not loaded/);
+  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+  await screenshot(page, 'lazy-dates');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

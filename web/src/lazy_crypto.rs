@@ -1,6 +1,6 @@
 //! The second wasm module (web/crypto): Sprig's crypto functions, the regex patterns that need
-//! the full engine, the values.schema.json validator and the `.tgz` reader, left out of the
-//! first download
+//! the full engine, the values.schema.json validator, Sprig's date functions and the `.tgz`
+//! reader, left out of the first download
 //! (issue #11) and fetched the first time a render calls one of them. The core
 //! reaches them through `hookline::funcs::crypto_wire`; until the module is there such a call
 //! fails, [`render_wanted_it`] says so, and the page renders again once [`load`] is done.

@@ -1,5 +1,6 @@
-//! The crypto functions (and, without the `regex` and `schema` features, the regex patterns
-//! that need the full engine and the values.schema.json validator) across a module boundary
+//! The crypto functions (and, without the `regex`, `schema` and `dates` features, the regex
+//! patterns that need the full engine, the values.schema.json validator and the date functions
+//! with their `time.Time` values: [`call_clock`]) across a module boundary
 //! (issue #11). The playground's first download
 //! is built without the `crypto` feature; a chart that calls `genCA`, `bcrypt`, ... makes the
 //! page load a second wasm module built with it. The two talk through strings: the caller
@@ -79,23 +80,49 @@ pub fn call(name: &str, mut env: Option<&mut FuncEnv>, args: &[Value]) -> Result
         "pos": pos.to_string(),
     })
     .to_string();
-    let answer = HOST.with(|h| h.borrow().as_ref().and_then(|h| h(&request)));
+    let a = exchange(name, &request)?;
+    if let (Some(env), Some(pos)) = (env, a["pos"].as_str().and_then(|p| p.parse().ok())) {
+        env.rng().set_word_pos(pos);
+    }
+    result(name, &a)
+}
+
+/// Run the date function `name` (or, as `time.METHOD`, a method of the `time.Time` that comes
+/// first in `args`) through the host: `funcs::clock` without the `dates` feature. `env` gives
+/// `now` and `Local` (the random stream is not touched).
+pub fn call_clock(name: &str, env: Option<&FuncEnv>, args: &[Value]) -> Result<Value, FuncError> {
+    let (now, local) = match env {
+        Some(e) => (e.now, e.local.clone()),
+        None => (0, super::env::Zone::utc()),
+    };
+    let request = json!({
+        "name": name,
+        "args": args.iter().map(encode).collect::<Vec<_>>(),
+        "clock": [now.to_string(), local.name, local.offset],
+    })
+    .to_string();
+    result(name, &exchange(name, &request)?)
+}
+
+/// Send a request to the host; its parsed answer, or the "not loaded" error (and
+/// [`take_wanted`] is set).
+fn exchange(name: &str, request: &str) -> Result<J, FuncError> {
+    let answer = HOST.with(|h| h.borrow().as_ref().and_then(|h| h(request)));
     let Some(answer) = answer else {
         WANTED.with(|w| w.set(true));
         return Err(FuncError(format!(
             "{name}: the second module is not loaded yet (it loads when a chart needs it)"
         )));
     };
-    let a: J = serde_json::from_str(&answer)
-        .map_err(|e| FuncError(format!("{name}: bad answer from the crypto module: {e}")))?;
-    if let (Some(env), Some(pos)) = (env, a["pos"].as_str().and_then(|p| p.parse().ok())) {
-        env.rng().set_word_pos(pos);
-    }
+    serde_json::from_str(&answer)
+        .map_err(|e| FuncError(format!("{name}: bad answer from the crypto module: {e}")))
+}
+
+fn result(name: &str, a: &J) -> Result<Value, FuncError> {
     match (&a["ok"], a["err"].as_str()) {
         (_, Some(e)) => Err(FuncError(e.to_string())),
-        (v, None) => {
-            decode(v).ok_or_else(|| FuncError(format!("{name}: bad answer from the crypto module")))
-        }
+        (v, None) => decode(v, false)
+            .ok_or_else(|| FuncError(format!("{name}: bad answer from the crypto module"))),
     }
 }
 
@@ -126,7 +153,11 @@ pub fn serve(request: &str) -> String {
     let name = q["name"].as_str().unwrap_or("");
     let args: Option<Vec<Value>> = q["args"]
         .as_array()
-        .map(|a| a.iter().map(decode).collect::<Option<Vec<_>>>())
+        .map(|a| {
+            a.iter()
+                .map(|v| decode(v, true))
+                .collect::<Option<Vec<_>>>()
+        })
         .unwrap_or(None);
     let Some(args) = args else {
         return answer(
@@ -137,6 +168,29 @@ pub fn serve(request: &str) -> String {
         );
     };
     let num = |k: &str| q[k].as_str().unwrap_or("0").to_string();
+    #[cfg(feature = "dates")]
+    if let Some(clock) = q["clock"].as_array() {
+        let mut env = FuncEnv::new(
+            0,
+            clock
+                .first()
+                .and_then(J::as_str)
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0),
+        );
+        env.local = super::env::Zone {
+            name: clock
+                .get(1)
+                .and_then(J::as_str)
+                .unwrap_or("UTC")
+                .to_string(),
+            offset: clock.get(2).and_then(J::as_i64).unwrap_or(0) as i32,
+        };
+        let r = super::clock::run_builtin(name, &mut env, &args)
+            .unwrap_or_else(|| Err(FuncError(format!("{name}: not a date function"))));
+        return answer(r, None);
+    }
     if q["env"].as_bool() == Some(true) {
         ENV.with(|e| {
             let mut e = e.borrow_mut();
@@ -187,6 +241,67 @@ impl gotemplate::Object for Opaque {
     }
 }
 
+/// A `time.Time` made by the second module, on the caller's side without the `dates` feature:
+/// its `%v` text and JSON form come with it; its methods are run by the module.
+struct RemoteTime {
+    secs: i64,
+    nsec: u32,
+    zone: super::env::Zone,
+    display: String,
+    data: Value,
+}
+
+impl RemoteTime {
+    /// The time as the side that decoded it holds one: the real `time.Time` where the date
+    /// functions are built in (the module; the caller too, except in this file's tests, which
+    /// check this type against the real one).
+    fn into_value(self, module: bool) -> Value {
+        #[cfg(feature = "dates")]
+        if module || !cfg!(test) {
+            return super::dates::TimeObject::value(super::dates::GoTime {
+                secs: self.secs,
+                nsec: self.nsec,
+                zone: self.zone,
+            });
+        }
+        let _ = module;
+        Value::Object(Rc::new(self))
+    }
+}
+
+impl gotemplate::Object for RemoteTime {
+    fn type_name(&self) -> &str {
+        "time.Time"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn has_method(&self, name: &str) -> bool {
+        super::clock::TIME_METHODS.contains(&name)
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
+        let mut a = Vec::with_capacity(args.len() + 1);
+        a.push(Value::Object(Rc::new(RemoteTime {
+            secs: self.secs,
+            nsec: self.nsec,
+            zone: self.zone.clone(),
+            display: self.display.clone(),
+            data: self.data.clone(),
+        })));
+        a.extend_from_slice(args);
+        call_clock(&format!("time.{name}"), None, &a).map_err(|e| e.0)
+    }
+    fn display(&self) -> String {
+        self.display.clone()
+    }
+    fn to_data(&self) -> Value {
+        self.data.clone()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 fn encode(v: &Value) -> J {
     match v {
         Value::Nil => json!(["n"]),
@@ -206,14 +321,41 @@ fn encode(v: &Value) -> J {
                 .chain(m.borrow().iter().map(|(k, v)| json!([k, encode(v)])))
                 .collect(),
         ),
-        Value::Object(o) => match o.as_any().downcast_ref::<Certificate>() {
-            Some(c) => json!(["c", c.cert, c.key]),
-            None => json!(["o", o.type_name(), o.display(), encode(&o.to_data())]),
-        },
+        Value::Object(o) => {
+            if let Some(c) = o.as_any().downcast_ref::<Certificate>() {
+                return json!(["c", c.cert, c.key]);
+            }
+            #[cfg(feature = "dates")]
+            if let Some(t) = o.as_any().downcast_ref::<super::dates::TimeObject>() {
+                let z = &t.0.zone;
+                return json!([
+                    "t",
+                    t.0.secs.to_string(),
+                    t.0.nsec,
+                    z.name,
+                    z.offset,
+                    o.display(),
+                    encode(&o.to_data())
+                ]);
+            }
+            if let Some(t) = o.as_any().downcast_ref::<RemoteTime>() {
+                return json!([
+                    "t",
+                    t.secs.to_string(),
+                    t.nsec,
+                    t.zone.name,
+                    t.zone.offset,
+                    t.display,
+                    encode(&t.data)
+                ]);
+            }
+            json!(["o", o.type_name(), o.display(), encode(&o.to_data())])
+        }
     }
 }
 
-fn decode(j: &J) -> Option<Value> {
+/// `module`: decoding on the second module's side, where times are the real `time.Time`.
+fn decode(j: &J, module: bool) -> Option<Value> {
     let a = j.as_array()?;
     let s = |i: usize| a.get(i).and_then(J::as_str);
     Some(match s(0)? {
@@ -231,12 +373,20 @@ fn decode(j: &J) -> Option<Value> {
                 .collect::<Option<Vec<u8>>>()?
                 .into(),
         ),
-        "l" => Value::list(a[1..].iter().map(decode).collect::<Option<Vec<_>>>()?),
+        "l" => Value::list(
+            a[1..]
+                .iter()
+                .map(|v| decode(v, module))
+                .collect::<Option<Vec<_>>>()?,
+        ),
         "m" => {
             let mut m = Map::new();
             for kv in &a[1..] {
                 let kv = kv.as_array()?;
-                m.insert(kv.first()?.as_str()?.to_string(), decode(kv.get(1)?)?);
+                m.insert(
+                    kv.first()?.as_str()?.to_string(),
+                    decode(kv.get(1)?, module)?,
+                );
             }
             Value::map(m)
         }
@@ -245,10 +395,23 @@ fn decode(j: &J) -> Option<Value> {
             key: s(2)?.to_string(),
         }
         .value(),
+        "t" => {
+            let t = RemoteTime {
+                secs: s(1)?.parse().ok()?,
+                nsec: u32::try_from(a.get(2)?.as_u64()?).ok()?,
+                zone: super::env::Zone {
+                    name: s(3)?.to_string(),
+                    offset: i32::try_from(a.get(4)?.as_i64()?).ok()?,
+                },
+                display: s(5)?.to_string(),
+                data: decode(a.get(6)?, module)?,
+            };
+            t.into_value(module)
+        }
         "o" => Value::Object(Rc::new(Opaque {
             type_name: s(1)?.to_string(),
             display: s(2)?.to_string(),
-            data: decode(a.get(3)?)?,
+            data: decode(a.get(3)?, module)?,
         })),
         _ => return None,
     })
@@ -361,11 +524,161 @@ mod tests {
             Value::Bytes(vec![0u8, 255].into()),
             Value::map(m),
         ]);
-        let back = decode(&encode(&v)).expect("decodes");
+        let back = decode(&encode(&v), false).expect("decodes");
         assert_eq!(
             gotemplate::format::format_value(&back),
             gotemplate::format::format_value(&v)
         );
         assert_eq!(back.type_name(), v.type_name());
+    }
+}
+
+#[cfg(all(test, feature = "crypto"))]
+mod clock_tests {
+    use super::*;
+
+    fn show(r: &Result<Value, FuncError>) -> String {
+        match r {
+            Ok(Value::Object(o)) => format!(
+                "ok {} {} data={}",
+                o.type_name(),
+                o.display(),
+                gotemplate::format::format_value(&o.to_data())
+            ),
+            Ok(v) => format!(
+                "ok {} {}",
+                v.type_name(),
+                gotemplate::format::format_value(v)
+            ),
+            Err(e) => format!("err {}", e.0),
+        }
+    }
+
+    /// Every date function and every `time.Time` method through the wire (the page's side
+    /// holds a `RemoteTime`, the module runs `clock`) gives what the built-in function gives.
+    #[test]
+    fn dates_over_the_wire_equal_builtin() {
+        set_host(Some(Box::new(|q: &str| Some(serve(q)))));
+        let mut env = FuncEnv::new(3, 1_700_000_123_456_789_000);
+        env.local = super::super::env::Zone {
+            name: "CET".into(),
+            offset: 3600,
+        };
+        let builtin = |name: &str, env: &mut FuncEnv, a: &[Value]| {
+            super::super::clock::run_builtin(name, env, a).expect(name)
+        };
+        let local_now = builtin("now", &mut env, &[]).unwrap();
+        let remote_now = call_clock("now", Some(&env), &[]).unwrap();
+        let Value::Object(o) = &remote_now else {
+            panic!("now is a time")
+        };
+        assert!(
+            o.as_any().is::<RemoteTime>(),
+            "the caller holds a RemoteTime"
+        );
+        let s = |x: &str| Value::from(x);
+        let cases: Vec<(&str, Vec<Value>, bool)> = vec![
+            ("now", vec![], false),
+            ("date", vec![s("2006-01-02 15:04:05.000 MST Mon Jan")], true),
+            ("date", vec![s("2006"), Value::Int(86_400)], false),
+            ("htmlDate", vec![], true),
+            ("htmlDateInZone", vec![s("Europe/Berlin")], true),
+            (
+                "dateInZone",
+                vec![s("Jan _2 15:04 -07:00"), s("America/New_York")],
+                true,
+            ),
+            (
+                "date_in_zone",
+                vec![s(time_layout()), s("Nowhere/Zone")],
+                true,
+            ),
+            ("dateModify", vec![s("-1.5h")], true),
+            ("date_modify", vec![s("nonsense")], true),
+            ("mustDateModify", vec![s("2h45m")], true),
+            ("must_date_modify", vec![s("nonsense")], true),
+            ("dateModify", vec![s("1h"), s("not a time")], false),
+            ("toDate", vec![s("2006-01-02"), s("2017-12-31")], false),
+            ("toDate", vec![s("2006-01-02"), s("bad")], false),
+            (
+                "mustToDate",
+                vec![s("2006-01-02 15:04"), s("2024-02-29 23:59")],
+                false,
+            ),
+            ("mustToDate", vec![s("2006-01-02"), s("2024-13-01")], false),
+            ("unixEpoch", vec![], true),
+            ("unixEpoch", vec![Value::Int(5)], false),
+            ("ago", vec![Value::Int64(1_600_000_000)], false),
+            ("ago", vec![], true),
+            ("durationRound", vec![s("2h5m")], false),
+            ("durationRound", vec![], true),
+            ("duration", vec![s("95")], false),
+            ("duration", vec![Value::Int64(4000)], false),
+        ];
+        for (name, args, time_last) in cases {
+            // the time argument goes where Sprig takes it: last
+            let with = |t: &Value| {
+                let mut a = args.clone();
+                if time_last {
+                    if name.contains("odify")
+                        || name == "date"
+                        || name.contains("dateInZone")
+                        || name.contains("date_in_zone")
+                    {
+                        a.insert(1, t.clone());
+                    } else {
+                        a.insert(0, t.clone());
+                    }
+                }
+                a
+            };
+            let want = builtin(name, &mut env, &with(&local_now));
+            let got = call_clock(name, Some(&env), &with(&remote_now));
+            assert_eq!(show(&got), show(&want), "{name} {args:?}");
+        }
+        // Methods, on a time from the module and on one it moved.
+        let modified = |t: &Value, e: &mut FuncEnv, remote: bool| {
+            let a = [s("-49h30m"), t.clone()];
+            if remote {
+                call_clock("dateModify", Some(e), &a).unwrap()
+            } else {
+                builtin("dateModify", e, &a).unwrap()
+            }
+        };
+        let pairs = [
+            (local_now.clone(), remote_now.clone()),
+            (
+                modified(&local_now, &mut env, false),
+                modified(&remote_now, &mut env, true),
+            ),
+        ];
+        for (local, remote) in pairs {
+            let (Value::Object(l), Value::Object(r)) = (&local, &remote) else {
+                panic!("times")
+            };
+            for m in super::super::clock::TIME_METHODS {
+                assert!(l.has_method(m) && r.has_method(m), "{m}");
+                let args: Vec<Value> = match m {
+                    "Format" => vec![s("Monday 2 January 2006 3:04PM -0700")],
+                    "Add" => vec![Value::Int64(90_000_000_000)],
+                    "AddDate" => vec![Value::Int(1), Value::Int(-13), Value::Int(40)],
+                    _ => vec![],
+                };
+                let want = l.call_method(m, &args).map_err(FuncError);
+                let got = r.call_method(m, &args).map_err(FuncError);
+                assert_eq!(show(&got), show(&want), "method {m}");
+            }
+            assert_eq!(
+                r.call_method("Nope", &[]).map_err(FuncError).map(|_| ()),
+                l.call_method("Nope", &[]).map_err(FuncError).map(|_| ())
+            );
+        }
+        set_host(None);
+        assert!(call_clock("now", Some(&env), &[]).is_err());
+        assert!(take_wanted());
+    }
+
+    fn time_layout() -> &'static str {
+        "2006-01-02T15:04:05.999999999Z07:00"
     }
 }

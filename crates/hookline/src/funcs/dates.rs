@@ -35,21 +35,7 @@ const DAYS: [&str; 7] = [
     "Saturday",
 ];
 
-/// A zone: name as `MST` prints it and offset east of UTC in seconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Zone {
-    pub name: String,
-    pub offset: i32,
-}
-
-impl Zone {
-    pub fn utc() -> Zone {
-        Zone {
-            name: "UTC".into(),
-            offset: 0,
-        }
-    }
-}
+pub use super::env::Zone;
 
 #[derive(Clone, Copy)]
 enum DstRule {
@@ -1054,28 +1040,7 @@ impl Object for TimeObject {
         None
     }
     fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "Unix"
-                | "UnixNano"
-                | "UnixMilli"
-                | "Year"
-                | "Month"
-                | "Day"
-                | "Hour"
-                | "Minute"
-                | "Second"
-                | "Nanosecond"
-                | "YearDay"
-                | "Weekday"
-                | "Format"
-                | "UTC"
-                | "Local"
-                | "String"
-                | "IsZero"
-                | "Add"
-                | "AddDate"
-        )
+        super::clock::TIME_METHODS.contains(&name)
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let t = &self.0;

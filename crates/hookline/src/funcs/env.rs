@@ -17,8 +17,23 @@ use gotemplate::{FuncError, Param, Signature, Value};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use super::conv::{arg, int_arg, str_arg};
-use super::dates::{self, as_time, duration_round, duration_string, GoTime, TimeObject, Zone};
+use super::conv::{int_arg, str_arg};
+
+/// A zone: name as `MST` prints it and offset east of UTC in seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone {
+    pub name: String,
+    pub offset: i32,
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone {
+            name: "UTC".into(),
+            offset: 0,
+        }
+    }
+}
 
 /// A function that needs the environment.
 pub type EnvFn = Rc<dyn Fn(&[Value]) -> Result<Value, FuncError>>;
@@ -122,8 +137,9 @@ impl FuncEnv {
     }
 
     /// `time.Now()`.
-    pub fn now_time(&self) -> GoTime {
-        GoTime::from_unix_nanos(self.now as i128, self.local.clone())
+    #[cfg(feature = "dates")]
+    pub fn now_time(&self) -> super::dates::GoTime {
+        super::dates::GoTime::from_unix_nanos(self.now as i128, self.local.clone())
     }
 
     /// A uniform integer in `[0, n)` (`n > 0`).
@@ -175,45 +191,6 @@ const NUMERIC: &[u8] = b"0123456789";
 
 fn ascii() -> Vec<u8> {
     (32u8..127).collect()
-}
-
-/// The date argument of `date`/`dateInZone`/`ago`: time.Time, or Unix seconds as int/int64;
-/// anything else means "now" (Sprig's switch default).
-fn date_arg(env: &FuncEnv, v: &Value) -> GoTime {
-    if let Some(t) = as_time(v) {
-        return t;
-    }
-    match v {
-        Value::Int(n) | Value::Int64(n) => GoTime::from_unix(*n, 0, env.local.clone()),
-        _ => env.now_time(),
-    }
-}
-
-fn time_arg(v: &Value, fname: &str) -> Result<GoTime, FuncError> {
-    as_time(v).ok_or_else(|| {
-        let got = if v.is_nil() {
-            "<nil>".to_string()
-        } else {
-            v.type_name()
-        };
-        let _ = fname;
-        FuncError(format!(
-            "wrong type for value; expected time.Time; got {got}"
-        ))
-    })
-}
-
-/// `t.In(time.LoadLocation(zone))`, UTC for unknown zones as Sprig does.
-fn date_in_zone(env: &FuncEnv, layout: &str, date: &Value, zone: &str) -> R {
-    let t = date_arg(env, date);
-    let z = match zone {
-        "Local" => env.local.clone(),
-        // LoadLocation("") is UTC
-        "" => Zone::utc(),
-        name => dates::zone_at(name, t.secs).unwrap_or_else(Zone::utc),
-    };
-    let t = t.in_zone(z);
-    Ok(Value::from(t.format(layout)))
 }
 
 /// Every Sprig function that needs [`FuncEnv`], with its Go signature.
@@ -306,130 +283,16 @@ pub fn env_functions(env: Rc<RefCell<FuncEnv>>) -> Vec<(&'static str, Signature,
         Err(FuncError("invalid argument to Intn".into()))
     });
 
-    // ---- dates ----
-    reg!("now", sig(&[]), |e, _a| Ok(TimeObject::value(e.now_time())));
-    reg!("date", sig(&[String, Any]), |e, a| date_in_zone(
-        e,
-        str_arg(a, 0),
-        arg(a, 1),
-        "Local"
-    ));
-    reg!("htmlDate", sig(&[Any]), |e, a| date_in_zone(
-        e,
-        "2006-01-02",
-        arg(a, 0),
-        "Local"
-    ));
-    reg!("htmlDateInZone", sig(&[Any, String]), |e, a| {
-        date_in_zone(e, "2006-01-02", arg(a, 0), str_arg(a, 1))
-    });
-    for name in ["dateInZone", "date_in_zone"] {
-        reg!(name, sig(&[String, Any, String]), |e, a| {
-            date_in_zone(e, str_arg(a, 0), arg(a, 1), str_arg(a, 2))
-        });
+    // ---- dates (the second module serves them in the playground: `clock`) ----
+    for (name, sig, f) in super::clock::functions() {
+        let env = env.clone();
+        v.push((
+            name,
+            sig,
+            Rc::new(move |a: &[Value]| f(&mut env.borrow_mut(), a)),
+        ));
     }
-    for name in ["dateModify", "date_modify"] {
-        reg!(name, sig(&[String, Any]), |_e, a| {
-            let t = time_arg(arg(a, 1), "dateModify")?;
-            Ok(match dates::parse_duration(str_arg(a, 0)) {
-                Ok(d) => TimeObject::value(GoTime::from_unix_nanos(
-                    t.unix_nanos() + d as i128,
-                    t.zone.clone(),
-                )),
-                Err(_) => TimeObject::value(t),
-            })
-        });
-    }
-    for name in ["mustDateModify", "must_date_modify"] {
-        reg!(name, sig(&[String, Any]), |_e, a| {
-            let t = time_arg(arg(a, 1), "mustDateModify")?;
-            let d = dates::parse_duration(str_arg(a, 0)).map_err(FuncError)?;
-            Ok(TimeObject::value(GoTime::from_unix_nanos(
-                t.unix_nanos() + d as i128,
-                t.zone.clone(),
-            )))
-        });
-    }
-    reg!("toDate", sig(&[String, String]), |e, a| {
-        Ok(TimeObject::value(
-            dates::parse_time(str_arg(a, 0), str_arg(a, 1), &e.local)
-                .unwrap_or_else(|_| GoTime::zero()),
-        ))
-    });
-    reg!("mustToDate", sig(&[String, String]), |e, a| {
-        dates::parse_time(str_arg(a, 0), str_arg(a, 1), &e.local)
-            .map(TimeObject::value)
-            .map_err(FuncError)
-    });
-    reg!("unixEpoch", sig(&[Any]), |_e, a| {
-        Ok(Value::from(
-            time_arg(arg(a, 0), "unixEpoch")?.secs.to_string(),
-        ))
-    });
-    reg!("ago", sig(&[Any]), |e, a| {
-        let t = match arg(a, 0) {
-            Value::Int(n) | Value::Int64(n) => GoTime::from_unix(*n, 0, e.local.clone()),
-            other => as_time(other).unwrap_or_else(|| e.now_time()),
-        };
-        let since =
-            (e.now as i128 - t.unix_nanos()).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-        Ok(Value::from(duration_string(duration_round(
-            since,
-            1_000_000_000,
-        ))))
-    });
-    reg!("durationRound", sig(&[Any]), |e, a| {
-        let d: i64 = match arg(a, 0) {
-            Value::String(s) => dates::parse_duration(s).unwrap_or(0),
-            Value::Int64(n) => *n,
-            other => match as_time(other) {
-                Some(t) => (e.now as i128 - t.unix_nanos())
-                    .clamp(i64::MIN as i128, i64::MAX as i128) as i64,
-                None => 0,
-            },
-        };
-        Ok(Value::from(duration_round_sprig(d)))
-    });
     let _ = var;
     v.extend(super::crypto::env_functions(env.clone()));
     v
-}
-
-/// Sprig's `durationRound` buckets.
-pub fn duration_round_sprig(d: i64) -> String {
-    let u = d.unsigned_abs();
-    let hour: u64 = 3_600_000_000_000;
-    let (year, month, day, minute, second) = (
-        hour * 24 * 365,
-        hour * 24 * 30,
-        hour * 24,
-        60_000_000_000u64,
-        1_000_000_000u64,
-    );
-    if u > year {
-        format!("{}y", u / year)
-    } else if u > month {
-        format!("{}mo", u / month)
-    } else if u > day {
-        format!("{}d", u / day)
-    } else if u > hour {
-        format!("{}h", u / hour)
-    } else if u > minute {
-        format!("{}m", u / minute)
-    } else if u > second {
-        format!("{}s", u / second)
-    } else {
-        "0s".into()
-    }
-}
-
-/// Sprig's `duration`: seconds (int64 or a decimal string; anything else is 0) as a Go
-/// duration string.
-pub fn duration(a: &[Value]) -> R {
-    let n: i64 = match arg(a, 0) {
-        Value::String(s) => s.parse().unwrap_or(0),
-        Value::Int64(n) => *n,
-        _ => 0,
-    };
-    Ok(Value::from(duration_string(n.wrapping_mul(1_000_000_000))))
 }

@@ -58,9 +58,11 @@
 //! the random strings at most [`limits::FuncLimits::string_bytes`] bytes; beyond that the call
 //! fails with an error naming the limit (see [`limits`]).
 
+pub mod clock;
 pub mod conv;
 pub mod crypto;
 pub mod crypto_wire;
+#[cfg(feature = "dates")]
 pub mod dates;
 pub mod defaults;
 pub mod dicts;
@@ -243,7 +245,7 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("values", s(&[Map]), dicts::values),
         ("dig", v(&[], Any), dicts::dig),
         // dates that need no clock
-        ("duration", s(&[Any]), env::duration),
+        ("duration", s(&[Any]), clock::duration),
         // semver
         ("semver", s(&[String]), semver::semver),
         (
