@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::hooks::{self, Hook};
 use crate::kind_order::{self, KindOrder};
@@ -25,8 +26,10 @@ pub struct Document {
     pub name: String,
     pub namespace: Option<String>,
     pub annotations: BTreeMap<String, String>,
-    /// The document text as Helm stores it (trimmed).
-    pub content: String,
+    /// The document text as Helm stores it (trimmed). Shared: a plan's revisions, its
+    /// simulated cluster and every copy of the document hold the same text (megabytes of
+    /// CRDs in large charts), never a copy of it.
+    pub content: Arc<str>,
     /// Template path the document came from.
     pub path: String,
     /// Position of the document within its file (0-based).
@@ -144,7 +147,7 @@ pub fn parse_head(path: &str, index: usize, content: &str) -> Result<Document, M
         name: meta.name,
         namespace: metadata_namespace(&doc),
         annotations: meta.annotations.unwrap_or_default(),
-        content: content.to_string(),
+        content: content.into(),
         path: path.to_string(),
         index,
     })

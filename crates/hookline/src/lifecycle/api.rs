@@ -58,7 +58,7 @@ impl std::fmt::Display for ObjRef {
 pub struct NewObj<'a> {
     pub r: ObjRef,
     /// The rendered YAML document.
-    pub content: &'a str,
+    pub content: &'a std::sync::Arc<str>,
     /// Helm's ownership metadata (`app.kubernetes.io/managed-by: Helm`,
     /// `meta.helm.sh/release-name`, `meta.helm.sh/release-namespace`), which Helm sets on
     /// regular resources and never on hooks or CRD files (H4 pkg/action/action.go

@@ -120,11 +120,12 @@ impl ClusterApi for Cluster {
             self.objects.insert(key, new_obj(obj));
             return Ok(Applied::Created);
         };
-        let unchanged = live.content.trim() == obj.content.trim();
+        let unchanged = std::sync::Arc::ptr_eq(&live.content, obj.content)
+            || live.content.trim() == obj.content.trim();
         if waits_on(&obj.r.kind) && !unchanged {
             return Err(immutable_error(&obj.r));
         }
-        live.content = obj.content.to_string();
+        live.content = obj.content.clone();
         if obj.owner.is_some() {
             live.owner = obj.owner.clone();
         }
@@ -236,7 +237,69 @@ fn new_obj(obj: &NewObj<'_>) -> ClusterObj {
         crd_file: obj.crd_file,
         preexisting: false,
         resource_policy: obj.resource_policy.clone(),
-        content: obj.content.to_string(),
+        content: obj.content.clone(),
         run: (waits_on(&obj.r.kind) && !obj.crd_file).then_some(RunState::Running),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn obj<'a>(kind: &str, content: &'a Arc<str>) -> NewObj<'a> {
+        NewObj {
+            r: ObjRef {
+                api_version: "v1".into(),
+                kind: kind.into(),
+                namespace: "ns".into(),
+                name: "x".into(),
+            },
+            content,
+            owner: None,
+            hook: false,
+            crd_file: false,
+            resource_policy: None,
+        }
+    }
+
+    /// The cluster keeps the applied document's text itself (no copy), and a shared text
+    /// counts as unchanged only because it is the same text: another text with the same
+    /// bytes is unchanged too, a different one is an update (and a changed Job is refused).
+    #[test]
+    fn applied_text_is_shared_and_compared_by_content() {
+        let mut c = Cluster::default();
+        let first: Arc<str> = Arc::from("kind: ConfigMap\ndata: {a: 1}\n");
+        let key = ("ConfigMap".to_string(), "ns".to_string(), "x".to_string());
+        let applied = |c: &mut Cluster, kind: &str, text: &Arc<str>| {
+            crate::lifecycle::api::run_now(c.apply(&obj(kind, text), None))
+        };
+        assert!(matches!(
+            applied(&mut c, "ConfigMap", &first),
+            Ok(Applied::Created)
+        ));
+        assert!(Arc::ptr_eq(&c.objects[&key].content, &first));
+        assert!(matches!(
+            applied(&mut c, "ConfigMap", &first),
+            Ok(Applied::Unchanged)
+        ));
+        let same_bytes: Arc<str> = Arc::from(" kind: ConfigMap\ndata: {a: 1}");
+        assert!(matches!(
+            applied(&mut c, "ConfigMap", &same_bytes),
+            Ok(Applied::Unchanged)
+        ));
+        let other: Arc<str> = Arc::from("kind: ConfigMap\ndata: {a: 2}\n");
+        assert!(matches!(
+            applied(&mut c, "ConfigMap", &other),
+            Ok(Applied::Updated)
+        ));
+        assert_eq!(&*c.objects[&key].content, "kind: ConfigMap\ndata: {a: 2}\n");
+        let job = ("Job".to_string(), "ns".to_string(), "x".to_string());
+        assert!(matches!(
+            applied(&mut c, "Job", &first),
+            Ok(Applied::Created)
+        ));
+        assert!(applied(&mut c, "Job", &other).is_err());
+        assert!(Arc::ptr_eq(&c.objects[&job].content, &first));
     }
 }

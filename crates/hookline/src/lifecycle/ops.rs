@@ -4,6 +4,7 @@
 //! differ), as tabulated in `shared/spec/helm-hooks.md` §2.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use serde_json::Value as Json;
 
@@ -312,11 +313,10 @@ fn resource_string(kind: &str, name: &str, ns: &str) -> String {
     format!("{kind} {name:?} in namespace {ns:?}")
 }
 
-fn real_docs(docs: &[Document]) -> Vec<Document> {
-    docs.iter()
-        .filter(|d| !d.kind.is_empty() || !d.name.is_empty())
-        .cloned()
-        .collect()
+/// The documents Helm acts on: those with a kind or a name (moved, not copied).
+fn real_docs(mut docs: Vec<Document>) -> Rc<[Document]> {
+    docs.retain(|d| !d.kind.is_empty() || !d.name.is_empty());
+    docs.into()
 }
 
 impl<'a, C: ClusterApi> Sim<'a, C> {
@@ -928,7 +928,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
                 }));
             }
         }
-        let out = self
+        let mut out = self
             .do_render(render, index, 1, true, &values)
             .map_err(Stop::Err)?;
         let ssa = self.ssa_for_install(o);
@@ -980,12 +980,12 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
                 cx.worst = cx.worst.saturating_add(60);
             }
         }
-        let resources = real_docs(&out.manifests.resources);
+        let resources = real_docs(std::mem::take(&mut out.manifests.resources));
         // Conflict check: regular resources must not exist unless owned by this release or
         // adopted with --take-ownership; hooks are not checked (H4 install.go:411-420
         // [H3 352-361]).
         let mut adopt = BTreeSet::new();
-        for d in &resources {
+        for d in resources.iter() {
             let key = self.doc_key(d);
             if let Some(obj) = self.live(&self.doc_ref(d)).await? {
                 match ownership_error(&obj, &release, &ns) {
@@ -1012,7 +1012,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
                 kind: "Namespace".into(),
                 name: ns.clone(),
                 // Helm labels the namespace with its name (H4 install.go:424-435).
-                content: format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n    name: {ns}\n"),
+                content: format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n    name: {ns}\n").into(),
                 ..Document::default()
             };
             if self.live(&self.doc_ref(&d)).await?.is_none() {
@@ -1038,18 +1038,18 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
             }
         }
         // Store the record as pending-install (H4 install.go:465 [H3 404]).
+        let hooks: Rc<[Hook]> = std::mem::take(&mut out.manifests.hooks).into();
         self.history.push(Revision {
             version,
             status: Status::PendingInstall,
             description: "Initial install underway".into(),
             manifest: resources.clone(),
-            hooks: out.manifests.hooks.clone(),
+            hooks: hooks.clone(),
             values,
             ssa,
             notes: out.notes.clone(),
         });
         cx.written(version);
-        let hooks = out.manifests.hooks.clone();
         match self
             .perform_install(cx, o, &hooks, &resources, &adopt, ssa)
             .await
@@ -1229,14 +1229,15 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         // Revision = last + 1; failed revisions count (H4 :286 [252]).
         let version = last.version + 1;
         let ssa = self.ssa_for_upgrade(o, last.ssa);
-        let out = self
+        let mut out = self
             .do_render(render, index, version, false, &values)
             .map_err(Stop::Err)?;
-        let target = real_docs(&out.manifests.resources);
+        let target = real_docs(std::mem::take(&mut out.manifests.resources));
+        let hooks: Rc<[Hook]> = std::mem::take(&mut out.manifests.hooks).into();
         // Conflict check for objects new in target (H4 :346-398 [310-362]).
         let current_keys: BTreeSet<ObjKey> =
             crate::stable_sort::set_from(current.manifest.iter().map(|d| self.doc_key(d)));
-        for d in &target {
+        for d in target.iter() {
             let key = self.doc_key(d);
             if current_keys.contains(&key) {
                 continue;
@@ -1263,7 +1264,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
             status: Status::PendingUpgrade,
             description: "Preparing upgrade".into(),
             manifest: target.clone(),
-            hooks: out.manifests.hooks.clone(),
+            hooks: hooks.clone(),
             values,
             ssa,
             notes: out.notes.clone(),
@@ -1273,7 +1274,6 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
             ssa,
             logs_before_shutdown: false,
         };
-        let hooks = out.manifests.hooks.clone();
         // pre-upgrade (H4 :461-468 [420-427]).
         if !o.no_hooks {
             match self
@@ -1573,7 +1573,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
         // deleteRelease (H4 :257-289 [211-247]): stored manifest in UninstallOrder; `keep`
         // (trimmed, lower-cased) is kept; any other resource-policy value is neither deleted
         // nor reported (resource_policy.go:26-46).
-        let mut docs = last.manifest.clone();
+        let mut docs: Vec<&Document> = last.manifest.iter().collect();
         let helm = self.helm;
         crate::stable_sort::sort_by(&mut docs, |a, b| {
             kind_order::compare(&a.kind, &b.kind, KindOrder::Uninstall, helm)
@@ -1684,7 +1684,7 @@ impl<'a, C: ClusterApi> Sim<'a, C> {
                 include.push(n.to_string());
             }
         }
-        let mut hooks: Vec<Hook> = last.hooks.clone();
+        let mut hooks: Vec<Hook> = last.hooks.to_vec();
         if !exclude.is_empty() {
             hooks.retain(|h| !exclude.contains(&h.name));
         }

@@ -5,6 +5,7 @@
 //! (H4 `pkg/release/v1/release.go`; storage semantics in `pkg/storage/storage.go`).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::Value as Json;
 
@@ -53,10 +54,12 @@ pub struct Revision {
     pub version: u32,
     pub status: Status,
     pub description: String,
-    /// Regular resources, InstallOrder (hooks are never part of the manifest).
-    pub manifest: Vec<Document>,
-    /// Hooks in stored (kind-sorted) order.
-    pub hooks: Vec<Hook>,
+    /// Regular resources, InstallOrder (hooks are never part of the manifest). Shared: a
+    /// rollback's record holds its target's documents, and every look at a revision (the
+    /// diff base of an upgrade, an uninstall's last record) clones the record.
+    pub manifest: Rc<[Document]>,
+    /// Hooks in stored (kind-sorted) order; shared like the manifest.
+    pub hooks: Rc<[Hook]>,
     pub values: Json,
     /// Helm 4 `ApplyMethod`: server-side apply (`ssa`) or client-side (`csa`).
     pub ssa: bool,
@@ -88,8 +91,9 @@ pub struct ClusterObj {
     pub preexisting: bool,
     /// The raw `helm.sh/resource-policy` annotation of the live object.
     pub resource_policy: Option<String>,
-    /// The manifest text last applied (Helm 4 server-side apply compares it).
-    pub content: String,
+    /// The manifest text last applied (Helm 4 server-side apply compares it); the applied
+    /// document's own text, shared.
+    pub content: std::sync::Arc<str>,
     /// Jobs and Pods: how the last run ended.
     pub run: Option<RunState>,
 }
@@ -161,7 +165,7 @@ impl Cluster {
                     crd_file: false,
                     preexisting: true,
                     resource_policy: o.keep.then(|| "keep".to_string()),
-                    content: o.content.clone().unwrap_or_default(),
+                    content: o.content.as_deref().unwrap_or_default().into(),
                     run,
                 },
             );

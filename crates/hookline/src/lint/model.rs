@@ -131,7 +131,7 @@ fn split(files: &[RenderedFile], helm: HelmVersion) -> Split {
         }
         for (index, text) in split_documents(&file.content).into_iter().enumerate() {
             let mut doc = Document {
-                content: text.clone(),
+                content: text.as_str().into(),
                 path: file.path.clone(),
                 index,
                 ..Document::default()

@@ -417,7 +417,7 @@ mod tests {
             .resources
             .iter()
             .find(|d| d.name == "cm")
-            .map(|d| d.content.clone())
+            .map(|d| d.content.to_string())
             .expect("cm rendered")
     }
 
