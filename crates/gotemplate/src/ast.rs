@@ -126,6 +126,9 @@ pub struct Tree {
     pub root: List,
     /// The values of the tree's string literals ([`ExprKind::String`]'s `lit` indexes it).
     pub literals: Box<[Rc<str>]>,
+    /// The bytes of the tree's text nodes, in branches and loop bodies too: about what an
+    /// execution writes (the room its output buffer starts with).
+    pub text_bytes: usize,
     /// The names of the tree's field chains and variables ([`Names`] index it).
     pub names: Box<[Name]>,
     /// The arguments of the tree's commands and the declarations of its pipelines.
@@ -205,6 +208,7 @@ impl ParsedTree {
     fn attach_with(self, text: Rc<str>, literal: impl FnMut(String) -> Rc<str>) -> Tree {
         let t = self.tables;
         Tree {
+            text_bytes: text_bytes(&self.root),
             name: self.name,
             parse_name: self.parse_name,
             text,
@@ -218,6 +222,19 @@ impl ParsedTree {
             chains: t.chains.into_boxed_slice(),
         }
     }
+}
+
+/// See [`Tree::text_bytes`].
+fn text_bytes(list: &List) -> usize {
+    let branch = |b: &Branch| text_bytes(&b.list) + b.else_list.as_ref().map_or(0, text_bytes);
+    list.nodes
+        .iter()
+        .map(|n| match n {
+            Node::Text { span } => span.range().len(),
+            Node::If(b) | Node::Range(b) | Node::With(b) => branch(b),
+            _ => 0,
+        })
+        .sum()
 }
 
 impl Tree {

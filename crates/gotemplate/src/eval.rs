@@ -851,7 +851,11 @@ impl<'e> State<'e> {
             cur: Cur::None,
         };
         self.check_stack(&fr)?;
-        let saved_out = std::mem::take(&mut self.out);
+        // Room for the tree's text up front instead of a buffer grown by doubling, a copy
+        // each time (a chart's dashboard template is one text of tens of KB); what a branch
+        // not taken leaves unused is handed back below.
+        let room = tree.text_bytes;
+        let saved_out = std::mem::replace(&mut self.out, String::with_capacity(room));
         let saved_base = self.enter_scope(dot.clone());
         let saved_depth = std::mem::replace(&mut self.depth, 0);
         let saved_nesting = self.nesting;
@@ -860,7 +864,10 @@ impl<'e> State<'e> {
         self.nesting = saved_nesting;
         self.depth = saved_depth;
         self.leave_scope(saved_base);
-        let out = std::mem::replace(&mut self.out, saved_out);
+        let mut out = std::mem::replace(&mut self.out, saved_out);
+        if out.capacity() > 2 * out.len() + 256 {
+            out.shrink_to_fit();
+        }
         r.map(|_| out)
     }
 
