@@ -214,3 +214,60 @@ test('a chart calling date functions loads the second module and renders the dat
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// So are the Sprig functions almost no chart calls (funcs::RARE: sha512sum, urlParse, camelcase, ...).
+test('a chart calling a rarely used function loads the second module and renders its result', async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  fetched.length = 0;
+  await page.locator('#gallery-toggle').click();
+  await page.locator('[data-example="backup-job"]').click();
+  await page.waitForFunction(
+    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
+  );
+  await page.locator('.step').first().waitFor();
+  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
+  assert.deepEqual(lazy(), [], 'a chart without rare functions fetched the second module');
+  await page.locator('#file-path').fill('templates/rare.yaml');
+  await page.locator('#file-new').click();
+  await page.locator('#file-list [data-path="templates/rare.yaml"]').waitFor();
+  await page.locator('#editor').fill(
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: rare',
+      '  annotations:',
+      '    "helm.sh/hook": pre-install',
+      'data:',
+      '  sha: {{ sha512sum "Hello world!" | trunc 16 | quote }}',
+      '  host: {{ (urlParse "https://u@h.example:8443/p?q=1").host | quote }}',
+      '  camel: {{ camelcase "http_server" | quote }}',
+      '  chunks: {{ chunk 2 (list 1 2 3) | toJson | quote }}',
+      '',
+    ].join('\n'),
+  );
+  await page.locator('.phase[data-phase="pre-install"] .card[data-name="rare"]').waitFor();
+  await page.locator('#tab-rendered').click();
+  await page.locator('#rendered pre').first().waitFor();
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+    if (!/not loaded/.test(text) && /chunks:/.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.match(text, /sha: "f6cde2a0f819314c"/);
+  assert.match(text, /host: "h\.example:8443"/);
+  assert.match(text, /camel: "HttpServer"/);
+  assert.match(text, /chunks: "\[\[1,2\],\[3\]\]"/);
+  assert.doesNotMatch(text, /not loaded/);
+  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+  await screenshot(page, 'lazy-rare');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -207,6 +207,10 @@ pub fn serve(request: &str) -> String {
         if name == crate::schema::WIRE_NAME {
             return answer(crate::schema::serve(&args), None);
         }
+        #[cfg(feature = "rare-functions")]
+        if let Some(f) = super::rare_builtin(name) {
+            return answer(f(&args), None);
+        }
         #[cfg(feature = "regex")]
         if let Some(f) = super::regex::builtin(name) {
             return answer(f(&args), None);
@@ -680,5 +684,78 @@ mod clock_tests {
 
     fn time_layout() -> &'static str {
         "2006-01-02T15:04:05.999999999Z07:00"
+    }
+}
+
+#[cfg(all(test, feature = "crypto", feature = "rare-functions"))]
+mod rare_tests {
+    use super::*;
+
+    /// Every rarely used function through the wire gives what the built-in one gives, errors
+    /// included.
+    #[test]
+    fn rare_functions_over_the_wire_equal_builtin() {
+        set_host(Some(Box::new(|q: &str| Some(serve(q)))));
+        let s = |x: &str| Value::from(x);
+        let l = |x: &[i64]| Value::list(x.iter().map(|i| Value::Int(*i)).collect());
+        let mut m = Map::new();
+        m.insert("scheme".into(), s("https"));
+        m.insert("host".into(), s("h.example:8443"));
+        m.insert("path".into(), s("/a b"));
+        m.insert("query".into(), s("q=1"));
+        let cases: Vec<(&str, Vec<Value>)> = vec![
+            ("abbrev", vec![Value::Int(5), s("hello world")]),
+            (
+                "abbrevboth",
+                vec![Value::Int(5), Value::Int(10), s("1234 5678 9123")],
+            ),
+            ("swapcase", vec![s("Hello World")]),
+            ("snakecase", vec![s("FirstName")]),
+            ("camelcase", vec![s("http_server")]),
+            ("kebabcase", vec![s("FirstName")]),
+            ("wrap", vec![Value::Int(5), s("Hello World")]),
+            ("wrapWith", vec![Value::Int(5), s("\t"), s("Hello World")]),
+            ("sha512sum", vec![s("Hello world!")]),
+            ("b32enc", vec![s("Hello")]),
+            ("b32dec", vec![s("JBSWY3DP")]),
+            ("b32dec", vec![s("not base32!")]),
+            ("round", vec![Value::Float(123.5555), Value::Int(3)]),
+            ("round", vec![s("x"), Value::Int(1)]),
+            (
+                "urlParse",
+                vec![s("https://u:p@h.example:8443/p/q?x=1#frag")],
+            ),
+            ("urlParse", vec![s("%zz")]),
+            ("urlJoin", vec![Value::map(m)]),
+            ("chunk", vec![Value::Int(2), l(&[1, 2, 3, 4, 5])]),
+            ("mustChunk", vec![Value::Int(2), s("not a list")]),
+        ];
+        assert_eq!(
+            cases
+                .iter()
+                .map(|c| c.0)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            super::super::RARE.len(),
+            "a case for every rare function"
+        );
+        for (name, args) in cases {
+            let f = super::super::rare_builtin(name).expect(name);
+            let show = |r: &Result<Value, FuncError>| match r {
+                Ok(v) => format!(
+                    "ok {} {}",
+                    v.type_name(),
+                    gotemplate::format::format_value(v)
+                ),
+                Err(e) => format!("err {}", e.0),
+            };
+            let want = f(&args);
+            let got = call(name, None, &args);
+            assert_eq!(show(&got), show(&want), "{name}");
+        }
+        assert!(super::super::rare_builtin("quote").is_none());
+        set_host(None);
+        assert!(call("sha512sum", None, &[s("x")]).is_err());
+        assert!(take_wanted());
     }
 }

@@ -83,6 +83,71 @@ pub use env::{env_functions, EnvFn, FuncEnv};
 pub use lists::RANGE_LIMIT;
 pub use strings::REPEAT_LIMIT_BYTES;
 
+/// A function few charts call (issue #11: see [`RARE`]): itself, or without the
+/// `rare-functions` feature a call of the second module over [`crypto_wire`].
+macro_rules! rare {
+    ($name:literal, $f:path) => {{
+        #[cfg(feature = "rare-functions")]
+        let f: PureFn = $f;
+        #[cfg(not(feature = "rare-functions"))]
+        let f: PureFn = {
+            fn remote(a: &[gotemplate::Value]) -> Result<gotemplate::Value, gotemplate::FuncError> {
+                crypto_wire::call($name, None, a)
+            }
+            remote
+        };
+        f
+    }};
+}
+
+/// Sprig functions that no chart or one or two of the 188 real charts of
+/// /work/shared/spec/function-usage.md call, and that weigh in the playground's download
+/// (sha512, URL parsing, case conversion, word wrapping, ...): without the `rare-functions`
+/// feature they are served by the second module, which the page loads when a chart calls one.
+pub const RARE: [&str; 16] = [
+    "abbrev",
+    "abbrevboth",
+    "swapcase",
+    "snakecase",
+    "camelcase",
+    "kebabcase",
+    "wrap",
+    "wrapWith",
+    "sha512sum",
+    "b32enc",
+    "b32dec",
+    "round",
+    "urlParse",
+    "urlJoin",
+    "chunk",
+    "mustChunk",
+];
+
+/// The built-in [`RARE`] function `name` (the second module's side of [`crypto_wire`]).
+/// (A table of its own: looking the name up in [`sprig_functions`] would link every function
+/// into the module.)
+#[cfg(feature = "rare-functions")]
+pub fn rare_builtin(name: &str) -> Option<PureFn> {
+    Some(match name {
+        "abbrev" => strings::abbrev,
+        "abbrevboth" => strings::abbrevboth,
+        "swapcase" => strings::swapcase,
+        "snakecase" => strings::snakecase,
+        "camelcase" => strings::camelcase,
+        "kebabcase" => strings::kebabcase,
+        "wrap" => strings::wrap,
+        "wrapWith" => strings::wrap_with,
+        "sha512sum" => encoding::sha512sum,
+        "b32enc" => encoding::b32enc,
+        "b32dec" => encoding::b32dec,
+        "round" => math::round,
+        "urlParse" => paths::url_parse,
+        "urlJoin" => paths::url_join,
+        "chunk" | "mustChunk" => lists::chunk,
+        _ => return None,
+    })
+}
+
 /// Every Sprig function that needs no environment, with its Go signature.
 pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
     use Param::*;
@@ -91,8 +156,16 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
     let mut f: Vec<(&'static str, Signature, PureFn)> = vec![
         ("hello", s(&[]), strings::hello),
         // strings
-        ("abbrev", s(&[Int, String]), strings::abbrev),
-        ("abbrevboth", s(&[Int, Int, String]), strings::abbrevboth),
+        (
+            "abbrev",
+            s(&[Int, String]),
+            rare!("abbrev", strings::abbrev),
+        ),
+        (
+            "abbrevboth",
+            s(&[Int, Int, String]),
+            rare!("abbrevboth", strings::abbrevboth),
+        ),
         ("trunc", s(&[Int, String]), strings::trunc),
         ("trim", s(&[String]), strings::trim),
         ("upper", s(&[String]), strings::upper),
@@ -107,12 +180,32 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("trimPrefix", s(&[String, String]), strings::trim_prefix),
         ("nospace", s(&[String]), strings::nospace),
         ("initials", s(&[String]), strings::initials),
-        ("swapcase", s(&[String]), strings::swapcase),
-        ("snakecase", s(&[String]), strings::snakecase),
-        ("camelcase", s(&[String]), strings::camelcase),
-        ("kebabcase", s(&[String]), strings::kebabcase),
-        ("wrap", s(&[Int, String]), strings::wrap),
-        ("wrapWith", s(&[Int, String, String]), strings::wrap_with),
+        (
+            "swapcase",
+            s(&[String]),
+            rare!("swapcase", strings::swapcase),
+        ),
+        (
+            "snakecase",
+            s(&[String]),
+            rare!("snakecase", strings::snakecase),
+        ),
+        (
+            "camelcase",
+            s(&[String]),
+            rare!("camelcase", strings::camelcase),
+        ),
+        (
+            "kebabcase",
+            s(&[String]),
+            rare!("kebabcase", strings::kebabcase),
+        ),
+        ("wrap", s(&[Int, String]), rare!("wrap", strings::wrap)),
+        (
+            "wrapWith",
+            s(&[Int, String, String]),
+            rare!("wrapWith", strings::wrap_with),
+        ),
         ("contains", s(&[String, String]), strings::contains),
         ("hasPrefix", s(&[String, String]), strings::has_prefix),
         ("hasSuffix", s(&[String, String]), strings::has_suffix),
@@ -133,12 +226,16 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         // hashes and encodings
         ("sha1sum", s(&[String]), encoding::sha1sum),
         ("sha256sum", s(&[String]), encoding::sha256sum),
-        ("sha512sum", s(&[String]), encoding::sha512sum),
+        (
+            "sha512sum",
+            s(&[String]),
+            rare!("sha512sum", encoding::sha512sum),
+        ),
         ("adler32sum", s(&[String]), encoding::adler32sum),
         ("b64enc", s(&[String]), encoding::b64enc),
         ("b64dec", s(&[String]), encoding::b64dec),
-        ("b32enc", s(&[String]), encoding::b32enc),
-        ("b32dec", s(&[String]), encoding::b32dec),
+        ("b32enc", s(&[String]), rare!("b32enc", encoding::b32enc)),
+        ("b32dec", s(&[String]), rare!("b32dec", encoding::b32dec)),
         // numbers
         ("atoi", s(&[String]), math::atoi),
         ("int64", s(&[Any]), math::to_int64_fn),
@@ -166,7 +263,11 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("minf", v(&[Any], Any), math::minf),
         ("ceil", s(&[Any]), math::ceil),
         ("floor", s(&[Any]), math::floor),
-        ("round", v(&[Any, Int], Float64), math::round),
+        (
+            "round",
+            v(&[Any, Int], Float64),
+            rare!("round", math::round),
+        ),
         // defaults, flow, reflection
         ("default", v(&[Any], Any), defaults::default),
         ("empty", s(&[Any]), defaults::empty),
@@ -196,8 +297,12 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("osDir", s(&[String]), paths::dir),
         ("osExt", s(&[String]), paths::ext),
         ("osIsAbs", s(&[String]), paths::is_abs),
-        ("urlParse", s(&[String]), paths::url_parse),
-        ("urlJoin", s(&[Map]), paths::url_join),
+        (
+            "urlParse",
+            s(&[String]),
+            rare!("urlParse", paths::url_parse),
+        ),
+        ("urlJoin", s(&[Map]), rare!("urlJoin", paths::url_join)),
         // lists
         ("tuple", v(&[], Any), lists::list),
         ("list", v(&[], Any), lists::list),
@@ -226,8 +331,12 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("slice", v(&[Any], Any), lists::slice),
         ("mustSlice", v(&[Any], Any), lists::slice),
         ("concat", v(&[], Any), lists::concat),
-        ("chunk", s(&[Int, Any]), lists::chunk),
-        ("mustChunk", s(&[Int, Any]), lists::chunk),
+        ("chunk", s(&[Int, Any]), rare!("chunk", lists::chunk)),
+        (
+            "mustChunk",
+            s(&[Int, Any]),
+            rare!("mustChunk", lists::chunk),
+        ),
         // dicts
         ("dict", v(&[], Any), dicts::dict),
         ("get", s(&[Map, String]), dicts::get),
