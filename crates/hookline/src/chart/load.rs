@@ -690,6 +690,30 @@ fn needed_at_load(path: &str) -> bool {
         )
 }
 
+/// The whole of `f` into `buf` (emptied first), `size` being what the walk's metadata said:
+/// two reads for a file that still has that size. `read_to_end` would ask the file for its
+/// size and position again and read a large file in growing pieces (a system call each).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_all(mut f: std::fs::File, size: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    buf.resize(size.saturating_add(1).max(64), 0);
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(())
+}
+
 /// A directory walk's state: what it reads into, by what rules.
 #[cfg(not(target_arch = "wasm32"))]
 struct Walking<'w> {
@@ -726,7 +750,13 @@ impl Walking<'_> {
                 format!("{rel}/{fname}")
             };
             let path = entry.path();
-            let meta = std::fs::metadata(&path).map_err(io)?; // follows links
+            // Follows links. Other entries are looked up in their directory (the name, not the
+            // whole path again).
+            let meta = match entry.file_type() {
+                Ok(t) if !t.is_symlink() => entry.metadata(),
+                _ => std::fs::metadata(&path),
+            }
+            .map_err(io)?;
             if meta.is_dir() {
                 if rules.ignore(&name, true) {
                     continue;
@@ -771,14 +801,10 @@ impl Walking<'_> {
             // Read through one reused buffer, then copy once into the shared buffer the chart
             // keeps: a fresh buffer per file and a copy of it would touch every page twice.
             let scratch = &mut *self.scratch;
-            scratch.clear();
-            {
-                use std::io::Read;
-                let mut f = std::fs::File::open(&path)
-                    .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-                f.read_to_end(scratch)
-                    .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
-            }
+            let f = std::fs::File::open(&path)
+                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
+            read_all(f, usize::try_from(meta.len()).unwrap_or(0), scratch)
+                .map_err(|e| ChartError::new(format!("error reading {name}: {e}")))?;
             let data = scratch
                 .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
                 .unwrap_or(scratch);
