@@ -36,6 +36,43 @@ fn str_arg(args: &[Value], i: usize) -> &str {
     }
 }
 
+/// Inputs of `fromYaml` at least this long are remembered (see [`from_yaml`]).
+const FROM_YAML_REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// The last long `fromYaml` input and what it gave.
+    static LAST_FROM_YAML: RefCell<Option<(Rc<str>, Value)>> = const { RefCell::new(None) };
+}
+
+/// Helm's `fromYaml` (pkg/engine/funcs.go `fromYAML`): the document as a map, or a map holding
+/// the error. Charts decode the same long text twice in a row (istio-base's CRD templates:
+/// once for the name, once for the object to relabel), so the last long input's result is
+/// kept and handed out again as a deep copy: new maps each time, as every call in Helm makes.
+fn from_yaml(a: &[Value]) -> Value {
+    let decode = |text: &str| match yaml::from_str_map(text, "map[string]interface {}") {
+        Ok(m) => Value::map(m),
+        Err(e) => error_map(e.to_string()),
+    };
+    let Some(Value::String(text)) = a.first() else {
+        return decode("");
+    };
+    if text.len() < FROM_YAML_REMEMBERED {
+        return decode(text);
+    }
+    let hit = LAST_FROM_YAML.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(t, _)| Rc::ptr_eq(t, text) || crate::same_bytes::same_text(t, text))
+            .map(|(_, v)| v.deep_copy())
+    });
+    hit.unwrap_or_else(|| {
+        let v = decode(text);
+        let kept = v.deep_copy();
+        LAST_FROM_YAML.with(|last| *last.borrow_mut() = Some((text.clone(), kept)));
+        v
+    })
+}
+
 fn error_map(msg: String) -> Value {
     let mut m = Map::new();
     m.insert("Error".into(), Value::from(msg));
@@ -70,14 +107,7 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             yaml::to_yaml_pretty(&arg(a, 0)).unwrap_or_default(),
         ))
     });
-    t.register_pure("fromYaml", s(&[String]), |a| {
-        Ok(
-            match yaml::from_str_map(str_arg(a, 0), "map[string]interface {}") {
-                Ok(m) => Value::map(m),
-                Err(e) => error_map(e.to_string()),
-            },
-        )
-    });
+    t.register_pure("fromYaml", s(&[String]), |a| Ok(from_yaml(a)));
     t.register_pure("fromYamlArray", s(&[String]), |a| {
         Ok(match yaml::from_str_list(str_arg(a, 0)) {
             Ok(l) => Value::list(l),
@@ -248,5 +278,54 @@ fn to_toml(v: &Value) -> String {
             out
         }
         _ => "toml: top-level values must be Go maps or structs".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long document decoded twice gives equal maps that share nothing (the second is the
+    /// kept result's copy); another text, or a broken one, is decoded anew.
+    #[test]
+    fn from_yaml_keeps_the_last_long_input_and_hands_out_copies() {
+        let doc = |tag: &str| {
+            let mut s = format!("kind: {tag}\nmetadata:\n  labels:\n    a: b\nspec:\n");
+            while s.len() < FROM_YAML_REMEMBERED * 2 {
+                s.push_str(&format!("  key{}: [x, {{y: z}}]\n", s.len()));
+            }
+            Value::string(s)
+        };
+        let text = doc("One");
+        let first = from_yaml(std::slice::from_ref(&text));
+        // An equal text in another string is recognised too.
+        let same = Value::string(&*str_arg(std::slice::from_ref(&text), 0).to_string());
+        let second = from_yaml(&[same]);
+        assert_eq!(first, second);
+        let labels = |v: &Value| {
+            let Value::Map(m) = v else { panic!("{v:?}") };
+            let Some(Value::Map(md)) = m.borrow().get("metadata").cloned() else {
+                panic!()
+            };
+            let Some(Value::Map(l)) = md.borrow().get("labels").cloned() else {
+                panic!()
+            };
+            l
+        };
+        labels(&first)
+            .borrow_mut()
+            .insert("changed".into(), Value::Nil);
+        assert_ne!(first, second);
+        assert_eq!(from_yaml(std::slice::from_ref(&text)), second);
+        let other = from_yaml(&[doc("Two")]);
+        let Value::Map(m) = &other else { panic!() };
+        assert_eq!(m.borrow().get("kind"), Some(&Value::string("Two")));
+        let broken = Value::string(format!("{}\n: [", str_arg(&[doc("Three")], 0)));
+        for _ in 0..2 {
+            let Value::Map(m) = from_yaml(std::slice::from_ref(&broken)) else {
+                panic!()
+            };
+            assert!(m.borrow().contains_key("Error"), "{:?}", m.borrow());
+        }
     }
 }
