@@ -110,10 +110,27 @@ fn analyze(value: &str, v3: bool) -> Analysis {
         flow_indicators = true;
     }
     let mut preceded_by_whitespace = true;
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = i + 1 >= n || is_blank(chars[i + 1]);
+    // Characters by index, as go-yaml walks them: an ASCII text is its bytes (no copy into
+    // a vector of chars for every scalar written; a chart's long descriptions are most of
+    // what `toYaml` writes).
+    let bytes = value.as_bytes();
+    let ascii = value.is_ascii();
+    let chars: Vec<char> = if ascii {
+        Vec::new()
+    } else {
+        value.chars().collect()
+    };
+    let n = if ascii { bytes.len() } else { chars.len() };
+    let at = |i: usize| {
+        if ascii {
+            char::from(bytes[i])
+        } else {
+            chars[i]
+        }
+    };
+    for i in 0..n {
+        let c = at(i);
+        let followed_by_whitespace = i + 1 >= n || is_blank(at(i + 1));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
