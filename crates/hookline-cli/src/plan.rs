@@ -142,12 +142,20 @@ pub fn run(args: &[String]) -> Result<String, String> {
         base.parse_map = Some(crate::parallel::parse_map);
         // And the documents' heads of every render.
         base.for_each = Some(crate::parallel::for_each);
-        let crds = crd_documents_ahead(&chart);
+        // The first render's documents have their heads decoded while its templates run, by
+        // the thread that decodes the CRDs once it is done with them (no third thread
+        // competing for two cores with the render and its parse).
+        let heads = std::sync::Arc::new(crate::parallel::Heads::default());
+        let crds = crd_documents_ahead(&chart, heads.clone());
         let mut render =
             hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
         render.crd_documents_ahead = crds;
         render.keep_first_render = false;
+        render.heads_ahead = Some(heads.clone());
         let plan = simulate(&scenario, &mut render);
+        // A first render that failed before its templates all ran never finished the heads:
+        // the thread stops waiting for more.
+        heads.close();
         // The process ends after printing: freeing the chart, its parse trees and the CRDs
         // piece by piece would only cost time (as `template` does).
         std::mem::forget(render);
@@ -177,9 +185,13 @@ pub fn run(args: &[String]) -> Result<String, String> {
 /// The chart's crds/ files decoded on other threads while the first step renders (large
 /// CRDs take longer to decode than a render takes): the renderer asks for them when a render
 /// first lists CRDs. One worker per core beyond the two the render uses (at least one), each
-/// with about as many bytes.
+/// with about as many bytes. The first worker then decodes the first render's heads sent to
+/// `heads` until it is closed (a thread of its own does when there are no CRDs); the
+/// renderer asks for the CRDs after the heads are finished, so waiting for the workers never
+/// waits for more heads.
 fn crd_documents_ahead(
     chart: &hookline::chart::Chart,
+    heads: std::sync::Arc<crate::parallel::Heads>,
 ) -> Option<hookline::render::chart_render::CrdDocumentsAhead> {
     use hookline::render::chart_render::{crd_documents, CrdDocuments};
     /// A CRD file's bytes for a worker: read there when nothing here read them yet (a
@@ -222,15 +234,18 @@ fn crd_documents_ahead(
         bin.1.push(f);
     }
     let mut workers = Vec::new();
+    let mut heads = Some(heads);
     for (_, bin) in bins {
         if bin.is_empty() {
             continue;
         }
+        let then = heads.take();
         let worker = std::thread::Builder::new()
             // The main thread's stack size: the decoder recurses with the documents' nesting.
             .stack_size(8 << 20)
             .spawn(move || {
-                bin.into_iter()
+                let decoded = bin
+                    .into_iter()
                     .map(|(i, name, _, bytes)| {
                         let docs = match bytes {
                             Bytes::Unread(read) => {
@@ -240,10 +255,21 @@ fn crd_documents_ahead(
                         };
                         (i, name, docs)
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                if let Some(heads) = then {
+                    heads.work();
+                }
+                decoded
             })
             .ok()?;
         workers.push(worker);
+    }
+    if let Some(heads) = heads {
+        // No CRDs: the heads have a thread of their own (without one, the render's thread
+        // decodes them when it finishes).
+        let _ = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || heads.work());
     }
     Some(Box::new(move || {
         let mut all: Vec<_> = workers
@@ -334,7 +360,10 @@ mod tests {
         let files = chart.crd_objects();
         // Nothing read them on this thread: the worker does.
         assert!(files.iter().all(|f| f.data.loaded().is_none()));
-        let ahead = crd_documents_ahead(&chart).expect("crds");
+        // No heads to decode after the CRDs.
+        let heads = std::sync::Arc::new(crate::parallel::Heads::default());
+        heads.close();
+        let ahead = crd_documents_ahead(&chart, heads.clone()).expect("crds");
         let decoded = ahead();
         assert_eq!(decoded.len(), 2);
         for ((name, data, docs), f) in decoded.iter().zip(&files) {
@@ -347,7 +376,7 @@ mod tests {
         assert!(files.iter().all(|f| f.data.loaded().is_none()));
         // A file gone since the load: its error, for the renderer to report in order.
         std::fs::remove_file(dir.join("crds/a.yaml")).unwrap();
-        let decoded = crd_documents_ahead(&chart).expect("crds")();
+        let decoded = crd_documents_ahead(&chart, heads).expect("crds")();
         assert!(decoded[0].2.as_ref().unwrap_err().contains("crds/a.yaml"));
         assert!(decoded[1].2.is_ok());
         let _ = std::fs::remove_dir_all(&dir);
@@ -363,6 +392,66 @@ mod tests {
                 && out.contains("CustomResourceDefinition/bs.example.com"),
             "{out}"
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The plan with the first render's heads decoded by the CRD worker is the core's plan
+    /// without, also when the first render fails before its templates all ran and the next
+    /// one waits for that worker's CRDs (the failed render released it; else this hangs).
+    #[test]
+    fn heads_decoded_on_the_helper_give_the_plan_without() {
+        let dir = crd_chart("heads");
+        for i in 0..12 {
+            std::fs::write(
+                dir.join(format!("templates/h{i}.yaml")),
+                format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: h{i}\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n    helm.sh/hook-weight: \"{}\"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}-{{{{ .Release.Revision }}}}\n", 12 - i),
+            )
+            .unwrap();
+        }
+        let text =
+            "steps:\n  - op: install\n  - op: upgrade\n  - op: rollback\n  - op: uninstall\n";
+        let sc = tmp("sc-heads.yaml", text);
+        let core = || {
+            let chart = hookline::chart::load_path(&dir).unwrap();
+            let base =
+                hookline::render::TemplateRequest::new("release", "default", HelmVersion::V4);
+            let mut render =
+                hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
+            simulate(&Scenario::parse(text).unwrap(), &mut render).to_text()
+        };
+        let cli = || {
+            run(&[
+                dir.to_string_lossy().into_owned(),
+                "--scenario".into(),
+                sc.clone(),
+            ])
+        };
+        let want = core();
+        assert!(
+            want.contains("create  Job/h11") && want.contains("ConfigMap/c3-2"),
+            "{want}"
+        );
+        assert_eq!(cli().unwrap(), want);
+        // The first render fails before its templates all ran; the next one takes the CRDs
+        // from the thread that was decoding its heads.
+        std::fs::write(
+            dir.join("templates/h5.yaml"),
+            "{{ if .Values.fail }}{{ fail \"stopped here\" }}{{ end }}",
+        )
+        .unwrap();
+        let text = "steps:\n  - op: install\n    values: {fail: true}\n  - op: install\n";
+        std::fs::write(&sc, text).unwrap();
+        let chart = hookline::chart::load_path(&dir).unwrap();
+        let base = hookline::render::TemplateRequest::new("release", "default", HelmVersion::V4);
+        let mut render =
+            hookline::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
+        let want = simulate(&Scenario::parse(text).unwrap(), &mut render).to_text();
+        assert!(
+            want.contains("stopped here")
+                && want.contains("CustomResourceDefinition/as.example.com"),
+            "{want}"
+        );
+        assert_eq!(cli().unwrap(), want);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

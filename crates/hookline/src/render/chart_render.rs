@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gotemplate::{Map, Value};
 use serde_json::Value as Json;
 
-use super::{render_chart_reusing_prepared, TemplateError, TemplateRequest};
+use super::{render_chart_reusing_prepared_ahead, HeadsAhead, TemplateError, TemplateRequest};
 use crate::chart::{Chart, FileData};
 use crate::lifecycle::{Render, RenderOutput, RenderRequest};
 use crate::manifest::{parse_head, split_document_slices, Document};
@@ -48,6 +48,12 @@ pub struct ChartRenderer {
     /// Whether [`Self::first_render`] and [`Self::first_hooks`] are kept (the command line's
     /// plan never shows them).
     pub keep_first_render: bool,
+    /// A host's thread that decodes the manifests' heads while the first render's templates
+    /// run (the CLI's plan: its helper is idle then). Only the first render takes it: a later
+    /// one finds most of its documents in the previous split (see
+    /// [`crate::manifest::split_rendered_with`]), sharing their text with the revisions
+    /// already applied.
+    pub heads_ahead: Option<std::sync::Arc<dyn HeadsAhead>>,
 }
 
 /// A CRD file's name, bytes and documents: `list[range]` (the list of the render that last
@@ -181,6 +187,7 @@ impl ChartRenderer {
             prepared: None,
             crd_list: None,
             keep_first_render: true,
+            heads_ahead: None,
         }
     }
 }
@@ -222,13 +229,21 @@ impl Render for ChartRenderer {
             .take()
             .filter(|(chart, _)| Rc::ptr_eq(chart, &self.chart))
             .map(|(_, p)| p);
-        let r = render_chart_reusing_prepared(
+        let heads = self.heads_ahead.take();
+        let r = render_chart_reusing_prepared_ahead(
             &self.chart,
             &values,
             &t,
             &mut self.parsed,
             &mut prepared,
+            heads.as_deref(),
         );
+        if let (Some(heads), Err(_)) = (&heads, &r) {
+            // A render that failed before its templates all ran never finished the heads:
+            // the host's thread is released (a later render may wait for it: the CLI's CRD
+            // worker is that thread).
+            let _ = heads.finish();
+        }
         self.prepared = prepared.map(|p| (self.chart.clone(), p));
         let r = match r {
             Ok(r) => r,
@@ -464,6 +479,112 @@ mod tests {
         assert!(other.contains("count: \"6\""), "{other}");
         let back = config_map(&renderer.render(&upgrade).unwrap());
         assert_eq!(back, upgraded);
+    }
+
+    /// A host that decodes the heads of the files sent when the render finishes, keeping
+    /// them in the order given; `swap` hands two files' places and heads back exchanged (a
+    /// wrong host, which the split must not trust).
+    #[derive(Default)]
+    struct Ahead {
+        sent: std::sync::Mutex<Vec<crate::manifest::RenderedFile>>,
+        swap: bool,
+    }
+
+    impl HeadsAhead for Ahead {
+        fn send(&self, file: crate::manifest::RenderedFile) {
+            self.sent.lock().unwrap().push(file);
+        }
+
+        fn finish(
+            &self,
+        ) -> (
+            Vec<crate::manifest::RenderedFile>,
+            std::collections::HashMap<String, Vec<Document>>,
+        ) {
+            let files = std::mem::take(&mut *self.sent.lock().unwrap());
+            let mut decoded: std::collections::HashMap<String, Vec<Document>> = files
+                .iter()
+                .map(|f| (f.path.clone(), crate::manifest::decode_heads(f)))
+                .collect();
+            if self.swap {
+                let a = decoded.remove("top/templates/a.yaml").unwrap();
+                let b = decoded.remove("top/templates/b.yaml").unwrap();
+                decoded.insert("top/templates/a.yaml".into(), b);
+                decoded.insert("top/templates/b.yaml".into(), a);
+            }
+            (files, decoded)
+        }
+    }
+
+    /// Every render's hooks, resources and CRDs as text.
+    fn outputs(renderer: &mut ChartRenderer, values: &Json) -> Vec<String> {
+        let upgrade = RenderRequest {
+            revision: 2,
+            is_install: false,
+            is_upgrade: true,
+            ..install(values)
+        };
+        [install(values), upgrade.clone(), upgrade]
+            .iter()
+            .map(|req| {
+                let out = renderer.render(req).unwrap();
+                format!(
+                    "{:?} {:?} {:?}",
+                    out.manifests.hooks, out.manifests.resources, out.crds
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn heads_decoded_ahead_give_the_renders_of_a_renderer_without() {
+        let cm = |name: &str, extra: &str| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{extra}")
+        };
+        let files = std::collections::BTreeMap::from([
+            (
+                "Chart.yaml".to_string(),
+                b"apiVersion: v2\nname: top\nversion: 0.1.0\n".to_vec(),
+            ),
+            ("crds/c.yaml".to_string(), crd("cs.example.com")),
+            (
+                "templates/a.yaml".to_string(),
+                format!(
+                    "{}---\n{}",
+                    cm(
+                        "a1",
+                        "  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n"
+                    ),
+                    cm("a2-{{ .Release.Revision }}", "")
+                )
+                .into_bytes(),
+            ),
+            (
+                "templates/b.yaml".to_string(),
+                cm("b", "  namespace: other\n").into_bytes(),
+            ),
+            ("templates/NOTES.txt".to_string(), b"notes".to_vec()),
+        ]);
+        let values = serde_json::json!({});
+        forget_earlier_renders();
+        crate::manifest::remember_splits(true);
+        let without = outputs(&mut renderer_for(&files), &values);
+        assert!(
+            without[0].contains("a2-1") && without[1].contains("a2-2"),
+            "{without:?}"
+        );
+        for swap in [false, true] {
+            forget_earlier_renders();
+            let mut renderer = renderer_for(&files);
+            let ahead = std::sync::Arc::new(Ahead {
+                swap,
+                ..Ahead::default()
+            });
+            renderer.heads_ahead = Some(ahead.clone());
+            assert_eq!(outputs(&mut renderer, &values), without, "swap {swap}");
+            // Only the first render took it.
+            assert!(renderer.heads_ahead.is_none());
+        }
     }
 
     #[test]

@@ -593,12 +593,26 @@ impl PreparedRender {
 /// [`render_chart_reusing`] that also reuses the preparation kept in `prepared` for the same
 /// chart (the caller keeps it per chart) when it matches (see [`PreparedRender`]), and keeps
 /// this render's there.
+#[cfg(test)]
 pub(crate) fn render_chart_reusing_prepared(
     chart: &crate::chart::Chart,
     user_values: &gotemplate::Map,
     req: &TemplateRequest,
     parsed: &mut Option<ParsedTemplates>,
     prepared: &mut Option<PreparedRender>,
+) -> Result<ChartRender, TemplateError> {
+    render_chart_reusing_prepared_ahead(chart, user_values, req, parsed, prepared, None)
+}
+
+/// [`render_chart_reusing_prepared`] that, when given, has `heads` decode the manifests'
+/// heads while the templates run (see [`HeadsAhead`]).
+pub(crate) fn render_chart_reusing_prepared_ahead(
+    chart: &crate::chart::Chart,
+    user_values: &gotemplate::Map,
+    req: &TemplateRequest,
+    parsed: &mut Option<ParsedTemplates>,
+    prepared: &mut Option<PreparedRender>,
+    heads: Option<&dyn HeadsAhead>,
 ) -> Result<ChartRender, TemplateError> {
     let parser = match req.parse_map {
         Some(map) => Parser::Map(map),
@@ -610,7 +624,7 @@ pub(crate) fn render_chart_reusing_prepared(
         req,
         Some(parsed),
         parser,
-        None,
+        heads,
         Some(prepared),
     )
 }
