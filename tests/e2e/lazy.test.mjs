@@ -215,7 +215,8 @@ test('a chart calling date functions loads the second module and renders the dat
   await page.close();
 });
 
-// So are the Sprig functions almost no chart calls (funcs::RARE: sha512sum, urlParse, camelcase, ...).
+// So are the Sprig functions almost no chart calls (funcs::RARE: sha512sum, urlParse, camelcase, ...,
+// and Helm's toYamlPretty and toToml).
 test('a chart calling a rarely used function loads the second module and renders its result', async () => {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
@@ -249,6 +250,8 @@ test('a chart calling a rarely used function loads the second module and renders
       '  host: {{ (urlParse "https://u@h.example:8443/p?q=1").host | quote }}',
       '  camel: {{ camelcase "http_server" | quote }}',
       '  chunks: {{ chunk 2 (list 1 2 3) | toJson | quote }}',
+      '  pretty: {{ dict "a" (list 1 2) | toYamlPretty | quote }}',
+      '  toml: {{ dict "k" "v" "n" 2 | toToml | quote }}',
       '',
     ].join('\n'),
   );
@@ -258,13 +261,15 @@ test('a chart calling a rarely used function loads the second module and renders
   let text = '';
   for (let i = 0; i < 50; i++) {
     text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
-    if (!/not loaded/.test(text) && /chunks:/.test(text)) break;
+    if (!/not loaded/.test(text) && /toml:/.test(text)) break;
     await page.waitForTimeout(100);
   }
   assert.match(text, /sha: "f6cde2a0f819314c"/);
   assert.match(text, /host: "h\.example:8443"/);
   assert.match(text, /camel: "HttpServer"/);
   assert.match(text, /chunks: "\[\[1,2\],\[3\]\]"/);
+  assert.match(text, /pretty: "a:\\n  - 1\\n  - 2"/);
+  assert.match(text, /toml: "k = \\"v\\"\\nn = 2\\n"/);
   assert.doesNotMatch(text, /not loaded/);
   assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
   await screenshot(page, 'lazy-rare');

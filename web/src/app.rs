@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use crate::compare::Compare;
@@ -415,14 +416,16 @@ pub fn App() -> impl IntoView {
     let embed = view_settings::query_param("embed").is_some_and(|v| v == "1" || v == "true");
     let (ctx, notice) = provide_state(embed);
     let notice = RwSignal::new(notice);
+    // `Either`, not `.into_any()`: the root is built once and never rebuilt, and an `AnyView`
+    // links the rebuild code of its whole view type (10 KB of the page's wasm, issue #11).
     if embed {
-        return view! { <Embed/> }.into_any();
+        return Either::Left(view! { <Embed/> });
     }
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         load_files(ctx, js::read_drop(&ev));
     };
-    view! {
+    Either::Right(view! {
         <div class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=on_drop>
             <a class="skip" href="#output-title">"Skip to the timeline"</a>
             <header class="top">
@@ -474,8 +477,7 @@ pub fn App() -> impl IntoView {
                 <span id="version">{concat!("Hookline v", env!("CARGO_PKG_VERSION"))}</span>
             </footer>
         </div>
-    }
-    .into_any()
+    })
 }
 
 /// The embed's `view=` (rendered or compare), if any.
@@ -522,17 +524,17 @@ fn Embed() -> impl IntoView {
         });
     }
     // `view=rendered|compare`: another view than the timeline.
+    // Chosen once (not `.into_any()`: see `App`).
     let body = match embed_view().as_deref() {
         Some("rendered") => {
-            view! { <main id="rendered" class="embed-view"><Rendered/></main> }.into_any()
+            EitherOf3::A(view! { <main id="rendered" class="embed-view"><Rendered/></main> })
         }
-        Some("compare") => view! { <main class="embed-view"><Compare/></main> }.into_any(),
-        _ => view! {
+        Some("compare") => EitherOf3::B(view! { <main class="embed-view"><Compare/></main> }),
+        _ => EitherOf3::C(view! {
             <main id="timeline" class="timeline">
                 <Timeline readonly=true/>
             </main>
-        }
-        .into_any(),
+        }),
     };
     view! {
         <div

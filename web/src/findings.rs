@@ -5,6 +5,7 @@
 //! with another seed), so it runs after the plan has been painted: the timeline never waits
 //! for it. Severity is spelled out and has an icon, never colour alone.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -239,10 +240,11 @@ pub fn counts(found: &[FindingView]) -> String {
 #[component]
 pub fn LintPanel() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // `Either`, not `.into_any()`: the panel is built once (see `App`).
     let Some(lint_state) = use_context::<Lint>() else {
-        return ().into_any();
+        return Either::Left(());
     };
-    view! {
+    Either::Right(view! {
         {move || {
             lint_state.stopped.get().map(|message| {
                 view! {
@@ -276,6 +278,5 @@ pub fn LintPanel() -> impl IntoView {
                 </details>
             })
         }}
-    }
-    .into_any()
+    })
 }

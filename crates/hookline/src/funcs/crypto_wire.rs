@@ -703,6 +703,13 @@ mod rare_tests {
         m.insert("host".into(), s("h.example:8443"));
         m.insert("path".into(), s("/a b"));
         m.insert("query".into(), s("q=1"));
+        let mut inner = Map::new();
+        inner.insert("k".into(), Value::list(vec![Value::Int(1), s("two")]));
+        inner.insert("t".into(), s("a\nb"));
+        let mut outer = Map::new();
+        outer.insert("table".into(), Value::map(inner));
+        outer.insert("n".into(), Value::Float(1.5));
+        let nested = Value::map(outer);
         let cases: Vec<(&str, Vec<Value>)> = vec![
             ("abbrev", vec![Value::Int(5), s("hello world")]),
             (
@@ -729,6 +736,11 @@ mod rare_tests {
             ("urlJoin", vec![Value::map(m)]),
             ("chunk", vec![Value::Int(2), l(&[1, 2, 3, 4, 5])]),
             ("mustChunk", vec![Value::Int(2), s("not a list")]),
+            (
+                "toYamlPretty",
+                vec![Value::list(vec![nested.clone(), s("x: y")])],
+            ),
+            ("toToml", vec![nested.clone()]),
         ];
         assert_eq!(
             cases

@@ -88,23 +88,26 @@ pub use strings::REPEAT_LIMIT_BYTES;
 macro_rules! rare {
     ($name:literal, $f:path) => {{
         #[cfg(feature = "rare-functions")]
-        let f: PureFn = $f;
+        let f: gotemplate::PureFn = $f;
         #[cfg(not(feature = "rare-functions"))]
-        let f: PureFn = {
+        let f: gotemplate::PureFn = {
             fn remote(a: &[gotemplate::Value]) -> Result<gotemplate::Value, gotemplate::FuncError> {
-                crypto_wire::call($name, None, a)
+                $crate::funcs::crypto_wire::call($name, None, a)
             }
             remote
         };
         f
     }};
 }
+pub(crate) use rare;
 
 /// Sprig functions that no chart or one or two of the 188 real charts of
 /// /work/shared/spec/function-usage.md call, and that weigh in the playground's download
-/// (sha512, URL parsing, case conversion, word wrapping, ...): without the `rare-functions`
-/// feature they are served by the second module, which the page loads when a chart calls one.
-pub const RARE: [&str; 16] = [
+/// (sha512, URL parsing, case conversion, word wrapping, ...), and Helm's `toYamlPretty`
+/// (go-yaml v3's encoder) and `toToml`, which none of them calls: without the
+/// `rare-functions` feature they are served by the second module, which the page loads when a
+/// chart calls one.
+pub const RARE: [&str; 18] = [
     "abbrev",
     "abbrevboth",
     "swapcase",
@@ -121,6 +124,8 @@ pub const RARE: [&str; 16] = [
     "urlJoin",
     "chunk",
     "mustChunk",
+    "toYamlPretty",
+    "toToml",
 ];
 
 /// The built-in [`RARE`] function `name` (the second module's side of [`crypto_wire`]).
@@ -144,6 +149,8 @@ pub fn rare_builtin(name: &str) -> Option<PureFn> {
         "urlParse" => paths::url_parse,
         "urlJoin" => paths::url_join,
         "chunk" | "mustChunk" => lists::chunk,
+        "toYamlPretty" => crate::render::helm_funcs::to_yaml_pretty,
+        "toToml" => crate::render::helm_funcs::to_toml_fn,
         _ => return None,
     })
 }

@@ -102,11 +102,12 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             .map(Value::from)
             .map_err(|e| FuncError(e.to_string()))
     });
-    t.register_pure("toYamlPretty", s(&[Any]), |a| {
-        Ok(Value::from(
-            yaml::to_yaml_pretty(&arg(a, 0)).unwrap_or_default(),
-        ))
-    });
+    // Few charts call these two: the playground's second module serves them (`funcs::RARE`).
+    t.register_pure(
+        "toYamlPretty",
+        s(&[Any]),
+        crate::funcs::rare!("toYamlPretty", to_yaml_pretty),
+    );
     t.register_pure("fromYaml", s(&[String]), |a| Ok(from_yaml(a)));
     t.register_pure("fromYamlArray", s(&[String]), |a| {
         Ok(match yaml::from_str_list(str_arg(a, 0)) {
@@ -155,9 +156,11 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         Ok(json::from_json_list(str_arg(a, 0))
             .unwrap_or_else(|e| Value::list(vec![Value::from(e)])))
     });
-    t.register_pure("toToml", s(&[Any]), |a| {
-        Ok(Value::from(to_toml(&arg(a, 0))))
-    });
+    t.register_pure(
+        "toToml",
+        s(&[Any]),
+        crate::funcs::rare!("toToml", to_toml_fn),
+    );
     t.register_pure("fromToml", s(&[String]), |_| {
         Ok(error_map(
             "fromToml is not supported by Hookline yet".to_string(),
@@ -234,8 +237,23 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
     );
 }
 
+/// Helm's `toYamlPretty`.
+#[cfg_attr(not(feature = "rare-functions"), allow(dead_code))] // served by the second module
+pub(crate) fn to_yaml_pretty(a: &[Value]) -> Result<Value, FuncError> {
+    Ok(Value::from(
+        yaml::to_yaml_pretty(&arg(a, 0)).unwrap_or_default(),
+    ))
+}
+
+/// Helm's `toToml`.
+#[cfg_attr(not(feature = "rare-functions"), allow(dead_code))] // served by the second module
+pub(crate) fn to_toml_fn(a: &[Value]) -> Result<Value, FuncError> {
+    Ok(Value::from(to_toml(&arg(a, 0))))
+}
+
 /// BurntSushi/toml's encoder for the shapes templates pass (a map of scalars, lists and
 /// tables). Rarely used by charts (no use in the census of 188 charts).
+#[cfg_attr(not(feature = "rare-functions"), allow(dead_code))]
 fn to_toml(v: &Value) -> String {
     fn scalar(v: &Value) -> Option<String> {
         Some(match v {

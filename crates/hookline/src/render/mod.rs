@@ -6,7 +6,7 @@
 
 pub mod chart_render;
 pub mod errors;
-mod helm_funcs;
+pub(crate) mod helm_funcs;
 pub mod output;
 pub(crate) mod reuse;
 pub mod selftest;
