@@ -52,7 +52,7 @@ impl Node {
     }
 }
 
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, Debug, PartialEq)]
 struct Analysis {
     multiline: bool,
     flow_plain_allowed: bool,
@@ -81,6 +81,112 @@ fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
 }
 
+/// What go-yaml's scalar analysis notes while it walks a text.
+#[derive(Default)]
+struct Seen {
+    block_indicators: bool,
+    flow_indicators: bool,
+    line_breaks: bool,
+    special_characters: bool,
+    tab_characters: bool,
+    leading_space: bool,
+    leading_break: bool,
+    trailing_space: bool,
+    trailing_break: bool,
+    break_space: bool,
+    space_break: bool,
+    previous_space: bool,
+    previous_break: bool,
+    preceded_by_whitespace: bool,
+}
+
+impl Seen {
+    /// One character: `first` and `last` in the text, and whether a blank (or the end)
+    /// follows it.
+    fn step(&mut self, c: char, first: bool, last: bool, followed_by_whitespace: bool, v3: bool) {
+        if first {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
+                    self.flow_indicators = true;
+                    self.block_indicators = true;
+                }
+                '?' | ':' => {
+                    self.flow_indicators = true;
+                    if followed_by_whitespace {
+                        self.block_indicators = true;
+                    }
+                }
+                '-' if followed_by_whitespace => {
+                    self.flow_indicators = true;
+                    self.block_indicators = true;
+                }
+                _ => {}
+            }
+        } else {
+            match c {
+                ',' | '?' | '[' | ']' | '{' | '}' => self.flow_indicators = true,
+                ':' => {
+                    self.flow_indicators = true;
+                    if followed_by_whitespace {
+                        self.block_indicators = true;
+                    }
+                }
+                '#' if self.preceded_by_whitespace => {
+                    self.flow_indicators = true;
+                    self.block_indicators = true;
+                }
+                _ => {}
+            }
+        }
+        if v3 && c == '\t' {
+            self.tab_characters = true;
+        } else if !is_printable(c) {
+            self.special_characters = true;
+        }
+        if c == ' ' {
+            if first {
+                self.leading_space = true;
+            }
+            if last {
+                self.trailing_space = true;
+            }
+            if self.previous_break {
+                self.break_space = true;
+            }
+            self.previous_space = true;
+            self.previous_break = false;
+        } else if is_break(c) {
+            self.line_breaks = true;
+            if first {
+                self.leading_break = true;
+            }
+            if last {
+                self.trailing_break = true;
+            }
+            if self.previous_space {
+                self.space_break = true;
+            }
+            self.previous_space = false;
+            self.previous_break = true;
+        } else {
+            self.previous_space = false;
+            self.previous_break = false;
+        }
+        self.preceded_by_whitespace = is_blankz(c);
+    }
+}
+
+/// An ASCII byte that [`Seen::step`] only notes as "not a space, break or blank" when it is
+/// not a text's first: printable and no indicator.
+fn is_plain_ascii(b: u8) -> bool {
+    (0x20..=0x7E).contains(&b)
+        && !matches!(
+            b,
+            b' ' | b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'#'
+        )
+}
+
 fn analyze(value: &str, v3: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
@@ -91,117 +197,64 @@ fn analyze(value: &str, v3: bool) -> Analysis {
             block_allowed: false,
         };
     }
-    let mut block_indicators = false;
-    let mut flow_indicators = false;
-    let mut line_breaks = false;
-    let mut special_characters = false;
-    let mut tab_characters = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
-    let mut previous_space = false;
-    let mut previous_break = false;
-
+    let mut seen = Seen {
+        preceded_by_whitespace: true,
+        ..Seen::default()
+    };
     if value.starts_with("---") || value.starts_with("...") {
-        block_indicators = true;
-        flow_indicators = true;
+        seen.block_indicators = true;
+        seen.flow_indicators = true;
     }
-    let mut preceded_by_whitespace = true;
-    // Characters by index, as go-yaml walks them: an ASCII text is its bytes (no copy into
-    // a vector of chars for every scalar written; a chart's long descriptions are most of
-    // what `toYaml` writes).
-    let bytes = value.as_bytes();
-    let ascii = value.is_ascii();
-    let chars: Vec<char> = if ascii {
-        Vec::new()
+    // go-yaml walks the text by index with a look at the next character. An ASCII text is
+    // walked by bytes, skipping runs of plain bytes (most of a chart's long descriptions);
+    // nothing is copied (a vector of chars for every scalar written was most of `toYaml`).
+    if value.is_ascii() {
+        let b = value.as_bytes();
+        let n = b.len();
+        let mut i = 0;
+        while i < n {
+            if i > 0 && is_plain_ascii(b[i]) {
+                while i < n && is_plain_ascii(b[i]) {
+                    i += 1;
+                }
+                seen.previous_space = false;
+                seen.previous_break = false;
+                seen.preceded_by_whitespace = false;
+                continue;
+            }
+            let next = b.get(i + 1).map(|&c| char::from(c));
+            seen.step(
+                char::from(b[i]),
+                i == 0,
+                next.is_none(),
+                next.is_none_or(is_blank),
+                v3,
+            );
+            i += 1;
+        }
     } else {
-        value.chars().collect()
-    };
-    let n = if ascii { bytes.len() } else { chars.len() };
-    let at = |i: usize| {
-        if ascii {
-            char::from(bytes[i])
-        } else {
-            chars[i]
+        let mut it = value.chars().peekable();
+        let mut first = true;
+        while let Some(c) = it.next() {
+            let next = it.peek().copied();
+            seen.step(c, first, next.is_none(), next.is_none_or(is_blank), v3);
+            first = false;
         }
-    };
-    for i in 0..n {
-        let c = at(i);
-        let followed_by_whitespace = i + 1 >= n || is_blank(at(i + 1));
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                '?' | ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '-' if followed_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
-                ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '#' if preceded_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        }
-        if v3 && c == '\t' {
-            tab_characters = true;
-        } else if !is_printable(c) {
-            special_characters = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i + 1 == n {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            if i == 0 {
-                leading_break = true;
-            }
-            if i + 1 == n {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = is_blankz(c);
     }
+    let Seen {
+        block_indicators,
+        flow_indicators,
+        line_breaks,
+        special_characters,
+        tab_characters,
+        leading_space,
+        leading_break,
+        trailing_space,
+        trailing_break,
+        break_space,
+        space_break,
+        ..
+    } = seen;
     let mut a = Analysis {
         multiline: line_breaks,
         flow_plain_allowed: true,
@@ -665,5 +718,110 @@ impl Emitter {
         e.v3 = true;
         e.best_width = usize::MAX;
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk as go-yaml writes it (yaml_emitter_analyze_scalar), one char at a time by
+    /// index: the reference for [`analyze`]'s byte runs.
+    fn analyze_by_index(value: &str, v3: bool) -> Analysis {
+        let chars: Vec<char> = value.chars().collect();
+        let mut seen = Seen {
+            preceded_by_whitespace: true,
+            ..Seen::default()
+        };
+        let n = chars.len();
+        for (i, &c) in chars.iter().enumerate() {
+            let followed = i + 1 >= n || is_blank(chars[i + 1]);
+            seen.step(c, i == 0, i + 1 == n, followed, v3);
+        }
+        let mut whole = seen;
+        if value.starts_with("---") || value.starts_with("...") {
+            whole.block_indicators = true;
+            whole.flow_indicators = true;
+        }
+        let a = analyze(value, v3);
+        if value.is_empty() {
+            return a;
+        }
+        let mut b = Analysis {
+            multiline: whole.line_breaks,
+            flow_plain_allowed: true,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+        if whole.leading_space
+            || whole.leading_break
+            || whole.trailing_space
+            || whole.trailing_break
+        {
+            b.flow_plain_allowed = false;
+            b.block_plain_allowed = false;
+        }
+        if whole.trailing_space {
+            b.block_allowed = false;
+        }
+        if whole.break_space
+            || whole.space_break
+            || whole.tab_characters
+            || whole.special_characters
+        {
+            b.flow_plain_allowed = false;
+            b.block_plain_allowed = false;
+            b.single_quoted_allowed = false;
+        }
+        if whole.space_break || whole.special_characters {
+            b.block_allowed = false;
+        }
+        if whole.line_breaks {
+            b.flow_plain_allowed = false;
+            b.block_plain_allowed = false;
+        }
+        if whole.flow_indicators {
+            b.flow_plain_allowed = false;
+        }
+        if whole.block_indicators {
+            b.block_plain_allowed = false;
+        }
+        b
+    }
+
+    /// Every text of up to four characters from an alphabet of the characters the analysis
+    /// tells apart (indicators, blanks, breaks, a tab, control and non-ASCII characters), and
+    /// longer texts around plain runs: the byte walk agrees with the walk by index.
+    #[test]
+    fn byte_runs_agree_with_the_walk_by_index() {
+        let alphabet = [
+            'a', '-', ' ', '\t', '\n', '\r', ':', '#', ',', '?', '[', '{', '&', '\'', '"', '\u{1}',
+            '\u{85}', 'é', '\u{2028}', '.',
+        ];
+        let mut texts = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for &c in &alphabet {
+                    let mut u = t.clone();
+                    u.push(c);
+                    next.push(u);
+                }
+            }
+            texts.extend(next.iter().cloned());
+            frontier = next;
+        }
+        for t in frontier.iter().step_by(7) {
+            texts.push(format!("{t}plain-text.run_of/bytes{t}"));
+            texts.push(format!("word {t} word"));
+            texts.push(format!("---{t}"));
+        }
+        for t in &texts {
+            for v3 in [false, true] {
+                assert_eq!(analyze(t, v3), analyze_by_index(t, v3), "{t:?} v3={v3}");
+            }
+        }
     }
 }
