@@ -252,6 +252,9 @@ test('a chart calling a rarely used function loads the second module and renders
       '  chunks: {{ chunk 2 (list 1 2 3) | toJson | quote }}',
       '  pretty: {{ dict "a" (list 1 2) | toYamlPretty | quote }}',
       '  toml: {{ dict "k" "v" "n" 2 | toToml | quote }}',
+      '  rep: {{ repeat 3 "ab" | quote }}',
+      '  seq: {{ seq 3 | quote }}',
+      '  eq: {{ deepEqual (list 1 2) (list 1 2) | quote }}',
       '',
     ].join('\n'),
   );
@@ -261,7 +264,7 @@ test('a chart calling a rarely used function loads the second module and renders
   let text = '';
   for (let i = 0; i < 50; i++) {
     text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
-    if (!/not loaded/.test(text) && /toml:/.test(text)) break;
+    if (!/not loaded/.test(text) && /eq:/.test(text)) break;
     await page.waitForTimeout(100);
   }
   assert.match(text, /sha: "f6cde2a0f819314c"/);
@@ -270,6 +273,9 @@ test('a chart calling a rarely used function loads the second module and renders
   assert.match(text, /chunks: "\[\[1,2\],\[3\]\]"/);
   assert.match(text, /pretty: "a:\\n  - 1\\n  - 2"/);
   assert.match(text, /toml: "k = \\"v\\"\\nn = 2\\n"/);
+  assert.match(text, /rep: "ababab"/);
+  assert.match(text, /seq: "1 2 3"/);
+  assert.match(text, /eq: "true"/);
   assert.doesNotMatch(text, /not loaded/);
   assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
   await screenshot(page, 'lazy-rare');

@@ -741,6 +741,19 @@ mod rare_tests {
                 vec![Value::list(vec![nested.clone(), s("x: y")])],
             ),
             ("toToml", vec![nested.clone()]),
+            ("seq", vec![Value::Int(5), Value::Int(-2), Value::Int(0)]),
+            (
+                "untilStep",
+                vec![Value::Int(0), Value::Int(10), Value::Int(3)],
+            ),
+            ("repeat", vec![Value::Int(3), s("ab")]),
+            ("repeat", vec![Value::Int(-1), s("ab")]),
+            ("plural", vec![s("one"), s("many"), Value::Int(2)]),
+            ("initials", vec![s("First Try")]),
+            ("nospace", vec![s(" a b\tc ")]),
+            ("toDecimal", vec![s("0777")]),
+            ("deepEqual", vec![nested.clone(), nested.clone()]),
+            ("deepEqual", vec![Value::Int(1), s("1")]),
         ];
         assert_eq!(
             cases

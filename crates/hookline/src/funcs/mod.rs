@@ -107,7 +107,7 @@ pub(crate) use rare;
 /// (go-yaml v3's encoder) and `toToml`, which none of them calls: without the
 /// `rare-functions` feature they are served by the second module, which the page loads when a
 /// chart calls one.
-pub const RARE: [&str; 18] = [
+pub const RARE: [&str; 26] = [
     "abbrev",
     "abbrevboth",
     "swapcase",
@@ -126,6 +126,14 @@ pub const RARE: [&str; 18] = [
     "mustChunk",
     "toYamlPretty",
     "toToml",
+    "seq",
+    "untilStep",
+    "repeat",
+    "plural",
+    "initials",
+    "nospace",
+    "toDecimal",
+    "deepEqual",
 ];
 
 /// The built-in [`RARE`] function `name` (the second module's side of [`crypto_wire`]).
@@ -151,6 +159,14 @@ pub fn rare_builtin(name: &str) -> Option<PureFn> {
         "chunk" | "mustChunk" => lists::chunk,
         "toYamlPretty" => crate::render::helm_funcs::to_yaml_pretty,
         "toToml" => crate::render::helm_funcs::to_toml_fn,
+        "seq" => lists::seq,
+        "untilStep" => lists::until_step,
+        "repeat" => strings::repeat,
+        "plural" => strings::plural,
+        "initials" => strings::initials,
+        "nospace" => strings::nospace,
+        "toDecimal" => math::to_decimal,
+        "deepEqual" => defaults::deep_equal,
         _ => return None,
     })
 }
@@ -180,13 +196,21 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("title", s(&[String]), strings::title),
         ("untitle", s(&[String]), strings::untitle),
         ("substr", s(&[Int, Int, String]), strings::substr),
-        ("repeat", s(&[Int, String]), strings::repeat),
+        (
+            "repeat",
+            s(&[Int, String]),
+            rare!("repeat", strings::repeat),
+        ),
         ("trimall", s(&[String, String]), strings::trim_all),
         ("trimAll", s(&[String, String]), strings::trim_all),
         ("trimSuffix", s(&[String, String]), strings::trim_suffix),
         ("trimPrefix", s(&[String, String]), strings::trim_prefix),
-        ("nospace", s(&[String]), strings::nospace),
-        ("initials", s(&[String]), strings::initials),
+        ("nospace", s(&[String]), rare!("nospace", strings::nospace)),
+        (
+            "initials",
+            s(&[String]),
+            rare!("initials", strings::initials),
+        ),
         (
             "swapcase",
             s(&[String]),
@@ -222,7 +246,11 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("indent", s(&[Int, String]), strings::indent),
         ("nindent", s(&[Int, String]), strings::nindent),
         ("replace", s(&[String, String, String]), strings::replace),
-        ("plural", s(&[String, String, Int]), strings::plural),
+        (
+            "plural",
+            s(&[String, String, Int]),
+            rare!("plural", strings::plural),
+        ),
         ("toString", s(&[Any]), strings::to_string),
         ("toStrings", s(&[Any]), strings::to_strings),
         ("split", s(&[String, String]), strings::split),
@@ -248,10 +276,14 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("int64", s(&[Any]), math::to_int64_fn),
         ("int", s(&[Any]), math::to_int_fn),
         ("float64", s(&[Any]), math::to_float64_fn),
-        ("seq", v(&[], Int), lists::seq),
-        ("toDecimal", s(&[Any]), math::to_decimal),
+        ("seq", v(&[], Int), rare!("seq", lists::seq)),
+        ("toDecimal", s(&[Any]), rare!("toDecimal", math::to_decimal)),
         ("until", s(&[Int]), lists::until),
-        ("untilStep", s(&[Int, Int, Int]), lists::until_step),
+        (
+            "untilStep",
+            s(&[Int, Int, Int]),
+            rare!("untilStep", lists::until_step),
+        ),
         ("add1", s(&[Any]), math::add1),
         ("add", v(&[], Any), math::add),
         ("sub", s(&[Any, Any]), math::sub),
@@ -291,7 +323,11 @@ pub fn sprig_functions() -> Vec<(&'static str, Signature, PureFn)> {
         ("typeIsLike", s(&[String, Any]), defaults::type_is_like),
         ("kindOf", s(&[Any]), defaults::kind_of),
         ("kindIs", s(&[String, Any]), defaults::kind_is),
-        ("deepEqual", s(&[Any, Any]), defaults::deep_equal),
+        (
+            "deepEqual",
+            s(&[Any, Any]),
+            rare!("deepEqual", defaults::deep_equal),
+        ),
         ("fail", s(&[String]), defaults::fail),
         // paths and URLs
         ("base", s(&[String]), paths::base),
