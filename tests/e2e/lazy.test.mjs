@@ -148,9 +148,10 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   await page.close();
 });
 
-// Sprig's date functions (and the methods of the time.Time values they return) are served by the
-// same module: a chart that calls one loads it and renders as the built-in functions would.
-test('a chart calling date functions loads the second module and renders the dates', async () => {
+// A gallery chart that calls none of the second module's functions fetches nothing from it;
+// then a template `name` (a pre-install hook) with `lines` is added: the page fetches the module
+// and renders the template, returned once `last` shows and no "not loaded" error is left.
+async function renderWithSecondModule(name, lines, last) {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
   const fetched = [];
@@ -166,11 +167,33 @@ test('a chart calling date functions loads the second module and renders the dat
   );
   await page.locator('.step').first().waitFor();
   const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
-  assert.deepEqual(lazy(), [], 'a chart without date functions fetched the second module');
-  await page.locator('#file-path').fill('templates/dates.yaml');
+  assert.deepEqual(lazy(), [], `a chart without the functions of ${name} fetched the second module`);
+  await page.locator('#file-path').fill(`templates/${name}.yaml`);
   await page.locator('#file-new').click();
-  await page.locator('#file-list [data-path="templates/dates.yaml"]').waitFor();
-  await page.locator('#editor').fill(
+  await page.locator(`#file-list [data-path="templates/${name}.yaml"]`).waitFor();
+  await page.locator('#editor').fill(lines.join('\n'));
+  await page.locator(`.phase[data-phase="pre-install"] .card[data-name="${name}"]`).waitFor();
+  await page.locator('#tab-rendered').click();
+  await page.locator('#rendered pre').first().waitFor();
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
+    if (!/not loaded/.test(text) && last.test(text)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.doesNotMatch(text, /not loaded/);
+  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+  await screenshot(page, `lazy-${name}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+  return text;
+}
+
+// Sprig's date functions (and the methods of the time.Time values they return) are served by the
+// same module: a chart that calls one loads it and renders as the built-in functions would.
+test('a chart calling date functions loads the second module and renders the dates', async () => {
+  const text = await renderWithSecondModule(
+    'dates',
     [
       '{{- $t := toDate "2006-01-02" "2024-03-10" }}',
       'apiVersion: v1',
@@ -189,17 +212,9 @@ test('a chart calling date functions loads the second module and renders the dat
       '  year: {{ now | date "2006" | quote }}',
       '  took: {{ duration "3725" | quote }}',
       '',
-    ].join('\n'),
+    ],
+    /took:/,
   );
-  await page.locator('.phase[data-phase="pre-install"] .card[data-name="dates"]').waitFor();
-  await page.locator('#tab-rendered').click();
-  await page.locator('#rendered pre').first().waitFor();
-  let text = '';
-  for (let i = 0; i < 50; i++) {
-    text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
-    if (!/not loaded/.test(text) && /took:/.test(text)) break;
-    await page.waitForTimeout(100);
-  }
   assert.match(text, /ny: "2024-03-09 19:00 EST"/);
   assert.match(text, /weekday: "Sunday"/);
   assert.match(text, /later: "Apr 11, 2024"/);
@@ -208,36 +223,13 @@ test('a chart calling date functions loads the second module and renders the dat
   assert.match(text, /printed: "2024-03-10 00:00:00 \+0000 UTC"/);
   assert.match(text, /year: "\d{4}"/);
   assert.match(text, /took: "1h2m5s"/);
-  assert.doesNotMatch(text, /not loaded/);
-  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
-  await screenshot(page, 'lazy-dates');
-  assert.deepEqual(errors, []);
-  await page.close();
 });
 
 // So are the Sprig functions almost no chart calls (funcs::RARE: sha512sum, urlParse, camelcase, ...,
 // and Helm's toYamlPretty and toToml).
 test('a chart calling a rarely used function loads the second module and renders its result', async () => {
-  const page = await browser.context.newPage();
-  const errors = watchErrors(page);
-  const fetched = [];
-  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto(server.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  fetched.length = 0;
-  await page.locator('#gallery-toggle').click();
-  await page.locator('[data-example="backup-job"]').click();
-  await page.waitForFunction(
-    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
-  );
-  await page.locator('.step').first().waitFor();
-  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
-  assert.deepEqual(lazy(), [], 'a chart without rare functions fetched the second module');
-  await page.locator('#file-path').fill('templates/rare.yaml');
-  await page.locator('#file-new').click();
-  await page.locator('#file-list [data-path="templates/rare.yaml"]').waitFor();
-  await page.locator('#editor').fill(
+  const text = await renderWithSecondModule(
+    'rare',
     [
       'apiVersion: v1',
       'kind: ConfigMap',
@@ -256,17 +248,9 @@ test('a chart calling a rarely used function loads the second module and renders
       '  seq: {{ seq 3 | quote }}',
       '  eq: {{ deepEqual (list 1 2) (list 1 2) | quote }}',
       '',
-    ].join('\n'),
+    ],
+    /eq:/,
   );
-  await page.locator('.phase[data-phase="pre-install"] .card[data-name="rare"]').waitFor();
-  await page.locator('#tab-rendered').click();
-  await page.locator('#rendered pre').first().waitFor();
-  let text = '';
-  for (let i = 0; i < 50; i++) {
-    text = (await page.locator('#rendered pre').allInnerTexts()).join('\n');
-    if (!/not loaded/.test(text) && /eq:/.test(text)) break;
-    await page.waitForTimeout(100);
-  }
   assert.match(text, /sha: "f6cde2a0f819314c"/);
   assert.match(text, /host: "h\.example:8443"/);
   assert.match(text, /camel: "HttpServer"/);
@@ -276,9 +260,4 @@ test('a chart calling a rarely used function loads the second module and renders
   assert.match(text, /rep: "ababab"/);
   assert.match(text, /seq: "1 2 3"/);
   assert.match(text, /eq: "true"/);
-  assert.doesNotMatch(text, /not loaded/);
-  assert.ok(lazy().some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
-  await screenshot(page, 'lazy-rare');
-  assert.deepEqual(errors, []);
-  await page.close();
 });
