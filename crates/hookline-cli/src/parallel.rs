@@ -69,6 +69,8 @@ struct EarlyState {
     jobs: Vec<std::sync::Arc<Job>>,
     /// Jobs by their text's length (texts are told apart by comparing them).
     by_len: HashMap<usize, Vec<usize>>,
+    /// Where the texts handed over were (address and length): the load's own texts.
+    handed: std::collections::HashSet<(usize, usize)>,
     /// The next job no thread has taken.
     next: usize,
     /// No more texts will come.
@@ -110,6 +112,7 @@ impl Early {
         let at = st.jobs.len();
         st.jobs.push(job);
         st.by_len.entry(text.len()).or_default().push(at);
+        st.handed.insert((text.as_ptr() as usize, text.len()));
         st.queued_bytes += text.len();
         if st.waiting
             && (st.jobs.len() - st.next >= EARLY_BATCH || st.queued_bytes >= EARLY_BATCH_BYTES)
@@ -119,15 +122,14 @@ impl Early {
         }
     }
 
-    /// [`Early::push`] unless this text was handed over already (the templates the load
-    /// read from subchart archives rather than from the directory walk).
+    /// [`Early::push`] unless this very text (these bytes, at this address) was handed over
+    /// already: the load gives the walk's texts again, with the templates it read from
+    /// subchart archives.
     pub fn push_unseen(&self, text: &str) {
-        let seen = {
-            let st = self.lock();
-            st.by_len
-                .get(&text.len())
-                .is_some_and(|c| c.iter().any(|&i| &*st.jobs[i].text == text))
-        };
+        let seen = self
+            .lock()
+            .handed
+            .contains(&(text.as_ptr() as usize, text.len()));
         if !seen {
             self.push(text);
         }
@@ -576,6 +578,37 @@ mod tests {
         write("charts/sub/templates/s.yaml", "{{ end }}");
         agrees("top/charts/other/templates/s.yaml", false);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The walk hands over a directory's templates as it reads them; after the load, the
+    /// templates of subchart archives are handed over too, and none of the walk's again.
+    #[test]
+    fn archive_templates_are_handed_over_after_the_walk() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/charts/parent");
+        assert!(dir.join("charts/sub-b-0.2.0.tgz").is_file());
+        let early = Early::new(gotemplate::Templates::new().parse_setup());
+        let loading =
+            hookline::chart::load_path_deferred_with(&dir, Default::default(), &mut |t| {
+                early.push(t)
+            })
+            .unwrap();
+        let walked = early.lock().jobs.len();
+        let texts = loading.template_texts();
+        for t in &texts {
+            early.push_unseen(t);
+        }
+        let distinct: std::collections::HashSet<(usize, usize)> = texts
+            .iter()
+            .map(|t| (t.as_ptr() as usize, t.len()))
+            .collect();
+        let st = early.lock();
+        assert!(walked > 0);
+        assert!(
+            st.jobs.len() > walked,
+            "the archive's templates were not handed over"
+        );
+        assert_eq!(st.jobs.len(), distinct.len());
     }
 
     #[test]

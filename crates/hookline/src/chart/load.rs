@@ -597,9 +597,9 @@ pub fn load_path_deferred(
 }
 
 /// [`load_path_deferred`] that hands each template text to `on_template` as soon as it is
-/// read (a chart directory's templates that are valid UTF-8, the very texts
-/// [`DeferredLoad::template_texts`] gives later), so that a host can parse them while the
-/// rest of the chart is still being read.
+/// read (a chart directory's templates that are valid UTF-8: the very texts, at the same
+/// address, that [`DeferredLoad::template_texts`] gives later), so that a host can parse them
+/// while the rest of the chart is still being read.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load_path_deferred_with(
     path: &std::path::Path,
@@ -817,8 +817,8 @@ impl Walking<'_> {
             };
             let shared: std::rc::Rc<[u8]> = match text {
                 Some(t) => {
-                    (self.on_template)(t);
                     let text: std::rc::Rc<str> = std::rc::Rc::from(t);
+                    (self.on_template)(&text);
                     let shared = std::rc::Rc::<[u8]>::from(text.clone());
                     self.texts.insert(shared.as_ptr() as usize, text);
                     shared
