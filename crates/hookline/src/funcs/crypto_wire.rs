@@ -247,6 +247,7 @@ impl gotemplate::Object for Opaque {
 
 /// A `time.Time` made by the second module, on the caller's side without the `dates` feature:
 /// its `%v` text and JSON form come with it; its methods are run by the module.
+#[derive(Clone)]
 struct RemoteTime {
     secs: i64,
     nsec: u32,
@@ -285,13 +286,7 @@ impl gotemplate::Object for RemoteTime {
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let mut a = Vec::with_capacity(args.len() + 1);
-        a.push(Value::Object(Rc::new(RemoteTime {
-            secs: self.secs,
-            nsec: self.nsec,
-            zone: self.zone.clone(),
-            display: self.display.clone(),
-            data: self.data.clone(),
-        })));
+        a.push(Value::Object(Rc::new(self.clone())));
         a.extend_from_slice(args);
         call_clock(&format!("time.{name}"), None, &a).map_err(|e| e.0)
     }

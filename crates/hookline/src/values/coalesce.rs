@@ -29,9 +29,7 @@ fn new_ref(m: Map) -> MapRef {
 }
 
 /// copystructure.Copy of a values map: a deep copy.
-pub(crate) fn deep_copy_map(m: &Map) -> Map {
-    gotemplate::value::deep_copy_map(m)
-}
+pub(crate) use gotemplate::value::deep_copy_map;
 
 /// `CoalesceValues`: the chart's (and its subcharts') defaults under `vals`, nulls deleting keys
 /// (Helm 4 rules).
