@@ -15,7 +15,10 @@ after(async () => {
   await server?.close();
 });
 
-test('the crypto module loads only when a chart calls genCA', async () => {
+// A fresh page (no draft left by an earlier test) that opens the gallery's backup-job chart:
+// neither the first load nor that chart fetches the second module. `fetched` goes on
+// collecting what the page requests; `addFile` adds a file and types `text` into it.
+async function openBackupJob() {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
   const fetched = [];
@@ -23,9 +26,11 @@ test('the crypto module loads only when a chart calls genCA', async () => {
   await page.goto(server.url);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
+  // the first goto may have opened an earlier test's draft
+  fetched.length = 0;
   await page.locator('.step').first().waitFor();
-  assert.deepEqual(fetched.filter((p) => p.includes('/lazy/')), [], 'first load fetched the crypto module');
-
+  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
+  assert.deepEqual(lazy(), [], 'first load fetched the second module');
   // A chart (the first page holds a plain manifest): the gallery's backup-job.
   await page.locator('#gallery-toggle').click();
   await page.locator('[data-example="backup-job"]').click();
@@ -33,11 +38,20 @@ test('the crypto module loads only when a chart calls genCA', async () => {
     () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
   );
   await page.locator('.step').first().waitFor();
-  assert.deepEqual(fetched.filter((p) => p.includes('/lazy/')), [], 'a chart without crypto fetched the module');
-  await page.locator('#file-path').fill('templates/ca.yaml');
-  await page.locator('#file-new').click();
-  await page.locator('#file-list [data-path="templates/ca.yaml"]').waitFor();
-  await page.locator('#editor').fill(
+  assert.deepEqual(lazy(), [], 'the backup-job chart fetched the second module');
+  const addFile = async (path, text) => {
+    await page.locator('#file-path').fill(path);
+    await page.locator('#file-new').click();
+    await page.locator(`#file-list [data-path="${path}"]`).waitFor();
+    await page.locator('#editor').fill(text);
+  };
+  return { page, errors, fetched, lazy, addFile };
+}
+
+test('the crypto module loads only when a chart calls genCA', async () => {
+  const { page, errors, fetched, addFile } = await openBackupJob();
+  await addFile(
+    'templates/ca.yaml',
     [
       '{{- $ca := genCA "hookline-ca" 365 }}',
       '{{- $leaf := genSignedCert "webhook" (list "10.0.0.1") (list "webhook.svc") 30 $ca }}',
@@ -71,28 +85,7 @@ test('the crypto module loads only when a chart calls genCA', async () => {
 // The same module serves the regex patterns regex-lite does not take as Go does (Unicode classes,
 // case folding) and the values.schema.json validator; plain patterns run in the page.
 test('plain regexes run in the page; \\p{..} and a values schema load the second module', async () => {
-  const page = await browser.context.newPage();
-  const errors = watchErrors(page);
-  const fetched = [];
-  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto(server.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  // the first goto opened the previous test's draft (it calls genCA)
-  fetched.length = 0;
-  await page.locator('#gallery-toggle').click();
-  await page.locator('[data-example="backup-job"]').click();
-  await page.waitForFunction(
-    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
-  );
-  await page.locator('.step').first().waitFor();
-  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
-  const addFile = async (path, text) => {
-    await page.locator('#file-path').fill(path);
-    await page.locator('#file-new').click();
-    await page.locator(`#file-list [data-path="${path}"]`).waitFor();
-    await page.locator('#editor').fill(text);
-  };
+  const { page, errors, fetched, lazy, addFile } = await openBackupJob();
   const rendered = async () => {
     await page.locator('#tab-rendered').click();
     await page.locator('#rendered pre').first().waitFor();
@@ -148,30 +141,12 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   await page.close();
 });
 
-// A gallery chart that calls none of the second module's functions fetches nothing from it;
-// then a template `name` (a pre-install hook) with `lines` is added: the page fetches the module
-// and renders the template, returned once `last` shows and no "not loaded" error is left.
+// On the backup-job chart (see openBackupJob), a template `name` (a pre-install hook) with
+// `lines` is added: the page fetches the second module and renders the template, returned once
+// `last` shows and no "not loaded" error is left.
 async function renderWithSecondModule(name, lines, last) {
-  const page = await browser.context.newPage();
-  const errors = watchErrors(page);
-  const fetched = [];
-  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto(server.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  fetched.length = 0;
-  await page.locator('#gallery-toggle').click();
-  await page.locator('[data-example="backup-job"]').click();
-  await page.waitForFunction(
-    () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
-  );
-  await page.locator('.step').first().waitFor();
-  const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
-  assert.deepEqual(lazy(), [], `a chart without the functions of ${name} fetched the second module`);
-  await page.locator('#file-path').fill(`templates/${name}.yaml`);
-  await page.locator('#file-new').click();
-  await page.locator(`#file-list [data-path="templates/${name}.yaml"]`).waitFor();
-  await page.locator('#editor').fill(lines.join('\n'));
+  const { page, errors, fetched, lazy, addFile } = await openBackupJob();
+  await addFile(`templates/${name}.yaml`, lines.join('\n'));
   await page.locator(`.phase[data-phase="pre-install"] .card[data-name="${name}"]`).waitFor();
   await page.locator('#tab-rendered').click();
   await page.locator('#rendered pre').first().waitFor();
