@@ -690,13 +690,13 @@ fn needed_at_load(path: &str) -> bool {
         )
 }
 
-/// The whole of `f` into `buf` (emptied first), `size` being what the walk's metadata said:
-/// two reads for a file that still has that size. `read_to_end` would ask the file for its
-/// size and position again and read a large file in growing pieces (a system call each).
+/// The whole of `f` into `buf` (what it held before is overwritten: only new length is
+/// zeroed), `size` being what the walk's metadata said: two reads for a file that still has
+/// that size. `read_to_end` would ask the file for its size and position again and read a
+/// large file in growing pieces (a system call each).
 #[cfg(not(target_arch = "wasm32"))]
 fn read_all(mut f: std::fs::File, size: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
-    buf.clear();
     buf.resize(size.saturating_add(1).max(64), 0);
     let mut filled = 0;
     loop {
@@ -834,6 +834,27 @@ impl Walking<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One buffer read long, short, empty and longer files in turn: each read gives the file's
+    /// bytes exactly (nothing left over from the one before), also when the size told is
+    /// wrong.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn read_all_reuses_its_buffer_without_leftovers() {
+        let dir = std::env::temp_dir().join(format!("hookline-read-all-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut buf = Vec::new();
+        for (i, len) in [5000usize, 3, 0, 70, 9000].into_iter().enumerate() {
+            let bytes: Vec<u8> = (0..len).map(|j| (j * 7 + i) as u8).collect();
+            let path = dir.join(format!("f{i}"));
+            std::fs::write(&path, &bytes).unwrap();
+            for told in [len, 0, len / 2] {
+                read_all(std::fs::File::open(&path).unwrap(), told, &mut buf).unwrap();
+                assert_eq!(buf, bytes, "file {i} of {len} bytes, told {told}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// The keyed sort is the segment-by-segment sort, ties kept in order.
     #[test]
