@@ -141,7 +141,31 @@ fn is_space_byte(b: u8) -> bool {
 
 /// ASCII letters, digits and `_` (Go's `isAlphaNumeric` on ASCII).
 fn is_alnum_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    ALNUM[b as usize]
+}
+
+/// [`is_alnum_byte`] as a table: identifiers and field names are most of an action's bytes,
+/// and one load per byte is a third of the range tests' instructions.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// Whether `s` starts with the delimiter `d`: the usual two-byte delimiters compared in
+/// place (`starts_with` of a slice whose length is known only at run time calls `memcmp`,
+/// and the lexer asks at nearly every token).
+#[inline(always)]
+fn starts_with_delim(s: &[u8], d: &[u8]) -> bool {
+    match *d {
+        [a, b] => s.len() >= 2 && s[0] == a && s[1] == b,
+        _ => s.starts_with(d),
+    }
 }
 
 fn is_alnum(c: char) -> bool {
@@ -326,7 +350,7 @@ impl<'a> Lexer<'a> {
         // then check the rest: cheaper than a substring search per text run.
         let mut from = 0;
         while let Some(i) = rest[from..].find(first) {
-            if rest.as_bytes()[from + i..].starts_with(self.left) {
+            if starts_with_delim(&rest.as_bytes()[from + i..], self.left) {
                 return Some(from + i);
             }
             from += i + first.len_utf8();
@@ -359,12 +383,13 @@ impl<'a> Lexer<'a> {
         State::Done
     }
 
+    #[inline]
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest_bytes();
-        if rest.starts_with(self.right) {
+        if starts_with_delim(rest, self.right) {
             return (true, false);
         }
-        if has_right_trim_marker(rest) && rest[2..].starts_with(self.right) {
+        if has_right_trim_marker(rest) && starts_with_delim(&rest[2..], self.right) {
             return (true, true);
         }
         (false, false)
@@ -440,7 +465,7 @@ impl<'a> Lexer<'a> {
             }
             return self.errorf("unclosed left paren".into());
         }
-        if b.is_ascii_alphabetic() || b == b'_' {
+        if is_alnum_byte(b) && !b.is_ascii_digit() {
             return self.lex_identifier();
         }
         let r = self.next();
@@ -519,7 +544,7 @@ impl<'a> Lexer<'a> {
         // A trim-marked closing delimiter: " -}}".
         let before = self.pos - 1;
         if has_right_trim_marker(&self.bytes[before..])
-            && self.bytes[before + 2..].starts_with(self.right)
+            && starts_with_delim(&self.bytes[before + 2..], self.right)
         {
             self.pos = before;
             if num == 1 {
@@ -552,8 +577,13 @@ impl<'a> Lexer<'a> {
     /// character after them (not consumed).
     fn scan_alnum(&mut self) -> Option<char> {
         loop {
-            match self.bytes.get(self.pos) {
-                Some(&b) if is_alnum_byte(b) => self.pos += 1,
+            let rest = &self.bytes[self.pos..];
+            let n = rest
+                .iter()
+                .position(|&b| !is_alnum_byte(b))
+                .unwrap_or(rest.len());
+            self.pos += n;
+            match rest.get(n) {
                 Some(&b) if b < 0x80 => return Some(b as char),
                 None => return None,
                 Some(_) => {
@@ -610,12 +640,13 @@ impl<'a> Lexer<'a> {
         State::InsideAction
     }
 
+    #[inline]
     fn at_terminator(&self) -> bool {
         match self.bytes.get(self.pos) {
             None => true,
             Some(&b) if is_space_byte(b) => true,
             Some(b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
-            Some(_) => self.rest_bytes().starts_with(self.right),
+            Some(_) => starts_with_delim(self.rest_bytes(), self.right),
         }
     }
 

@@ -48,8 +48,10 @@ type Slot = OnceLock<Mutex<Option<Result<Parsed, Error>>>>;
 /// load hands each template text over as it reads it ([`Early::push`]), a helper thread
 /// running [`Early::work`] from the start parses them in turn, and the render's thread joins
 /// in when it first asks for a parse (the core asks in Helm's order, after preparing the
-/// chart). A parse depends only on the text and the setup, so a render's text is matched
-/// by its content.
+/// chart). A parse depends only on the text and the setup. A text handed over is dropped
+/// once parsed (a large chart's templates are megabytes: their memory serves the rest of
+/// the run instead of adding to its peak), so a render's text is matched by where it is
+/// (the chart's own text, which the load handed over) and by a fingerprint of its bytes.
 pub struct Early {
     setup: ParseSetup,
     state: Mutex<EarlyState>,
@@ -57,20 +59,21 @@ pub struct Early {
     joined: AtomicBool,
 }
 
-/// One text handed over, its parse once made, and whether a render took it.
+/// One text handed over (until parsed), its fingerprint and parse once made, and whether a
+/// render took it.
 struct Job {
-    text: Box<str>,
+    text: Mutex<Option<Box<str>>>,
+    len: usize,
     parsed: Slot,
+    fingerprint: OnceLock<u64>,
     taken: AtomicBool,
 }
 
 #[derive(Default)]
 struct EarlyState {
     jobs: Vec<std::sync::Arc<Job>>,
-    /// Jobs by their text's length (texts are told apart by comparing them).
-    by_len: HashMap<usize, Vec<usize>>,
-    /// Where the texts handed over were (address and length): the load's own texts.
-    handed: std::collections::HashSet<(usize, usize)>,
+    /// Jobs by where the texts handed over were (address and length): the load's own texts.
+    by_place: HashMap<(usize, usize), usize>,
     /// The next job no thread has taken.
     next: usize,
     /// No more texts will come.
@@ -101,18 +104,22 @@ impl Early {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Parse `text` ahead (a copy of it: the chart keeps its own).
+    /// Parse `text` ahead (a copy of it: the chart keeps its own). A render's text is looked
+    /// up where this one is: hand over the chart's own texts, which stay there for the
+    /// render (another text found there later, with other bytes, is told apart by its
+    /// fingerprint and parsed by the render itself).
     pub fn push(&self, text: &str) {
         let job = std::sync::Arc::new(Job {
-            text: text.into(),
+            text: Mutex::new(Some(text.into())),
+            len: text.len(),
             parsed: OnceLock::new(),
+            fingerprint: OnceLock::new(),
             taken: AtomicBool::new(false),
         });
         let mut st = self.lock();
         let at = st.jobs.len();
         st.jobs.push(job);
-        st.by_len.entry(text.len()).or_default().push(at);
-        st.handed.insert((text.as_ptr() as usize, text.len()));
+        st.by_place.insert(place(text), at);
         st.queued_bytes += text.len();
         if st.waiting
             && (st.jobs.len() - st.next >= EARLY_BATCH || st.queued_bytes >= EARLY_BATCH_BYTES)
@@ -126,10 +133,7 @@ impl Early {
     /// already: the load gives the walk's texts again, with the templates it read from
     /// subchart archives.
     pub fn push_unseen(&self, text: &str) {
-        let seen = self
-            .lock()
-            .handed
-            .contains(&(text.as_ptr() as usize, text.len()));
+        let seen = self.lock().by_place.contains_key(&place(text));
         if !seen {
             self.push(text);
         }
@@ -167,7 +171,7 @@ impl Early {
             if st.next < st.jobs.len() {
                 st.next += 1;
                 let job = st.jobs[st.next - 1].clone();
-                st.queued_bytes -= job.text.len();
+                st.queued_bytes -= job.len;
                 return Some(job);
             }
             if st.closed || !wait {
@@ -181,14 +185,52 @@ impl Early {
 
     fn work_while(&self, wait: bool) {
         while let Some(job) = self.next(wait) {
+            // Only the thread that took the job from the queue parses it.
+            let text = job
+                .text
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default();
             // A parse that panicked leaves no result: the render's thread parses that text
             // itself (and meets the panic there) instead of waiting for it for ever.
             let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.setup.parse_unnamed(&job.text)
+                self.setup.parse_unnamed(&text)
             }));
+            let _ = job.fingerprint.set(fingerprint(&text));
+            drop(text);
             let _ = job.parsed.set(Mutex::new(parsed.ok()));
         }
     }
+}
+
+/// Where a text is: its address and length.
+fn place(text: &str) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
+}
+
+/// A 64-bit fingerprint of a text's bytes: tells a text handed over from another found at the
+/// same place later. Words are mixed in two independent lanes (a megabyte of templates costs
+/// the render's thread a fraction of a millisecond).
+fn fingerprint(text: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut lanes = [0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344];
+    let mut chunks = text.as_bytes().chunks_exact(16);
+    for c in &mut chunks {
+        for (lane, word) in lanes.iter_mut().zip(c.chunks_exact(8)) {
+            let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            *lane = (lane.rotate_left(23) ^ w).wrapping_mul(K);
+        }
+    }
+    let mut last = [0u8; 16];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    for (lane, word) in lanes.iter_mut().zip(last.chunks_exact(8)) {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        *lane = (lane.rotate_left(23) ^ w).wrapping_mul(K);
+    }
+    let h = (lanes[0] ^ lanes[1].rotate_left(32) ^ text.len() as u64).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 impl hookline::render::EarlyParses for Early {
@@ -199,11 +241,8 @@ impl hookline::render::EarlyParses for Early {
     fn take(&self, text: &str) -> Option<Result<Parsed, Error>> {
         let job = {
             let st = self.lock();
-            st.by_len.get(&text.len())?.iter().find_map(|&i| {
-                let job = &st.jobs[i];
-                (&*job.text == text && !job.taken.swap(true, Ordering::Relaxed))
-                    .then(|| job.clone())
-            })?
+            let job = &st.jobs[*st.by_place.get(&place(text))?];
+            (!job.taken.swap(true, Ordering::Relaxed)).then(|| job.clone())?
         };
         // The render's thread helps with what is handed over (it asks once the load is
         // done: nothing more comes) rather than wait for the helper.
@@ -211,12 +250,11 @@ impl hookline::render::EarlyParses for Early {
             self.work_while(false);
         }
         // The other thread may still be parsing this one.
-        let parsed = job
-            .parsed
-            .wait()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let parsed = job.parsed.wait();
+        if job.fingerprint.get() != Some(&fingerprint(text)) {
+            return None;
+        }
+        let parsed = parsed.lock().unwrap_or_else(|e| e.into_inner()).take();
         parsed
     }
 }
@@ -609,6 +647,34 @@ mod tests {
             "the archive's templates were not handed over"
         );
         assert_eq!(st.jobs.len(), distinct.len());
+    }
+
+    /// A text handed over is matched where it is and by its bytes: another text at the same
+    /// place (the same buffer, overwritten) is not given the first one's parse.
+    #[test]
+    fn a_text_is_matched_by_place_and_bytes() {
+        use hookline::render::EarlyParses;
+        let early = Early::new(gotemplate::Templates::new().parse_setup());
+        let mut text = String::from("{{ define \"a\" }}A{{ end }}");
+        let other = String::from("{{ define \"a\" }}A{{ end }}");
+        early.push(&text);
+        early.close();
+        early.work();
+        // Parsed, and its copy dropped.
+        assert!(early.lock().jobs[0].text.lock().unwrap().is_none());
+        // Equal bytes elsewhere are not the text handed over.
+        assert!(early.take(&other).is_none());
+        let before = text.as_ptr();
+        text.replace_range(text.len() - 3..text.len() - 2, "E");
+        assert_eq!(text.as_ptr(), before);
+        assert!(early.take(&text).is_none(), "other bytes at the same place");
+        // The text itself, once: a second render parses its own.
+        let early = Early::new(gotemplate::Templates::new().parse_setup());
+        early.push(&other);
+        early.close();
+        early.work();
+        assert!(matches!(early.take(&other), Some(Ok(_))));
+        assert!(early.take(&other).is_none());
     }
 
     #[test]
