@@ -585,6 +585,17 @@ impl<'a, 'e> Ctx<'a, 'e> {
         self.st.lookup(name).is_some()
     }
 
+    /// The template of that name that [`Ctx::execute_template`] would run (a definition made
+    /// by an enclosing [`Ctx::execute_string`] is another tree than the set's).
+    pub fn template_tree(&self, name: &str) -> Option<Rc<crate::ast::Tree>> {
+        self.st.lookup(name)
+    }
+
+    /// The watch the execution reports to ([`Templates::execute_watched`]).
+    pub fn watch(&self) -> Option<&'e Watch> {
+        self.st.watch
+    }
+
     /// Execute a named template of the set with `data` and return its output (Helm's
     /// `include`). Its errors are returned as Go prints them; when the host function returns
     /// one as its `FuncError` (possibly wrapped in more text), the engine keeps the structured

@@ -66,6 +66,12 @@ impl Watch {
         self.seen.set(false);
     }
 
+    /// Set what [`Watch::seen`] answers (a host that watches a nested execution on its own
+    /// puts back what the enclosing one had seen, with what the nested one saw).
+    pub fn set_seen(&self, seen: bool) {
+        self.seen.set(seen);
+    }
+
     fn address(v: &Value) -> Option<usize> {
         match v {
             Value::Map(m) => Some(Rc::as_ptr(m) as *const () as usize),

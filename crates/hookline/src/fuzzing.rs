@@ -90,6 +90,7 @@ pub fn fuzz_template_eval(data: &[u8]) {
     let mut host = HelmHost {
         included: HashMap::new(),
         include_limit: 1000,
+        memo: None,
     };
     let _ = t.execute_with(name, &dot, &mut host);
 }

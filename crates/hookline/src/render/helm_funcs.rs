@@ -188,6 +188,24 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
         Rc::new(|ctx: &mut Ctx<'_, '_>, a: &[Value]| {
             let name = str_arg(a, 0);
             let data = arg(a, 1);
+            // An output kept from an execution of the same template with the same data that
+            // nothing since could change (see `render::include_memo`).
+            let watch = ctx.watch();
+            let tree = match watch {
+                Some(_) if ctx.host::<HelmHost>().is_some_and(|h| h.memo.is_some()) => {
+                    ctx.template_tree(name)
+                }
+                _ => None,
+            };
+            let mut before = None;
+            if let (Some(tree), Some(watch)) = (tree, watch) {
+                if let Some(memo) = ctx.host::<HelmHost>().and_then(|h| h.memo.as_mut()) {
+                    if let Some(output) = memo.get(&tree, &data) {
+                        return Ok(Value::String(output));
+                    }
+                    before = memo.before(tree, &data, watch);
+                }
+            }
             let limit = ctx.host::<HelmHost>().map(|h| h.include_limit).unwrap_or(1000);
             if let Some(h) = ctx.host::<HelmHost>() {
                 // The name is copied only the first time it is included.
@@ -203,14 +221,20 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
                     }
                 }
             }
-            let r = ctx.execute_template(name, &data);
+            let r = ctx
+                .execute_template(name, &data)
+                .map(|s| Rc::<str>::from(s.as_str()));
             if let Some(h) = ctx.host::<HelmHost>() {
                 if let Some(n) = h.included.get_mut(name) {
                     *n = n.saturating_sub(1);
                 }
+                if let (Some(before), Some(memo), Some(watch)) = (before, h.memo.as_mut(), watch)
+                {
+                    memo.after(before, r.as_ref().ok(), watch);
+                }
             }
             match r {
-                Ok(s) => Ok(Value::from(s)),
+                Ok(s) => Ok(Value::String(s)),
                 Err(e) => Err(FuncError(e.to_string())),
             }
         }),

@@ -7,6 +7,7 @@
 pub mod chart_render;
 pub mod errors;
 pub(crate) mod helm_funcs;
+mod include_memo;
 pub mod output;
 pub(crate) mod reuse;
 pub mod selftest;
@@ -49,6 +50,9 @@ impl Default for RenderLimits {
 pub(crate) struct HelmHost {
     pub(crate) included: HashMap<String, usize>,
     pub(crate) include_limit: usize,
+    /// `include`'s reusable outputs (a render that watches its executions for another
+    /// purpose keeps none).
+    pub(crate) memo: Option<include_memo::IncludeMemo>,
 }
 
 /// What one render produced.
@@ -135,7 +139,7 @@ pub fn render_reusing(
         parsed.take(),
         Parser::Serial,
     )?;
-    let (out, _) = execute_all(inputs, &engine, helm, limits, None, None)?;
+    let (out, _) = execute_all(inputs, &engine, helm, limits, None, None, None)?;
     *parsed = Some(ParsedTemplates::new(inputs, helm, limits, engine, env));
     Ok(out)
 }
@@ -198,7 +202,7 @@ fn render_with_engine(
 ) -> Result<(Rendered, Templates), RenderError> {
     let _func_limits = crate::funcs::limits::scoped(limits.funcs);
     let t = parse_all(inputs, helm, env, limits, Parser::Serial)?;
-    let (out, _) = execute_all(inputs, &t, helm, limits, None, None)?;
+    let (out, _) = execute_all(inputs, &t, helm, limits, None, None, None)?;
     Ok((out, t))
 }
 
@@ -277,10 +281,17 @@ fn execute_all(
     limits: &RenderLimits,
     heads: Option<&dyn HeadsAhead>,
     mut recorder: Option<(&mut reuse::Recorder, &Rc<RefCell<FuncEnv>>)>,
+    env: Option<&Rc<RefCell<FuncEnv>>>,
 ) -> Result<(Rendered, HashMap<String, Vec<crate::manifest::Document>>), RenderError> {
+    // `include`'s outputs are kept when nothing else watches the executions (see
+    // `include_memo`).
+    let memo_env = env.filter(|_| recorder.is_none());
+    let memo_watch = memo_env
+        .map(|_| include_memo::IncludeMemo::watch(inputs.templates.iter().map(|t| &t.vals)));
     let mut host = HelmHost {
         included: HashMap::new(),
         include_limit: limits.include_depth,
+        memo: memo_env.map(|env| include_memo::IncludeMemo::new(env.clone())),
     };
     let mut out = Rendered::default();
     let mut sent = Vec::new();
@@ -289,7 +300,7 @@ fn execute_all(
             continue;
         }
         let text = match recorder.as_mut() {
-            None => execute_one(t, tpl, &mut host, helm, None)?,
+            None => execute_one(t, tpl, &mut host, helm, memo_watch.as_ref())?,
             Some((rec, env)) => {
                 let mut stream = env.borrow().stream_state();
                 match rec.reuse(position, &mut stream) {
@@ -723,6 +734,7 @@ fn render_chart_prepared(
         &req.limits,
         heads,
         recorder.as_mut().map(|r| (r, &env)),
+        Some(&env),
     )
     .map_err(during_render)?;
     let reused = recorder.as_ref().map_or(0, |r| r.reused);

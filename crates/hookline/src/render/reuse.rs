@@ -35,9 +35,9 @@ use crate::funcs::env::StreamState;
 /// The names whose reading tells an install from an upgrade.
 const RELEASE_KEYS: [&str; 3] = ["IsInstall", "IsUpgrade", "Revision"];
 /// Functions that execute templates with their data (watched as they run).
-const PASSES: [&str; 2] = ["include", "tpl"];
+pub(crate) const PASSES: [&str; 2] = ["include", "tpl"];
 /// Functions that return a container holding their arguments.
-const WRAPS: [&str; 3] = ["dict", "list", "tuple"];
+pub(crate) const WRAPS: [&str; 3] = ["dict", "list", "tuple"];
 
 /// What a render must share with the one it reuses from, besides its preparation.
 #[derive(Clone, Debug, PartialEq)]
@@ -188,6 +188,18 @@ struct Changes {
 
 thread_local! {
     static CHANGES: RefCell<Option<Changes>> = const { RefCell::new(None) };
+    /// Changes noted on this thread so far, watched or not (see [`change_count`]).
+    static CHANGE_COUNT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many changes to maps (and other side effects) templates made on this thread so far:
+/// an output computed from data is still right while this count stays where it was.
+pub(crate) fn change_count() -> u64 {
+    CHANGE_COUNT.with(|c| c.get())
+}
+
+fn count_change() {
+    CHANGE_COUNT.with(|c| c.set(c.get() + 1));
 }
 
 fn address(m: &MapRef) -> usize {
@@ -222,6 +234,7 @@ pub(crate) fn note_fresh(v: &Value) {
 
 /// `m` is about to change (`set`, `unset`, `merge*`).
 pub(crate) fn note_change(m: &MapRef) {
+    count_change();
     CHANGES.with(|c| {
         if let Some(c) = c.borrow_mut().as_mut() {
             if !c.fresh.contains(&address(m)) {
@@ -233,6 +246,7 @@ pub(crate) fn note_change(m: &MapRef) {
 
 /// Something other templates may notice (as a change to a map they see).
 pub(crate) fn note_side_effect() {
+    count_change();
     CHANGES.with(|c| {
         if let Some(c) = c.borrow_mut().as_mut() {
             c.changed = true;
