@@ -1,7 +1,8 @@
 // The render (and lint) worker: instantiates the page's own WebAssembly.Module (sent by the
 // page, so it is neither fetched nor compiled again) through the same wasm-bindgen glue, then
-// runs jobs (JSON in, JSON out; a job carries only the files that changed since the worker's
-// last one: web/src/wire.rs) until the page terminates it. The app's `main` runs on
+// runs jobs (a job's JSON in, its answer out in web/src/packed.rs's text; a job carries only
+// the files that changed since the worker's last one: web/src/wire.rs) until the page
+// terminates it. The app's `main` runs on
 // start-up too and returns at once: there is no window to mount on.
 let ready = null;
 

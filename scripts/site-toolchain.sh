@@ -23,7 +23,10 @@ export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
 # without a message) and `-Zfmt-debug=shallow` makes derived Debug impls print the type's name
 # only: no text the page shows comes from a derived Debug (its `{:?}` are on str, String, char
 # and Vec<u8>, whose Debug is written by hand). Together 515 B gzip -9.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zpanic_abort_tests --cfg erase_components -Zlocation-detail=none -Zfmt-debug=shallow"
+# `-Zmerge-functions=trampolines`: LLVM merges functions whose code is identical (generic code
+# instantiated for types of one layout), the copies becoming calls to one body; each keeps its
+# own address. rustc leaves merging off for wasm.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zpanic_abort_tests --cfg erase_components -Zlocation-detail=none -Zfmt-debug=shallow -Zmerge-functions=trampolines"
 # Its own target directory: std and every crate are built by another compiler, and sharing
 # target/ would rebuild the stable wasm tests' artefacts (and these) each time.
 export CARGO_TARGET_DIR="${SITE_TARGET_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/site}"

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod js;
 pub mod lazy_crypto;
 pub mod model;
+pub mod packed;
 pub mod scenario;
 pub mod settings;
 pub mod share;

@@ -409,8 +409,8 @@ pub struct HookInfo {
     pub path: String,
 }
 
-/// One run of the core, ready for the views. Crosses from the render worker to the page as
-/// JSON.
+/// One run of the core, ready for the views. Crosses from the render worker to the page in
+/// `crate::packed`'s text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Computed {
     pub plan: Option<Plan>,

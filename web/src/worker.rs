@@ -56,8 +56,9 @@ pub enum Job {
     Lint(Workspace),
 }
 
-/// What a worker answers.
+/// What a worker answers (in `crate::packed`'s text).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(test, derive(PartialEq))]
 pub enum Answer {
     Computed(Computed),
     Compared(Option<Plan>, Option<Plan>),
@@ -116,7 +117,7 @@ thread_local! {
 }
 
 /// The worker's entry point: a job as `crate::wire` posts it (its JSON, and the rest of its
-/// files' delta) in, an [`Answer`] as JSON out, or
+/// files' delta) in, an [`Answer`] in `crate::packed`'s text out, or
 /// nothing when the render called a crypto function before that module was there: the worker
 /// then awaits [`load_crypto`] and runs the same message again. Synchronous, so that a trap or
 /// an exhausted stack reaches the worker's `catch` as an exception (the page then replaces
@@ -132,9 +133,34 @@ pub fn run_json(job: &str, reset: bool, remove: &str) -> Result<Option<String>, 
     if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
         return Ok(None);
     }
-    serde_json::to_string(&answer)
+    crate::packed::to_string(&answer)
         .map(Some)
         .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// For JavaScript callers (the browser tests time the engine through [`run_json`]): what a
+/// Compute job's answer holds, as JSON `{"millis", "steps", "documents", "errors"}` (`errors`:
+/// the diagnostics when there is no plan).
+#[wasm_bindgen(js_name = computedSummary)]
+pub fn computed_summary(answer: &str) -> Result<String, JsError> {
+    let Ok(Answer::Computed(c)) = crate::packed::from_str::<Answer>(answer) else {
+        return Err(JsError::new("not the answer of a Compute job"));
+    };
+    let errors: Vec<String> = match c.plan {
+        Some(_) => Vec::new(),
+        None => c
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.file, d.line, d.message))
+            .collect(),
+    };
+    Ok(format!(
+        "{{\"millis\":{},\"steps\":{},\"documents\":{},\"errors\":{}}}",
+        c.millis,
+        c.plan.as_ref().map_or(0, |p| p.steps.len()),
+        c.rendered.len(),
+        serde_json::to_string(&errors).unwrap_or_default()
+    ))
 }
 
 /// Fetch the crypto module in the worker.
@@ -668,7 +694,7 @@ fn on_message(lane: Lane, data: JsValue) {
     }
     if let Some(out) = get("out").and_then(|v| v.as_string()) {
         finish(lane, id, |kind| {
-            match serde_json::from_str::<Answer>(&out) {
+            match crate::packed::from_str::<Answer>(&out) {
                 Ok(a) => Outcome::Done(a),
                 Err(e) => Outcome::Stopped(format!("{} failed: {e}", kind.doing())),
             }
