@@ -13,7 +13,8 @@
 //! - it did not look at `.Template` (the one key Helm changes in a chart's data map between
 //!   templates: see [`gotemplate::Watch`], which also counts printing the data map, ranging
 //!   over it or handing it to a function other than `include`/`tpl`);
-//! - it succeeded (errors are made again, with their positions).
+//! - it succeeded (errors are made again, with their positions) and asked nothing of the
+//!   playground's second module while that was missing.
 //!
 //! `now` is the request's fixed time; `lookup`, `getHostByName` and `.Files` are constant
 //! during a render. A reused output skips the execution's steps, which then do not count
@@ -112,8 +113,11 @@ impl IncludeMemo {
     pub(crate) fn after(&mut self, before: Before, output: Option<&Rc<str>>, watch: &Watch) {
         let seen = watch.seen();
         watch.set_seen(before.seen || seen);
+        // A call the playground's second module would serve while it is missing fails the
+        // execution; the flag is checked too, as the upgrade reuse does.
         let unchanged = super::reuse::change_count() == before.changes
-            && self.env.borrow().stream_state() == before.stream;
+            && self.env.borrow().stream_state() == before.stream
+            && !crate::funcs::crypto_wire::wanted();
         if let Some(output) = output.filter(|_| !seen && unchanged) {
             if self.entries.len() < MAX_ENTRIES {
                 self.entries.insert(
