@@ -25,8 +25,11 @@ export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
 # and Vec<u8>, whose Debug is written by hand). Together 515 B gzip -9.
 # `-Zmerge-functions=trampolines`: LLVM merges functions whose code is identical (generic code
 # instantiated for types of one layout), the copies becoming calls to one body; each keeps its
-# own address. rustc leaves merging off for wasm.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zpanic_abort_tests --cfg erase_components -Zlocation-detail=none -Zfmt-debug=shallow -Zmerge-functions=trampolines"
+# own address. rustc leaves merging off for wasm. `-inline-threshold=0` (opt-level z's is 5):
+# 585,672 -> 582,190 B gzip -9; kube-prometheus-stack's render + plan in the page's module took
+# a median 50 ms against 51 before (perf.test.mjs), and Helm's 1000 nested includes still fit
+# (the "engine depth in wasm" stage of scripts/test.sh).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zpanic_abort_tests --cfg erase_components -Zlocation-detail=none -Zfmt-debug=shallow -Zmerge-functions=trampolines -Cllvm-args=-inline-threshold=0"
 # Its own target directory: std and every crate are built by another compiler, and sharing
 # target/ would rebuild the stable wasm tests' artefacts (and these) each time.
 export CARGO_TARGET_DIR="${SITE_TARGET_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/site}"
