@@ -191,19 +191,13 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
             // An output kept from an execution of the same template with the same data that
             // nothing since could change (see `render::include_memo`).
             let watch = ctx.watch();
-            let tree = match watch {
-                Some(_) if ctx.host::<HelmHost>().is_some_and(|h| h.memo.is_some()) => {
-                    ctx.template_tree(name)
-                }
-                _ => None,
-            };
-            let mut before = None;
-            if let (Some(tree), Some(watch)) = (tree, watch) {
-                if let Some(memo) = ctx.host::<HelmHost>().and_then(|h| h.memo.as_mut()) {
-                    if let Some(output) = memo.get(&tree, &data) {
-                        return Ok(Value::String(output));
-                    }
-                    before = memo.before(tree, &data, watch);
+            let tree = watch
+                .filter(|_| ctx.host::<HelmHost>().is_some_and(|h| h.memo.is_some()))
+                .and_then(|_| ctx.template_tree(name));
+            if let Some(tree) = &tree {
+                let memo = ctx.host::<HelmHost>().and_then(|h| h.memo.as_ref());
+                if let Some(output) = memo.and_then(|m| m.get(tree, &data)) {
+                    return Ok(Value::String(output));
                 }
             }
             let limit = ctx.host::<HelmHost>().map(|h| h.include_limit).unwrap_or(1000);
@@ -221,6 +215,14 @@ pub(crate) fn register(t: &mut Templates, _helm: HelmVersion, env: Rc<RefCell<Fu
                     }
                 }
             }
+            // Taken only now: every return above leaves the watch as it found it.
+            let before = match (tree, watch) {
+                (Some(tree), Some(watch)) => ctx
+                    .host::<HelmHost>()
+                    .and_then(|h| h.memo.as_ref())
+                    .and_then(|m| m.before(tree, &data, watch)),
+                _ => None,
+            };
             let r = ctx
                 .execute_template(name, &data)
                 .map(|s| Rc::<str>::from(s.as_str()));
