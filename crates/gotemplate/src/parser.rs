@@ -1086,6 +1086,18 @@ pub fn new_number(text: &str, kind: TokenKind) -> Result<Number, String> {
     if text.ends_with('i') {
         return Err(format!("complex constants are not supported: {text}"));
     }
+    // Most numbers in charts are short plain decimals (`8080`, `1`): no sign, base prefix,
+    // underscore or leading zero, and at most 18 digits, so they fit every kind exactly; Go's
+    // three parses (ParseUint, ParseInt, ParseFloat) agree on them.
+    if let Some(v) = plain_decimal(text) {
+        n.is_int = true;
+        n.is_uint = true;
+        n.is_float = true;
+        n.int = v as i64;
+        n.uint = v;
+        n.float = v as f64;
+        return Ok(n);
+    }
     let u = parse_uint(text);
     if let Some(u) = u {
         n.is_uint = true;
@@ -1130,6 +1142,17 @@ pub fn new_number(text: &str, kind: TokenKind) -> Result<Number, String> {
         ));
     }
     Ok(n)
+}
+
+/// `text` as a decimal of 1 to 18 digits, without a leading zero unless it is `0`.
+fn plain_decimal(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0u64, |v, &c| {
+        c.is_ascii_digit().then(|| v * 10 + u64::from(c - b'0'))
+    })
 }
 
 /// Underscores are allowed only between digits or after a base prefix (Go's `underscoreOK`).
@@ -1349,5 +1372,53 @@ mod tests {
         assert_eq!(n.int, 15);
         let n = new_number("017", TokenKind::Number).unwrap();
         assert_eq!(n.int, 15);
+    }
+
+    /// The short path for plain decimals gives what Go's three parses give, and takes no
+    /// other text.
+    #[test]
+    fn plain_decimals_parse_as_the_general_path_does() {
+        let mut texts: Vec<String> = (0..20_000u64).map(|v| v.to_string()).collect();
+        for t in [
+            "00",
+            "01",
+            "007",
+            "0x1",
+            "0b1",
+            "0o7",
+            "1_0",
+            "-1",
+            "+1",
+            "1e3",
+            "1.0",
+            "1i",
+            "",
+            "999999999999999999",
+            "1000000000000000000",
+            "9223372036854775807",
+            "18446744073709551615",
+            "18446744073709551616",
+            "12a",
+            "١٢",
+        ] {
+            texts.push(t.to_string());
+        }
+        for t in &texts {
+            match plain_decimal(t) {
+                Some(v) => {
+                    assert_eq!(parse_uint(t), Some(v), "{t}");
+                    assert_eq!(parse_int(t), Some(v as i64), "{t}");
+                    assert_eq!(parse_float(t), Some(v as f64), "{t}");
+                    assert!(!t.starts_with('0') || t == "0", "{t}");
+                }
+                None => assert!(
+                    t.len() > 18
+                        || !t.bytes().all(|b| b.is_ascii_digit())
+                        || t.starts_with('0')
+                        || t.is_empty(),
+                    "{t}"
+                ),
+            }
+        }
     }
 }
