@@ -76,20 +76,17 @@ resolve() {
   echo "$name $dir $ns"
 }
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-# measure FILE cmd... : appends "wall_us maxrss_kib" (the command must succeed)
+# measure FILE cmd... : appends "wall_us maxrss_kib" (the command must succeed); the time is
+# the command's own, from its spawn to its exit (scripts/measure.py).
 measure() {
   local out=$1; shift
-  local t0 t1
-  t0=$(now_us)
-  if ! /usr/bin/time -f '%M' -o "$tmp/rss" "$@" > "$tmp/stdout" 2> "$tmp/stderr"; then
+  local got
+  if ! got=$(python3 "$ROOT/scripts/measure.py" "$tmp/stdout" "$tmp/stderr" "$@"); then
     echo "bench: failed: $*" >&2
     head -5 "$tmp/stderr" >&2
     exit 2
   fi
-  t1=$(now_us)
-  echo "$((t1 - t0)) $(tail -1 "$tmp/rss")" >> "$out"
+  echo "$got" >> "$out"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
