@@ -73,6 +73,16 @@ pub enum Value {
 }
 
 impl Value {
+    /// Where a map's or a list's shared storage is: the same for every copy of the value (a
+    /// map or list is one container however often it is handed on), `None` for other kinds.
+    pub fn container_address(&self) -> Option<usize> {
+        match self {
+            Value::Map(m) => Some(Rc::as_ptr(m) as *const () as usize),
+            Value::List(l) => Some(Rc::as_ptr(l) as *const () as usize),
+            _ => None,
+        }
+    }
+
     pub fn string(s: impl Into<Rc<str>>) -> Value {
         Value::String(s.into())
     }

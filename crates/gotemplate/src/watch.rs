@@ -72,16 +72,8 @@ impl Watch {
         self.seen.set(seen);
     }
 
-    fn address(v: &Value) -> Option<usize> {
-        match v {
-            Value::Map(m) => Some(Rc::as_ptr(m) as *const () as usize),
-            Value::List(l) => Some(Rc::as_ptr(l) as *const () as usize),
-            _ => None,
-        }
-    }
-
     pub(crate) fn is_watched(&self, v: &Value) -> bool {
-        Self::address(v).is_some_and(|a| self.watched.borrow().contains(&a))
+        Value::container_address(v).is_some_and(|a| self.watched.borrow().contains(&a))
     }
 
     /// A field or key named `name` was read.
@@ -112,7 +104,7 @@ impl Watch {
 
     /// A container built from watched values.
     pub(crate) fn wrapped(&self, v: &Value) {
-        match Self::address(v) {
+        match Value::container_address(v) {
             Some(a) => {
                 self.watched.borrow_mut().insert(a);
             }

@@ -78,12 +78,7 @@ impl IncludeMemo {
     }
 
     fn key(tree: &Rc<Tree>, data: &Value) -> Option<(usize, usize)> {
-        let data = match data {
-            Value::Map(m) => Rc::as_ptr(m) as *const () as usize,
-            Value::List(l) => Rc::as_ptr(l) as *const () as usize,
-            _ => return None,
-        };
-        Some((Rc::as_ptr(tree) as usize, data))
+        Some((Rc::as_ptr(tree) as usize, data.container_address()?))
     }
 
     /// The kept output of `tree` with `data`, if it is still what an execution would give.
