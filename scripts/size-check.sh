@@ -5,8 +5,9 @@
 #     scripts, their static imports, stylesheets, the wasm; the gallery's example charts are inside
 #     the wasm), gzip -9 per file, summed, at most TOTAL_GZ_BUDGET bytes.
 # "KB" is read as 1,000 bytes (the stricter reading; 500 KiB would be 512,000).
-# Files the page only fetches on demand are not counted: the second wasm module in lazy/ (Sprig's
-# crypto functions, fetched when a chart calls them) is listed separately, outside the total.
+# Files the page fetches only after the first timeline or on demand are not counted: the second
+# wasm module in lazy/ (Sprig's crypto functions, lint, share-link compression and the exports;
+# fetched once the first timeline is shown) is listed separately, outside the total.
 #
 # Exit status: 1 when the first load passes its budget or the wasm passes WASM_GZ_CEILING (a
 # regression: the ceiling is the size the wasm has reached, plus about 1%, and comes down as
@@ -15,8 +16,8 @@
 set -euo pipefail
 DIR="${1:-dist}"
 WASM_GZ_BUDGET="${WASM_GZ_BUDGET:-500000}"
-# 582,190 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
-WASM_GZ_CEILING="${WASM_GZ_CEILING:-588000}"
+# 550,646 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
+WASM_GZ_CEILING="${WASM_GZ_CEILING:-556200}"
 TOTAL_GZ_BUDGET="${TOTAL_GZ_BUDGET:-700000}"
 
 [ -f "$DIR/index.html" ] || { echo "size-check: $DIR/index.html missing (run scripts/build-site.sh)"; exit 1; }

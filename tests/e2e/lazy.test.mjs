@@ -1,5 +1,7 @@
 // The crypto functions live in a second wasm module (issue #11): the first load does not fetch
 // it; a chart that calls genCA makes the page fetch it and render again with the certificate.
+// The same module lints, compresses share links and makes the exports: the page and the lint
+// worker fetch it once the first timeline is shown, never before.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watchErrors, screenshot } from './harness.mjs';
@@ -15,9 +17,9 @@ after(async () => {
   await server?.close();
 });
 
-// A fresh page (no draft left by an earlier test) that opens the gallery's backup-job chart:
-// neither the first load nor that chart fetches the second module. `fetched` goes on
-// collecting what the page requests; `addFile` adds a file and types `text` into it.
+// A fresh page (no draft left by an earlier test) that opens the gallery's backup-job chart.
+// `fetched` goes on collecting what the page requests; `addFile` adds a file and types `text`
+// into it.
 async function openBackupJob() {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
@@ -30,7 +32,6 @@ async function openBackupJob() {
   fetched.length = 0;
   await page.locator('.step').first().waitFor();
   const lazy = () => fetched.filter((p) => p.includes('/lazy/'));
-  assert.deepEqual(lazy(), [], 'first load fetched the second module');
   // A chart (the first page holds a plain manifest): the gallery's backup-job.
   await page.locator('#gallery-toggle').click();
   await page.locator('[data-example="backup-job"]').click();
@@ -38,7 +39,6 @@ async function openBackupJob() {
     () => document.querySelector('#file-list .file') && !document.querySelector('#gallery-list:not([hidden])'),
   );
   await page.locator('.step').first().waitFor();
-  assert.deepEqual(lazy(), [], 'the backup-job chart fetched the second module');
   const addFile = async (path, text) => {
     await page.locator('#file-path').fill(path);
     await page.locator('#file-new').click();
@@ -47,6 +47,81 @@ async function openBackupJob() {
   };
   return { page, errors, fetched, lazy, addFile };
 }
+
+// A page on the example whose requests for the second module wait for `gate` (or fail when it
+// is `null`), in this browser's context (so that the lint worker's requests are held too).
+async function pageWithSecondModule(gate) {
+  const route = async (r) => {
+    if (gate === null) return r.abort('failed');
+    await gate;
+    return r.continue();
+  };
+  await browser.context.route('**/lazy/**', route);
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  return { page, errors, fetched, unroute: () => browser.context.unroute('**/lazy/**', route) };
+}
+
+test('the first timeline does not wait for the second module; Share, exports and lint use it once it is there', async () => {
+  let open;
+  const gate = new Promise((resolve) => (open = resolve));
+  const { page, errors, fetched, unroute } = await pageWithSecondModule(gate);
+  try {
+    // The timeline is drawn while the module is held back; the page asks for it only then.
+    await page.locator('.step').first().waitFor();
+    await page.waitForFunction(() => /Preparing the exports/.test(document.querySelector('#export-status')?.textContent || ''));
+    assert.ok(await page.locator('#copy-markdown').isDisabled());
+    assert.ok(await page.locator('#download-svg').isDisabled());
+    await page.locator('#share-button').click();
+    assert.match(await page.locator('#share-length').innerText(), /Preparing the link/);
+    assert.ok(await page.locator('#copy-link').isDisabled());
+    assert.equal(await page.locator('#share-link').inputValue(), '');
+    await screenshot(page, 'second-module-loading');
+    open();
+    // Then the link, the exports and the findings come.
+    await page.waitForFunction(() => /#h1\./.test(document.querySelector('#share-link').value));
+    assert.match(await page.locator('#share-length').innerText(), /^\d+ characters/);
+    assert.ok(await page.locator('#copy-link').isEnabled());
+    await page.locator('#copy-markdown:enabled').waitFor();
+    assert.equal(await page.locator('#export-status').innerText(), '');
+    assert.ok(fetched.some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+    await page.locator('#gallery-toggle').click();
+    await page.locator('[data-example="missing-configmap"]').click();
+    await page.locator('.phase[data-phase="pre-install"] .card[data-name="init-db"] .finding[data-rule="HL001"]').waitFor();
+    assert.equal(await page.locator('#lint-stopped').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    open();
+    await unroute();
+    await page.close();
+  }
+});
+
+test('when the second module cannot load, lint, Share and the exports say so', async () => {
+  const { page, fetched, unroute } = await pageWithSecondModule(null);
+  try {
+    await page.locator('.step').first().waitFor();
+    await page.waitForFunction(() => /could not be prepared: the second module did not load/.test(document.querySelector('#export-status')?.textContent || ''));
+    assert.ok(await page.locator('#copy-markdown').isDisabled());
+    await page.locator('#lint-stopped').waitFor();
+    assert.match(await page.locator('#lint-stopped').innerText(), /Linting failed/);
+    await page.locator('#share-button').click();
+    assert.match(await page.locator('#share-length').innerText(), /The link could not be prepared: the second module did not load/);
+    assert.ok(await page.locator('#copy-link').isDisabled());
+    assert.ok(fetched.some((p) => p.includes('/lazy/')), JSON.stringify(fetched));
+    // The timeline itself is unaffected.
+    assert.ok((await page.locator('.step').count()) > 0);
+    await screenshot(page, 'second-module-failed');
+  } finally {
+    await unroute();
+    await page.close();
+  }
+});
 
 test('the crypto module loads only when a chart calls genCA', async () => {
   const { page, errors, fetched, addFile } = await openBackupJob();
@@ -110,7 +185,6 @@ test('plain regexes run in the page; \\p{..} and a values schema load the second
   await addFile('templates/plain.yaml', cm('plain', ['  a: {{ regexReplaceAll "[0-9]+" "ab12cd345" "-" | quote }}']));
   await page.locator('.phase[data-phase="pre-install"] .card[data-name="plain"]').waitFor();
   assert.match(await rendered(), /a: "ab-cd-"/);
-  assert.deepEqual(lazy(), [], 'a plain pattern fetched the second module');
 
   await addFile(
     'templates/unicode.yaml',

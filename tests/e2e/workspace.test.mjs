@@ -59,12 +59,10 @@ async function expectIngressChart(page) {
 
 test('a .tgz chart archive opens with the archive picker', async () => {
   const { page, errors } = await freshPage();
-  const fetched = [];
-  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.locator('#archive-input').setInputFiles(archive);
+  // The archive reader is in the second module (issue #11), which the page has fetched once
+  // its first timeline was shown (lazy.test.mjs).
   await expectIngressChart(page);
-  // The archive reader is in the second module (issue #11): opening an archive fetches it.
-  assert.ok(fetched.some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
   await screenshot(page, 'tgz-loaded');
   // It is the user's chart now: a reload keeps it.
   await page.waitForTimeout(400);

@@ -50,6 +50,9 @@ pub struct Ctx {
     /// output pane's view.
     pub theme: RwSignal<Option<&'static str>>,
     pub view: RwSignal<&'static str>,
+    /// The second wasm module on the page (Share and the exports need it): preloaded once
+    /// the first timeline is shown.
+    pub second: RwSignal<crate::lazy_crypto::Second>,
 }
 
 impl Ctx {
@@ -195,6 +198,7 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         view: RwSignal::new(view_settings::view_from(
             view_settings::query_param("view").as_deref(),
         )),
+        second: RwSignal::new(crate::lazy_crypto::Second::Idle),
     };
     provide_context(ctx);
     // View settings: the theme applies at once; the full page keeps them in its address.
@@ -219,6 +223,16 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         }
     }
     crate::findings::provide(ctx);
+    // The second module once the first answer is painted (not before: the first timeline
+    // never waits for it), so that Share and the exports find it ready.
+    Effect::new(move |_| {
+        let answered = ctx
+            .result
+            .with(|r| r.plan.is_some() || r.stopped.is_some() || !r.diagnostics.is_empty());
+        if answered && ctx.second.get_untracked() == crate::lazy_crypto::Second::Idle {
+            request_animation_frame(move || crate::lazy_crypto::preload(ctx.second));
+        }
+    });
 
     // Every committed workspace goes to the render worker; answers may arrive out of date
     // (an older run finishing while a newer one waits) and are shown until the newest lands.
@@ -500,10 +514,15 @@ fn Embed() -> impl IntoView {
         if hash.len() > 1 {
             format!("{}{query}{hash}", share::base_url())
         } else {
-            let frag = ctx
+            // Until the second module is there, the link opens the playground's own draft.
+            ctx.second.track();
+            match ctx
                 .committed
-                .with(|ws| share::fragment_for(ws, ctx.step.get()));
-            format!("{}{query}#{frag}", share::base_url())
+                .with(|ws| share::fragment_for(ws, ctx.step.get()))
+            {
+                Some(frag) => format!("{}{query}#{frag}", share::base_url()),
+                None => format!("{}{query}", share::base_url()),
+            }
         }
     };
     let summary_text = move || {

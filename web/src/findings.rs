@@ -44,9 +44,15 @@ impl FindingView {
     }
 }
 
-/// Lint the workspace (the core's facade does the work; nothing here knows Helm).
-pub fn lint(ws: &Workspace) -> Vec<FindingView> {
-    hookline::playground::lint(&build_input(ws, None))
+/// Lint the workspace (the core's facade does the work; nothing here knows Helm). The page is
+/// built without the core's `lint` feature: there the second module lints (`lazy_crypto`), and
+/// until it is loaded this gives nothing and the worker runs the job again once it is.
+pub fn lint(ws: &Workspace) -> Result<Vec<FindingView>, String> {
+    let input = build_input(ws, None);
+    if !hookline::playground::LINTS {
+        return crate::lazy_crypto::lint(&input).unwrap_or(Ok(Vec::new()));
+    }
+    Ok(hookline::playground::lint(&input)
         .into_iter()
         .map(|f| FindingView {
             rule: f.rule.to_string(),
@@ -60,7 +66,7 @@ pub fn lint(ws: &Workspace) -> Vec<FindingView> {
             fix: f.fix,
             hook: f.hook.map(|h| (h.kind, h.name)),
         })
-        .collect()
+        .collect())
 }
 
 /// Icon and CSS class of a severity.
@@ -114,6 +120,9 @@ pub fn provide(ctx: Ctx) -> Lint {
                 crate::worker::submit(Job::Lint(ws), move |outcome| {
                     let (found, stopped) = match outcome {
                         Outcome::Done(Answer::Linted(found)) => (found, None),
+                        Outcome::Done(Answer::LintFailed(why)) => {
+                            (Vec::new(), Some(format!("Linting failed: {why}")))
+                        }
                         Outcome::Done(_) => return,
                         Outcome::Stopped(message) => (Vec::new(), Some(message)),
                     };

@@ -5,6 +5,12 @@
 //! reaches them through `hookline::funcs::crypto_wire`; until the module is there such a call
 //! fails, [`render_wanted_it`] says so, and the page renders again once [`load`] is done.
 //! In tests (built with the `crypto` feature) the functions are built in and none of this runs.
+//!
+//! It also serves what the page needs only once the first timeline is there: `hookline lint`
+//! ([`lint`]: the lint worker fetches the module for its first job), the share link's
+//! compression ([`share_fragment`]) and the plan's exports ([`export_plan`]). The page
+//! preloads it right after the first timeline ([`preload`]), so that a click on Share or on an
+//! export finds it ready (the clipboard takes text only while the click's gesture lasts).
 
 use wasm_bindgen::prelude::*;
 
@@ -16,6 +22,15 @@ export function crypto_call(request) {
 }
 export function crypto_unpack(request) {
   return mod ? mod.unpack(request) : undefined;
+}
+export function crypto_lint(request) {
+  return mod ? mod.lint(request) : undefined;
+}
+export function crypto_share(json) {
+  return mod ? mod.shareFragment(json) : undefined;
+}
+export function crypto_export(plan, format, link) {
+  return mod ? mod.exportPlan(plan, format, link) : undefined;
 }
 export function crypto_ready() {
   return mod !== null;
@@ -32,6 +47,9 @@ export function crypto_load() {
 extern "C" {
     fn crypto_call(request: &str) -> Option<String>;
     fn crypto_unpack(request: &str) -> Option<String>;
+    fn crypto_lint(request: &str) -> Option<String>;
+    fn crypto_share(json: &str) -> Option<String>;
+    fn crypto_export(plan: &str, format: &str, link: &str) -> Option<String>;
     fn crypto_ready() -> bool;
     fn crypto_load() -> js_sys::Promise;
 }
@@ -46,9 +64,83 @@ pub fn install() {
     hookline::funcs::crypto_wire::set_host(Some(Box::new(|request: &str| crypto_call(request))));
 }
 
-/// Whether the last render called a crypto function before the module was there.
+thread_local! {
+    /// A lint asked for the module before it was there (see [`render_wanted_it`]).
+    static LINT_WANTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the last job (a render or a lint) called on the module before it was there.
 pub fn render_wanted_it() -> bool {
-    hookline::funcs::crypto_wire::take_wanted()
+    let crypto = hookline::funcs::crypto_wire::take_wanted();
+    LINT_WANTED.with(|w| w.replace(false)) || crypto
+}
+
+/// `hookline lint`'s findings from the module; `None` when it is not loaded yet (then
+/// [`render_wanted_it`] says so, and the job runs again once [`load`] is done).
+pub fn lint(
+    input: &hookline::playground::Input,
+) -> Option<Result<Vec<crate::findings::FindingView>, String>> {
+    let request = serde_json::to_string(input).map_err(|e| e.to_string());
+    let answer = match request {
+        Ok(r) => crypto_lint(&r),
+        Err(e) => return Some(Err(e)),
+    };
+    let Some(answer) = answer else {
+        LINT_WANTED.with(|w| w.set(true));
+        return None;
+    };
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Linted {
+        Ok(Vec<crate::findings::FindingView>),
+        Err(String),
+    }
+    Some(match serde_json::from_str::<Linted>(&answer) {
+        Ok(Linted::Ok(found)) => Ok(found),
+        Ok(Linted::Err(e)) => Err(e),
+        Err(e) => Err(format!("bad answer from the linter: {e}")),
+    })
+}
+
+/// A share link's fragment body (`h1.…`) for the state's canonical JSON; `None` until the
+/// module is loaded.
+pub fn share_fragment(canonical_json: &str) -> Option<String> {
+    crypto_share(canonical_json)
+}
+
+/// The plan as `markdown` (with `link`), `json` or `svg`; `None` until the module is loaded
+/// (or when it could not read the plan).
+pub fn export_plan(plan: &hookline::Plan, format: &str, link: &str) -> Option<String> {
+    let plan = serde_json::to_string(plan).ok()?;
+    crypto_export(&plan, format, link).filter(|s| !s.is_empty())
+}
+
+/// The module on the page (not in the workers): whether it is there for Share and the
+/// exports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Second {
+    /// Not asked for yet: the first timeline is not shown.
+    Idle,
+    Loading,
+    Ready,
+    /// The browser's reason.
+    Failed(String),
+}
+
+/// Fetch the module on the page unless it is there or on its way; `state` follows.
+pub fn preload(state: leptos::prelude::RwSignal<Second>) {
+    use leptos::prelude::*;
+    if matches!(state.get_untracked(), Second::Loading | Second::Ready) {
+        return;
+    }
+    state.set(Second::Loading);
+    wasm_bindgen_futures::spawn_local(async move {
+        let now = match load().await {
+            Ok(()) => Second::Ready,
+            Err(e) => Second::Failed(e),
+        };
+        state.try_set(now);
+    });
 }
 
 /// Fetch and start the module; `Err` with the browser's reason when that fails.
@@ -56,7 +148,14 @@ pub async fn load() -> Result<(), String> {
     wasm_bindgen_futures::JsFuture::from(crypto_load())
         .await
         .map(|_| ())
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| {
+            use wasm_bindgen::JsCast;
+            // The browser's sentence (a TypeError's message), not the value's debug form.
+            match e.dyn_ref::<js_sys::Error>() {
+                Some(err) => String::from(err.message()),
+                None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+            }
+        })
 }
 
 /// Unpack opened files in the module (loaded beforehand with [`load`]): `mode` is `archive`

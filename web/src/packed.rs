@@ -631,6 +631,7 @@ mod tests {
                 },
             ]),
             Answer::Linted(vec![]),
+            Answer::LintFailed("the second module did not load".into()),
         ] {
             assert_eq!(roundtrip(&a), a);
         }

@@ -103,31 +103,33 @@ pub fn base_url() -> String {
     )
 }
 
-/// The fragment for a workspace and its selected step (0-based).
-pub fn fragment_for(ws: &Workspace, step: Option<u32>) -> String {
-    share::encode(&state_of(ws, step))
+/// The fragment for a workspace and its selected step (0-based): the page writes the state's
+/// canonical JSON, the second module compresses it (`share::encode`); `None` until that
+/// module is loaded.
+pub fn fragment_for(ws: &Workspace, step: Option<u32>) -> Option<String> {
+    crate::lazy_crypto::share_fragment(&share::canonical_json(&state_of(ws, step)))
 }
 
 /// The page's link: the view settings in the query (`view_settings`), the committed
-/// workspace and the selected step in the fragment.
-pub fn link_for(ctx: Ctx) -> String {
+/// workspace and the selected step in the fragment. `None` until the second module is there.
+pub fn link_for(ctx: Ctx) -> Option<String> {
     let query = crate::view_settings::query(ctx.theme.get(), ctx.view.get());
-    let frag = ctx.committed.with(|ws| fragment_for(ws, ctx.step.get()));
-    format!("{}{query}#{frag}", base_url())
+    let frag = ctx.committed.with(|ws| fragment_for(ws, ctx.step.get()))?;
+    Some(format!("{}{query}#{frag}", base_url()))
 }
 
 /// The embed's iframe: `embed=1`, the view settings, the state.
-pub fn embed_code(ctx: Ctx) -> String {
+pub fn embed_code(ctx: Ctx) -> Option<String> {
     let query = crate::view_settings::query(ctx.theme.get_untracked(), ctx.view.get_untracked());
     let frag = ctx
         .committed
-        .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()));
-    format!(
+        .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()))?;
+    Some(format!(
         "<iframe src=\"{}?embed=1{}#{}\" title=\"Hookline: what Helm does with this chart's hooks\" width=\"100%\" height=\"600\" loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin allow-popups\"></iframe>",
         base_url(),
         query.replacen('?', "&", 1),
         frag
-    )
+    ))
 }
 
 fn copy(ctx: Ctx, text: String, what: &'static str) {
@@ -160,9 +162,22 @@ pub fn open_hookline(ctx: Ctx, path: &str, text: &str) {
 /// Markdown of the plan with the link, ready for a pull request comment (the same text as
 /// `hookline plan LINK --format markdown`).
 pub fn markdown(ctx: Ctx) -> Option<String> {
-    let plan = ctx.result.with_untracked(|r| r.plan.clone())?;
-    let link = untrack(|| link_for(ctx));
-    Some(plan.to_review_markdown(Some(&link)))
+    ctx.result.with_untracked(|r| {
+        let link = untrack(|| link_for(ctx))?;
+        crate::lazy_crypto::export_plan(r.plan.as_ref()?, "markdown", &link)
+    })
+}
+
+/// What Share and the exports say while the second module is not there (empty once it is).
+fn second_status(ctx: Ctx, what: &str) -> String {
+    use crate::lazy_crypto::Second;
+    match ctx.second.get() {
+        Second::Ready => String::new(),
+        Second::Idle | Second::Loading => format!("Preparing the {what}…"),
+        Second::Failed(e) => {
+            format!("The {what} could not be prepared: the second module did not load ({e}).")
+        }
+    }
 }
 
 #[component]
@@ -171,11 +186,20 @@ pub fn SharePanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let link = Memo::new(move |_| {
         if open.get() {
-            link_for(ctx)
+            // Made once the second module is there (preloaded after the first timeline; asked
+            // for again here if that failed).
+            ctx.second.track();
+            link_for(ctx).unwrap_or_default()
         } else {
             String::new()
         }
     });
+    Effect::new(move |_| {
+        if open.get() {
+            crate::lazy_crypto::preload(ctx.second);
+        }
+    });
+    let no_link = move || link.with(String::is_empty);
     let length = move || link.with(|l| l.chars().count());
     view! {
         <div class="share">
@@ -191,37 +215,52 @@ pub fn SharePanel() -> impl IntoView {
                 <label for="share-link">"Link to this chart, scenario and settings"</label>
                 <input id="share-link" type="text" readonly prop:value=move || link.get()/>
                 <p id="share-length">
-                    {move || format!("{} characters", length())}
                     {move || {
+                        if no_link() {
+                            return second_status(ctx, "link");
+                        }
                         let n = length();
-                        if n > PROXY_LIMIT {
+                        let fits = if n > PROXY_LIMIT {
                             " — ⚠ over 8,000: some servers and proxies refuse links this long. Download a .hookline file instead."
                         } else if n > CHAT_LIMIT {
                             " — ⚠ over 2,000: chat tools may cut it."
                         } else {
                             " — fits a chat message."
-                        }
+                        };
+                        format!("{n} characters{fits}")
                     }}
                 </p>
                 <div class="share-actions">
-                    <button id="copy-link" on:click=move |_| copy(ctx, link.get_untracked(), "Link")>
+                    <button
+                        id="copy-link"
+                        disabled=no_link
+                        on:click=move |_| copy(ctx, link.get_untracked(), "Link")
+                    >
                         "Copy link"
                     </button>
                     <button
                         id="copy-embed"
                         class="secondary"
-                        on:click=move |_| copy(ctx, embed_code(ctx), "Embed code")
+                        disabled=no_link
+                        on:click=move |_| {
+                            if let Some(code) = embed_code(ctx) {
+                                copy(ctx, code, "Embed code");
+                            }
+                        }
                     >
                         "Copy embed code"
                     </button>
                     <button
                         id="download-hookline"
                         class="secondary"
+                        disabled=no_link
                         on:click=move |_| {
-                            let frag = ctx
+                            if let Some(frag) = ctx
                                 .committed
-                                .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()));
-                            js::download("chart.hookline", &frag, "text/plain");
+                                .with_untracked(|ws| fragment_for(ws, ctx.step.get_untracked()))
+                            {
+                                js::download("chart.hookline", &frag, "text/plain");
+                            }
                         }
                     >
                         "Download .hookline file"
@@ -251,19 +290,34 @@ pub fn SharePanel() -> impl IntoView {
     }
 }
 
+/// The plan in an export `format` (`json`, `svg`), made by the second module.
+fn export(ctx: Ctx, format: &str) -> Option<String> {
+    ctx.result
+        .with_untracked(|r| crate::lazy_crypto::export_plan(r.plan.as_ref()?, format, ""))
+}
+
 /// Export buttons for the plan.
 #[component]
 pub fn Exports() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    // Until the render worker's first answer there is no plan to export: the buttons say so
-    // by being disabled instead of doing nothing.
+    // Until the render worker's first answer there is no plan to export, and until the second
+    // module is there nothing to export it with: the buttons say so by being disabled instead
+    // of doing nothing (a failed load is said in words beside them).
     let no_plan = move || ctx.result.with(|r| r.plan.is_none());
+    let not_ready = move || no_plan() || ctx.second.get() != crate::lazy_crypto::Second::Ready;
+    let status = move || {
+        if no_plan() {
+            String::new()
+        } else {
+            second_status(ctx, "exports")
+        }
+    };
     view! {
         <div class="exports" role="group" aria-label="Export the plan">
             <button
                 id="copy-markdown"
                 class="secondary"
-                disabled=no_plan
+                disabled=not_ready
                 on:click=move |_| {
                     if let Some(md) = markdown(ctx) {
                         copy(ctx, md, "Markdown");
@@ -275,10 +329,9 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-json"
                 class="secondary"
-                disabled=no_plan
+                disabled=not_ready
                 on:click=move |_| {
-                    if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
-                        let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
+                    if let Some(json) = export(ctx, "json") {
                         js::download("hookline-plan.json", &json, "application/json");
                     }
                 }
@@ -288,15 +341,16 @@ pub fn Exports() -> impl IntoView {
             <button
                 id="download-svg"
                 class="secondary"
-                disabled=no_plan
+                disabled=not_ready
                 on:click=move |_| {
-                    if let Some(plan) = ctx.result.with_untracked(|r| r.plan.clone()) {
-                        js::download("hookline-timeline.svg", &plan.to_svg(), "image/svg+xml");
+                    if let Some(svg) = export(ctx, "svg") {
+                        js::download("hookline-timeline.svg", &svg, "image/svg+xml");
                     }
                 }
             >
                 "Download SVG"
             </button>
+            <span id="export-status" class="hint" role="status">{status}</span>
         </div>
     }
 }

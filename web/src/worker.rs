@@ -63,6 +63,8 @@ pub enum Answer {
     Computed(Computed),
     Compared(Option<Plan>, Option<Plan>),
     Linted(Vec<FindingView>),
+    /// The lint could not run (the second module gave no answer it could read): why.
+    LintFailed(String),
 }
 
 impl Job {
@@ -94,7 +96,10 @@ pub fn run(job: &Job) -> Answer {
             let (v3, v4) = compare(ws);
             Answer::Compared(v3, v4)
         }
-        Job::Lint(ws) => Answer::Linted(crate::findings::lint(ws)),
+        Job::Lint(ws) => match crate::findings::lint(ws) {
+            Ok(found) => Answer::Linted(found),
+            Err(e) => Answer::LintFailed(e),
+        },
     }
 }
 
@@ -105,6 +110,11 @@ pub async fn run_loading_crypto(job: &Job) -> Answer {
     if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
         match crate::lazy_crypto::load().await {
             Ok(()) => return run(job),
+            // A render shows the function's "not loaded" error; a lint has nothing to show
+            // but the reason.
+            Err(e) if matches!(job, Job::Lint(_)) => {
+                return Answer::LintFailed(format!("the second module did not load ({e})"))
+            }
             Err(e) => web_sys::console::warn_1(&format!("loading the crypto module: {e}").into()),
         }
     }
@@ -168,7 +178,7 @@ pub fn computed_summary(answer: &str) -> Result<String, JsError> {
 pub async fn load_crypto() -> Result<(), JsError> {
     crate::lazy_crypto::load()
         .await
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| JsError::new(&format!("the second module did not load ({e})")))
 }
 
 /// Called by `public/worker.js` once the module is instantiated in the worker: the engine's

@@ -15,6 +15,10 @@ use crate::render::chart_render::ChartRenderer;
 use crate::render::TemplateRequest;
 use crate::scenario::Scenario;
 
+/// Whether this build lints (the `lint` feature). The playground's page is built without it:
+/// [`run`] then never lints, and the page asks its second module for [`lint`]'s findings.
+pub const LINTS: bool = cfg!(feature = "lint");
+
 /// What the user has in the playground.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -245,7 +249,7 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
     let mut renderer = ChartRenderer::new(std::rc::Rc::new(chart), base);
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
-    if input.lint {
+    if LINTS && input.lint {
         out.findings = crate::lint::lint(
             &renderer.chart,
             &renderer.base_values,

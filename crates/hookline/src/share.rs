@@ -170,7 +170,12 @@ pub fn canonical_json(state: &ShareState) -> String {
 
 /// Encode a state as a URL fragment body (without `#`): `h1.` + base64url(deflate(json)).
 pub fn encode(state: &ShareState) -> String {
-    let json = canonical_json(state);
+    encode_json(&canonical_json(state))
+}
+
+/// [`encode`] of a state's [`canonical_json`]: the playground's page writes the JSON and its
+/// second module compresses it (deflate stays out of the first download; issue #11).
+pub fn encode_json(json: &str) -> String {
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(json.as_bytes());
