@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trunk post_build hook: builds the playground's second wasm module (web/crypto: Sprig's crypto
-# functions, full-engine regexes and the values.schema.json validator, fetched only when a chart
+# functions, full-engine regexes, the values.schema.json validator, lint, share-link compression and
+# the exports, fetched once the page's first timeline is shown or when a chart
 # needs them; issue #11) into <staging>/lazy/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
