@@ -25,8 +25,10 @@ self.onmessage = (event) => {
     try {
       let out = glue.runJob(msg.job, !!msg.reset, msg.remove || '');
       if (out === undefined || out === null) {
-        // The render called a crypto function: fetch that module, then render again. The
-        // page restarts its watchdog for the second run (fetching is not runaway work).
+        // The job needs the second module (web/crypto: a function the page leaves out, such
+        // as Sprig's crypto, dates, full regexes or schema validation, or lint): fetch it, then
+        // run the job again. The page restarts its watchdog for the second run (fetching is
+        // not runaway work).
         self.postMessage({ id: msg.id, loading: true });
         await glue.loadCrypto();
         self.postMessage({ id: msg.id, loaded: true });
