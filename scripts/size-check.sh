@@ -63,7 +63,7 @@ if [ -d "$DIR/lazy" ]; then
   done < <(cd "$DIR" && find lazy -type f | sort)
 fi
 for f in "${lazy[@]}"; do
-  printf '%-60s %10s %10s %10s  (on demand, not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")"
+  printf '%-60s %10s %10s %10s  (after the first timeline, not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")"
 done
 
 fail=0
