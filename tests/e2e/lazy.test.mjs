@@ -17,10 +17,9 @@ after(async () => {
   await server?.close();
 });
 
-// A fresh page (no draft left by an earlier test) that opens the gallery's backup-job chart.
-// `fetched` goes on collecting what the page requests; `addFile` adds a file and types `text`
-// into it.
-async function openBackupJob() {
+// A new page on the playground with no draft left by an earlier test; `fetched` collects the
+// paths the page requests from its first load on.
+async function freshPage() {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
   const fetched = [];
@@ -28,6 +27,14 @@ async function openBackupJob() {
   await page.goto(server.url);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
+  return { page, errors, fetched };
+}
+
+// A fresh page (no draft left by an earlier test) that opens the gallery's backup-job chart.
+// `fetched` goes on collecting what the page requests; `addFile` adds a file and types `text`
+// into it.
+async function openBackupJob() {
+  const { page, errors, fetched } = await freshPage();
   // the first goto may have opened an earlier test's draft
   fetched.length = 0;
   await page.locator('.step').first().waitFor();
@@ -57,13 +64,7 @@ async function pageWithSecondModule(gate) {
     return r.continue();
   };
   await browser.context.route('**/lazy/**', route);
-  const page = await browser.context.newPage();
-  const errors = watchErrors(page);
-  const fetched = [];
-  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto(server.url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  const { page, errors, fetched } = await freshPage();
   return { page, errors, fetched, unroute: () => browser.context.unroute('**/lazy/**', route) };
 }
 
