@@ -3,7 +3,7 @@
 //! reader, left out of the first download
 //! (issue #11) and fetched the first time a render calls one of them. The core
 //! reaches them through `hookline::funcs::crypto_wire`; until the module is there such a call
-//! fails, [`render_wanted_it`] says so, and the page renders again once [`load`] is done.
+//! fails, [`last_job_wanted_it`] says so, and the page renders again once [`load`] is done.
 //! In tests (built with the `crypto` feature) the functions are built in and none of this runs.
 //!
 //! It also serves what the page needs only once the first timeline is there: `hookline lint`
@@ -25,6 +25,12 @@ export function crypto_unpack(request) {
 }
 export function crypto_lint(request) {
   return mod ? mod.lint(request) : undefined;
+}
+export function crypto_render(request, reset, remove, nesting) {
+  return mod ? mod.render(request, reset, remove, nesting) : undefined;
+}
+export function crypto_nesting_now() {
+  return mod ? mod.nestingNow() : 0;
 }
 export function crypto_share(json) {
   return mod ? mod.shareFragment(json) : undefined;
@@ -48,6 +54,8 @@ extern "C" {
     fn crypto_call(request: &str) -> Option<String>;
     fn crypto_unpack(request: &str) -> Option<String>;
     fn crypto_lint(request: &str) -> Option<String>;
+    fn crypto_render(request: &str, reset: bool, remove: &str, nesting: u32) -> Option<String>;
+    fn crypto_nesting_now() -> u32;
     fn crypto_share(json: &str) -> Option<String>;
     fn crypto_export(plan: &str, format: &str, link: &str) -> Option<String>;
     fn crypto_ready() -> bool;
@@ -65,18 +73,94 @@ pub fn install() {
 }
 
 thread_local! {
-    /// A lint asked for the module before it was there (see [`render_wanted_it`]).
-    static LINT_WANTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// A chart's render or a lint asked for the module before it was there (see
+    /// [`last_job_wanted_it`]).
+    static WANTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether the last job (a render or a lint) called on the module before it was there.
-pub fn render_wanted_it() -> bool {
+/// Whether the last job (a chart's render, or a lint) asked for the module before it was
+/// there.
+pub fn last_job_wanted_it() -> bool {
     let crypto = hookline::funcs::crypto_wire::take_wanted();
-    LINT_WANTED.with(|w| w.replace(false)) || crypto
+    WANTED.with(|w| w.replace(false)) || crypto
+}
+
+thread_local! {
+    /// The files the module holds: what [`render`] sent it so far (`None`: nothing yet, or
+    /// its last answer could not be read, so the next request starts it afresh).
+    static SENT: std::cell::RefCell<Option<std::collections::BTreeMap<String, String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A chart's render and plan, done by the module (the page has no template engine: issue
+/// #11); `None` when it is not loaded yet (then [`last_job_wanted_it`] says so, and the job
+/// runs again once [`load`] is done). Only the files that changed since the last render
+/// cross ([`hookline::files_delta`]). An answer that cannot be read becomes a diagnostic.
+pub fn render(input: &hookline::playground::Input) -> Option<hookline::playground::Shown> {
+    use hookline::files_delta::FilesDelta;
+    use hookline::playground::{Diagnostic, Input, Shown};
+    if !crypto_ready() {
+        WANTED.with(|w| w.set(true));
+        return None;
+    }
+    let failed = |message: String| {
+        SENT.with(|s| *s.borrow_mut() = None);
+        Shown {
+            diagnostics: vec![Diagnostic {
+                file: String::new(),
+                line: 0,
+                col: 0,
+                message,
+            }],
+            ..Shown::default()
+        }
+    };
+    let delta = SENT.with(|s| match &mut *s.borrow_mut() {
+        Some(held) => FilesDelta::between(held, &input.files),
+        fresh @ None => {
+            *fresh = Some(input.files.clone());
+            FilesDelta {
+                reset: true,
+                set: input.files.clone(),
+                remove: Vec::new(),
+            }
+        }
+    });
+    let remove = delta.removed_text();
+    // Every field but the files as the input has them (no `..`: a new field must be sent too).
+    let request = Input {
+        files: delta.set,
+        values: input.values.clone(),
+        set: input.set.clone(),
+        scenario: input.scenario.clone(),
+        release: input.release.clone(),
+        namespace: input.namespace.clone(),
+        helm: input.helm,
+        kube_version: input.kube_version.clone(),
+        lint: input.lint,
+    };
+    let request = match serde_json::to_string(&request) {
+        Ok(r) => r,
+        Err(e) => return Some(failed(e.to_string())),
+    };
+    let nesting = u32::try_from(gotemplate::default_max_nesting()).unwrap_or(u32::MAX);
+    let Some(answer) = crypto_render(&request, delta.reset, &remove, nesting) else {
+        return Some(failed("the chart engine gave no answer".into()));
+    };
+    Some(
+        hookline::packed::from_str(&answer)
+            .unwrap_or_else(|e| failed(format!("bad answer from the chart engine: {e}"))),
+    )
+}
+
+/// How deep the module's engine was when the browser's stack overflow ended a [`render`] (0
+/// when it is not loaded).
+pub fn nesting_now() -> u32 {
+    crypto_nesting_now()
 }
 
 /// `hookline lint`'s findings from the module; `None` when it is not loaded yet (then
-/// [`render_wanted_it`] says so, and the job runs again once [`load`] is done).
+/// [`last_job_wanted_it`] says so, and the job runs again once [`load`] is done).
 pub fn lint(
     input: &hookline::playground::Input,
 ) -> Option<Result<Vec<crate::findings::FindingView>, String>> {
@@ -86,7 +170,7 @@ pub fn lint(
         Err(e) => return Some(Err(e)),
     };
     let Some(answer) = answer else {
-        LINT_WANTED.with(|w| w.set(true));
+        WANTED.with(|w| w.set(true));
         return None;
     };
     #[derive(serde::Deserialize)]

@@ -466,19 +466,20 @@ impl Computed {
 
 /// Run the core and prepare its output.
 pub fn compute(ws: &Workspace) -> Computed {
-    let out = playground::run(&build_input(ws, None));
+    let Some(out) = run(&build_input(ws, None)) else {
+        return Computed {
+            stopped: Some(ENGINE_NOT_LOADED.into()),
+            ..Computed::default()
+        };
+    };
     let mut hooks = BTreeMap::new();
-    for h in &out.hooks {
+    for h in out.hooks {
         hooks.insert(
-            (h.kind.clone(), h.name.clone()),
+            (h.kind, h.name),
             HookInfo {
-                policies: h
-                    .effective_delete_policies()
-                    .iter()
-                    .map(|p| p.as_str().to_string())
-                    .collect(),
-                default_policy: h.delete_policies.is_empty(),
-                path: h.doc.path.clone(),
+                policies: h.policies,
+                default_policy: h.default_policy,
+                path: h.path,
             },
         );
     }
@@ -494,6 +495,21 @@ pub fn compute(ws: &Workspace) -> Computed {
         hooks,
         millis: 0,
         stopped: None,
+    }
+}
+
+/// What a run shows when the second module, which renders charts, is not there (the worker
+/// fetches it and runs the job again; this is seen only if that fails).
+pub const ENGINE_NOT_LOADED: &str = "The chart engine (the page's second module) is not loaded.";
+
+/// [`playground::run`] where it can happen: here for a lone manifest (or in a build with the
+/// engine, as in tests), in the second module for a chart (issue #11: the page has no template
+/// engine). `None` while that module is not loaded.
+fn run(input: &Input) -> Option<playground::Shown> {
+    if playground::ENGINE || !input.files.contains_key("Chart.yaml") {
+        Some(playground::run(input).shown())
+    } else {
+        crate::lazy_crypto::render(input)
     }
 }
 
@@ -582,8 +598,8 @@ fn locate(d: &hookline::playground::Diagnostic, files: &BTreeMap<String, String>
 
 /// Helm 3 and Helm 4 plans of the same workspace.
 pub fn compare(ws: &Workspace) -> (Option<Plan>, Option<Plan>) {
-    let v3 = playground::run(&build_input(ws, Some(HelmVersion::V3))).plan;
-    let v4 = playground::run(&build_input(ws, Some(HelmVersion::V4))).plan;
+    let v3 = run(&build_input(ws, Some(HelmVersion::V3))).and_then(|o| o.plan);
+    let v4 = run(&build_input(ws, Some(HelmVersion::V4))).and_then(|o| o.plan);
     (v3, v4)
 }
 

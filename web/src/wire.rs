@@ -1,5 +1,6 @@
 //! What travels to a worker with a job. A chart's files cross once: a worker keeps the files
-//! of its last job, and a later job carries only the files that changed since. Issue #11:
+//! of its last job, and a later job carries only the files that changed since
+//! ([`hookline::files_delta`]). Issue #11:
 //! kube-prometheus-stack is 7 MB of files, and encoding them as JSON on the page and decoding
 //! them in the worker on every edit cost about 40 ms of a 130 ms re-render.
 
@@ -7,64 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::worker::Job;
 
-/// The difference between the files a worker holds and the files of the next job.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FilesDelta {
-    /// The worker holds nothing yet (it was just started): start from no files.
-    pub reset: bool,
-    /// Files added or changed, by chart-relative path.
-    pub set: BTreeMap<String, String>,
-    /// Files removed.
-    pub remove: Vec<String>,
-}
-
-/// Joins the removed paths in a message (a path cannot hold it: Helm's loader reads paths
-/// from a file system or an archive, neither of which allows NUL).
-const SEP: char = '\0';
-
-impl FilesDelta {
-    /// What turns `held` (the worker's files) into `files`; `held` becomes `files`.
-    pub fn between(
-        held: &mut BTreeMap<String, String>,
-        files: &BTreeMap<String, String>,
-    ) -> FilesDelta {
-        let remove: Vec<String> = held
-            .keys()
-            .filter(|k| !files.contains_key(*k))
-            .cloned()
-            .collect();
-        for k in &remove {
-            held.remove(k);
-        }
-        let mut set = BTreeMap::new();
-        for (k, v) in files {
-            if !held
-                .get(k)
-                .is_some_and(|h| hookline::same_bytes::same_text(h, v))
-            {
-                held.insert(k.clone(), v.clone());
-                set.insert(k.clone(), v.clone());
-            }
-        }
-        FilesDelta {
-            reset: false,
-            set,
-            remove,
-        }
-    }
-
-    /// Bring the worker's files up to the job's. Applying the same delta twice gives the same
-    /// files (a job runs again once the crypto module has loaded).
-    pub fn apply(self, held: &mut BTreeMap<String, String>) {
-        if self.reset {
-            held.clear();
-        }
-        for k in &self.remove {
-            held.remove(k);
-        }
-        held.extend(self.set);
-    }
-}
+pub use hookline::files_delta::FilesDelta;
 
 /// A job as it is posted: the job's JSON with only the changed files in its workspace, and
 /// the rest of the [`FilesDelta`] beside it (no JSON of its own: the page's wasm then needs
@@ -95,13 +39,14 @@ pub fn encode(
     };
     let files = std::mem::take(&mut job.workspace_mut().files);
     let delta = FilesDelta::between(held, &files);
+    let remove = delta.removed_text();
     job.workspace_mut().files = delta.set;
     let json = serde_json::to_string(&*job);
     job.workspace_mut().files = files;
     Ok(Message {
         job: json?,
         reset: false,
-        remove: delta.remove.join(&SEP.to_string()),
+        remove,
     })
 }
 
@@ -118,11 +63,7 @@ pub fn decode(
     FilesDelta {
         reset,
         set: std::mem::take(&mut ws.files),
-        remove: remove
-            .split(SEP)
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect(),
+        remove: FilesDelta::removed_from_text(remove),
     }
     .apply(held);
     ws.files = std::mem::take(held);
@@ -201,20 +142,5 @@ mod tests {
             decode(&m.job, m.reset, &m.remove, &mut fresh).unwrap(),
             jobs[2]
         );
-    }
-
-    #[test]
-    fn a_delta_lists_exactly_what_changed() {
-        let mut held = files(&[("a", "1"), ("b", "2"), ("c", "3")]);
-        let d = FilesDelta::between(&mut held, &files(&[("a", "1"), ("b", "20"), ("d", "4")]));
-        assert_eq!(
-            d,
-            FilesDelta {
-                reset: false,
-                set: files(&[("b", "20"), ("d", "4")]),
-                remove: vec!["c".into()],
-            }
-        );
-        assert_eq!(held, files(&[("a", "1"), ("b", "20"), ("d", "4")]));
     }
 }

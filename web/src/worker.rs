@@ -103,19 +103,24 @@ pub fn run(job: &Job) -> Answer {
     }
 }
 
-/// [`run`], and again once the crypto module (`lazy_crypto`) has been fetched if the render
-/// called one of its functions before it was there.
-pub async fn run_loading_crypto(job: &Job) -> Answer {
+/// [`run`], and again once the second module (`lazy_crypto`) has been fetched if the job
+/// asked for it before it was there (a chart's render, or a lint).
+pub async fn run_loading_second(job: &Job) -> Answer {
     let answer = run(job);
-    if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
+    if crate::lazy_crypto::last_job_wanted_it() && !crate::lazy_crypto::is_loaded() {
         match crate::lazy_crypto::load().await {
             Ok(()) => return run(job),
-            // A render shows the function's "not loaded" error; a lint has nothing to show
-            // but the reason.
-            Err(e) if matches!(job, Job::Lint(_)) => {
-                return Answer::LintFailed(format!("the second module did not load ({e})"))
+            Err(e) => {
+                let why = format!("the second module did not load ({e})");
+                return match job {
+                    Job::Lint(_) => Answer::LintFailed(why),
+                    Job::Compute(_) => Answer::Computed(Computed {
+                        stopped: Some(format!("{} {why}", crate::model::ENGINE_NOT_LOADED)),
+                        ..Computed::default()
+                    }),
+                    Job::Compare(_) => Answer::Compared(None, None),
+                };
             }
-            Err(e) => web_sys::console::warn_1(&format!("loading the crypto module: {e}").into()),
         }
     }
     answer
@@ -140,7 +145,7 @@ pub fn run_json(job: &str, reset: bool, remove: &str) -> Result<Option<String>, 
     gotemplate::reset_nesting_now();
     let answer = run(&job);
     HELD.with(|h| crate::wire::give_back(&mut job, &mut h.borrow_mut()));
-    if crate::lazy_crypto::render_wanted_it() && !crate::lazy_crypto::is_loaded() {
+    if crate::lazy_crypto::last_job_wanted_it() && !crate::lazy_crypto::is_loaded() {
         return Ok(None);
     }
     crate::packed::to_string(&answer)
@@ -192,10 +197,13 @@ pub fn configure_worker(nesting: u32) -> u32 {
 }
 
 /// Called by `public/worker.js` after the browser's stack overflow ended a job: how deep the
-/// engine was then ([`gotemplate::nesting_now`]; a plain read, safe in the aborted instance).
+/// engine was then ([`gotemplate::nesting_now`]; a plain read, safe in the aborted instance):
+/// charts render in the second module, lone manifests here, so the deeper of the two.
 #[wasm_bindgen(js_name = nestingNow)]
 pub fn nesting_at_overflow() -> u32 {
-    u32::try_from(gotemplate::nesting_now()).unwrap_or(u32::MAX)
+    u32::try_from(gotemplate::nesting_now())
+        .unwrap_or(u32::MAX)
+        .max(crate::lazy_crypto::nesting_now())
 }
 
 /// The nesting limit for the next worker after a stack overflow at `depth` nesting units, if
@@ -424,7 +432,7 @@ fn submit_boxed(job: Job, done: Done) {
     let lane = kind.lane();
     if with(lane, |c| c.unavailable) {
         wasm_bindgen_futures::spawn_local(async move {
-            done(Outcome::Done(run_loading_crypto(&job).await));
+            done(Outcome::Done(run_loading_second(&job).await));
         });
         return;
     }
@@ -520,7 +528,7 @@ fn pump(lane: Lane) {
         }
         match page_job {
             Some((job, done)) => wasm_bindgen_futures::spawn_local(async move {
-                done(Outcome::Done(run_loading_crypto(&job).await));
+                done(Outcome::Done(run_loading_second(&job).await));
             }),
             None if started => return,
             None => {}

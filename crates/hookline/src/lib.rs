@@ -4,6 +4,7 @@
 
 pub mod argocd;
 pub mod chart;
+pub mod files_delta;
 pub mod funcs;
 pub mod fuzzing;
 pub mod gallery;
@@ -13,6 +14,7 @@ pub mod kind_order;
 pub mod lifecycle;
 pub mod lint;
 pub mod manifest;
+pub mod packed;
 pub mod plan;
 pub mod plan_svg;
 pub mod playground;

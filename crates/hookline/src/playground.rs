@@ -11,13 +11,16 @@ use serde::{Deserialize, Serialize};
 use crate::lifecycle::{self, FixedRender};
 use crate::manifest::RenderedFile;
 use crate::plan::{HelmVersion, Plan};
-use crate::render::chart_render::ChartRenderer;
-use crate::render::TemplateRequest;
 use crate::scenario::Scenario;
 
 /// Whether this build lints (the `lint` feature). The playground's page is built without it:
 /// [`run`] then never lints, and the page asks its second module for [`lint`]'s findings.
 pub const LINTS: bool = cfg!(feature = "lint");
+
+/// Whether this build renders charts (the `engine` feature). The playground's page is built
+/// without it (issue #11): it plans lone manifests itself, and a chart's [`run`] happens in its
+/// second module, which answers with [`Output::shown`].
+pub const ENGINE: bool = cfg!(feature = "engine");
 
 /// What the user has in the playground.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -102,6 +105,55 @@ pub struct Output {
 pub struct RenderedFileView {
     pub path: String,
     pub content: String,
+}
+
+/// A hook as the playground shows it beside the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HookView {
+    pub kind: String,
+    pub name: String,
+    /// The delete policies in force ([`crate::Hook::effective_delete_policies`]).
+    pub policies: Vec<String>,
+    /// No annotation: before-hook-creation applies by default.
+    pub default_policy: bool,
+    /// The file the hook was rendered from.
+    pub path: String,
+}
+
+/// What the playground shows of an [`Output`]: the form it crosses between wasm instances in
+/// (the second module renders a chart for the page's worker, in [`crate::packed`] text).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Shown {
+    pub plan: Option<Plan>,
+    pub rendered: Vec<RenderedFileView>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub hooks: Vec<HookView>,
+}
+
+impl Output {
+    pub fn shown(self) -> Shown {
+        let hooks = self
+            .hooks
+            .iter()
+            .map(|h| HookView {
+                kind: h.kind.clone(),
+                name: h.name.clone(),
+                policies: h
+                    .effective_delete_policies()
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
+                default_policy: h.delete_policies.is_empty(),
+                path: h.doc.path.clone(),
+            })
+            .collect();
+        Shown {
+            plan: self.plan,
+            rendered: self.rendered,
+            diagnostics: self.diagnostics,
+            hooks,
+        }
+    }
 }
 
 /// Treat the files as rendered manifests: templates/ files of a chart (partials and NOTES.txt
@@ -196,7 +248,15 @@ pub fn run(input: &Input) -> Output {
 pub fn run_with_scenario(input: &Input, scenario: Scenario) -> Output {
     let mut out = Output::default();
     if input.files.contains_key("Chart.yaml") {
+        #[cfg(feature = "engine")]
         run_chart(input, &scenario, &mut out);
+        #[cfg(not(feature = "engine"))]
+        out.diagnostics.push(diagnostic(
+            "Chart.yaml",
+            0,
+            0,
+            "this build of hookline cannot render charts (it has no `engine` feature)".into(),
+        ));
         return out;
     }
     let files = manifest_files(&input.files);
@@ -224,6 +284,7 @@ pub fn run_with_scenario(input: &Input, scenario: Scenario) -> Output {
     out
 }
 
+#[cfg(feature = "engine")]
 fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
     let chart = match crate::chart::load_files(&input.files) {
         Ok(c) => c,
@@ -244,9 +305,9 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
             return;
         }
     };
-    let mut base = TemplateRequest::new(&scenario.release, &scenario.namespace, scenario.helm);
+    let mut base = crate::render::TemplateRequest::new(&scenario.release, &scenario.namespace, scenario.helm);
     base.kube_version = input.kube_version.clone().filter(|v| !v.trim().is_empty());
-    let mut renderer = ChartRenderer::new(std::rc::Rc::new(chart), base);
+    let mut renderer = crate::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
     if LINTS && input.lint {

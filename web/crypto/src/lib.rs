@@ -64,6 +64,62 @@ pub fn unpack(request: &str) -> String {
     answer(r.map_err(|e| e.to_string()))
 }
 
+thread_local! {
+    /// The chart's files as the page's worker last sent them ([`render`]).
+    static HELD: std::cell::RefCell<std::collections::BTreeMap<String, String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// A chart's render and plan for the page's worker (`web/src/lazy_crypto.rs`), which has no
+/// template engine of its own (issue #11): a [`hookline::playground::Input`] as JSON in,
+/// holding only the files that changed since the last request (`reset`: start from none;
+/// `remove`: the removed paths, [`hookline::files_delta::FilesDelta::removed_text`]); its
+/// [`hookline::playground::Shown`] in [`hookline::packed`] text out. `nesting` is the page's
+/// nesting limit for the engine on this thread (lowered after a stack overflow; 0 keeps the
+/// default).
+#[wasm_bindgen]
+pub fn render(request: &str, reset: bool, remove: &str, nesting: u32) -> String {
+    use hookline::files_delta::FilesDelta;
+    use hookline::playground::{self, Diagnostic, Shown};
+    if nesting > 0 {
+        gotemplate::set_default_max_nesting(nesting as usize);
+    }
+    gotemplate::reset_nesting_now();
+    let shown = match serde_json::from_str::<playground::Input>(request) {
+        Ok(mut input) => HELD.with(|h| {
+            let mut held = h.borrow_mut();
+            FilesDelta {
+                reset,
+                set: std::mem::take(&mut input.files),
+                remove: FilesDelta::removed_from_text(remove),
+            }
+            .apply(&mut held);
+            input.files = std::mem::take(&mut *held);
+            let shown = playground::run(&input).shown();
+            *held = input.files;
+            shown
+        }),
+        Err(e) => Shown {
+            diagnostics: vec![Diagnostic {
+                file: String::new(),
+                line: 0,
+                col: 0,
+                message: format!("bad request to the chart engine: {e}"),
+            }],
+            ..Shown::default()
+        },
+    };
+    // Every type in it is one the packed text carries; an empty answer reads as damaged.
+    hookline::packed::to_string(&shown).unwrap_or_default()
+}
+
+/// How deep the engine was when the browser's stack overflow ended a [`render`] (the page's
+/// worker lowers its nesting limit from it: `web/src/worker.rs`).
+#[wasm_bindgen(js_name = nestingNow)]
+pub fn nesting_now() -> u32 {
+    u32::try_from(gotemplate::nesting_now()).unwrap_or(u32::MAX)
+}
+
 /// `hookline lint` for the playground (`web/src/findings.rs`): a
 /// [`hookline::playground::Input`] as JSON in; `{"ok": [finding, ...]}` (the fields of the
 /// page's `FindingView`) or `{"err": why}` out.
