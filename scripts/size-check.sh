@@ -5,19 +5,19 @@
 #     scripts, their static imports, stylesheets, the wasm; the gallery's example charts are inside
 #     the wasm), gzip -9 per file, summed, at most TOTAL_GZ_BUDGET bytes.
 # "KB" is read as 1,000 bytes (the stricter reading; 500 KiB would be 512,000).
-# Files the page fetches only after the first timeline or on demand are not counted: the second
-# wasm module in lazy/ (Sprig's crypto functions, lint, share-link compression and the exports;
-# fetched once the first timeline is shown) is listed separately, outside the total.
+# The default example (a lone manifest) draws its first timeline with these alone. The second
+# wasm module in lazy/ (the chart engine with all of Sprig, lint, share-link compression and the
+# exports) is listed separately, outside the total: the page fetches it once the first timeline
+# is shown, and a chart's first job fetches it at once (a chart renders there).
 #
-# Exit status: 1 when the first load passes its budget or the wasm passes WASM_GZ_CEILING (a
-# regression: the ceiling is the size the wasm has reached, plus about 1%, and comes down as
-# the wasm does); 3 when only the wasm's 500,000-byte target is missed (issue #11 is open on
-# it); 0 when everything is within budget.
+# Exit status: 1 when the first load passes its budget, the wasm its 500,000-byte budget or
+# WASM_GZ_CEILING (a regression: the ceiling is the size the wasm has reached, plus about 1%,
+# and comes down as the wasm does); 0 when everything is within budget.
 set -euo pipefail
 DIR="${1:-dist}"
 WASM_GZ_BUDGET="${WASM_GZ_BUDGET:-500000}"
-# 550,646 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
-WASM_GZ_CEILING="${WASM_GZ_CEILING:-556200}"
+# 382,232 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
+WASM_GZ_CEILING="${WASM_GZ_CEILING:-386100}"
 TOTAL_GZ_BUDGET="${TOTAL_GZ_BUDGET:-700000}"
 
 [ -f "$DIR/index.html" ] || { echo "size-check: $DIR/index.html missing (run scripts/build-site.sh)"; exit 1; }
@@ -63,7 +63,7 @@ if [ -d "$DIR/lazy" ]; then
   done < <(cd "$DIR" && find lazy -type f | sort)
 fi
 for f in "${lazy[@]}"; do
-  printf '%-60s %10s %10s %10s  (after the first timeline, not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")"
+  printf '%-60s %10s %10s %10s  (after the first timeline, or for a chart at once; not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")"
 done
 
 fail=0
@@ -79,8 +79,7 @@ if [ "$wasm_gz" -gt "$WASM_GZ_CEILING" ]; then
   echo "size-check: FAIL: wasm gzip -9 $wasm_gz bytes > ceiling $WASM_GZ_CEILING (grew by $((wasm_gz - WASM_GZ_CEILING)) past it)"; fail=1
 fi
 if [ "$wasm_gz" -gt "$WASM_GZ_BUDGET" ]; then
-  echo "size-check: OVER TARGET: wasm gzip -9 $wasm_gz bytes > target $WASM_GZ_BUDGET ($((wasm_gz - WASM_GZ_BUDGET)) over; issue #11)"
-  [ "$fail" -eq 0 ] && fail=3
+  echo "size-check: FAIL: wasm gzip -9 $wasm_gz bytes > budget $WASM_GZ_BUDGET ($((wasm_gz - WASM_GZ_BUDGET)) over; issue #11)"; fail=1
 else
   echo "size-check: ok: wasm gzip -9 $wasm_gz bytes <= $WASM_GZ_BUDGET"
 fi
