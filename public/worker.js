@@ -24,13 +24,13 @@ self.onmessage = (event) => {
     let reply;
     try {
       let out = glue.runJob(msg.job, !!msg.reset, msg.remove || '');
-      if (out === undefined || out === null) {
-        // The job needs the second module (web/crypto: a function the page leaves out, such
-        // as Sprig's crypto, dates, full regexes or schema validation, or lint): fetch it, then
-        // run the job again. The page restarts its watchdog for the second run (fetching is
-        // not runaway work).
+      // Nothing: the job needs a module the page loads on demand (web/src/lazy_engine.rs): the
+      // second one (the chart engine, lint) or, once that is there, the third (Sprig's crypto,
+      // dates, full regexes, schema validation). Fetch it, then run the job again; at most
+      // twice. The page restarts its watchdog for each run (fetching is not runaway work).
+      for (let i = 0; i < 2 && (out === undefined || out === null); i++) {
         self.postMessage({ id: msg.id, loading: true });
-        await glue.loadCrypto();
+        await glue.loadModules();
         self.postMessage({ id: msg.id, loaded: true });
         out = glue.runJob(msg.job, !!msg.reset, msg.remove || '');
       }

@@ -1,5 +1,5 @@
 # Sourced by the scripts that build the playground's release wasm (scripts/build-site.sh and,
-# through Trunk's post-build hook, scripts/build-crypto-module.sh); scripts/setup.sh installs it.
+# through Trunk's post-build hook, scripts/build-lazy-modules.sh); scripts/setup.sh installs it.
 #
 # Why a nightly: the page's download budget (issue #11). Rebuilding std for the page with
 # `optimize_for_size` and aborting on panic without formatting a message (`immediate-abort`:

@@ -5,10 +5,11 @@
 #     scripts, their static imports, stylesheets, the wasm; the gallery's example charts are inside
 #     the wasm), gzip -9 per file, summed, at most TOTAL_GZ_BUDGET bytes.
 # "KB" is read as 1,000 bytes (the stricter reading; 500 KiB would be 512,000).
-# The default example (a lone manifest) draws its first timeline with these alone. The second
-# wasm module in lazy/ (the chart engine with all of Sprig, lint, share-link compression and the
-# exports) is listed separately, outside the total: the page fetches it once the first timeline
-# is shown, and a chart's first job fetches it at once (a chart renders there).
+# The default example (a lone manifest) draws its first timeline with these alone. The modules in
+# lazy/ are listed separately, outside the total: the second (the chart engine, lint, share-link
+# compression, the exports), which the page fetches once the first timeline is shown and a
+# chart's first job fetches at once (a chart renders there); the third (Sprig's crypto, dates,
+# full regexes, rare functions, schema validation), fetched when a chart calls one of those.
 #
 # Exit status: 1 when the first load passes its budget, the wasm its 500,000-byte budget or
 # WASM_GZ_CEILING (a regression: the ceiling is the size the wasm has reached, plus about 1%,
@@ -16,8 +17,8 @@
 set -euo pipefail
 DIR="${1:-dist}"
 WASM_GZ_BUDGET="${WASM_GZ_BUDGET:-500000}"
-# 382,232 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
-WASM_GZ_CEILING="${WASM_GZ_CEILING:-386100}"
+# 379,982 bytes on the commit that set it (the site built by scripts/site-toolchain.sh).
+WASM_GZ_CEILING="${WASM_GZ_CEILING:-383800}"
 TOTAL_GZ_BUDGET="${TOTAL_GZ_BUDGET:-700000}"
 
 [ -f "$DIR/index.html" ] || { echo "size-check: $DIR/index.html missing (run scripts/build-site.sh)"; exit 1; }
@@ -63,7 +64,11 @@ if [ -d "$DIR/lazy" ]; then
   done < <(cd "$DIR" && find lazy -type f | sort)
 fi
 for f in "${lazy[@]}"; do
-  printf '%-60s %10s %10s %10s  (after the first timeline, or for a chart at once; not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")"
+  case "$f" in
+    *crypto*) when="when a chart calls one of its functions" ;;
+    *) when="after the first timeline, or at once for a chart" ;;
+  esac
+  printf '%-60s %10s %10s %10s  (%s; not counted)\n' "$f" "$(stat -c %s "$DIR/$f")" "$(gz "$DIR/$f")" "$(br "$DIR/$f")" "$when"
 done
 
 fail=0

@@ -1,7 +1,9 @@
-// The crypto functions live in a second wasm module (issue #11): the first load does not fetch
-// it; a chart that calls genCA makes the page fetch it and render again with the certificate.
-// The same module lints, compresses share links and makes the exports: the page and the lint
-// worker fetch it once the first timeline is shown, never before.
+// Issue #11: the page's own wasm has no template engine. The second module (lazy/hookline_engine_web)
+// renders charts, lints, compresses share links and makes the exports: the page and the lint
+// worker fetch it once the first timeline (of the default example, a lone manifest) is shown,
+// and a chart's first job fetches it at once. The third module (lazy/hookline_crypto_web: Sprig's
+// crypto, dates, full regexes, rare functions, schema validation) comes only when a chart calls
+// one of those: a chart that calls genCA makes it load and renders again with the certificate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, watchErrors, screenshot } from './harness.mjs';
@@ -90,7 +92,7 @@ test('the first timeline does not wait for the second module; Share, exports and
     assert.ok(await page.locator('#copy-link').isEnabled());
     await page.locator('#copy-markdown:enabled').waitFor();
     assert.equal(await page.locator('#export-status').innerText(), '');
-    assert.ok(fetched.some((p) => p.endsWith('/lazy/hookline_crypto_web_bg.wasm')), JSON.stringify(fetched));
+    assert.ok(fetched.some((p) => p.endsWith('/lazy/hookline_engine_web_bg.wasm')), JSON.stringify(fetched));
     await page.locator('#gallery-toggle').click();
     await page.locator('[data-example="missing-configmap"]').click();
     await page.locator('.phase[data-phase="pre-install"] .card[data-name="init-db"] .finding[data-rule="HL001"]').waitFor();
@@ -120,6 +122,32 @@ test('when the second module cannot load, lint, Share and the exports say so', a
     // The timeline itself is unaffected.
     assert.ok((await page.locator('.step').count()) > 0);
     await screenshot(page, 'second-module-failed');
+  } finally {
+    await unroute();
+    await page.close();
+  }
+});
+
+test('a chart renders in the second module; the third one stays unfetched', async () => {
+  const { page, errors, fetched } = await openBackupJob();
+  // backup-job's hook runs before upgrades.
+  await page.locator('.phase[data-phase="pre-upgrade"] .card').first().waitFor();
+  assert.ok(fetched.some((p) => p.endsWith('/lazy/hookline_engine_web_bg.wasm')), JSON.stringify(fetched));
+  assert.ok(!fetched.some((p) => p.includes('/lazy/hookline_crypto_web')), JSON.stringify(fetched));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a chart opened while the second module cannot load says why', async () => {
+  const { page, unroute } = await pageWithSecondModule(null);
+  try {
+    await page.locator('.step').first().waitFor();
+    await page.locator('#gallery-toggle').click();
+    await page.locator('[data-example="backup-job"]').click();
+    await page.waitForFunction(() => /second module did not load/.test(document.querySelector('main')?.innerText || document.body.innerText));
+    const text = await page.locator('body').innerText();
+    assert.match(text, /second module did not load/);
+    await screenshot(page, 'second-module-failed-chart');
   } finally {
     await unroute();
     await page.close();

@@ -264,7 +264,7 @@ test('render + plan of kube-prometheus-stack in the wasm build', { skip: !kpsPre
     let answer;
     // The page renders charts in its second module (issue #11): fetched here as the worker
     // fetches it for a chart's first job, before anything is timed.
-    await glue.loadCrypto();
+    await glue.loadModules();
     for (let i = 0; i < 11; i++) {
       const t0 = performance.now();
       const out = glue.runJob(i === 0 ? firstJob : edits[i - 1], i === 0, '');

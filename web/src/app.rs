@@ -52,7 +52,7 @@ pub struct Ctx {
     pub view: RwSignal<&'static str>,
     /// The second wasm module on the page (Share and the exports need it): preloaded once
     /// the first timeline is shown.
-    pub second: RwSignal<crate::lazy_crypto::Second>,
+    pub second: RwSignal<crate::lazy_engine::Second>,
 }
 
 impl Ctx {
@@ -198,7 +198,7 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         view: RwSignal::new(view_settings::view_from(
             view_settings::query_param("view").as_deref(),
         )),
-        second: RwSignal::new(crate::lazy_crypto::Second::Idle),
+        second: RwSignal::new(crate::lazy_engine::Second::Idle),
     };
     provide_context(ctx);
     // View settings: the theme applies at once; the full page keeps them in its address.
@@ -229,8 +229,8 @@ fn provide_state(embed: bool) -> (Ctx, Option<Notice>) {
         let answered = ctx
             .result
             .with(|r| r.plan.is_some() || r.stopped.is_some() || !r.diagnostics.is_empty());
-        if answered && ctx.second.get_untracked() == crate::lazy_crypto::Second::Idle {
-            request_animation_frame(move || crate::lazy_crypto::preload(ctx.second));
+        if answered && ctx.second.get_untracked() == crate::lazy_engine::Second::Idle {
+            request_animation_frame(move || crate::lazy_engine::preload(ctx.second));
         }
     });
 

@@ -72,7 +72,7 @@ pub fn workspace_from_files(
         let files = if hookline::chart::archive::BUILT_IN {
             hookline::chart::unpack_archive(data).map_err(|e| e.to_string())
         } else {
-            crate::lazy_crypto::unpack("archive", map_from([(base.clone(), data.clone())]))
+            crate::lazy_engine::unpack("archive", map_from([(base.clone(), data.clone())]))
         }
         .map_err(|e| format!("{base}: {e}"))?;
         archive = Some(base);
@@ -84,7 +84,7 @@ pub fn workspace_from_files(
         } else if hookline::chart::archive::BUILT_IN {
             hookline::chart::unpack_subchart_archives(files).map_err(|e| e.to_string())?
         } else if files.keys().any(|p| p.ends_with(".tgz")) {
-            crate::lazy_crypto::unpack("subcharts", files)?
+            crate::lazy_engine::unpack("subcharts", files)?
         } else {
             files
         }
@@ -143,7 +143,7 @@ pub fn load_files(ctx: Ctx, p: js_sys::Promise) {
             }
         }
         if needs_archive_reader(&pairs) {
-            if let Err(e) = crate::lazy_crypto::load().await {
+            if let Err(e) = crate::lazy_engine::load().await {
                 let message = format!("Could not open it: the archive reader did not load ({e}).");
                 ctx.announce(message.clone());
                 ctx.file_status.set((message, true));

@@ -7,65 +7,24 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::app::Ctx;
 use crate::model::{build_input, Workspace};
 use crate::worker::{Answer, Job, Outcome};
 
-/// One finding as the views need it (owned, serialisable: it can cross a worker boundary).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FindingView {
-    /// `HL002` ...
-    pub rule: String,
-    /// `leftover-fixed-name` ...
-    pub name: String,
-    /// `error`, `warning` or `info`.
-    pub severity: String,
-    /// The workspace path the finding's span names.
-    pub file: String,
-    /// 1-based line and column (in characters); 0 when the span names no line.
-    pub line: u32,
-    pub col: u32,
-    pub message: String,
-    pub explanation: String,
-    pub fix: String,
-    /// The hook the finding is about: (kind, name).
-    pub hook: Option<(String, String)>,
-}
-
-impl FindingView {
-    pub fn location(&self) -> String {
-        if self.line > 0 {
-            format!("{}:{}:{}", self.file, self.line, self.col.max(1))
-        } else {
-            self.file.clone()
-        }
-    }
-}
+pub use hookline::playground::FindingView;
 
 /// Lint the workspace (the core's facade does the work; nothing here knows Helm). The page is
-/// built without the core's `lint` feature: there the second module lints (`lazy_crypto`), and
+/// built without the core's `lint` feature: there the second module lints (`lazy_engine`), and
 /// until it is loaded this gives nothing and the worker runs the job again once it is.
 pub fn lint(ws: &Workspace) -> Result<Vec<FindingView>, String> {
     let input = build_input(ws, None);
     if !hookline::playground::LINTS {
-        return crate::lazy_crypto::lint(&input).unwrap_or(Ok(Vec::new()));
+        return crate::lazy_engine::lint(&input).unwrap_or(Ok(Vec::new()));
     }
     Ok(hookline::playground::lint(&input)
         .into_iter()
-        .map(|f| FindingView {
-            rule: f.rule.to_string(),
-            name: f.name.to_string(),
-            severity: f.severity.as_str().to_string(),
-            file: f.span.file,
-            line: u32::try_from(f.span.line).unwrap_or(0),
-            col: u32::try_from(f.span.col).unwrap_or(0),
-            message: f.message,
-            explanation: f.explanation,
-            fix: f.fix,
-            hook: f.hook.map(|h| (h.kind, h.name)),
-        })
+        .map(FindingView::from)
         .collect())
 }
 

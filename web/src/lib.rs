@@ -9,7 +9,7 @@ pub mod findings;
 pub mod gallery;
 pub mod highlight;
 pub mod js;
-pub mod lazy_crypto;
+pub mod lazy_engine;
 pub mod model;
 pub mod packed;
 pub mod scenario;
@@ -52,7 +52,6 @@ pub fn plan_manifest_json(text: &str, helm: &str) -> Result<String, JsError> {
 /// wasm-bindgen runs `main` there too: without a window there is nothing to mount.
 pub fn start() {
     console_error_panic_hook::set_once();
-    lazy_crypto::install();
     if web_sys::window().is_none() {
         return;
     }

@@ -509,7 +509,7 @@ fn run(input: &Input) -> Option<playground::Shown> {
     if playground::ENGINE || !input.files.contains_key("Chart.yaml") {
         Some(playground::run(input).shown())
     } else {
-        crate::lazy_crypto::render(input)
+        crate::lazy_engine::render(input)
     }
 }
 

@@ -107,7 +107,7 @@ pub fn base_url() -> String {
 /// canonical JSON, the second module compresses it (`share::encode`); `None` until that
 /// module is loaded.
 pub fn fragment_for(ws: &Workspace, step: Option<u32>) -> Option<String> {
-    crate::lazy_crypto::share_fragment(&share::canonical_json(&state_of(ws, step)))
+    crate::lazy_engine::share_fragment(&share::canonical_json(&state_of(ws, step)))
 }
 
 /// The page's link: the view settings in the query (`view_settings`), the committed
@@ -164,13 +164,13 @@ pub fn open_hookline(ctx: Ctx, path: &str, text: &str) {
 pub fn markdown(ctx: Ctx) -> Option<String> {
     ctx.result.with_untracked(|r| {
         let link = untrack(|| link_for(ctx))?;
-        crate::lazy_crypto::export_plan(r.plan.as_ref()?, "markdown", &link)
+        crate::lazy_engine::export_plan(r.plan.as_ref()?, "markdown", &link)
     })
 }
 
 /// What Share and the exports say while the second module is not there (empty once it is).
 fn second_status(ctx: Ctx, what: &str) -> String {
-    use crate::lazy_crypto::Second;
+    use crate::lazy_engine::Second;
     match ctx.second.get() {
         Second::Ready => String::new(),
         Second::Idle | Second::Loading => format!("Preparing the {what}…"),
@@ -196,7 +196,7 @@ pub fn SharePanel() -> impl IntoView {
     });
     Effect::new(move |_| {
         if open.get() {
-            crate::lazy_crypto::preload(ctx.second);
+            crate::lazy_engine::preload(ctx.second);
         }
     });
     let no_link = move || link.with(String::is_empty);
@@ -293,7 +293,7 @@ pub fn SharePanel() -> impl IntoView {
 /// The plan in an export `format` (`json`, `svg`), made by the second module.
 fn export(ctx: Ctx, format: &str) -> Option<String> {
     ctx.result
-        .with_untracked(|r| crate::lazy_crypto::export_plan(r.plan.as_ref()?, format, ""))
+        .with_untracked(|r| crate::lazy_engine::export_plan(r.plan.as_ref()?, format, ""))
 }
 
 /// Export buttons for the plan.
@@ -304,7 +304,7 @@ pub fn Exports() -> impl IntoView {
     // module is there nothing to export it with: the buttons say so by being disabled instead
     // of doing nothing (a failed load is said in words beside them).
     let no_plan = move || ctx.result.with(|r| r.plan.is_none());
-    let not_ready = move || no_plan() || ctx.second.get() != crate::lazy_crypto::Second::Ready;
+    let not_ready = move || no_plan() || ctx.second.get() != crate::lazy_engine::Second::Ready;
     let status = move || {
         if no_plan() {
             String::new()

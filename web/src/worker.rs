@@ -103,25 +103,31 @@ pub fn run(job: &Job) -> Answer {
     }
 }
 
-/// [`run`], and again once the second module (`lazy_crypto`) has been fetched if the job
-/// asked for it before it was there (a chart's render, or a lint).
+/// [`run`], and again once the module it asked for (`lazy_engine`) has been fetched: the
+/// second module for a chart or a lint, then perhaps the third one for a function it calls.
 pub async fn run_loading_second(job: &Job) -> Answer {
-    let answer = run(job);
-    if crate::lazy_crypto::last_job_wanted_it() && !crate::lazy_crypto::is_loaded() {
-        match crate::lazy_crypto::load().await {
-            Ok(()) => return run(job),
-            Err(e) => {
-                let why = format!("the second module did not load ({e})");
-                return match job {
-                    Job::Lint(_) => Answer::LintFailed(why),
-                    Job::Compute(_) => Answer::Computed(Computed {
-                        stopped: Some(format!("{} {why}", crate::model::ENGINE_NOT_LOADED)),
-                        ..Computed::default()
-                    }),
-                    Job::Compare(_) => Answer::Compared(None, None),
-                };
-            }
+    let mut answer = run(job);
+    for _ in 0..2 {
+        if !crate::lazy_engine::last_job_wanted_it() {
+            break;
         }
+        let which = if crate::lazy_engine::is_loaded() {
+            "third"
+        } else {
+            "second"
+        };
+        if let Err(e) = crate::lazy_engine::load().await {
+            let why = format!("the {which} module did not load ({e})");
+            return match job {
+                Job::Lint(_) => Answer::LintFailed(why),
+                Job::Compute(_) => Answer::Computed(Computed {
+                    stopped: Some(format!("{} {why}", crate::model::ENGINE_NOT_LOADED)),
+                    ..Computed::default()
+                }),
+                Job::Compare(_) => Answer::Compared(None, None),
+            };
+        }
+        answer = run(job);
     }
     answer
 }
@@ -133,8 +139,8 @@ thread_local! {
 
 /// The worker's entry point: a job as `crate::wire` posts it (its JSON, and the rest of its
 /// files' delta) in, an [`Answer`] in `crate::packed`'s text out, or
-/// nothing when the render called a crypto function before that module was there: the worker
-/// then awaits [`load_crypto`] and runs the same message again. Synchronous, so that a trap or
+/// nothing when the job needs a module that is not there yet (`lazy_engine`): the worker
+/// then awaits [`load_modules`] and runs the same message again. Synchronous, so that a trap or
 /// an exhausted stack reaches the worker's `catch` as an exception (the page then replaces
 /// the worker, and the files it held with it).
 #[wasm_bindgen(js_name = runJob)]
@@ -145,7 +151,7 @@ pub fn run_json(job: &str, reset: bool, remove: &str) -> Result<Option<String>, 
     gotemplate::reset_nesting_now();
     let answer = run(&job);
     HELD.with(|h| crate::wire::give_back(&mut job, &mut h.borrow_mut()));
-    if crate::lazy_crypto::last_job_wanted_it() && !crate::lazy_crypto::is_loaded() {
+    if crate::lazy_engine::last_job_wanted_it() {
         return Ok(None);
     }
     crate::packed::to_string(&answer)
@@ -178,12 +184,17 @@ pub fn computed_summary(answer: &str) -> Result<String, JsError> {
     ))
 }
 
-/// Fetch the crypto module in the worker.
-#[wasm_bindgen(js_name = loadCrypto)]
-pub async fn load_crypto() -> Result<(), JsError> {
-    crate::lazy_crypto::load()
+/// Fetch, in the worker, the module the last job asked for.
+#[wasm_bindgen(js_name = loadModules)]
+pub async fn load_modules() -> Result<(), JsError> {
+    let which = if crate::lazy_engine::is_loaded() {
+        "third"
+    } else {
+        "second"
+    };
+    crate::lazy_engine::load()
         .await
-        .map_err(|e| JsError::new(&format!("the second module did not load ({e})")))
+        .map_err(|e| JsError::new(&format!("the {which} module did not load ({e})")))
 }
 
 /// Called by `public/worker.js` once the module is instantiated in the worker: the engine's
@@ -203,7 +214,7 @@ pub fn configure_worker(nesting: u32) -> u32 {
 pub fn nesting_at_overflow() -> u32 {
     u32::try_from(gotemplate::nesting_now())
         .unwrap_or(u32::MAX)
-        .max(crate::lazy_crypto::nesting_now())
+        .max(crate::lazy_engine::nesting_now())
 }
 
 /// The nesting limit for the next worker after a stack overflow at `depth` nesting units, if

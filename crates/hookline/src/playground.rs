@@ -107,6 +107,56 @@ pub struct RenderedFileView {
     pub content: String,
 }
 
+/// A `hookline lint` finding as the playground shows it (owned and serialisable: it crosses
+/// from the second module, which lints, to the page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingView {
+    /// `HL002` ...
+    pub rule: String,
+    /// `leftover-fixed-name` ...
+    pub name: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// The input path the finding's span names.
+    pub file: String,
+    /// 1-based line and column (in characters); 0 when the span names no line.
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    pub explanation: String,
+    pub fix: String,
+    /// The hook the finding is about: (kind, name).
+    pub hook: Option<(String, String)>,
+}
+
+impl FindingView {
+    /// `file:line:col`, or the file alone when the span names no line.
+    pub fn location(&self) -> String {
+        if self.line > 0 {
+            format!("{}:{}:{}", self.file, self.line, self.col.max(1))
+        } else {
+            self.file.clone()
+        }
+    }
+}
+
+impl From<crate::lint::Finding> for FindingView {
+    fn from(f: crate::lint::Finding) -> FindingView {
+        FindingView {
+            rule: f.rule.to_string(),
+            name: f.name.to_string(),
+            severity: f.severity.as_str().to_string(),
+            file: f.span.file,
+            line: u32::try_from(f.span.line).unwrap_or(0),
+            col: u32::try_from(f.span.col).unwrap_or(0),
+            message: f.message,
+            explanation: f.explanation,
+            fix: f.fix,
+            hook: f.hook.map(|h| (h.kind, h.name)),
+        }
+    }
+}
+
 /// A hook as the playground shows it beside the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HookView {
@@ -305,9 +355,11 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
             return;
         }
     };
-    let mut base = crate::render::TemplateRequest::new(&scenario.release, &scenario.namespace, scenario.helm);
+    let mut base =
+        crate::render::TemplateRequest::new(&scenario.release, &scenario.namespace, scenario.helm);
     base.kube_version = input.kube_version.clone().filter(|v| !v.trim().is_empty());
-    let mut renderer = crate::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
+    let mut renderer =
+        crate::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
     if LINTS && input.lint {
