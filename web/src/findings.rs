@@ -15,11 +15,11 @@ use crate::worker::{Answer, Job, Outcome};
 pub use hookline::playground::FindingView;
 
 /// Lint the workspace (the core's facade does the work; nothing here knows Helm). The page is
-/// built without the core's `lint` feature: there the second module lints (`lazy_engine`), and
-/// until it is loaded this gives nothing and the worker runs the job again once it is.
+/// built without the core's engine: there the second module lints (`lazy_engine`), and until it
+/// is loaded this gives nothing and the worker runs the job again once it is.
 pub fn lint(ws: &Workspace) -> Result<Vec<FindingView>, String> {
     let input = build_input(ws, None);
-    if !hookline::playground::LINTS {
+    if !hookline::playground::ENGINE {
         return crate::lazy_engine::lint(&input).unwrap_or(Ok(Vec::new()));
     }
     Ok(hookline::playground::lint(&input)

@@ -117,17 +117,7 @@ pub fn render(input: &hookline::playground::Input) -> Option<hookline::playgroun
             ..Shown::default()
         }
     };
-    let delta = SENT.with(|s| match &mut *s.borrow_mut() {
-        Some(held) => FilesDelta::between(held, &input.files),
-        fresh @ None => {
-            *fresh = Some(input.files.clone());
-            FilesDelta {
-                reset: true,
-                set: input.files.clone(),
-                remove: Vec::new(),
-            }
-        }
-    });
+    let delta = SENT.with(|s| FilesDelta::for_receiver(&mut s.borrow_mut(), &input.files));
     let remove = delta.removed_text();
     // Every field but the files as the input has them (no `..`: a new field must be sent too).
     let request = Input {
@@ -139,7 +129,6 @@ pub fn render(input: &hookline::playground::Input) -> Option<hookline::playgroun
         namespace: input.namespace.clone(),
         helm: input.helm,
         kube_version: input.kube_version.clone(),
-        lint: input.lint,
     };
     let request = match serde_json::to_string(&request) {
         Ok(r) => r,

@@ -385,7 +385,6 @@ pub fn build_input(ws: &Workspace, helm: Option<HelmVersion>) -> Input {
         namespace: non_empty(&ws.namespace),
         helm: Some(helm.unwrap_or_else(|| ws.helm_version())),
         kube_version: non_empty(&ws.kube_version),
-        lint: false,
     }
 }
 

@@ -27,25 +27,16 @@ pub fn encode(
     job: &mut Job,
     held: &mut Option<BTreeMap<String, String>>,
 ) -> Result<Message, serde_json::Error> {
-    let Some(held) = held else {
-        // A fresh worker: the job as it is, with every file.
-        let json = serde_json::to_string(&*job)?;
-        *held = Some(job.workspace_mut().files.clone());
-        return Ok(Message {
-            job: json,
-            reset: true,
-            remove: String::new(),
-        });
-    };
     let files = std::mem::take(&mut job.workspace_mut().files);
-    let delta = FilesDelta::between(held, &files);
+    let delta = FilesDelta::for_receiver(held, &files);
     let remove = delta.removed_text();
+    let reset = delta.reset;
     job.workspace_mut().files = delta.set;
     let json = serde_json::to_string(&*job);
     job.workspace_mut().files = files;
     Ok(Message {
         job: json?,
-        reset: false,
+        reset,
         remove,
     })
 }

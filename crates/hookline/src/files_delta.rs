@@ -52,6 +52,25 @@ impl FilesDelta {
         }
     }
 
+    /// What to send a receiver that holds `held` (`None`: it was just started, or what it
+    /// holds is not known: it gets every file and starts afresh); `held` becomes `files`.
+    pub fn for_receiver(
+        held: &mut Option<BTreeMap<String, String>>,
+        files: &BTreeMap<String, String>,
+    ) -> FilesDelta {
+        match held {
+            Some(held) => FilesDelta::between(held, files),
+            None => {
+                *held = Some(files.clone());
+                FilesDelta {
+                    reset: true,
+                    set: files.clone(),
+                    remove: Vec::new(),
+                }
+            }
+        }
+    }
+
     /// Bring the receiver's files up to the job's. Applying the same delta twice gives the
     /// same files (a job runs again once the second module has loaded).
     pub fn apply(self, held: &mut BTreeMap<String, String>) {
@@ -110,6 +129,35 @@ mod tests {
         }
         .apply(&mut receiver);
         assert_eq!(receiver, held);
+    }
+
+    /// A receiver that is sent each delta in turn holds each set of files, and only the first
+    /// send (or the first after its state is forgotten) carries every file.
+    #[test]
+    fn a_receiver_follows_each_set_of_files() {
+        let sets = [
+            files(&[("a", "1"), ("b", "2")]),
+            files(&[("a", "1"), ("b", "2")]),
+            files(&[("a", "1"), ("b", "3")]),
+            files(&[("c", "4")]),
+            files(&[]),
+        ];
+        let mut sent = None;
+        let mut receiver = files(&[("stale", "x")]);
+        for (i, set) in sets.iter().enumerate() {
+            let d = FilesDelta::for_receiver(&mut sent, set);
+            assert_eq!(d.reset, i == 0, "send {i}");
+            if i == 1 {
+                assert!(d.set.is_empty() && d.remove.is_empty(), "nothing changed");
+            }
+            d.apply(&mut receiver);
+            assert_eq!(&receiver, set, "send {i}");
+            assert_eq!(sent.as_ref(), Some(set));
+        }
+        sent = None;
+        let d = FilesDelta::for_receiver(&mut sent, &sets[2]);
+        assert!(d.reset);
+        assert_eq!(d.set, sets[2]);
     }
 
     #[test]

@@ -13,13 +13,10 @@ use crate::manifest::RenderedFile;
 use crate::plan::{HelmVersion, Plan};
 use crate::scenario::Scenario;
 
-/// Whether this build lints (the `lint` feature). The playground's page is built without it:
-/// [`run`] then never lints, and the page asks its second module for [`lint`]'s findings.
-pub const LINTS: bool = cfg!(feature = "lint");
-
 /// Whether this build renders charts (the `engine` feature). The playground's page is built
-/// without it (issue #11): it plans lone manifests itself, and a chart's [`run`] happens in its
-/// second module, which answers with [`Output::shown`].
+/// without it (issue #11): it plans lone manifests itself, and a chart's [`run`] and every
+/// [`lint`] happen in its second module, which answers with [`Output::shown`] and
+/// [`FindingView`]s.
 pub const ENGINE: bool = cfg!(feature = "engine");
 
 /// What the user has in the playground.
@@ -40,9 +37,6 @@ pub struct Input {
     pub namespace: Option<String>,
     pub helm: Option<HelmVersion>,
     pub kube_version: Option<String>,
-    /// Also lint the chart (renders it three more times: as an install, an upgrade and with
-    /// another seed), filling [`Output::findings`].
-    pub lint: bool,
 }
 
 impl Input {
@@ -69,7 +63,6 @@ impl Input {
             namespace: state.namespace.clone(),
             helm: state.helm.as_deref().and_then(HelmVersion::parse),
             kube_version: state.kube_version.clone(),
-            lint: false,
         })
     }
 }
@@ -93,9 +86,6 @@ pub struct Output {
     /// (path and content).
     pub rendered: Vec<RenderedFileView>,
     pub diagnostics: Vec<Diagnostic>,
-    /// `hookline lint` findings, when [`Input::lint`] asked for them.
-    #[serde(skip_deserializing)]
-    pub findings: Vec<crate::lint::Finding>,
     /// The hooks of [`Output::rendered`], as the render split them.
     #[serde(skip)]
     pub hooks: Vec<crate::Hook>,
@@ -362,14 +352,6 @@ fn run_chart(input: &Input, scenario: &Scenario, out: &mut Output) {
         crate::render::chart_render::ChartRenderer::new(std::rc::Rc::new(chart), base);
     renderer.base_values = base_values;
     let plan = lifecycle::simulate(scenario, &mut renderer);
-    if LINTS && input.lint {
-        out.findings = crate::lint::lint(
-            &renderer.chart,
-            &renderer.base_values,
-            &lint_options(input, scenario),
-        )
-        .findings;
-    }
     out.hooks = std::mem::take(&mut renderer.first_hooks);
     if let Some(r) = &renderer.first_render {
         out.rendered = r

@@ -302,17 +302,7 @@ mod tests {
         let mut sent: Option<std::collections::BTreeMap<String, String>> = None;
         let mut sizes = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
-            let delta = match &mut sent {
-                Some(held) => FilesDelta::between(held, &input.files),
-                None => {
-                    sent = Some(input.files.clone());
-                    FilesDelta {
-                        reset: true,
-                        set: input.files.clone(),
-                        remove: Vec::new(),
-                    }
-                }
-            };
+            let delta = FilesDelta::for_receiver(&mut sent, &input.files);
             let remove = delta.removed_text();
             let request = Input {
                 files: delta.set,
