@@ -67,11 +67,6 @@ extern "C" {
     fn engine_load_functions() -> js_sys::Promise;
 }
 
-/// Whether the second module is loaded.
-pub fn is_loaded() -> bool {
-    engine_ready()
-}
-
 thread_local! {
     /// A job asked for a module that was not there (see [`last_job_wanted_it`]).
     static WANTED: Cell<bool> = const { Cell::new(false) };
@@ -100,22 +95,14 @@ fn functions_wanted() {
 /// ([`hookline::files_delta`]). An answer that cannot be read becomes a diagnostic.
 pub fn render(input: &hookline::playground::Input) -> Option<hookline::playground::Shown> {
     use hookline::files_delta::FilesDelta;
-    use hookline::playground::{Diagnostic, Input, Shown};
+    use hookline::playground::{Input, Shown};
     if !engine_ready() {
         WANTED.with(|w| w.set(true));
         return None;
     }
     let failed = |message: String| {
         SENT.with(|s| *s.borrow_mut() = None);
-        Shown {
-            diagnostics: vec![Diagnostic {
-                file: String::new(),
-                line: 0,
-                col: 0,
-                message,
-            }],
-            ..Shown::default()
-        }
+        Shown::failure(message)
     };
     let delta = SENT.with(|s| FilesDelta::for_receiver(&mut s.borrow_mut(), &input.files));
     let remove = delta.removed_text();
@@ -237,6 +224,15 @@ pub async fn load() -> Result<(), String> {
             .map_err(reason)?;
     }
     Ok(())
+}
+
+/// [`load`] for a job that asked for a module ([`last_job_wanted_it`]): `Err` says which one
+/// did not load, and why.
+pub async fn load_wanted() -> Result<(), String> {
+    let which = if engine_ready() { "third" } else { "second" };
+    load()
+        .await
+        .map_err(|e| format!("the {which} module did not load ({e})"))
 }
 
 /// Unpack opened files in the module (loaded beforehand with [`load`]): `mode` is `archive`

@@ -111,13 +111,7 @@ pub async fn run_loading_second(job: &Job) -> Answer {
         if !crate::lazy_engine::last_job_wanted_it() {
             break;
         }
-        let which = if crate::lazy_engine::is_loaded() {
-            "third"
-        } else {
-            "second"
-        };
-        if let Err(e) = crate::lazy_engine::load().await {
-            let why = format!("the {which} module did not load ({e})");
+        if let Err(why) = crate::lazy_engine::load_wanted().await {
             return match job {
                 Job::Lint(_) => Answer::LintFailed(why),
                 Job::Compute(_) => Answer::Computed(Computed {
@@ -187,14 +181,9 @@ pub fn computed_summary(answer: &str) -> Result<String, JsError> {
 /// Fetch, in the worker, the module the last job asked for.
 #[wasm_bindgen(js_name = loadModules)]
 pub async fn load_modules() -> Result<(), JsError> {
-    let which = if crate::lazy_engine::is_loaded() {
-        "third"
-    } else {
-        "second"
-    };
-    crate::lazy_engine::load()
+    crate::lazy_engine::load_wanted()
         .await
-        .map_err(|e| JsError::new(&format!("the {which} module did not load ({e})")))
+        .map_err(|e| JsError::new(&e))
 }
 
 /// Called by `public/worker.js` once the module is instantiated in the worker: the engine's

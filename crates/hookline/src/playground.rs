@@ -170,6 +170,17 @@ pub struct Shown {
     pub hooks: Vec<HookView>,
 }
 
+impl Shown {
+    /// A run that could not happen (a request or an answer that could not be read): `message`,
+    /// on no file.
+    pub fn failure(message: String) -> Shown {
+        Shown {
+            diagnostics: vec![diagnostic("", 0, 0, message)],
+            ..Shown::default()
+        }
+    }
+}
+
 impl Output {
     pub fn shown(self) -> Shown {
         let hooks = self

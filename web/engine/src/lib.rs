@@ -67,7 +67,7 @@ thread_local! {
 #[wasm_bindgen]
 pub fn render(request: &str, reset: bool, remove: &str, nesting: u32) -> Option<String> {
     use hookline::files_delta::FilesDelta;
-    use hookline::playground::{self, Diagnostic, Shown};
+    use hookline::playground::{self, Shown};
     if nesting > 0 {
         gotemplate::set_default_max_nesting(nesting as usize);
     }
@@ -87,15 +87,7 @@ pub fn render(request: &str, reset: bool, remove: &str, nesting: u32) -> Option<
             *held = input.files;
             shown
         }),
-        Err(e) => Shown {
-            diagnostics: vec![Diagnostic {
-                file: String::new(),
-                line: 0,
-                col: 0,
-                message: format!("bad request to the chart engine: {e}"),
-            }],
-            ..Shown::default()
-        },
+        Err(e) => Shown::failure(format!("bad request to the chart engine: {e}")),
     };
     if hookline::funcs::crypto_wire::take_wanted() {
         return None;
